@@ -1,0 +1,140 @@
+// Compiles every MDX module under content/ once (one file at a time, cached by
+// content hash) and writes the catalog the server reads. Run by `npm run build`.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, readdir, writeFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { bundleMDX } from "mdx-bundler";
+import { parse as parseYaml } from "yaml";
+import {
+  describeIssues,
+  moduleFrontmatterSchema,
+  programSchema,
+  tierIds,
+  trackIds,
+  type ModuleFrontmatter,
+  type ProgramConfig,
+} from "./schema";
+import type { Catalog, CatalogModule } from "./types";
+
+const root = process.cwd();
+const contentDir = path.join(root, "content");
+const cacheDir = path.join(root, ".cache", "mdx");
+export const catalogFile = path.join(root, ".cache", "catalog.json");
+
+class ContentError extends Error {}
+
+async function exists(p: string) {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function loadProgram(): Promise<ProgramConfig> {
+  const file = path.join(contentDir, "program.yaml");
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(file, "utf8"));
+  } catch (error) {
+    const e = error as Error & { linePos?: Array<{ line: number; col: number }> };
+    throw new ContentError(`content/program.yaml:${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`);
+  }
+  const parsed = programSchema.safeParse(raw);
+  if (!parsed.success) throw new ContentError(describeIssues("content/program.yaml", parsed.error));
+  return parsed.data;
+}
+
+async function compileModule(file: string, source: string): Promise<{ code: string; frontmatter: unknown }> {
+  const hash = createHash("sha256").update(source).digest("hex");
+  const cached = path.join(cacheDir, `${hash}.json`);
+  if (await exists(cached)) return JSON.parse(await readFile(cached, "utf8"));
+  try {
+    const result = await bundleMDX({ source, cwd: path.dirname(file) });
+    const out = { code: result.code, frontmatter: result.frontmatter };
+    await writeFile(cached, JSON.stringify(out));
+    return out;
+  } catch (error) {
+    // esbuild errors carry locations; show them as file:line:column.
+    const errors = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors;
+    const rel = path.relative(root, file);
+    if (errors?.length) {
+      throw new ContentError(
+        errors.map((e) => `${rel}:${e.location?.line ?? "?"}:${e.location?.column ?? "?"}: ${e.text}`).join("\n"),
+      );
+    }
+    throw new ContentError(`${rel}: ${(error as Error).message}`);
+  }
+}
+
+export async function buildCatalog(): Promise<Catalog> {
+  await mkdir(cacheDir, { recursive: true });
+  const program = await loadProgram();
+  const modules: CatalogModule[] = [];
+  const problems: string[] = [];
+  const seenIds = new Map<string, string>();
+
+  for (const track of trackIds) {
+    for (const tier of tierIds) {
+      const dir = path.join(contentDir, track, tier);
+      if (!(await exists(dir))) continue;
+      const files = (await readdir(dir)).filter((f) => f.endsWith(".mdx")).sort();
+      for (const name of files) {
+        const file = path.join(dir, name);
+        const rel = path.relative(root, file);
+        if (!/^\d{2}-[a-z0-9-]+\.mdx$/.test(name)) {
+          problems.push(`${rel}: file name must look like 01-some-slug.mdx`);
+          continue;
+        }
+        const source = await readFile(file, "utf8");
+        let compiled;
+        try {
+          compiled = await compileModule(file, source);
+        } catch (error) {
+          problems.push((error as Error).message);
+          continue;
+        }
+        const fm = moduleFrontmatterSchema.safeParse(compiled.frontmatter);
+        if (!fm.success) {
+          problems.push(describeIssues(rel, fm.error));
+          continue;
+        }
+        const front: ModuleFrontmatter = fm.data;
+        for (const id of [front.id, ...front.tasks.map((t) => t.id)]) {
+          const other = seenIds.get(id);
+          if (other) problems.push(`${rel}: id "${id}" is already used in ${other}`);
+          seenIds.set(id, rel);
+        }
+        const taskIds = new Set(front.tasks.map((t) => t.id));
+        for (const m of source.matchAll(/<(?:Task|Quiz)\s+id="([^"]+)"/g)) {
+          if (!taskIds.has(m[1]!)) problems.push(`${rel}: <Task id="${m[1]}"> names no task of this module`);
+        }
+        modules.push({
+          ...front,
+          track,
+          tier,
+          order: Number(name.slice(0, 2)),
+          slug: name.slice(3, -4),
+          file: rel,
+          hash: createHash("sha256").update(source).digest("hex").slice(0, 16),
+          code: compiled.code,
+        });
+      }
+    }
+  }
+  if (problems.length) throw new ContentError(problems.join("\n"));
+  return { program, modules };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  const started = Date.now();
+  buildCatalog()
+    .then(async (catalog) => {
+      await writeFile(catalogFile, JSON.stringify(catalog));
+      console.log(`content: ${catalog.modules.length} modules compiled in ${Date.now() - started} ms`);
+    })
+    .catch((error: Error) => {
+      console.error(error instanceof ContentError ? `content build failed:\n${error.message}` : error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,65 @@
+import { Queue, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+
+// Producers: fail fast when Redis is away (the request must not hang), and rely on
+// Postgres + the reconciler to re-enqueue what was not delivered.
+export const queueNames = ["scoring", "routing", "eligibility", "certificates", "notifications", "maintenance"] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export interface QueueSettings {
+  redisUrl: string;
+  prefix: string;
+}
+
+const key = Symbol.for("baicheng.queues");
+type Store = { [key]?: { settings: QueueSettings; connection: Redis; queues: Map<QueueName, Queue> } };
+
+export function registerQueues(settings: QueueSettings): void {
+  const connection = new Redis(settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  connection.on("error", () => undefined); // reported by /healthz and by failing enqueues
+  (globalThis as Store)[key] = { settings, connection, queues: new Map() };
+}
+
+function store() {
+  const s = (globalThis as Store)[key];
+  if (!s) throw new Error("queues not registered: call registerQueues() at start-up");
+  return s;
+}
+
+export function queue(name: QueueName): Queue {
+  const s = store();
+  let q = s.queues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: s.connection, prefix: s.settings.prefix });
+    q.on("error", () => undefined);
+    s.queues.set(name, q);
+  }
+  return q;
+}
+
+export const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Enqueue after commit. The id must be deterministic (BullMQ drops a duplicate while the first exists). */
+export async function enqueue<T extends object>(name: QueueName, jobName: string, data: T, jobId: string) {
+  if (jobId.includes(":") || /^\d+$/.test(jobId)) throw new Error(`invalid job id ${jobId}`);
+  return queue(name).add(jobName, data, { ...defaultJobOptions, jobId });
+}
+
+export async function pingRedis(): Promise<void> {
+  const s = store();
+  if (s.connection.status === "wait") await s.connection.connect();
+  await s.connection.ping();
+}
+
+export async function closeQueues(): Promise<void> {
+  const s = (globalThis as Store)[key];
+  if (!s) return;
+  await Promise.all([...s.queues.values()].map((q) => q.close()));
+  s.connection.disconnect();
+  delete (globalThis as Store)[key];
+}

@@ -1,0 +1,105 @@
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { catalog } from "~/catalog/catalog.server";
+import { themeIds } from "~/catalog/schema";
+import { useT } from "~/i18n";
+
+// Public page: what the platform is, its tracks, tiers and targets (no personal data).
+export async function loader() {
+  const { program, modules } = catalog();
+  return json({
+    tracks: program.tracks.map((t) => ({
+      id: t.id,
+      title: t.title.zh,
+      trainees: t.trainees.zh,
+      indicators: t.indicators.map((i) => ({ id: i.id, year: i.year, target: i.target, title: i.title.zh })),
+    })),
+    tiers: [...program.tiers]
+      .sort((a, b) => a.order - b.order)
+      .map((t) => ({
+        id: t.id,
+        order: t.order,
+        title: t.title.zh,
+        certificateTitle: t.certificateTitle.zh,
+        modules: modules.filter((m) => m.tier === t.id).length,
+      })),
+  });
+}
+
+export default function Home() {
+  const { tracks, tiers } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <section className="hero">
+        <h1>{t("home.title")}</h1>
+        <p className="lead">{t("home.lead")}</p>
+      </section>
+
+      <section aria-labelledby="tracks-title">
+        <h2 id="tracks-title">{t("home.tracks")}</h2>
+        <div className="grid two">
+          {tracks.map((track) => (
+            <article key={track.id} className={`card track-${track.id}`}>
+              <h3>{track.title}</h3>
+              <p>{track.trainees}</p>
+            </article>
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="tiers-title">
+        <h2 id="tiers-title">{t("home.tiers")}</h2>
+        <p className="muted">{t("home.tiers.lead")}</p>
+        <ol className="tiers">
+          {tiers.map((tier) => (
+            <li key={tier.id} className="card tier">
+              <span className="tier-order" aria-hidden="true">
+                {tier.order}
+              </span>
+              <div>
+                <h3>{tier.title}</h3>
+                <p>{t("home.certificate", { title: tier.certificateTitle })}</p>
+              </div>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="themes-title">
+        <h2 id="themes-title">{t("home.themes")}</h2>
+        <ul className="chips">
+          {themeIds.map((id) => (
+            <li key={id} className={`chip theme-${id}`}>
+              {t(`theme.${id}`)}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="targets-title">
+        <h2 id="targets-title">{t("home.targets")}</h2>
+        <p className="muted">{t("home.targets.lead")}</p>
+        <div className="grid two">
+          {tracks.map((track) => (
+            <article key={track.id} className="card">
+              <h3>{track.title}</h3>
+              {[1, 2, 3].map((year) => (
+                <div key={year} className="target-year">
+                  <h4>{t("home.year", { year })}</h4>
+                  <ul>
+                    {track.indicators
+                      .filter((i) => i.year === year)
+                      .map((i) => (
+                        <li key={i.id}>{i.title}</li>
+                      ))}
+                  </ul>
+                </div>
+              ))}
+            </article>
+          ))}
+        </div>
+      </section>
+    </>
+  );
+}

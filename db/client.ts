@@ -1,0 +1,52 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema";
+
+// int8 (count(*), sums) arrives as a string from pg but as a number from PGlite;
+// our counts fit in a double, so both backends return numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Where it lives, without credentials: for logs and error messages. */
+  where: string;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const url = new URL(options.databaseUrl);
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // A broken idle client must not crash the process; the next query reconnects.
+    pool.on("error", () => undefined);
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      kind: "postgres",
+      where: `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`,
+    };
+  }
+  // Loaded only when used, so production never pays for the WASM build.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("kysely-pglite-dialect"),
+  ]);
+  const dir = path.resolve(options.dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: "pglite", where: dir };
+}
+
+/** Throws when the database cannot answer a trivial query. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,41 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { FileMigrationProvider, Migrator, type Kysely } from "kysely";
+import type { Database } from "./schema";
+
+const migrationFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+export class MigrationError extends Error {}
+
+/** Brings the schema to the latest migration. Each migration runs in its own
+ * transaction and a lock serialises concurrent runners, so nobody serves a half-migrated schema. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    const cause = error instanceof Error ? error.message : String(error ?? "");
+    throw new MigrationError(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${cause}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const { getConfig } = await import("../app/config.server");
+  const { openDatabase } = await import("./client");
+  try {
+    const config = getConfig();
+    const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    const applied = await migrateToLatest(handle.db);
+    console.log(applied.length ? `applied: ${applied.join(", ")}` : "schema is up to date");
+    await handle.db.destroy();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,129 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Kysely } from "kysely";
+import type { Database, OrgKind, TrackColumn } from "./schema";
+
+interface SeedNode {
+  name: string;
+  kind: OrgKind;
+  track?: TrackColumn;
+  children?: SeedNode[];
+}
+
+// Demo organisation tree: a few of the launch's pilot regions, down to a class and a grid.
+export const demoTree: SeedNode = {
+  name: "全国工作组",
+  kind: "national",
+  children: [
+    {
+      name: "山西省",
+      kind: "province",
+      children: [
+        {
+          name: "运城市",
+          kind: "city",
+          children: [
+            {
+              name: "盐湖区",
+              kind: "district",
+              children: [
+                {
+                  name: "运城市盐湖区实验中学",
+                  kind: "site",
+                  track: "campus",
+                  children: [{ name: "初二（3）班", kind: "group", track: "campus" }],
+                },
+                {
+                  name: "盐湖区东城街道社区心理服务站",
+                  kind: "site",
+                  track: "community",
+                  children: [{ name: "东城第一网格", kind: "group", track: "community" }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "山东省",
+      kind: "province",
+      children: [
+        {
+          name: "烟台市",
+          kind: "city",
+          children: [
+            {
+              name: "芝罘区",
+              kind: "district",
+              children: [
+                { name: "芝罘区第二实验小学", kind: "site", track: "campus" },
+                { name: "芝罘区向阳街道社区心理服务中心", kind: "site", track: "community" },
+              ],
+            },
+          ],
+        },
+        { name: "济南市", kind: "city" },
+      ],
+    },
+    { name: "贵州省", kind: "province", children: [{ name: "贵阳市", kind: "city" }] },
+    { name: "广东省", kind: "province", children: [{ name: "深圳市", kind: "city" }] },
+    { name: "云南省", kind: "province" },
+    { name: "北京市", kind: "province" },
+  ],
+};
+
+const levels: Record<OrgKind, number> = { national: 1, province: 2, city: 3, district: 4, site: 5, group: 6 };
+
+/** Inserts the demo organisations and people once; a second run changes nothing. */
+export async function seedDemo(db: Kysely<Database>): Promise<{ seeded: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("org_units").select("id").limit(1).executeTakeFirst();
+    if (existing) return { seeded: false };
+
+    const ids = new Map<string, string>();
+    const insert = async (node: SeedNode, parent: { id: string; path: string } | null) => {
+      const row = await trx
+        .insertInto("org_units")
+        .values({
+          parent_id: parent?.id ?? null,
+          level: levels[node.kind],
+          kind: node.kind,
+          name: node.name,
+          track: node.track ?? null,
+          path: "pending",
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const nodePath = `${parent?.path ?? "/"}${row.id}/`;
+      await trx.updateTable("org_units").set({ path: nodePath }).where("id", "=", row.id).execute();
+      ids.set(node.name, row.id);
+      for (const child of node.children ?? []) await insert(child, { id: row.id, path: nodePath });
+    };
+    await insert(demoTree, null);
+
+    await trx
+      .insertInto("users")
+      .values([
+        { name: "项目管理员", email: "admin@demo.baicheng.org", phone: null, org_unit_id: ids.get("全国工作组")!, track: null },
+        { name: "王敏", email: "mentor@demo.baicheng.org", phone: null, org_unit_id: ids.get("运城市")!, track: "campus" },
+        { name: "李静", email: null, phone: "13800000001", org_unit_id: ids.get("运城市盐湖区实验中学")!, track: "campus" },
+        { name: "张伟", email: null, phone: "13800000002", org_unit_id: ids.get("盐湖区东城街道社区心理服务站")!, track: "community" },
+      ])
+      .execute();
+    return { seeded: true };
+  });
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const { getConfig } = await import("../app/config.server");
+  const { openDatabase } = await import("./client");
+  const { migrateToLatest } = await import("./migrate");
+  const config = getConfig();
+  const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  await migrateToLatest(handle.db);
+  const { seeded } = await seedDemo(handle.db);
+  console.log(seeded ? "demo data seeded" : "database already has data; nothing seeded");
+  await handle.db.destroy();
+}

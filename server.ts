@@ -1,0 +1,131 @@
+// Server entry: config → Redis → database (migrated) → workers → HTTP. `npm start` runs it.
+import path from "node:path";
+import type { Server } from "node:http";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { sql } from "kysely";
+import { ConfigError, getConfig } from "./app/config.server";
+import { registerDatabase } from "./app/db.server";
+import { logger } from "./app/logger.server";
+import { closeQueues, pingRedis, registerQueues } from "./app/queue.server";
+import { ensureRedis, RedisUnavailableError } from "./app/runtime/redis.server";
+import { openDatabase, type DatabaseHandle } from "./db/client";
+import { migrateToLatest } from "./db/migrate";
+import { seedDemo } from "./db/seed";
+import { startWorkers, type RunningWorkers } from "./workers/runtime";
+
+function fail(message: string): never {
+  console.error(`\n✖ ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config;
+  try {
+    config = getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const withWorkers = config.WORKERS_IN_PROCESS && !process.argv.includes("--no-workers");
+
+  let redisChild;
+  try {
+    ({ child: redisChild } = await ensureRedis(config.REDIS_URL, {
+      autostart: config.REDIS_AUTOSTART,
+      dataDir: config.DATA_DIR,
+    }));
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) fail(error.message);
+    throw error;
+  }
+  if (redisChild) logger.info({ pid: redisChild.pid }, "started a local redis-server");
+
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    await sql`select 1`.execute(handle.db);
+  } catch (error) {
+    fail(`Cannot reach the database (${config.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${(error as Error).message}`);
+  }
+  try {
+    const applied = await migrateToLatest(handle.db);
+    if (applied.length) logger.info({ applied }, "migrations applied");
+  } catch (error) {
+    fail(`Database migration failed; not serving a half-migrated schema. ${(error as Error).message}`);
+  }
+  if (config.SEED_DEMO) {
+    const { seeded } = await seedDemo(handle.db);
+    if (seeded) logger.info("demo data seeded");
+  }
+  registerDatabase(handle);
+  registerQueues({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+
+  let workers: RunningWorkers | undefined;
+  if (withWorkers) {
+    workers = await startWorkers({
+      db: handle.db,
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      logger,
+    });
+  }
+
+  const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms) }, "request");
+    });
+    next();
+  });
+  app.get("/healthz", async (_req, res) => {
+    const check = async (fn: () => Promise<unknown>) =>
+      Promise.race([fn().then(() => "ok"), new Promise((r) => setTimeout(() => r("timeout"), 2000))]).catch(
+        () => "down",
+      );
+    const [database, redis] = await Promise.all([check(() => sql`select 1`.execute(handle.db)), check(pingRedis)]);
+    const ok = database === "ok" && redis === "ok";
+    res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database, redis });
+  });
+  app.all("*", createRequestHandler({ build, mode: build.mode }));
+
+  const server: Server = app.listen(config.PORT, config.HOST, () => {
+    logger.info(
+      { url: `http://localhost:${config.PORT}`, database: handle.kind, workers: withWorkers },
+      "百城学堂 is serving",
+    );
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing requests and jobs");
+    const force = setTimeout(() => process.exit(1), 25_000);
+    force.unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await workers?.close();
+    await closeQueues();
+    await handle.db.destroy();
+    redisChild?.kill();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  logger.fatal({ err: error }, "start-up failed");
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import type { Job } from "bullmq";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { Database } from "../../db/schema";
+
+export const notificationJob = z.object({
+  id: z.string().min(1),
+  userId: z.uuid(),
+  kind: z.string().min(1),
+  payload: z.record(z.string(), z.unknown()).default({}),
+});
+export type NotificationJob = z.infer<typeof notificationJob>;
+
+/** Writes one in-app notification. Idempotent: the row id comes from the event. */
+export function notificationsProcessor(db: Kysely<Database>) {
+  return async (job: Job) => {
+    const data = notificationJob.parse(job.data);
+    await db
+      .insertInto("notifications")
+      .values({ id: data.id, user_id: data.userId, kind: data.kind, payload: JSON.stringify(data.payload) })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+    return { id: data.id };
+  };
+}
