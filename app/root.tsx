@@ -5,7 +5,10 @@ import { AppShell } from "./components/app-shell";
 import { ErrorPage } from "./components/error-page";
 import styles from "./styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [
   { title: "百城学堂 · 心关爱·进百城人才培养平台" },

@@ -11,7 +11,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </a>
       <header className="site-header">
         <div className="container header-inner">
-          <Link to="/" className="brand" aria-label={t("app.name")}>
+          <Link to="/" className="brand">
             <span className="brand-mark" aria-hidden="true">
               百
             </span>

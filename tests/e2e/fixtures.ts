@@ -1,0 +1,28 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+
+// Every page test fails on a console error or an uncaught page error.
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") errors.push(msg.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await use(errors);
+    expect(errors, "console errors on the page").toEqual([]);
+  },
+});
+export { expect };
+
+/** Serious or critical accessibility violations on the current page. */
+export async function seriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+}
+
+export async function screenshot(page: Page, name: string, project: string) {
+  await page.screenshot({ path: `tests/screenshots/${name}-${project}.png`, fullPage: true });
+}
