@@ -1,15 +1,19 @@
-import { en } from "./en";
-import { zhCN, type MessageKey } from "./zh-CN";
+import { shellMessages } from "./messages/shell";
 
+// Each feature keeps its messages in its own file under messages/; add the file here.
+const messages = {
+  ...shellMessages,
+};
+
+export type MessageKey = keyof typeof messages;
 export type Locale = "zh-CN" | "en";
-export type { MessageKey };
 export const defaultLocale: Locale = "zh-CN";
-
-const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { "zh-CN": zhCN, en };
+export const allMessages: Record<string, { zh: string; en: string }> = messages;
 
 /** Looks a message up in the locale, falling back to English, then to the key itself. */
 export function translate(locale: Locale, key: MessageKey, params?: Record<string, string | number>): string {
-  const template = catalogs[locale][key] ?? en[key] ?? key;
+  const entry = messages[key];
+  const template = (locale === "zh-CN" ? entry?.zh : entry?.en) || entry?.en || key;
   return params ? template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`)) : template;
 }
 
