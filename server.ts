@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
+import { authenticate } from "./app/auth.server";
 import { ConfigError, getConfig } from "./app/config.server";
 import { registerDatabase } from "./app/db.server";
 import { logger } from "./app/logger.server";
@@ -95,7 +96,37 @@ async function main() {
     const ok = database === "ok" && redis === "ok";
     res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database, redis });
   });
-  app.all("*", createRequestHandler({ build, mode: build.mode }));
+  // CSRF: lucia has none, so every state-changing request must come from our own origin.
+  const appOrigin = config.APP_URL ? new URL(config.APP_URL).origin : undefined;
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    const source = req.get("origin") ?? (req.get("referer") ? new URL(req.get("referer")!).origin : undefined);
+    const own = `${req.protocol}://${req.get("host")}`;
+    if (source === undefined ? Boolean(req.headers.cookie?.includes("bc_session=")) : source !== own && source !== appOrigin) {
+      logger.warn({ origin: source, url: req.originalUrl }, "refused cross-origin request");
+      res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝 / Cross-origin request refused");
+      return;
+    }
+    next();
+  });
+  app.all(
+    "*",
+    async (req, res, next) => {
+      try {
+        const { auth, setCookie } = await authenticate(req.headers.cookie);
+        if (setCookie) res.append("Set-Cookie", setCookie);
+        res.locals.auth = auth;
+        next();
+      } catch (error) {
+        next(error);
+      }
+    },
+    createRequestHandler({
+      build,
+      mode: build.mode,
+      getLoadContext: (req, res) => ({ auth: res.locals.auth, ip: req.ip ?? null }),
+    }),
+  );
 
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info(

@@ -33,6 +33,8 @@ export const envSchema = z.object({
   REDIS_AUTOSTART: booleanFlag.default(true),
   /** Load demo organisations and accounts at start when the database is empty. */
   SEED_DEMO: booleanFlag.default(true),
+  /** Session cookie `Secure` flag. Default: on when APP_URL is https (never on plain http, or logins would not stick). */
+  COOKIE_SECURE: booleanFlag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -50,6 +50,11 @@ export async function enqueue<T extends object>(name: QueueName, jobName: string
   return queue(name).add(jobName, data, { ...defaultJobOptions, jobId });
 }
 
+/** The fail-fast producer connection, shared with other short Redis uses (rate limits). */
+export function sharedRedis(): Redis {
+  return store().connection;
+}
+
 export async function pingRedis(): Promise<void> {
   const s = store();
   if (s.connection.status === "wait") await s.connection.connect();

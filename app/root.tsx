@@ -1,8 +1,9 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AppShell } from "./components/app-shell";
 import { ErrorPage } from "./components/error-page";
+import { currentUser } from "./guards.server";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -14,6 +15,15 @@ export const meta: MetaFunction = () => [
   { title: "百城学堂 · 心关爱·进百城人才培养平台" },
   { name: "description", content: "心关爱·进百城公益项目的人才培养平台：课程、实践任务、导师评阅与证书。" },
 ];
+
+// Public: tells the shell who is signed in (name and roles only).
+export async function loader({ context }: LoaderFunctionArgs) {
+  return json({ user: currentUser(context) });
+}
+
+export function useSignedInUser() {
+  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -34,8 +44,9 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  const user = useSignedInUser();
   return (
-    <AppShell>
+    <AppShell user={user}>
       <Outlet />
     </AppShell>
   );
@@ -43,8 +54,9 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const user = useSignedInUser();
   return (
-    <AppShell>
+    <AppShell user={user}>
       <ErrorPage error={error} />
     </AppShell>
   );

@@ -1,7 +1,11 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
-import type { Database, OrgKind, TrackColumn } from "./schema";
+import { hashPassword } from "../app/passwords.server";
+import type { Database, OrgKind, Role, TrackColumn } from "./schema";
+
+/** The password of every demo account (printed in the README; demo data only). */
+export const demoPassword = "baicheng-demo-2026";
 
 interface SeedNode {
   name: string;
@@ -102,15 +106,34 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ seeded: boolean 
     };
     await insert(demoTree, null);
 
-    await trx
-      .insertInto("users")
-      .values([
-        { name: "项目管理员", email: "admin@demo.baicheng.org", phone: null, org_unit_id: ids.get("全国工作组")!, track: null },
-        { name: "王敏", email: "mentor@demo.baicheng.org", phone: null, org_unit_id: ids.get("运城市")!, track: "campus" },
-        { name: "李静", email: null, phone: "13800000001", org_unit_id: ids.get("运城市盐湖区实验中学")!, track: "campus" },
-        { name: "张伟", email: null, phone: "13800000002", org_unit_id: ids.get("盐湖区东城街道社区心理服务站")!, track: "community" },
-      ])
-      .execute();
+    const passwordHash = await hashPassword(demoPassword);
+    const people: Array<{ name: string; email?: string; phone?: string; org: string; track: TrackColumn | null; roles: Role[] }> = [
+      { name: "项目管理员", email: "admin@demo.baicheng.org", org: "全国工作组", track: null, roles: ["admin"] },
+      { name: "王敏", email: "mentor@demo.baicheng.org", org: "运城市", track: "campus", roles: ["mentor"] },
+      { name: "陈立群", email: "mentor2@demo.baicheng.org", org: "烟台市", track: "community", roles: ["mentor"] },
+      { name: "李静", phone: "13800000001", org: "运城市盐湖区实验中学", track: "campus", roles: ["trainee"] },
+      { name: "张伟", phone: "13800000002", org: "盐湖区东城街道社区心理服务站", track: "community", roles: ["trainee"] },
+      { name: "刘芳", phone: "13800000003", org: "芝罘区第二实验小学", track: "campus", roles: ["trainee"] },
+      { name: "赵强", phone: "13800000004", org: "芝罘区向阳街道社区心理服务中心", track: "community", roles: ["trainee"] },
+    ];
+    for (const p of people) {
+      const user = await trx
+        .insertInto("users")
+        .values({
+          name: p.name,
+          email: p.email ?? null,
+          phone: p.phone ?? null,
+          org_unit_id: ids.get(p.org)!,
+          track: p.track,
+          password_hash: passwordHash,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("user_roles")
+        .values(p.roles.map((role) => ({ user_id: user.id, role, granted_by: null })))
+        .execute();
+    }
     return { seeded: true };
   });
 }

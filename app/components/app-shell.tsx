@@ -1,8 +1,14 @@
-import { Link, NavLink } from "@remix-run/react";
+import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { can, type Role } from "~/domain/roles";
 import { useT } from "~/i18n";
 
-export function AppShell({ children }: { children: ReactNode }) {
+export interface ShellUser {
+  name: string;
+  roles: Role[];
+}
+
+export function AppShell({ children, user }: { children: ReactNode; user?: ShellUser | null }) {
   const t = useT();
   return (
     <>
@@ -24,6 +30,22 @@ export function AppShell({ children }: { children: ReactNode }) {
             <NavLink to="/" end>
               {t("nav.home")}
             </NavLink>
+            {user && can(user.roles, "learn") ? <NavLink to="/learn">{t("nav.learn")}</NavLink> : null}
+            {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+            {user ? (
+              <>
+                <NavLink to="/profile" className="nav-user">
+                  {user.name}
+                </NavLink>
+                <Form method="post" action="/logout" className="inline-form">
+                  <button type="submit" className="link-button">
+                    {t("nav.logout")}
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <NavLink to="/login">{t("nav.login")}</NavLink>
+            )}
           </nav>
         </div>
       </header>

@@ -1,8 +1,12 @@
+import { adminMessages } from "./messages/admin";
+import { authMessages } from "./messages/auth";
 import { shellMessages } from "./messages/shell";
 
 // Each feature keeps its messages in its own file under messages/; add the file here.
 const messages = {
   ...shellMessages,
+  ...authMessages,
+  ...adminMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,138 @@
+// Sessions: the only module that imports lucia (deprecated upstream; keep it contained).
+import { Lucia, TimeSpan, type Adapter } from "lucia";
+import { getConfig } from "./config.server";
+import { db } from "./db.server";
+import type { Role } from "./domain/roles";
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  deleteUserSessions,
+  findSessionAndOwner,
+  insertSession,
+  listUserSessions,
+  updateSessionExpiry,
+} from "./models/sessions.server";
+
+/** Idle timeout (sliding) and absolute timeout: see docs/decisions/002-sessions.md. */
+export const sessionIdleDays = 3;
+export const sessionAbsoluteDays = 30;
+
+interface SessionAttributes {
+  createdAt?: Date;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+interface UserAttributes {
+  name: string;
+  status: "active" | "deactivated";
+  roles: string[];
+}
+
+const adapter: Adapter = {
+  async getSessionAndUser(sessionId) {
+    const [session, owner] = await findSessionAndOwner(db(), sessionId);
+    return [
+      session && { id: session.id, userId: session.userId, expiresAt: session.expiresAt, attributes: { createdAt: session.createdAt } },
+      owner && { id: owner.id, attributes: { name: owner.name, status: owner.status, roles: owner.roles } },
+    ];
+  },
+  async getUserSessions(userId) {
+    const sessions = await listUserSessions(db(), userId);
+    return sessions.map((s) => ({ id: s.id, userId: s.userId, expiresAt: s.expiresAt, attributes: { createdAt: s.createdAt } }));
+  },
+  async setSession(session) {
+    await insertSession(db(), {
+      id: session.id,
+      userId: session.userId,
+      expiresAt: session.expiresAt,
+      ip: session.attributes.ip,
+      userAgent: session.attributes.userAgent,
+    });
+  },
+  updateSessionExpiration: (sessionId, expiresAt) => updateSessionExpiry(db(), sessionId, expiresAt),
+  deleteSession: (sessionId) => deleteSession(db(), sessionId),
+  deleteUserSessions: (userId) => deleteUserSessions(db(), userId),
+  deleteExpiredSessions: () => deleteExpiredSessions(db()),
+};
+
+function cookieSecure(): boolean {
+  const config = getConfig();
+  return config.COOKIE_SECURE ?? (config.APP_URL?.startsWith("https://") ?? false);
+}
+
+function createLucia() {
+  return new Lucia(adapter, {
+    sessionExpiresIn: new TimeSpan(sessionIdleDays, "d"),
+    sessionCookie: { name: "bc_session", attributes: { secure: cookieSecure(), sameSite: "lax" } },
+    getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),
+    getUserAttributes: (attributes) => attributes,
+  });
+}
+
+// Created on first use, after the configuration has been validated.
+let instance: ReturnType<typeof createLucia> | undefined;
+function auth() {
+  instance ??= createLucia();
+  return instance;
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    DatabaseSessionAttributes: SessionAttributes;
+    DatabaseUserAttributes: UserAttributes;
+  }
+}
+
+export interface AuthUser {
+  id: string;
+  name: string;
+  roles: Role[];
+}
+
+export interface AuthState {
+  user: AuthUser | null;
+  sessionId: string | null;
+}
+
+/**
+ * Validates the session cookie once per request. Returns who is signed in and, when the
+ * session was extended or has ended, the Set-Cookie header to send.
+ */
+export async function authenticate(cookieHeader: string | undefined): Promise<{ auth: AuthState; setCookie?: string }> {
+  const sessionId = auth().readSessionCookie(cookieHeader ?? "");
+  if (!sessionId) return { auth: { user: null, sessionId: null } };
+  const { session, user } = await auth().validateSession(sessionId);
+  const blank = auth().createBlankSessionCookie().serialize();
+  if (!session || !user) return { auth: { user: null, sessionId: null }, setCookie: blank };
+  const tooOld = session.createdAt && Date.now() - new Date(session.createdAt).getTime() > sessionAbsoluteDays * 86400_000;
+  if (tooOld || user.status !== "active") {
+    await auth().invalidateSession(session.id);
+    return { auth: { user: null, sessionId: null }, setCookie: blank };
+  }
+  return {
+    auth: { user: { id: user.id, name: user.name, roles: user.roles as Role[] }, sessionId: session.id },
+    setCookie: session.fresh ? auth().createSessionCookie(session.id).serialize() : undefined,
+  };
+}
+
+/** Starts a new session (always a new id) and returns its Set-Cookie header. */
+export async function startSession(userId: string, meta: { ip?: string | null; userAgent?: string | null }): Promise<string> {
+  const session = await auth().createSession(userId, { ip: meta.ip ?? null, userAgent: meta.userAgent ?? null });
+  return auth().createSessionCookie(session.id).serialize();
+}
+
+export async function endSession(sessionId: string): Promise<string> {
+  await auth().invalidateSession(sessionId);
+  return auth().createBlankSessionCookie().serialize();
+}
+
+/** Ends every session of the user (deactivation, "log out of all devices"). */
+export async function endAllSessions(userId: string): Promise<void> {
+  await auth().invalidateUserSessions(userId);
+}
+
+/** Ends the user's other sessions, keeping the current one (after a password change). */
+export async function endOtherSessions(userId: string, keepSessionId: string): Promise<void> {
+  await deleteUserSessions(db(), userId, keepSessionId);
+}

@@ -1,0 +1,171 @@
+import { sql } from "kysely";
+import type { Role } from "~/domain/roles";
+import type { LoginIdentifier } from "~/domain/contact";
+import type { TrackColumn } from "../../db/schema";
+import type { Db } from "./types";
+
+export interface UserSummary {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  track: TrackColumn | null;
+  status: "active" | "deactivated";
+  orgUnitId: string | null;
+  orgName: string | null;
+  roles: Role[];
+  hasPassword: boolean;
+  createdAt: Date;
+}
+
+function rolesOf(db: Db) {
+  return db
+    .selectFrom("user_roles")
+    .select(["user_id", sql<Role[]>`array_agg(role order by role)`.as("roles")])
+    .groupBy("user_id")
+    .as("r");
+}
+
+function summaryQuery(db: Db) {
+  return db
+    .selectFrom("users as u")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .leftJoin(rolesOf(db), "r.user_id", "u.id")
+    .select([
+      "u.id",
+      "u.name",
+      "u.phone",
+      "u.email",
+      "u.track",
+      "u.status",
+      "u.org_unit_id as orgUnitId",
+      "o.name as orgName",
+      "r.roles",
+      sql<boolean>`u.password_hash is not null`.as("hasPassword"),
+      "u.created_at as createdAt",
+    ]);
+}
+
+type SummaryRow = Omit<UserSummary, "roles"> & { roles: Role[] | null };
+const toSummary = (r: SummaryRow): UserSummary => ({ ...r, roles: r.roles ?? [] });
+
+export async function getUserSummary(db: Db, id: string): Promise<UserSummary | undefined> {
+  const row = await summaryQuery(db).where("u.id", "=", id).executeTakeFirst();
+  return row ? toSummary(row) : undefined;
+}
+
+export async function findCredentials(db: Db, identifier: LoginIdentifier) {
+  let q = db.selectFrom("users").select(["id", "name", "status", "password_hash", "phone", "email"]);
+  q = "phone" in identifier ? q.where("phone", "=", identifier.phone) : q.where(sql`lower(email)`, "=", identifier.email);
+  return q.executeTakeFirst();
+}
+
+export async function getPasswordHash(db: Db, userId: string): Promise<string | null> {
+  const row = await db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+  return row?.password_hash ?? null;
+}
+
+export interface UserFilters {
+  q?: string;
+  role?: Role;
+  track?: TrackColumn;
+  status?: "active" | "deactivated";
+  /** Path prefix of an org unit: the user's node lies in that subtree. */
+  orgPath?: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function listUsers(db: Db, f: UserFilters): Promise<{ rows: UserSummary[]; total: number }> {
+  let q = summaryQuery(db);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([eb("u.name", "like", like), eb("u.phone", "like", like), eb("u.email", "ilike", like)]));
+  }
+  if (f.role) q = q.where("r.roles", "@>", sql<Role[]>`array[${f.role}]::text[]`);
+  if (f.track) q = q.where("u.track", "=", f.track);
+  if (f.status) q = q.where("u.status", "=", f.status);
+  if (f.orgPath) q = q.where("o.path", "like", `${f.orgPath}%`);
+  const [rows, count] = await Promise.all([
+    q.orderBy("u.created_at", "desc").orderBy("u.id").limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+    db
+      .selectFrom(q.as("filtered"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(toSummary), total: count.n };
+}
+
+export interface UserInput {
+  name: string;
+  phone: string | null;
+  email: string | null;
+  orgUnitId: string | null;
+  track: TrackColumn | null;
+}
+
+export type UserWriteProblem = "phoneTaken" | "emailTaken";
+
+/** Which contact is already used by another user (unique indexes back this up). */
+export async function findContactConflict(db: Db, input: Pick<UserInput, "phone" | "email">, exceptId?: string): Promise<UserWriteProblem | null> {
+  if (input.phone) {
+    let q = db.selectFrom("users").select("id").where("phone", "=", input.phone);
+    if (exceptId) q = q.where("id", "!=", exceptId);
+    if (await q.executeTakeFirst()) return "phoneTaken";
+  }
+  if (input.email) {
+    let q = db.selectFrom("users").select("id").where(sql`lower(email)`, "=", input.email.toLowerCase());
+    if (exceptId) q = q.where("id", "!=", exceptId);
+    if (await q.executeTakeFirst()) return "emailTaken";
+  }
+  return null;
+}
+
+export async function insertUser(db: Db, input: UserInput, roles: Role[], grantedBy: string | null): Promise<string> {
+  const row = await db
+    .insertInto("users")
+    .values({ name: input.name, phone: input.phone, email: input.email, org_unit_id: input.orgUnitId, track: input.track })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (roles.length) {
+    await db
+      .insertInto("user_roles")
+      .values(roles.map((role) => ({ user_id: row.id, role, granted_by: grantedBy })))
+      .execute();
+  }
+  return row.id;
+}
+
+export async function updateUser(db: Db, id: string, input: Partial<UserInput>) {
+  await db
+    .updateTable("users")
+    .set({
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.phone !== undefined && { phone: input.phone }),
+      ...(input.email !== undefined && { email: input.email }),
+      ...(input.orgUnitId !== undefined && { org_unit_id: input.orgUnitId }),
+      ...(input.track !== undefined && { track: input.track }),
+      updated_at: new Date(),
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function setUserRoles(db: Db, userId: string, roles: Role[], grantedBy: string | null) {
+  await db.deleteFrom("user_roles").where("user_id", "=", userId).where("role", "not in", roles.length ? roles : ["__none__" as Role]).execute();
+  if (roles.length) {
+    await db
+      .insertInto("user_roles")
+      .values(roles.map((role) => ({ user_id: userId, role, granted_by: grantedBy })))
+      .onConflict((oc) => oc.columns(["user_id", "role"]).doNothing())
+      .execute();
+  }
+}
+
+export async function setUserStatus(db: Db, userId: string, status: "active" | "deactivated") {
+  await db.updateTable("users").set({ status, updated_at: new Date() }).where("id", "=", userId).execute();
+}
+
+export async function setPasswordHash(db: Db, userId: string, hash: string) {
+  await db.updateTable("users").set({ password_hash: hash, updated_at: new Date() }).where("id", "=", userId).execute();
+}

@@ -1,0 +1,35 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+
+export const meta: MetaFunction = () => [{ title: "管理后台 · 百城学堂" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "users.manage");
+  return json({});
+}
+
+const sections: Array<{ to: string; title: MessageKey; lead: MessageKey }> = [
+  { to: "/admin/users", title: "admin.users", lead: "admin.users.lead" },
+  { to: "/admin/users/import", title: "admin.import", lead: "admin.import.lead" },
+  { to: "/admin/orgs", title: "admin.orgs", lead: "admin.orgs.lead" },
+  { to: "/admin/audit", title: "admin.audit", lead: "admin.audit.lead" },
+];
+
+export default function AdminHome() {
+  const t = useT();
+  return (
+    <>
+      <h1>{t("admin.title")}</h1>
+      <div className="grid two">
+        {sections.map((s) => (
+          <Link key={s.to} to={s.to} className="card card-link">
+            <h2 className="card-title">{t(s.title)}</h2>
+            <p className="muted">{t(s.lead)}</p>
+          </Link>
+        ))}
+      </div>
+    </>
+  );
+}

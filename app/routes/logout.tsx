@@ -1,0 +1,20 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { endAllSessions, endSession } from "~/auth.server";
+import { db } from "~/db.server";
+import { requireUser } from "~/guards.server";
+import { recordAudit } from "~/models/audit.server";
+
+// POST only: signing out is a state change (a GET link could be triggered by any page).
+export async function loader() {
+  throw redirect("/");
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = requireUser(request, context);
+  const form = await request.formData();
+  const everywhere = form.get("scope") === "all";
+  if (everywhere) await endAllSessions(user.id);
+  const cookie = await endSession(context.auth.sessionId!);
+  await recordAudit(db(), { actorId: user.id, action: everywhere ? "logout.all" : "logout", targetType: "user", targetId: user.id, ip: context.ip });
+  return redirect("/login", { headers: { "Set-Cookie": cookie } });
+}

@@ -1,0 +1,73 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { registerDatabase } from "~/db.server";
+import type { Role } from "~/domain/roles";
+import { insertUser } from "~/models/users.server";
+import { closeQueues, registerQueues } from "~/queue.server";
+import { createTestDatabase, type TestDatabase } from "./database";
+import { createQueuePrefix } from "./redis";
+
+/**
+ * A test file's own app world: a fresh database and queue prefix registered the way server.ts
+ * registers them, so loaders and actions run against real PostgreSQL and Redis.
+ */
+export async function createTestApp() {
+  const database: TestDatabase = await createTestDatabase();
+  const redis = createQueuePrefix();
+  registerDatabase(database);
+  registerQueues({ redisUrl: redis.redisUrl, prefix: redis.prefix });
+  let counter = 0;
+  return {
+    database,
+    db: database.db,
+    redis,
+    /** A new active user with these roles, and the request context of their signed-in session. */
+    async signIn(roles: Role[], overrides: { name?: string; orgUnitId?: string | null; track?: "campus" | "community" | null } = {}) {
+      counter += 1;
+      const id = await insertUser(
+        database.db,
+        {
+          name: overrides.name ?? `测试用户${counter}`,
+          phone: `139${String(Date.now() % 1e5).padStart(5, "0")}${String(counter).padStart(3, "0")}`,
+          email: null,
+          orgUnitId: overrides.orgUnitId ?? null,
+          track: overrides.track ?? null,
+        },
+        roles,
+        null,
+      );
+      const context: AppLoadContext = { auth: { user: { id, name: overrides.name ?? `测试用户${counter}`, roles }, sessionId: `test-${id}` }, ip: "127.0.0.1" };
+      return { id, context };
+    },
+    anonymous(): AppLoadContext {
+      return { auth: { user: null, sessionId: null }, ip: "127.0.0.1" };
+    },
+    async close() {
+      await closeQueues();
+      await redis.clean();
+      await database.drop();
+    },
+  };
+}
+
+/** A Request as Remix hands it to a loader or action. */
+export function makeRequest(path: string, init: { method?: string; form?: Record<string, string | string[]>; body?: BodyInit } = {}) {
+  const url = `http://localhost${path}`;
+  if (init.form) {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(init.form)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+    return new Request(url, { method: init.method ?? "POST", body });
+  }
+  return new Request(url, { method: init.method ?? (init.body ? "POST" : "GET"), body: init.body });
+}
+
+/** Runs a loader/action and returns the thrown or returned Response. */
+export async function responseOf(run: () => Promise<unknown>): Promise<Response> {
+  try {
+    const result = await run();
+    if (result instanceof Response) return result;
+    throw new Error(`expected a Response, got ${typeof result}`);
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
