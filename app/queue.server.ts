@@ -55,6 +55,11 @@ export function sharedRedis(): Redis {
   return store().connection;
 }
 
+/** The deployment's key prefix, for other Redis keys that must not collide across deployments. */
+export function keyPrefix(): string {
+  return store().settings.prefix;
+}
+
 export async function pingRedis(): Promise<void> {
   const s = store();
   if (s.connection.status === "wait") await s.connection.connect();

@@ -1,5 +1,5 @@
 import { logger } from "./logger.server";
-import { sharedRedis } from "./queue.server";
+import { keyPrefix, sharedRedis } from "./queue.server";
 
 // Fixed-window failure counters in Redis, shared by every web process.
 export interface LimitRule {
@@ -14,7 +14,7 @@ export interface LimitVerdict {
 }
 
 function redisKey(key: string) {
-  return `ratelimit:${key}`;
+  return `${keyPrefix()}:ratelimit:${key}`;
 }
 
 /** Is any of the keys over its limit? Fails open (logs) when Redis is away: logins must not depend on it. */

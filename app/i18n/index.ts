@@ -1,5 +1,7 @@
 import { adminMessages } from "./messages/admin";
 import { authMessages } from "./messages/auth";
+import { importMessages } from "./messages/import";
+import { orgMessages } from "./messages/orgs";
 import { shellMessages } from "./messages/shell";
 
 // Each feature keeps its messages in its own file under messages/; add the file here.
@@ -7,6 +9,8 @@ const messages = {
   ...shellMessages,
   ...authMessages,
   ...adminMessages,
+  ...orgMessages,
+  ...importMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,61 @@
+import { normaliseEmail, normalisePhone } from "./contact";
+import { isRole, type Role } from "./roles";
+
+// Validation of the user form (admin create/edit, profile): values to keep and errors by field.
+export interface UserFormValues {
+  name: string;
+  phone: string;
+  email: string;
+  orgUnitId: string;
+  track: string;
+  roles: string[];
+}
+
+export type UserFormError =
+  | "form.error.name"
+  | "form.error.phone"
+  | "form.error.email"
+  | "form.error.contact"
+  | "users.error.roles"
+  | "users.error.org";
+
+export interface ParsedUser {
+  name: string;
+  phone: string | null;
+  email: string | null;
+  orgUnitId: string | null;
+  track: "campus" | "community" | null;
+  roles: Role[];
+}
+
+export function readUserForm(form: FormData): UserFormValues {
+  const text = (k: string) => String(form.get(k) ?? "").trim();
+  return {
+    name: text("name").slice(0, 200),
+    phone: text("phone").slice(0, 40),
+    email: text("email").slice(0, 300),
+    orgUnitId: text("orgUnitId"),
+    track: text("track"),
+    roles: form.getAll("roles").map(String),
+  };
+}
+
+export function validateUserForm(
+  v: UserFormValues,
+  options: { requireRoles: boolean; requireOrg: boolean },
+): { ok: true; user: ParsedUser } | { ok: false; errors: Partial<Record<keyof UserFormValues, UserFormError>> } {
+  const errors: Partial<Record<keyof UserFormValues, UserFormError>> = {};
+  if (!v.name || [...v.name].length > 50) errors.name = "form.error.name";
+  const phone = v.phone ? normalisePhone(v.phone) : null;
+  const email = v.email ? normaliseEmail(v.email) : null;
+  if (v.phone && !phone) errors.phone = "form.error.phone";
+  if (v.email && !email) errors.email = "form.error.email";
+  if (!v.phone && !v.email) errors.phone = "form.error.contact";
+  const roles = v.roles.filter(isRole);
+  if (options.requireRoles && (roles.length === 0 || roles.length !== v.roles.length)) errors.roles = "users.error.roles";
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if ((options.requireOrg || v.orgUnitId) && !uuid.test(v.orgUnitId)) errors.orgUnitId = "users.error.org";
+  const track = v.track === "campus" || v.track === "community" ? v.track : null;
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return { ok: true, user: { name: v.name, phone, email, orgUnitId: v.orgUnitId || null, track, roles } };
+}

@@ -1,0 +1,4 @@
+import type { Messages } from "../types";
+
+export const orgMessages = {
+} satisfies Messages;

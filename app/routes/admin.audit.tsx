@@ -1,0 +1,86 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Pagination, pageFromUrl } from "~/components/pagination";
+import { db } from "~/db.server";
+import { requirePermission } from "~/guards.server";
+import { useT } from "~/i18n";
+import { listAuditEvents } from "~/models/audit.server";
+
+export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
+const pageSize = 50;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "audit.view");
+  const url = new URL(request.url);
+  const action = (url.searchParams.get("action") ?? "").replace(/[^a-z._]/g, "").slice(0, 40);
+  const page = pageFromUrl(url);
+  const { rows, total } = await listAuditEvents(db(), { action: action || undefined, page, pageSize });
+  return json({
+    events: rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+    total,
+    page,
+    action,
+  });
+}
+
+const time = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Shanghai" });
+
+export default function AuditLog() {
+  const { events, total, page, action } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <h1>{t("admin.audit")}</h1>
+      <Form method="get" className="toolbar card">
+        <div className="field">
+          <label htmlFor="action">{t("audit.col.action")}</label>
+          <select id="action" name="action" defaultValue={action}>
+            <option value="">{t("users.filter.any")}</option>
+            <option value="login">login.*</option>
+            <option value="user">user.*</option>
+            <option value="password">password.*</option>
+            <option value="users.imported">users.imported</option>
+            <option value="org">org.*</option>
+          </select>
+        </div>
+        <button type="submit" className="button">
+          {t("users.filter.apply")}
+        </button>
+      </Form>
+      {events.length === 0 ? (
+        <p className="empty card">{t("audit.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data responsive">
+            <thead>
+              <tr>
+                <th scope="col">{t("audit.col.at")}</th>
+                <th scope="col">{t("audit.col.actor")}</th>
+                <th scope="col">{t("audit.col.action")}</th>
+                <th scope="col">{t("audit.col.target")}</th>
+                <th scope="col">{t("audit.col.ip")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td data-label={t("audit.col.at")}>{time.format(new Date(e.at))}</td>
+                  <td data-label={t("audit.col.actor")}>{e.actor_name ?? t("common.system")}</td>
+                  <td data-label={t("audit.col.action")}>
+                    <code>{e.action}</code>
+                  </td>
+                  <td data-label={t("audit.col.target")}>
+                    {e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ""}` : "—"}
+                    {Object.keys(e.details ?? {}).length ? <small className="muted"> {JSON.stringify(e.details)}</small> : null}
+                  </td>
+                  <td data-label={t("audit.col.ip")}>{e.ip ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pageSize={pageSize} total={total} />
+    </>
+  );
+}

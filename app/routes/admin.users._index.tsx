@@ -1,0 +1,155 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Pagination, pageFromUrl } from "~/components/pagination";
+import { db } from "~/db.server";
+import { isRole, roles } from "~/domain/roles";
+import { requirePermission } from "~/guards.server";
+import { useT } from "~/i18n";
+import { orgOptions } from "~/models/org-options.server";
+import { listUsers } from "~/models/users.server";
+
+export const meta: MetaFunction = () => [{ title: "用户管理 · 百城学堂" }];
+const pageSize = 25;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "users.manage");
+  const url = new URL(request.url);
+  const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
+  const role = param("role");
+  const track = param("track");
+  const status = param("status");
+  const regionId = param("region");
+  const orgs = await orgOptions(db());
+  const region = orgs.find((o) => o.id === regionId);
+  const filters = {
+    q: param("q").slice(0, 100) || undefined,
+    role: isRole(role) ? role : undefined,
+    track: track === "campus" || track === "community" ? track : undefined,
+    status: status === "active" || status === "deactivated" ? status : undefined,
+    orgPath: region?.path,
+    page: pageFromUrl(url),
+    pageSize,
+  } as const;
+  const { rows, total } = await listUsers(db(), filters);
+  return json({
+    users: rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
+    total,
+    page: filters.page,
+    regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
+    query: { q: param("q"), role, track, status, region: regionId },
+  });
+}
+
+export default function UsersList() {
+  const { users, total, page, regions, query } = useLoaderData<typeof loader>();
+  const t = useT();
+  const navigation = useNavigation();
+  return (
+    <>
+      <div className="page-header">
+        <h1>{t("admin.users")}</h1>
+        <div>
+          <Link className="button secondary" to="/admin/users/import">
+            {t("admin.import")}
+          </Link>{" "}
+          <Link className="button" to="/admin/users/new">
+            {t("users.new")}
+          </Link>
+        </div>
+      </div>
+      <Form method="get" className="toolbar card" role="search">
+        <div className="field">
+          <label htmlFor="q">{t("users.search")}</label>
+          <input id="q" type="search" name="q" defaultValue={query.q} />
+        </div>
+        <div className="field">
+          <label htmlFor="role">{t("users.filter.role")}</label>
+          <select id="role" name="role" defaultValue={query.role}>
+            <option value="">{t("users.filter.any")}</option>
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="region">{t("users.filter.region")}</label>
+          <select id="region" name="region" defaultValue={query.region}>
+            <option value="">{t("users.filter.any")}</option>
+            {regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="track">{t("users.filter.track")}</label>
+          <select id="track" name="track" defaultValue={query.track}>
+            <option value="">{t("users.filter.any")}</option>
+            <option value="campus">{t("track.campus")}</option>
+            <option value="community">{t("track.community")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="status">{t("users.filter.status")}</label>
+          <select id="status" name="status" defaultValue={query.status}>
+            <option value="">{t("users.filter.any")}</option>
+            <option value="active">{t("users.status.active")}</option>
+            <option value="deactivated">{t("users.status.deactivated")}</option>
+          </select>
+        </div>
+        <button type="submit" className="button" aria-busy={navigation.state === "loading"}>
+          {t("users.filter.apply")}
+        </button>
+      </Form>
+      <p className="muted" aria-live="polite">
+        {t("users.count", { total })}
+      </p>
+      {users.length === 0 ? (
+        <p className="empty card">{t("users.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data responsive">
+            <thead>
+              <tr>
+                <th scope="col">{t("users.col.name")}</th>
+                <th scope="col">{t("users.col.contact")}</th>
+                <th scope="col">{t("users.col.org")}</th>
+                <th scope="col">{t("users.col.roles")}</th>
+                <th scope="col">{t("users.col.status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <td data-label={t("users.col.name")}>
+                    <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
+                  </td>
+                  <td data-label={t("users.col.contact")}>{[u.phone, u.email].filter(Boolean).join(" / ")}</td>
+                  <td data-label={t("users.col.org")}>
+                    {u.orgName ?? "—"}
+                    {u.track ? <span className="badge">{t(`track.${u.track}`)}</span> : null}
+                  </td>
+                  <td data-label={t("users.col.roles")}>
+                    {u.roles.map((r) => (
+                      <span key={r} className="badge">
+                        {t(`role.${r}`)}
+                      </span>
+                    ))}
+                  </td>
+                  <td data-label={t("users.col.status")}>
+                    {u.status === "active" ? t("users.status.active") : <span className="badge warn">{t("users.status.deactivated")}</span>}
+                    {!u.hasPassword ? <span className="badge warn">{t("users.noPassword")}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pageSize={pageSize} total={total} />
+    </>
+  );
+}

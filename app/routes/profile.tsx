@@ -1,0 +1,124 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { endOtherSessions } from "~/auth.server";
+import { Field, FormMessage } from "~/components/form";
+import { db } from "~/db.server";
+import { normalisePhone } from "~/domain/contact";
+import { checkPassword } from "~/domain/passwords";
+import { notFound, requireUser } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { recordAudit } from "~/models/audit.server";
+import { findContactConflict, getPasswordHash, getUserSummary, setPasswordHash, updateUser } from "~/models/users.server";
+import { hashPassword, verifyPassword } from "~/passwords.server";
+
+export const meta: MetaFunction = () => [{ title: "个人资料 · 百城学堂" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = requireUser(request, context);
+  const user = await getUserSummary(db(), me.id);
+  if (!user) throw notFound();
+  return json({ user: { name: user.name, phone: user.phone, email: user.email, orgName: user.orgName, track: user.track, roles: user.roles } });
+}
+
+type Result =
+  | { intent: "profile"; ok: boolean; values: { name: string; phone: string }; errors?: Record<string, MessageKey> }
+  | { intent: "password"; ok: boolean; error?: MessageKey };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = requireUser(request, context);
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  const user = await getUserSummary(db(), me.id);
+  if (!user) throw notFound();
+
+  if (intent === "profile") {
+    const values = { name: String(form.get("name") ?? "").trim(), phone: String(form.get("phone") ?? "").trim() };
+    const errors: Record<string, MessageKey> = {};
+    if (!values.name || [...values.name].length > 50) errors.name = "form.error.name";
+    const phone = values.phone ? normalisePhone(values.phone) : null;
+    if (values.phone && !phone) errors.phone = "form.error.phone";
+    if (!phone && !user.email) errors.phone = "form.error.contact";
+    if (!errors.phone && phone && (await findContactConflict(db(), { phone, email: null }, me.id))) errors.phone = "form.error.phoneTaken";
+    if (Object.keys(errors).length) return json<Result>({ intent, ok: false, values, errors }, { status: 400 });
+    await db().transaction().execute(async (trx) => {
+      await updateUser(trx, me.id, { name: values.name, phone });
+      await recordAudit(trx, { actorId: me.id, action: "user.updated", targetType: "user", targetId: me.id, ip: context.ip });
+    });
+    return json<Result>({ intent, ok: true, values });
+  }
+
+  if (intent === "password") {
+    const current = String(form.get("current") ?? "");
+    const next = String(form.get("password") ?? "");
+    const confirm = String(form.get("confirm") ?? "");
+    if (!(await verifyPassword(await getPasswordHash(db(), me.id), current))) {
+      return json<Result>({ intent, ok: false, error: "password.error.wrongCurrent" }, { status: 400 });
+    }
+    const problem = checkPassword(next, { phone: user.phone, email: user.email });
+    if (problem) return json<Result>({ intent, ok: false, error: `password.error.${problem}` }, { status: 400 });
+    if (next !== confirm) return json<Result>({ intent, ok: false, error: "password.error.mismatch" }, { status: 400 });
+    const hash = await hashPassword(next);
+    await db().transaction().execute(async (trx) => {
+      await setPasswordHash(trx, me.id, hash);
+      await recordAudit(trx, { actorId: me.id, action: "password.changed", targetType: "user", targetId: me.id, ip: context.ip });
+    });
+    await endOtherSessions(me.id, context.auth.sessionId!);
+    return json<Result>({ intent, ok: true });
+  }
+  throw new Response("Unknown intent", { status: 400 });
+}
+
+export default function Profile() {
+  const { user } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const busy = useNavigation().state === "submitting";
+  const profile = result?.intent === "profile" ? result : undefined;
+  const password = result?.intent === "password" ? result : undefined;
+  return (
+    <div className="stack">
+      <h1>{t("profile.title")}</h1>
+      <div className="grid two">
+        <Form method="post" className="card" noValidate>
+          <h2 className="card-title">{t("profile.title")}</h2>
+          {profile?.ok ? <FormMessage kind="success">{t("profile.saved")}</FormMessage> : null}
+          <Field label={t("profile.name")} name="name" defaultValue={profile?.values.name ?? user.name} error={profile?.errors?.name ? t(profile.errors.name) : undefined} required maxLength={50} />
+          <Field label={t("profile.phone")} name="phone" inputMode="tel" defaultValue={profile?.values.phone ?? user.phone ?? ""} error={profile?.errors?.phone ? t(profile.errors.phone) : undefined} />
+          <dl className="facts">
+            <dt>{t("profile.email")}</dt>
+            <dd>{user.email ?? "—"}</dd>
+            <dt>{t("profile.org")}</dt>
+            <dd>{user.orgName ?? "—"}</dd>
+            <dt>{t("profile.track")}</dt>
+            <dd>{user.track ? t(`track.${user.track}`) : t("track.none")}</dd>
+            <dt>{t("profile.roles")}</dt>
+            <dd>{user.roles.map((r) => t(`role.${r}`)).join("、")}</dd>
+          </dl>
+          <button type="submit" name="intent" value="profile" className="button" disabled={busy}>
+            {t("profile.save")}
+          </button>
+        </Form>
+        <div className="stack">
+          <Form method="post" className="card" noValidate>
+            <h2 className="card-title">{t("profile.changePassword")}</h2>
+            {password?.ok ? <FormMessage kind="success">{t("profile.passwordChanged")}</FormMessage> : null}
+            {password?.error ? <FormMessage kind="error">{t(password.error)}</FormMessage> : null}
+            <Field label={t("profile.currentPassword")} name="current" type="password" autoComplete="current-password" required />
+            <Field label={t("invite.newPassword")} name="password" type="password" autoComplete="new-password" required hint={t("password.hint")} />
+            <Field label={t("invite.confirmPassword")} name="confirm" type="password" autoComplete="new-password" required />
+            <button type="submit" name="intent" value="password" className="button" disabled={busy}>
+              {t("profile.changePassword")}
+            </button>
+          </Form>
+          <Form method="post" action="/logout" className="card">
+            <h2 className="card-title">{t("profile.logoutAll")}</h2>
+            <p className="hint">{t("profile.logoutAll.help")}</p>
+            <button type="submit" name="scope" value="all" className="button secondary">
+              {t("profile.logoutAll")}
+            </button>
+          </Form>
+        </div>
+      </div>
+    </div>
+  );
+}
