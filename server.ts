@@ -6,6 +6,8 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
 import { authenticate } from "./app/auth.server";
+import { catalog } from "./app/catalog/catalog.server";
+import { syncCatalog } from "./app/models/curriculum.server";
 import { ConfigError, getConfig } from "./app/config.server";
 import { registerDatabase } from "./app/db.server";
 import { logger } from "./app/logger.server";
@@ -55,6 +57,12 @@ async function main() {
     if (applied.length) logger.info({ applied }, "migrations applied");
   } catch (error) {
     fail(`Database migration failed; not serving a half-migrated schema. ${(error as Error).message}`);
+  }
+  try {
+    const report = await syncCatalog(handle.db, catalog());
+    logger.info(report, "curriculum synced");
+  } catch (error) {
+    fail(`Curriculum sync failed: ${(error as Error).message}`);
   }
   if (config.SEED_DEMO) {
     const { seeded } = await seedDemo(handle.db);

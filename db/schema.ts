@@ -100,7 +100,61 @@ export interface UserImportTable {
   imported_at: Timestamp | null;
 }
 
+export type TierColumn = "foundation" | "practitioner" | "specialist" | "supervisor";
+
+export interface CourseModuleTable {
+  id: string;
+  track: TrackColumn;
+  tier: TierColumn;
+  position: number;
+  slug: string;
+  title: string;
+  version_hash: string;
+  retired_at: Timestamp | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface TaskTable {
+  id: string;
+  version: number;
+  module_id: string;
+  type: "quiz" | "work_product" | "field_work";
+  title: string;
+  /** The task as declared in content (instructions, rubric or answer key) at this version. */
+  definition: Json<Record<string, unknown>>;
+  version_hash: string;
+  is_current: Generated<boolean>;
+  retired_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface ModuleProgressTable {
+  user_id: string;
+  module_id: string;
+  read_at: DefaultTimestamp;
+}
+
+export interface CertificateTable {
+  id: Generated<string>;
+  number: string;
+  user_id: string;
+  track: TrackColumn;
+  tier: TierColumn;
+  status: Generated<"issued" | "revoked" | "superseded">;
+  name_on_certificate: string;
+  issued_at: DefaultTimestamp;
+  issued_by: string | null;
+  valid_until: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  superseded_by: string | null;
+}
+
 export interface Database {
+  course_modules: CourseModuleTable;
+  tasks: TaskTable;
+  module_progress: ModuleProgressTable;
+  certificates: CertificateTable;
   org_units: OrgUnitTable;
   users: UserTable;
   user_roles: UserRoleTable;

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { bundleMDX } from "mdx-bundler";
+import remarkGfm from "remark-gfm";
 import { parse as parseYaml } from "yaml";
 import {
   describeIssues,
@@ -17,11 +18,19 @@ import {
 import type { Catalog, CatalogModule } from "./types";
 
 const root = process.cwd();
-const contentDir = path.join(root, "content");
+const defaultContentDir = path.join(root, "content");
 const cacheDir = path.join(root, ".cache", "mdx");
+/** Bump when the compile options change, so cached output is rebuilt. */
+const compilerVersion = "mdx-bundler-10.1.1+gfm-1";
 export const catalogFile = path.join(root, ".cache", "catalog.json");
 
-class ContentError extends Error {}
+export class ContentError extends Error {}
+
+/** How many modules this process compiled (cache misses); the request path must never add to it. */
+let compileCount = 0;
+export function compiledModuleCount(): number {
+  return compileCount;
+}
 
 async function exists(p: string) {
   return stat(p).then(
@@ -30,7 +39,7 @@ async function exists(p: string) {
   );
 }
 
-async function loadProgram(): Promise<ProgramConfig> {
+async function loadProgram(contentDir: string): Promise<ProgramConfig> {
   const file = path.join(contentDir, "program.yaml");
   let raw: unknown;
   try {
@@ -45,11 +54,19 @@ async function loadProgram(): Promise<ProgramConfig> {
 }
 
 async function compileModule(file: string, source: string): Promise<{ code: string; frontmatter: unknown }> {
-  const hash = createHash("sha256").update(source).digest("hex");
+  const hash = createHash("sha256").update(compilerVersion).update(source).digest("hex");
   const cached = path.join(cacheDir, `${hash}.json`);
   if (await exists(cached)) return JSON.parse(await readFile(cached, "utf8"));
   try {
-    const result = await bundleMDX({ source, cwd: path.dirname(file) });
+    compileCount += 1;
+    const result = await bundleMDX({
+      source,
+      cwd: path.dirname(file),
+      mdxOptions(options) {
+        options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm];
+        return options;
+      },
+    });
     const out = { code: result.code, frontmatter: result.frontmatter };
     await writeFile(cached, JSON.stringify(out));
     return out;
@@ -66,14 +83,26 @@ async function compileModule(file: string, source: string): Promise<{ code: stri
   }
 }
 
-export async function buildCatalog(): Promise<Catalog> {
+export async function buildCatalog(contentDir = defaultContentDir): Promise<Catalog> {
   await mkdir(cacheDir, { recursive: true });
-  const program = await loadProgram();
+  const program = await loadProgram(contentDir);
   const modules: CatalogModule[] = [];
   const problems: string[] = [];
   const seenIds = new Map<string, string>();
 
+  for (const entry of await readdir(contentDir, { withFileTypes: true })) {
+    if (entry.isDirectory() && !(trackIds as readonly string[]).includes(entry.name)) {
+      problems.push(`content/${entry.name}: unknown track (expected one of ${trackIds.join(", ")})`);
+    }
+  }
   for (const track of trackIds) {
+    if (await exists(path.join(contentDir, track))) {
+      for (const entry of await readdir(path.join(contentDir, track), { withFileTypes: true })) {
+        if (entry.isDirectory() && !(tierIds as readonly string[]).includes(entry.name)) {
+          problems.push(`content/${track}/${entry.name}: unknown tier (expected one of ${tierIds.join(", ")})`);
+        }
+      }
+    }
     for (const tier of tierIds) {
       const dir = path.join(contentDir, track, tier);
       if (!(await exists(dir))) continue;

@@ -1,6 +1,11 @@
 // The 6-level organisation tree: national → province → city → district → site → group.
 export const orgKinds = ["national", "province", "city", "district", "site", "group"] as const;
 export type OrgKind = (typeof orgKinds)[number];
+export type OrgTrack = "campus" | "community";
+
+export function isOrgKind(value: string): value is OrgKind {
+  return (orgKinds as readonly string[]).includes(value);
+}
 
 export function levelOf(kind: OrgKind): number {
   return orgKinds.indexOf(kind) + 1;
@@ -10,24 +15,78 @@ export function childKindOf(kind: OrgKind): OrgKind | null {
   return orgKinds[levelOf(kind)] ?? null;
 }
 
+export function parentKindOf(kind: OrgKind): OrgKind | null {
+  return orgKinds[levelOf(kind) - 2] ?? null;
+}
+
 export interface OrgPlacement {
   id: string;
   kind: OrgKind;
   path: string;
   archived: boolean;
+  /** Left out when the caller does not care about tracks. */
+  track?: OrgTrack | null;
 }
 
-export type MoveProblem = "intoItself" | "wrongLevel" | "archivedParent";
+export type MoveProblem = "intoItself" | "wrongLevel" | "archivedNode" | "archivedParent" | "sameParent" | "trackMismatch";
+
+/** The parent's path: the node's path without its own last segment. */
+export function parentPathOf(path: string): string {
+  return path.replace(/[^/]+\/$/, "");
+}
 
 /** May `node` be moved under `newParent`? Levels stay fixed (a city stays under a province). */
 export function checkMove(node: OrgPlacement, newParent: OrgPlacement): MoveProblem | null {
   if (newParent.path.startsWith(node.path)) return "intoItself";
   if (levelOf(newParent.kind) !== levelOf(node.kind) - 1) return "wrongLevel";
+  if (node.archived) return "archivedNode";
   if (newParent.archived) return "archivedParent";
+  if (parentPathOf(node.path) === newParent.path) return "sameParent";
+  if (newParent.track && node.track && newParent.track !== node.track) return "trackMismatch";
   return null;
 }
 
 /** The new materialised path of a descendant after its ancestor moved. */
 export function rebasePath(path: string, oldPrefix: string, newPrefix: string): string {
   return path.startsWith(oldPrefix) ? newPrefix + path.slice(oldPrefix.length) : path;
+}
+
+export const orgNameMaxLength = 60;
+
+/** What an administrator typed, trimmed and with runs of spaces collapsed. */
+export function cleanOrgName(raw: string): string {
+  return raw.replace(/\s+/g, " ").trim();
+}
+
+/** Counts characters as people do (一 is one, so is 😀), not UTF-16 units. */
+export function orgNameLength(name: string): number {
+  return [...name].length;
+}
+
+export type NameProblem = "empty" | "tooLong";
+
+export function checkOrgName(name: string): NameProblem | null {
+  if (!name) return "empty";
+  if (orgNameLength(name) > orgNameMaxLength) return "tooLong";
+  return null;
+}
+
+/** Sibling names clash when they differ only in width, case or spacing (（一）班 = (一)班). */
+export function sameOrgName(a: string, b: string): boolean {
+  const key = (s: string) => cleanOrgName(s.normalize("NFKC")).toLowerCase();
+  return key(a) === key(b);
+}
+
+/** Schools, community centres, classes and grids belong to exactly one track. */
+export function trackRequired(kind: OrgKind): boolean {
+  return levelOf(kind) >= levelOf("site");
+}
+
+export type TrackProblem = "trackRequired" | "trackMismatch";
+
+/** The track a new child may have: required at site/group level, and never different from its parent's. */
+export function checkChildTrack(kind: OrgKind, track: OrgTrack | null, parentTrack: OrgTrack | null): TrackProblem | null {
+  if (!track && trackRequired(kind)) return "trackRequired";
+  if (track && parentTrack && track !== parentTrack) return "trackMismatch";
+  return null;
 }

@@ -1,6 +1,7 @@
 import { adminMessages } from "./messages/admin";
 import { authMessages } from "./messages/auth";
 import { importMessages } from "./messages/import";
+import { learnMessages } from "./messages/learn";
 import { orgMessages } from "./messages/orgs";
 import { shellMessages } from "./messages/shell";
 
@@ -11,6 +12,7 @@ const messages = {
   ...adminMessages,
   ...orgMessages,
   ...importMessages,
+  ...learnMessages,
 };
 
 export type MessageKey = keyof typeof messages;

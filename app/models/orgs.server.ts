@@ -66,25 +66,34 @@ export async function renameOrgUnit(db: Db, id: string, name: string) {
   await db.updateTable("org_units").set({ name }).where("id", "=", id).execute();
 }
 
-/** Moves a node and its whole subtree under a new parent (paths rebased in one statement). */
-export async function moveOrgUnit(db: Db, node: OrgUnit, newParent: OrgUnit) {
+/**
+ * Moves a node and its whole subtree under a new parent (paths rebased in one statement).
+ * `node` must be fresh (read under lockOrgUnits): its path is the prefix being replaced.
+ * Returns how many rows were rebased, the node included.
+ */
+export async function moveOrgUnit(db: Db, node: OrgUnit, newParent: OrgUnit): Promise<number> {
   const newPath = `${newParent.path}${node.id}/`;
   await db.updateTable("org_units").set({ parent_id: newParent.id }).where("id", "=", node.id).execute();
-  await db
+  const result = await db
     .updateTable("org_units")
-    .set({ path: sql`${newPath} || substr(path, ${node.path.length + 1})` })
+    .set({ path: sql<string>`${newPath}::text || substr(path, ${node.path.length + 1}::int)` })
     .where("path", "like", `${node.path}%`)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
-/** Archives a node and its subtree. Archived nodes keep their rows: people and records still point at them. */
-export async function archiveOrgUnit(db: Db, node: OrgUnit) {
-  await db
+/**
+ * Archives a node and its subtree. Archived nodes keep their rows: people and records still point at them.
+ * Returns how many units were archived by this call.
+ */
+export async function archiveOrgUnit(db: Db, node: OrgUnit): Promise<number> {
+  const result = await db
     .updateTable("org_units")
     .set({ archived_at: new Date() })
     .where("path", "like", `${node.path}%`)
     .where("archived_at", "is", null)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function countActiveMembers(db: Db, node: OrgUnit): Promise<number> {
@@ -96,4 +105,37 @@ export async function countActiveMembers(db: Db, node: OrgUnit): Promise<number>
     .where("u.status", "=", "active")
     .executeTakeFirstOrThrow();
   return row.n;
+}
+
+/**
+ * Reads these units and locks their rows until the transaction ends, in id order so two
+ * concurrent tree changes cannot deadlock. Changes to a parent's children lock the parent.
+ */
+export async function lockOrgUnits(db: Db, ids: string[]): Promise<Map<string, OrgUnit>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("org_units").selectAll().where("id", "in", ids).orderBy("id").forUpdate().execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The active children of a node (or the active roots when `parentId` is null). */
+export async function listActiveChildren(db: Db, parentId: string | null): Promise<OrgUnit[]> {
+  let q = db.selectFrom("org_units").selectAll().where("archived_at", "is", null);
+  q = parentId ? q.where("parent_id", "=", parentId) : q.where("parent_id", "is", null);
+  return q.execute();
+}
+
+/** Active members of every unit's subtree (its own people and those of all its descendants), by unit id. */
+export async function activeMemberCountsBySubtree(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom("users as u")
+    .innerJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select(["o.path", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("u.status", "=", "active")
+    .groupBy("o.path")
+    .execute();
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    for (const id of row.path.split("/").filter(Boolean)) counts.set(id, (counts.get(id) ?? 0) + Number(row.n));
+  }
+  return counts;
 }

@@ -26,3 +26,21 @@ export async function seriousA11yViolations(page: Page) {
 export async function screenshot(page: Page, name: string, project: string) {
   await page.screenshot({ path: `tests/screenshots/${name}-${project}.png`, fullPage: true });
 }
+
+export const demoPassword = "baicheng-demo-2026";
+export const demo = {
+  admin: "admin@demo.baicheng.org",
+  mentor: "mentor@demo.baicheng.org",
+  campusTrainee: "13800000001",
+  communityTrainee: "13800000002",
+  campusTrainee2: "13800000003",
+} as const;
+
+/** Signs in through the login form, as a person would. */
+export async function signIn(page: Page, identifier: string, password = demoPassword) {
+  await page.goto("/login");
+  await page.getByLabel("手机号或邮箱").fill(identifier);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}

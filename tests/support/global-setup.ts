@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { buildCatalog, catalogFile } from "../../app/catalog/build-content";
 import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { adminDatabaseUrl, databaseUrlFor } from "./test-env";
@@ -15,6 +16,11 @@ export function templateName(): string {
 }
 
 export default async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {
+  // Route tests read the compiled curriculum as the server does; compiling is cached by content hash.
+  const catalog = await buildCatalog();
+  mkdirSync(path.dirname(catalogFile), { recursive: true });
+  writeFileSync(catalogFile, JSON.stringify(catalog));
+
   const name = templateName();
   const admin = new pg.Client({ connectionString: adminDatabaseUrl });
   try {

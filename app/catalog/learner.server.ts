@@ -1,0 +1,42 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { db } from "~/db.server";
+import { can } from "~/domain/roles";
+import { moduleProgress, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
+import { heldCertificates, readModuleIds } from "~/models/curriculum.server";
+import { getUserSummary } from "~/models/users.server";
+import { catalog } from "./catalog.server";
+import { tierIds, trackIds, type TierId, type TrackId } from "./schema";
+import type { CatalogModule } from "./types";
+
+// What one learner sees of the curriculum: access per tier, progress per module.
+export async function learnerState(userId: string, context: AppLoadContext) {
+  const [user, held, read] = await Promise.all([
+    getUserSummary(db(), userId),
+    heldCertificates(db(), userId),
+    readModuleIds(db(), userId),
+  ]);
+  const preview = can(context.auth.user?.roles ?? [], "content.preview");
+  const { program } = catalog();
+  const access = (track: TrackId, tier: TierId): TierAccess =>
+    preview ? { unlocked: true } : tierAccess(program.tiers, track, tier, held);
+  const progressOf = (m: CatalogModule) => moduleProgress({ read: read.has(m.id), tasks: m.tasks.length, tasksPassed: 0 });
+  return { user, held, read, preview, access, progressOf };
+}
+
+export function modulesOf(track: TrackId, tier: TierId): CatalogModule[] {
+  return catalog()
+    .modules.filter((m) => m.track === track && m.tier === tier)
+    .sort((a, b) => a.order - b.order);
+}
+
+export function isTrack(value: string | undefined): value is TrackId {
+  return (trackIds as readonly (string | undefined)[]).includes(value);
+}
+
+export function isTier(value: string | undefined): value is TierId {
+  return (tierIds as readonly (string | undefined)[]).includes(value);
+}
+
+export function trackProgress(track: TrackId, progressOf: (m: CatalogModule) => number): number {
+  return overallProgress(catalog().modules.filter((m) => m.track === track).map(progressOf));
+}

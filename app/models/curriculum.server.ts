@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import type { Catalog } from "~/catalog/types";
+import type { TierId, TrackId } from "~/catalog/schema";
+import type { Db } from "./types";
+
+export interface SyncReport {
+  modulesUpserted: number;
+  modulesRetired: number;
+  taskVersionsAdded: number;
+  tasksRetired: number;
+}
+
+/** Canonical JSON (sorted keys), so the same task always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function taskVersionHash(definition: unknown): string {
+  return createHash("sha256").update(canonical(definition)).digest("hex").slice(0, 16);
+}
+
+/**
+ * Upserts modules and tasks by stable id. A changed task gets a new version (old submissions keep
+ * theirs); a module or task gone from content is retired, never deleted. Safe to run from many processes.
+ */
+export async function syncCatalog(db: Kysely<Database>, catalog: Catalog): Promise<SyncReport> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('baicheng.catalog-sync'))`.execute(trx);
+    const report: SyncReport = { modulesUpserted: 0, modulesRetired: 0, taskVersionsAdded: 0, tasksRetired: 0 };
+    const moduleIds = catalog.modules.map((m) => m.id);
+    for (const m of catalog.modules) {
+      await trx
+        .insertInto("course_modules")
+        .values({ id: m.id, track: m.track, tier: m.tier, position: m.order, slug: m.slug, title: m.title, version_hash: m.hash })
+        .onConflict((oc) =>
+          oc.column("id").doUpdateSet({
+            track: m.track,
+            tier: m.tier,
+            position: m.order,
+            slug: m.slug,
+            title: m.title,
+            version_hash: m.hash,
+            retired_at: null,
+            updated_at: new Date(),
+          }),
+        )
+        .execute();
+      report.modulesUpserted += 1;
+    }
+    const retired = await trx
+      .updateTable("course_modules")
+      .set({ retired_at: new Date() })
+      .where("retired_at", "is", null)
+      .$if(moduleIds.length > 0, (q) => q.where("id", "not in", moduleIds))
+      .returning("id")
+      .execute();
+    report.modulesRetired = retired.length;
+
+    const current = await trx.selectFrom("tasks").select(["id", "version", "version_hash", "retired_at"]).where("is_current", "=", true).execute();
+    const byId = new Map(current.map((t) => [t.id, t]));
+    const taskIds = new Set<string>();
+    for (const m of catalog.modules) {
+      for (const task of m.tasks) {
+        taskIds.add(task.id);
+        const hash = taskVersionHash(task);
+        const existing = byId.get(task.id);
+        if (existing && existing.version_hash === hash) {
+          if (existing.retired_at) await trx.updateTable("tasks").set({ retired_at: null }).where("id", "=", task.id).where("is_current", "=", true).execute();
+          continue;
+        }
+        if (existing) await trx.updateTable("tasks").set({ is_current: false }).where("id", "=", task.id).where("is_current", "=", true).execute();
+        await trx
+          .insertInto("tasks")
+          .values({
+            id: task.id,
+            version: (existing?.version ?? 0) + 1,
+            module_id: m.id,
+            type: task.type,
+            title: task.title,
+            definition: JSON.stringify(task),
+            version_hash: hash,
+          })
+          .execute();
+        report.taskVersionsAdded += 1;
+      }
+    }
+    const gone = current.filter((t) => !taskIds.has(t.id) && !t.retired_at).map((t) => t.id);
+    if (gone.length) {
+      await trx.updateTable("tasks").set({ retired_at: new Date() }).where("id", "in", gone).where("is_current", "=", true).execute();
+    }
+    report.tasksRetired = gone.length;
+    return report;
+  });
+}
+
+export async function currentTaskVersion(db: Db, taskId: string) {
+  return db.selectFrom("tasks").selectAll().where("id", "=", taskId).where("is_current", "=", true).executeTakeFirst();
+}
+
+export async function markModuleRead(db: Db, userId: string, moduleId: string) {
+  await db
+    .insertInto("module_progress")
+    .values({ user_id: userId, module_id: moduleId })
+    .onConflict((oc) => oc.columns(["user_id", "module_id"]).doNothing())
+    .execute();
+}
+
+export async function readModuleIds(db: Db, userId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom("module_progress").select("module_id").where("user_id", "=", userId).execute();
+  return new Set(rows.map((r) => r.module_id));
+}
+
+/** Tiers (per track) in which the user holds a live certificate. */
+export async function heldCertificates(db: Db, userId: string): Promise<Array<{ track: TrackId; tier: TierId }>> {
+  return db
+    .selectFrom("certificates")
+    .select(["track", "tier"])
+    .where("user_id", "=", userId)
+    .where("status", "=", "issued")
+    .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">", new Date())]))
+    .execute();
+}
