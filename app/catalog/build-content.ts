@@ -83,6 +83,18 @@ async function compileModule(file: string, source: string): Promise<{ code: stri
   }
 }
 
+// Folded YAML joins lines with a space, which Chinese text must not have ("服务 对象" → "服务对象").
+const cjk = "[\\u3000-\\u303f\\u4e00-\\u9fff\\uff00-\\uffef]";
+const cjkGap = new RegExp(`(?<=${cjk}) (?=${cjk})`, "g");
+function tidyChineseSpacing(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(cjkGap, "");
+  if (Array.isArray(value)) return value.map(tidyChineseSpacing);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tidyChineseSpacing(v)]));
+  }
+  return value;
+}
+
 export async function buildCatalog(contentDir = defaultContentDir): Promise<Catalog> {
   await mkdir(cacheDir, { recursive: true });
   const program = await loadProgram(contentDir);
@@ -122,7 +134,7 @@ export async function buildCatalog(contentDir = defaultContentDir): Promise<Cata
           problems.push((error as Error).message);
           continue;
         }
-        const fm = moduleFrontmatterSchema.safeParse(compiled.frontmatter);
+        const fm = moduleFrontmatterSchema.safeParse(tidyChineseSpacing(compiled.frontmatter));
         if (!fm.success) {
           problems.push(describeIssues(rel, fm.error));
           continue;

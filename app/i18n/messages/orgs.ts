@@ -38,6 +38,7 @@ export const orgMessages = {
   "orgs.move.choose": { zh: "请选择", en: "Choose" },
   "orgs.move.hint": { zh: "连同全部下级一起移动，成员不变。", en: "Moves the whole subtree; members stay where they are." },
   "orgs.move.submit": { zh: "移动", en: "Move" },
+  "orgs.move.none": { zh: "没有其他可以移入的{kind}。", en: "There is no other {kind} to move into." },
   "orgs.archive.legend": { zh: "归档", en: "Archive" },
   "orgs.archive.hint": {
     zh: "归档会连同全部下级一起隐藏，数据不会删除，成员仍挂在原单位上。",
@@ -52,8 +53,8 @@ export const orgMessages = {
   "orgs.done.renamed": { zh: "已将“{from}”重命名为“{to}”。", en: "Renamed {from} to {to}." },
   "orgs.done.unchanged": { zh: "名称没有变化。", en: "The name is unchanged." },
   "orgs.done.moved": {
-    zh: "已将“{name}”移动到“{parent}”之下，共 {count} 个单位随之移动。",
-    en: "Moved {name} under {parent}; {count} units moved with it.",
+    zh: "已将“{name}”（连同下级共 {count} 个单位）移动到“{parent}”之下。",
+    en: "Moved {name} ({count} units including its sub-units) under {parent}.",
   },
   "orgs.done.archived": { zh: "已归档“{name}”，共 {count} 个单位。", en: "Archived {name}: {count} units." },
   "orgs.error.nameEmpty": { zh: "请填写名称。", en: "Enter a name." },

@@ -1,0 +1,174 @@
+import type { Kysely } from "kysely";
+import { normaliseEmail, normalisePhone } from "~/domain/contact";
+import { createOrgPathMatcher, isImportable, type ImportProblem, type RowVerdict } from "~/domain/user-import";
+import type { Database } from "../../db/schema";
+import { recordAudit } from "./audit.server";
+import { listOrgUnits } from "./orgs.server";
+import { findContactConflict, insertUser } from "./users.server";
+import type { Db } from "./types";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface UserImport {
+  id: string;
+  createdBy: string;
+  createdAt: Date;
+  fileName: string;
+  status: "previewed" | "imported";
+  verdicts: RowVerdict[];
+  importedCount: number;
+  rejectedCount: number;
+  importedAt: Date | null;
+}
+
+/** Every active org unit with its name path, for matching the paths written in a file. */
+async function orgPathMatcher(db: Db) {
+  const units = await listOrgUnits(db);
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const entries = units.map((u) => ({
+    id: u.id,
+    names: u.path
+      .split("/")
+      .filter(Boolean)
+      .map((id) => byId.get(id)?.name ?? ""),
+  }));
+  return createOrgPathMatcher(entries);
+}
+
+/**
+ * Adds the reasons only the database knows: org paths that do not exist, phones and e-mails
+ * already used by an account. Returns the verdicts with the org unit each row resolved to.
+ */
+export async function checkAgainstDatabase(db: Db, verdicts: RowVerdict[]): Promise<{ verdicts: RowVerdict[]; orgIds: Map<number, string> }> {
+  const matchOrg = await orgPathMatcher(db);
+  const orgIds = new Map<number, string>();
+  const checked: RowVerdict[] = [];
+  for (const verdict of verdicts) {
+    const reasons: ImportProblem[] = [...verdict.reasons];
+    let orgLabel: string | undefined;
+    if (verdict.candidate) {
+      const match = matchOrg(verdict.candidate.orgPath);
+      if (match.ok) {
+        orgIds.set(verdict.row, match.id);
+        orgLabel = match.label;
+      } else {
+        reasons.push(match.problem);
+      }
+    }
+    // Format-rejected rows are checked too, so one round of fixes is enough.
+    const phone = verdict.values.phone.trim() ? normalisePhone(verdict.values.phone.trim()) : null;
+    const email = verdict.values.email.trim() ? normaliseEmail(verdict.values.email.trim()) : null;
+    if (phone && (await findContactConflict(db, { phone, email: null }))) reasons.push({ key: "import.row.phoneTaken", params: { value: phone } });
+    if (email && (await findContactConflict(db, { phone: null, email }))) reasons.push({ key: "import.row.emailTaken", params: { value: email } });
+    checked.push({ ...verdict, reasons, ...(orgLabel ? { orgLabel } : {}) });
+  }
+  return { verdicts: checked, orgIds };
+}
+
+export async function saveImportPreview(db: Db, input: { createdBy: string; fileName: string; verdicts: RowVerdict[] }): Promise<string> {
+  const row = await db
+    .insertInto("user_imports")
+    .values({
+      created_by: input.createdBy,
+      file_name: input.fileName,
+      rows: JSON.stringify(input.verdicts),
+      rejected_count: input.verdicts.filter((v) => !isImportable(v)).length,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** An import, only for the administrator who uploaded it. */
+export async function getImport(db: Db, id: string, createdBy: string): Promise<UserImport | undefined> {
+  if (!uuidPattern.test(id)) return undefined;
+  const row = await db.selectFrom("user_imports").selectAll().where("id", "=", id).where("created_by", "=", createdBy).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    fileName: row.file_name,
+    status: row.status,
+    // Written only by saveImportPreview/importValidRows, in this shape.
+    verdicts: row.rows as RowVerdict[],
+    importedCount: row.imported_count,
+    rejectedCount: row.rejected_count,
+    importedAt: row.imported_at,
+  };
+}
+
+export type ImportOutcome =
+  | { status: "imported"; imported: number; rejected: number }
+  | { status: "alreadyImported" }
+  | { status: "notFound" }
+  /** Another write took a phone or e-mail between our check and our insert; nothing was written. */
+  | { status: "conflict" };
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "23505";
+}
+
+/**
+ * Imports the rows that passed the preview, all in one transaction. The status gate makes a
+ * second confirmation a no-op; rows that fail the re-check are reported, not imported.
+ */
+export async function importValidRows(
+  db: Kysely<Database>,
+  input: { importId: string; adminId: string; ip: string | null },
+): Promise<ImportOutcome> {
+  try {
+    return await db.transaction().execute(async (trx): Promise<ImportOutcome> => {
+      const gate = await trx
+        .updateTable("user_imports")
+        .set({ status: "imported", imported_at: new Date() })
+        .where("id", "=", input.importId)
+        .where("created_by", "=", input.adminId)
+        .where("status", "=", "previewed")
+        .returning(["rows", "file_name"])
+        .executeTakeFirst();
+      if (!gate) {
+        const existing = await getImport(trx, input.importId, input.adminId);
+        return existing ? { status: "alreadyImported" } : { status: "notFound" };
+      }
+      const previewed = gate.rows as RowVerdict[];
+      // Only rows the preview accepted are checked again; the others keep their reasons.
+      const { verdicts: rechecked, orgIds } = await checkAgainstDatabase(trx, previewed.filter(isImportable));
+      const recheckedByRow = new Map(rechecked.map((v) => [v.row, v]));
+      const final = previewed.map((v) => recheckedByRow.get(v.row) ?? v);
+
+      let imported = 0;
+      const roleCounts: Record<string, number> = {};
+      for (const verdict of final) {
+        if (!isImportable(verdict) || !verdict.candidate) continue;
+        const { candidate } = verdict;
+        await insertUser(
+          trx,
+          { name: candidate.name, phone: candidate.phone, email: candidate.email, orgUnitId: orgIds.get(verdict.row) ?? null, track: candidate.track },
+          candidate.roles,
+          input.adminId,
+        );
+        imported += 1;
+        for (const role of candidate.roles) roleCounts[role] = (roleCounts[role] ?? 0) + 1;
+      }
+      const rejected = final.length - imported;
+      await trx
+        .updateTable("user_imports")
+        .set({ rows: JSON.stringify(final), imported_count: imported, rejected_count: rejected })
+        .where("id", "=", input.importId)
+        .execute();
+      await recordAudit(trx, {
+        actorId: input.adminId,
+        action: "users.imported",
+        targetType: "user_import",
+        targetId: input.importId,
+        ip: input.ip,
+        details: { fileName: gate.file_name, imported, rejected, roles: roleCounts },
+      });
+      return { status: "imported", imported, rejected };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { status: "conflict" };
+    throw error;
+  }
+}

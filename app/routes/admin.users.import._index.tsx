@@ -1,0 +1,131 @@
+import {
+  MaxPartSizeExceededError,
+  json,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Field } from "~/components/form";
+import { db } from "~/db.server";
+import { checkImportFile, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn } from "~/domain/user-import";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { checkAgainstDatabase, saveImportPreview } from "~/models/user-imports.server";
+
+export const meta: MetaFunction = () => [{ title: "批量导入用户 · 百城学堂" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "users.manage");
+  return json({});
+}
+
+type UploadResult = { error: MessageKey; params?: Record<string, string | number>; fileName: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = requirePermission(request, context, "users.manage");
+  const fail = (error: MessageKey, params?: Record<string, string | number>, fileName = "", status = 400) =>
+    json<UploadResult>({ error, params, fileName }, { status });
+
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: importLimits.maxBytes, filter: ({ name }) => name === "file" }),
+    );
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return fail("import.file.tooLarge", { maxMb: importLimits.maxBytes / 1_000_000 }, "", 413);
+    // Not multipart at all: the form was not sent from this page.
+    if (error instanceof TypeError) return fail("import.file.missing");
+    throw error;
+  }
+  const file = form.get("file");
+  if (!file || typeof file === "string" || (file.size === 0 && !file.name)) return fail("import.file.missing");
+  const fileName = file.name.slice(0, 200) || "import.csv";
+
+  const decoded = decodeCsvBytes(new Uint8Array(await file.arrayBuffer()));
+  if (!decoded.ok) return fail(decoded.problem.key, decoded.problem.params, fileName);
+  const checked = checkImportFile(decoded.text);
+  if (!checked.ok) return fail(checked.problem.key, checked.problem.params, fileName);
+
+  const { verdicts } = await checkAgainstDatabase(db(), checked.verdicts);
+  const id = await saveImportPreview(db(), { createdBy: admin.id, fileName, verdicts });
+  return redirect(`/admin/users/import/${id}`);
+}
+
+const columnHelp: Record<ImportColumn, { meaning: MessageKey; example: MessageKey }> = {
+  name: { meaning: "import.format.name", example: "import.example.name" },
+  phone: { meaning: "import.format.phone", example: "import.example.phone" },
+  email: { meaning: "import.format.email", example: "import.example.email" },
+  roles: { meaning: "import.format.roles", example: "import.example.roles" },
+  org: { meaning: "import.format.org", example: "import.example.org" },
+  track: { meaning: "import.format.track", example: "import.example.track" },
+};
+
+export default function ImportUpload() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <p>
+        <Link to="/admin/users">← {t("import.backToUsers")}</Link>
+      </p>
+      <h1>{t("import.title")}</h1>
+      <p className="lead">{t("import.lead")}</p>
+      <section className="card narrow" aria-labelledby="upload-title">
+        <h2 id="upload-title" className="card-title">
+          {t("import.upload")}
+        </h2>
+        <Form method="post" encType="multipart/form-data" noValidate>
+          <Field
+            label={t("import.file.label")}
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            required
+            hint={t("import.file.hint")}
+            error={result ? [result.fileName ? t("import.preview.file", { file: result.fileName }) : "", t(result.error, result.params)].join(" ").trim() : undefined}
+          />
+          <button type="submit" className="button wide" disabled={busy} aria-busy={busy}>
+            {busy ? t("import.uploading") : t("import.upload")}
+          </button>
+        </Form>
+        <p>
+          <a href="/admin/users/import/template.csv" download>
+            {t("import.template")}
+          </a>
+        </p>
+      </section>
+      <section aria-labelledby="format-title">
+        <h2 id="format-title">{t("import.format.title")}</h2>
+        <p className="hint">{t("import.format.intro", { maxRows: importLimits.maxRows, maxMb: importLimits.maxBytes / 1_000_000 })}</p>
+        <div className="table-wrap">
+          <table className="data responsive">
+            <thead>
+              <tr>
+                <th scope="col">{t("import.format.column")}</th>
+                <th scope="col">{t("import.format.meaning")}</th>
+                <th scope="col">{t("import.format.example")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {importColumns.map((c) => (
+                <tr key={c}>
+                  <td data-label={t("import.format.column")}>
+                    <strong>{columnHeaders[c][0]}</strong> <span className="muted">/ {columnHeaders[c].find((w) => /^[a-z]/.test(w))}</span>
+                  </td>
+                  <td data-label={t("import.format.meaning")}>{t(columnHelp[c].meaning)}</td>
+                  <td data-label={t("import.format.example")}>{t(columnHelp[c].example)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

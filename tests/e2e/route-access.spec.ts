@@ -1,0 +1,92 @@
+import { readdirSync } from "node:fs";
+import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { demo, demoPassword, expect, test } from "./fixtures";
+
+// Every route × every role. A new file in app/routes must add its row here (checked below).
+type Who = "anonymous" | "trainee" | "otherTrainee" | "mentor" | "admin";
+const signedIn = { trainee: 200, otherTrainee: 200, mentor: 200, admin: 200 } as const;
+const adminOnly = { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 403, admin: 200 } as const;
+
+interface RouteCase {
+  file: string;
+  path: string | ((ids: Ids) => string);
+  expect: Record<Who, number>;
+  method?: "GET" | "POST";
+}
+interface Ids {
+  traineeId: string;
+}
+
+const cases: RouteCase[] = [
+  { file: "_index.tsx", path: "/", expect: { anonymous: 200, ...signedIn } },
+  { file: "$.tsx", path: "/no-such-page", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
+  { file: "login.tsx", path: "/login", expect: { anonymous: 200, trainee: 302, otherTrainee: 302, mentor: 302, admin: 302 } },
+  { file: "logout.tsx", path: "/logout", expect: { anonymous: 302, trainee: 302, otherTrainee: 302, mentor: 302, admin: 302 } },
+  { file: "profile.tsx", path: "/profile", expect: { anonymous: 302, ...signedIn } },
+  { file: "invite.$token.tsx", path: "/invite/not-a-real-token", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
+  { file: "learn._index.tsx", path: "/learn", expect: { anonymous: 302, ...signedIn } },
+  { file: "learn.$track.$tier._index.tsx", path: "/learn/campus/foundation", expect: { anonymous: 302, ...signedIn } },
+  { file: "learn.$track.$tier._index.tsx", path: "/learn/campus/nonsense", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
+  { file: "learn.$track.$tier.$slug.tsx", path: "/learn/community/foundation/mental-health-literacy", expect: { anonymous: 302, ...signedIn } },
+  { file: "learn.$track.$tier.$slug.tsx", path: "/learn/community/practitioner/awareness-event", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
+  { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
+  { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
+  { file: "admin.users._index.tsx", path: "/admin/users", expect: adminOnly },
+  { file: "admin.users.new.tsx", path: "/admin/users/new", expect: adminOnly },
+  { file: "admin.users.$userId.tsx", path: (ids) => `/admin/users/${ids.traineeId}`, expect: adminOnly },
+  { file: "admin.orgs.tsx", path: "/admin/orgs", expect: adminOnly },
+  { file: "admin.users.import.tsx", path: "/admin/users/import", expect: adminOnly },
+  { file: "admin.users.import.template[.]csv.tsx", path: "/admin/users/import/template.csv", expect: adminOnly },
+  { file: "admin.users.import.$importId.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000", expect: { ...adminOnly, admin: 404 } },
+  { file: "admin.users.import.$importId.rejected[.]csv.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000/rejected.csv", expect: { ...adminOnly, admin: 404 } },
+];
+
+const accounts: Record<Exclude<Who, "anonymous">, string> = {
+  trainee: demo.campusTrainee,
+  otherTrainee: demo.communityTrainee,
+  mentor: demo.mentor,
+  admin: demo.admin,
+};
+
+async function contextFor(who: Who, baseURL: string): Promise<APIRequestContext> {
+  const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
+  if (who !== "anonymous") {
+    const res = await ctx.post("/login", { form: { identifier: accounts[who], password: demoPassword }, maxRedirects: 0 });
+    expect(res.status(), `login as ${who}`).toBe(302);
+  }
+  return ctx;
+}
+
+test("every route file is in the access table", () => {
+  const files = readdirSync("app/routes");
+  const covered = new Set(cases.map((c) => c.file));
+  expect(files.filter((f) => !covered.has(f))).toEqual([]);
+});
+
+test("every route answers each role as the permission map says", async ({ baseURL }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "HTTP-level check; one browser project is enough");
+  const admin = await contextFor("admin", baseURL!);
+  const users = await admin.get("/admin/users?q=13800000001");
+  const traineeId = /\/admin\/users\/([0-9a-f-]{36})/.exec(await users.text())?.[1];
+  expect(traineeId).toBeTruthy();
+  const ids: Ids = { traineeId: traineeId! };
+  const failures: string[] = [];
+  for (const who of ["anonymous", "trainee", "otherTrainee", "mentor", "admin"] as const) {
+    const ctx = who === "admin" ? admin : await contextFor(who, baseURL!);
+    for (const c of cases) {
+      const path = typeof c.path === "function" ? c.path(ids) : c.path;
+      const res = await ctx.fetch(path, { method: c.method ?? "GET", maxRedirects: 0 });
+      if (res.status() !== c.expect[who]) failures.push(`${who} ${path}: ${res.status()} (expected ${c.expect[who]})`);
+    }
+    if (ctx !== admin) await ctx.dispose();
+  }
+  await admin.dispose();
+  expect(failures).toEqual([]);
+});
+
+test("a state-changing request from a foreign origin is refused", async ({ baseURL }) => {
+  const ctx = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { Origin: "https://evil.example" } });
+  const res = await ctx.post("/login", { form: { identifier: accounts.admin, password: demoPassword }, maxRedirects: 0 });
+  expect(res.status()).toBe(403);
+  await ctx.dispose();
+});
