@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, writeFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { bundleMDX } from "mdx-bundler";
+import remarkCjkFriendly from "remark-cjk-friendly";
 import remarkGfm from "remark-gfm";
 import { parse as parseYaml } from "yaml";
 import {
@@ -21,7 +22,7 @@ const root = process.cwd();
 const defaultContentDir = path.join(root, "content");
 const cacheDir = path.join(root, ".cache", "mdx");
 /** Bump when the compile options change, so cached output is rebuilt. */
-const compilerVersion = "mdx-bundler-10.1.1+gfm-1";
+const compilerVersion = "mdx-bundler-10.1.1+gfm+cjk-2";
 export const catalogFile = path.join(root, ".cache", "catalog.json");
 
 export class ContentError extends Error {}
@@ -63,7 +64,8 @@ async function compileModule(file: string, source: string): Promise<{ code: stri
       source,
       cwd: path.dirname(file),
       mdxOptions(options) {
-        options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm];
+        // CJK-friendly emphasis: **要点。**文字 must still be bold (CommonMark alone leaves the asterisks).
+        options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm, remarkCjkFriendly];
         return options;
       },
     });

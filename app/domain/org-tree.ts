@@ -71,9 +71,9 @@ export function checkOrgName(name: string): NameProblem | null {
   return null;
 }
 
-/** Sibling names clash when they differ only in width, case or spacing (（一）班 = (一)班). */
+/** Sibling names clash when they differ only in width, case or spacing (初二（3）班 = 初二 (3)班). */
 export function sameOrgName(a: string, b: string): boolean {
-  const key = (s: string) => cleanOrgName(s.normalize("NFKC")).toLowerCase();
+  const key = (s: string) => s.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
   return key(a) === key(b);
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { normaliseEmail, normalisePhone } from "~/domain/contact";
-import { createOrgPathMatcher, isImportable, type ImportProblem, type RowVerdict } from "~/domain/user-import";
+import { createOrgPathMatcher, isImportable, splitOrgPath, type ImportProblem, type RowVerdict } from "~/domain/user-import";
 import type { Database } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import { listOrgUnits } from "./orgs.server";
@@ -46,8 +46,10 @@ export async function checkAgainstDatabase(db: Db, verdicts: RowVerdict[]): Prom
   for (const verdict of verdicts) {
     const reasons: ImportProblem[] = [...verdict.reasons];
     let orgLabel: string | undefined;
-    if (verdict.candidate) {
-      const match = matchOrg(verdict.candidate.orgPath);
+    // Rows rejected for their format are checked too, so that one round of fixes is enough.
+    const orgPath = verdict.candidate?.orgPath ?? splitOrgPath(verdict.values.org);
+    if (orgPath.length) {
+      const match = matchOrg(orgPath);
       if (match.ok) {
         orgIds.set(verdict.row, match.id);
         orgLabel = match.label;
@@ -55,12 +57,11 @@ export async function checkAgainstDatabase(db: Db, verdicts: RowVerdict[]): Prom
         reasons.push(match.problem);
       }
     }
-    // Format-rejected rows are checked too, so one round of fixes is enough.
     const phone = verdict.values.phone.trim() ? normalisePhone(verdict.values.phone.trim()) : null;
     const email = verdict.values.email.trim() ? normaliseEmail(verdict.values.email.trim()) : null;
     if (phone && (await findContactConflict(db, { phone, email: null }))) reasons.push({ key: "import.row.phoneTaken", params: { value: phone } });
     if (email && (await findContactConflict(db, { phone: null, email }))) reasons.push({ key: "import.row.emailTaken", params: { value: email } });
-    checked.push({ ...verdict, reasons, ...(orgLabel ? { orgLabel } : {}) });
+    checked.push({ ...verdict, reasons, orgLabel });
   }
   return { verdicts: checked, orgIds };
 }
@@ -117,6 +118,7 @@ export async function importValidRows(
   db: Kysely<Database>,
   input: { importId: string; adminId: string; ip: string | null },
 ): Promise<ImportOutcome> {
+  if (!uuidPattern.test(input.importId)) return { status: "notFound" };
   try {
     return await db.transaction().execute(async (trx): Promise<ImportOutcome> => {
       const gate = await trx

@@ -111,179 +111,189 @@ async function mustFind(trx: Db, id: string): Promise<OrgUnit> {
   return unit;
 }
 
+type AuditBase = { actorId: string; targetType: string; ip: string | null };
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requirePermission(request, context, "orgs.manage");
   const form = await request.formData();
+  const audit: AuditBase = { actorId: admin.id, targetType: "org_unit", ip: context.ip };
   const intent = text(form, "intent");
-  const audit = { actorId: admin.id, targetType: "org_unit", ip: context.ip };
+  const changes: Record<Intent, (form: FormData, audit: AuditBase) => Promise<OrgOutcome>> = {
+    create: createUnit,
+    rename: renameUnit,
+    move: moveUnit,
+    archive: archiveUnit,
+  };
+  const change = Object.hasOwn(changes, intent) ? changes[intent as Intent] : null;
+  if (!change) throw new Response("Unknown intent", { status: 400 });
+  const outcome = await change(form, audit);
+  return json(outcome, { status: outcome.ok ? 200 : 400 });
+}
 
-  if (intent === "create") {
-    const rawParentId = text(form, "parentId");
-    const parentId = rawParentId ? idFrom(form, "parentId") : null;
-    const values = { name: text(form, "name"), track: text(form, "track") };
-    const name = cleanOrgName(values.name);
-    const rawTrack = values.track;
-    const outcome = await db()
-      .transaction()
-      .execute(async (trx): Promise<OrgOutcome> => {
-        const parent = parentId ? (await lockOrgUnits(trx, [parentId])).get(parentId) : null;
-        if (parentId && !parent) throw notFound("单位不存在");
-        const fail = (field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
-          ok: false, intent: "create", nodeId: parent?.id ?? "", path: parent?.path ?? "", field, message, params, values,
-        });
-        if (parent?.archived_at) return fail("form", "orgs.error.parentArchived", { name: parent.name });
-        const kind: OrgKind | null = parent ? childKindOf(parent.kind) : "national";
-        if (!kind) return fail("form", "orgs.error.lastLevel");
-        if (!parent && (await listActiveChildren(trx, null)).some((u) => u.kind === "national")) {
-          return fail("form", "orgs.error.rootExists");
-        }
-        const nameProblem = checkOrgName(name);
-        if (nameProblem === "empty") return fail("name", "orgs.error.nameEmpty");
-        if (nameProblem === "tooLong") return fail("name", "orgs.error.nameTooLong", { max: orgNameMaxLength, length: orgNameLength(name) });
-        if (rawTrack !== "" && rawTrack !== "campus" && rawTrack !== "community") return fail("track", "orgs.error.trackInvalid");
-        const track: OrgTrack | null = rawTrack === "" ? null : rawTrack;
-        const trackProblem = checkChildTrack(kind, track, parent?.track ?? null);
-        if (trackProblem === "trackRequired") return fail("track", "orgs.error.trackRequired");
-        if (trackProblem === "trackMismatch" && parent?.track) {
-          return fail("track", "orgs.error.trackMismatch", { parent: parent.name, parentTrack: trackLabel(parent.track) });
-        }
-        const siblings = await listActiveChildren(trx, parent?.id ?? null);
-        if (siblings.some((s) => sameOrgName(s.name, name))) {
-          return parent
-            ? fail("name", "orgs.error.nameTaken", { parent: parent.name, name })
-            : fail("name", "orgs.error.rootNameTaken", { name });
-        }
-        const id = await createOrgUnit(trx, { parentId: parent?.id ?? null, kind, name, track });
-        await recordAudit(trx, { ...audit, action: "org.created", targetId: id, details: { name, kind, track, parentId: parent?.id ?? null } });
-        return { ok: true, intent: "create", nodeId: parent?.id ?? "", path: `${parent?.path ?? "/"}${id}/`, message: "orgs.done.created", params: { name } };
+/** Creates a child of the next level (or the national root when there is none). */
+async function createUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
+  const rawParentId = text(form, "parentId");
+  const parentId = rawParentId ? idFrom(form, "parentId") : null;
+  const values = { name: text(form, "name"), track: text(form, "track") };
+  const name = cleanOrgName(values.name);
+  const rawTrack = values.track;
+  return db()
+    .transaction()
+    .execute(async (trx): Promise<OrgOutcome> => {
+      const parent = parentId ? (await lockOrgUnits(trx, [parentId])).get(parentId) : null;
+      if (parentId && !parent) throw notFound("单位不存在");
+      const fail = (field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
+        ok: false, intent: "create", nodeId: parent?.id ?? "", path: parent?.path ?? "", field, message, params, values,
       });
-    return json(outcome, { status: outcome.ok ? 200 : 400 });
-  }
+      if (parent?.archived_at) return fail("form", "orgs.error.parentArchived", { name: parent.name });
+      const kind: OrgKind | null = parent ? childKindOf(parent.kind) : "national";
+      if (!kind) return fail("form", "orgs.error.lastLevel");
+      if (!parent && (await listActiveChildren(trx, null)).some((u) => u.kind === "national")) {
+        return fail("form", "orgs.error.rootExists");
+      }
+      const nameProblem = checkOrgName(name);
+      if (nameProblem === "empty") return fail("name", "orgs.error.nameEmpty");
+      if (nameProblem === "tooLong") return fail("name", "orgs.error.nameTooLong", { max: orgNameMaxLength, length: orgNameLength(name) });
+      if (rawTrack !== "" && rawTrack !== "campus" && rawTrack !== "community") return fail("track", "orgs.error.trackInvalid");
+      const track: OrgTrack | null = rawTrack === "" ? null : rawTrack;
+      const trackProblem = checkChildTrack(kind, track, parent?.track ?? null);
+      if (trackProblem === "trackRequired") return fail("track", "orgs.error.trackRequired");
+      if (trackProblem === "trackMismatch" && parent?.track) {
+        return fail("track", "orgs.error.trackMismatch", { parent: parent.name, parentTrack: trackLabel(parent.track) });
+      }
+      const siblings = await listActiveChildren(trx, parent?.id ?? null);
+      if (siblings.some((s) => sameOrgName(s.name, name))) {
+        return parent
+          ? fail("name", "orgs.error.nameTaken", { parent: parent.name, name })
+          : fail("name", "orgs.error.rootNameTaken", { name });
+      }
+      const id = await createOrgUnit(trx, { parentId: parent?.id ?? null, kind, name, track });
+      await recordAudit(trx, { ...audit, action: "org.created", targetId: id, details: { name, kind, track, parentId: parent?.id ?? null } });
+      return { ok: true, intent: "create", nodeId: parent?.id ?? "", path: `${parent?.path ?? "/"}${id}/`, message: "orgs.done.created", params: { name } };
+    });
+}
 
-  if (intent === "rename") {
-    const id = idFrom(form, "id");
-    const values = { name: text(form, "name") };
-    const name = cleanOrgName(values.name);
-    const outcome = await db()
-      .transaction()
-      .execute(async (trx): Promise<OrgOutcome> => {
-        const before = await mustFind(trx, id);
-        const locked = await lockOrgUnits(trx, before.parent_id ? [id, before.parent_id] : [id]);
-        const node = locked.get(id) ?? before;
-        const parent = node.parent_id ? locked.get(node.parent_id) : undefined;
-        const fail = (field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
-          ok: false, intent: "rename", nodeId: id, path: node.path, field, message, params, values,
-        });
-        if (node.archived_at) return fail("form", "orgs.error.nodeArchived", { name: node.name });
-        const nameProblem = checkOrgName(name);
-        if (nameProblem === "empty") return fail("name", "orgs.error.nameEmpty");
-        if (nameProblem === "tooLong") return fail("name", "orgs.error.nameTooLong", { max: orgNameMaxLength, length: orgNameLength(name) });
-        const done = (message: MessageKey, params: Params): OrgOutcome => ({ ok: true, intent: "rename", nodeId: id, path: node.path, message, params });
-        if (name === node.name) return done("orgs.done.unchanged", {});
-        const siblings = await listActiveChildren(trx, node.parent_id);
-        if (siblings.some((s) => s.id !== node.id && sameOrgName(s.name, name))) {
-          return parent
-            ? fail("name", "orgs.error.nameTaken", { parent: parent.name, name })
-            : fail("name", "orgs.error.rootNameTaken", { name });
-        }
-        await renameOrgUnit(trx, id, name);
-        await recordAudit(trx, { ...audit, action: "org.renamed", targetId: id, details: { from: node.name, to: name } });
-        return done("orgs.done.renamed", { from: node.name, to: name });
+/** Renames a unit; the name stays unique among its active siblings. */
+async function renameUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
+  const id = idFrom(form, "id");
+  const values = { name: text(form, "name") };
+  const name = cleanOrgName(values.name);
+  return db()
+    .transaction()
+    .execute(async (trx): Promise<OrgOutcome> => {
+      const before = await mustFind(trx, id);
+      const locked = await lockOrgUnits(trx, before.parent_id ? [id, before.parent_id] : [id]);
+      const node = locked.get(id) ?? before;
+      const parent = node.parent_id ? locked.get(node.parent_id) : undefined;
+      const fail = (field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
+        ok: false, intent: "rename", nodeId: id, path: node.path, field, message, params, values,
       });
-    return json(outcome, { status: outcome.ok ? 200 : 400 });
-  }
+      if (node.archived_at) return fail("form", "orgs.error.nodeArchived", { name: node.name });
+      const nameProblem = checkOrgName(name);
+      if (nameProblem === "empty") return fail("name", "orgs.error.nameEmpty");
+      if (nameProblem === "tooLong") return fail("name", "orgs.error.nameTooLong", { max: orgNameMaxLength, length: orgNameLength(name) });
+      const done = (message: MessageKey, params: Params): OrgOutcome => ({ ok: true, intent: "rename", nodeId: id, path: node.path, message, params });
+      if (name === node.name) return done("orgs.done.unchanged", {});
+      const siblings = await listActiveChildren(trx, node.parent_id);
+      if (siblings.some((s) => s.id !== node.id && sameOrgName(s.name, name))) {
+        return parent
+          ? fail("name", "orgs.error.nameTaken", { parent: parent.name, name })
+          : fail("name", "orgs.error.rootNameTaken", { name });
+      }
+      await renameOrgUnit(trx, id, name);
+      await recordAudit(trx, { ...audit, action: "org.renamed", targetId: id, details: { from: node.name, to: name } });
+      return done("orgs.done.renamed", { from: node.name, to: name });
+    });
+}
 
-  if (intent === "move") {
-    const id = idFrom(form, "id");
-    const values = { newParentId: text(form, "newParentId") };
-    const newParentId = values.newParentId ? idFrom(form, "newParentId") : null;
-    const outcome = await db()
-      .transaction()
-      .execute(async (trx): Promise<OrgOutcome> => {
-        const before = await mustFind(trx, id);
-        const fail = (node: OrgUnit, field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
-          ok: false, intent: "move", nodeId: id, path: node.path, field, message, params, values,
-        });
-        if (!newParentId) return fail(before, "newParentId", "orgs.error.moveNoParent");
-        const locked = await lockOrgUnits(trx, [id, newParentId, ...(before.parent_id ? [before.parent_id] : [])]);
-        const node = locked.get(id) ?? before;
-        const newParent = locked.get(newParentId);
-        if (!newParent) throw notFound("单位不存在");
-        if (!node.parent_id) return fail(node, "form", "orgs.error.moveRoot");
-        const problem = checkMove(placementOf(node), placementOf(newParent));
-        const names = { name: node.name, parent: newParent.name };
-        switch (problem) {
-          case "intoItself":
-            return fail(node, "newParentId", "orgs.error.moveIntoItself", names);
-          case "wrongLevel": {
-            const wanted = parentKindOf(node.kind);
-            return fail(node, "newParentId", "orgs.error.moveWrongLevel", {
-              ...names,
-              kind: kindLabel(node.kind),
-              parentKind: wanted ? kindLabel(wanted) : "",
-              actualKind: kindLabel(newParent.kind),
-            });
-          }
-          case "archivedNode":
-            return fail(node, "form", "orgs.error.nodeArchived", names);
-          case "archivedParent":
-            return fail(node, "newParentId", "orgs.error.moveArchivedParent", names);
-          case "sameParent":
-            return fail(node, "newParentId", "orgs.error.moveSameParent", names);
-          case "trackMismatch":
-            return fail(node, "newParentId", "orgs.error.moveTrackMismatch", {
-              ...names,
-              track: node.track ? trackLabel(node.track) : "",
-              parentTrack: newParent.track ? trackLabel(newParent.track) : "",
-            });
-          case null:
-            break;
-        }
-        const siblings = await listActiveChildren(trx, newParent.id);
-        if (siblings.some((s) => sameOrgName(s.name, node.name))) {
-          return fail(node, "newParentId", "orgs.error.nameTaken", names);
-        }
-        const moved = await moveOrgUnit(trx, node, newParent);
-        await recordAudit(trx, {
-          ...audit,
-          action: "org.moved",
-          targetId: id,
-          details: { name: node.name, fromParentId: node.parent_id, toParentId: newParent.id, fromPath: node.path, units: moved },
-        });
-        return {
-          ok: true,
-          intent: "move",
-          nodeId: id,
-          path: `${newParent.path}${id}/`,
-          message: "orgs.done.moved",
-          params: { ...names, count: moved },
-        };
+/** Moves a unit and its subtree under another parent of the level above. */
+async function moveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
+  const id = idFrom(form, "id");
+  const values = { newParentId: text(form, "newParentId") };
+  const newParentId = values.newParentId ? idFrom(form, "newParentId") : null;
+  return db()
+    .transaction()
+    .execute(async (trx): Promise<OrgOutcome> => {
+      const before = await mustFind(trx, id);
+      const fail = (node: OrgUnit, field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
+        ok: false, intent: "move", nodeId: id, path: node.path, field, message, params, values,
       });
-    return json(outcome, { status: outcome.ok ? 200 : 400 });
-  }
-
-  if (intent === "archive") {
-    const id = idFrom(form, "id");
-    const confirmed = text(form, "confirm") === "yes";
-    const outcome = await db()
-      .transaction()
-      .execute(async (trx): Promise<OrgOutcome> => {
-        const node = (await lockOrgUnits(trx, [id])).get(id);
-        if (!node) throw notFound("单位不存在");
-        const fail = (field: FormField, message: MessageKey, params: Params, confirmCount?: number): OrgOutcome => ({
-          ok: false, intent: "archive", nodeId: id, path: node.path, field, message, params, values: {}, confirmCount,
-        });
-        if (node.archived_at) return fail("form", "orgs.error.alreadyArchived", { name: node.name });
-        const members = Number(await countActiveMembers(trx, node));
-        if (members > 0 && !confirmed) return fail("confirm", "orgs.error.archiveConfirm", { name: node.name, count: members }, members);
-        const archived = await archiveOrgUnit(trx, node);
-        await recordAudit(trx, { ...audit, action: "org.archived", targetId: id, details: { name: node.name, units: archived, members } });
-        return { ok: true, intent: "archive", nodeId: id, path: node.path, message: "orgs.done.archived", params: { name: node.name, count: archived } };
+      if (!newParentId) return fail(before, "newParentId", "orgs.error.moveNoParent");
+      const locked = await lockOrgUnits(trx, [id, newParentId, ...(before.parent_id ? [before.parent_id] : [])]);
+      const node = locked.get(id) ?? before;
+      const newParent = locked.get(newParentId);
+      if (!newParent) throw notFound("单位不存在");
+      if (!node.parent_id) return fail(node, "form", "orgs.error.moveRoot");
+      const problem = checkMove(placementOf(node), placementOf(newParent));
+      const names = { name: node.name, parent: newParent.name };
+      switch (problem) {
+        case "intoItself":
+          return fail(node, "newParentId", "orgs.error.moveIntoItself", names);
+        case "wrongLevel": {
+          const wanted = parentKindOf(node.kind);
+          return fail(node, "newParentId", "orgs.error.moveWrongLevel", {
+            ...names,
+            kind: kindLabel(node.kind),
+            parentKind: wanted ? kindLabel(wanted) : "",
+            actualKind: kindLabel(newParent.kind),
+          });
+        }
+        case "archivedNode":
+          return fail(node, "form", "orgs.error.nodeArchived", names);
+        case "archivedParent":
+          return fail(node, "newParentId", "orgs.error.moveArchivedParent", names);
+        case "sameParent":
+          return fail(node, "newParentId", "orgs.error.moveSameParent", names);
+        case "trackMismatch":
+          return fail(node, "newParentId", "orgs.error.moveTrackMismatch", {
+            ...names,
+            track: node.track ? trackLabel(node.track) : "",
+            parentTrack: newParent.track ? trackLabel(newParent.track) : "",
+          });
+        case null:
+          break;
+      }
+      const siblings = await listActiveChildren(trx, newParent.id);
+      if (siblings.some((s) => sameOrgName(s.name, node.name))) {
+        return fail(node, "newParentId", "orgs.error.nameTaken", names);
+      }
+      const moved = await moveOrgUnit(trx, node, newParent);
+      await recordAudit(trx, {
+        ...audit,
+        action: "org.moved",
+        targetId: id,
+        details: { name: node.name, fromParentId: node.parent_id, toParentId: newParent.id, fromPath: node.path, units: moved },
       });
-    return json(outcome, { status: outcome.ok ? 200 : 400 });
-  }
+      return {
+        ok: true,
+        intent: "move",
+        nodeId: id,
+        path: `${newParent.path}${id}/`,
+        message: "orgs.done.moved",
+        params: { ...names, count: moved },
+      };
+    });
+}
 
-  throw new Response("Unknown intent", { status: 400 });
+/** Archives a unit and its subtree; people in it need an explicit confirmation. */
+async function archiveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
+  const id = idFrom(form, "id");
+  const confirmed = text(form, "confirm") === "yes";
+  return db()
+    .transaction()
+    .execute(async (trx): Promise<OrgOutcome> => {
+      const node = (await lockOrgUnits(trx, [id])).get(id);
+      if (!node) throw notFound("单位不存在");
+      const fail = (field: FormField, message: MessageKey, params: Params, confirmCount?: number): OrgOutcome => ({
+        ok: false, intent: "archive", nodeId: id, path: node.path, field, message, params, values: {}, confirmCount,
+      });
+      if (node.archived_at) return fail("form", "orgs.error.alreadyArchived", { name: node.name });
+      const members = Number(await countActiveMembers(trx, node));
+      if (members > 0 && !confirmed) return fail("confirm", "orgs.error.archiveConfirm", { name: node.name, count: members }, members);
+      const archived = await archiveOrgUnit(trx, node);
+      await recordAudit(trx, { ...audit, action: "org.archived", targetId: id, details: { name: node.name, units: archived, members } });
+      return { ok: true, intent: "archive", nodeId: id, path: node.path, message: "orgs.done.archived", params: { name: node.name, count: archived } };
+    });
 }
 
 type UnitView = SerializeFrom<typeof loader>["units"][number];
@@ -339,6 +349,8 @@ function useSay() {
 const nestedList: CSSProperties = { listStyle: "none", margin: ".25rem 0 0", paddingLeft: ".9rem", borderLeft: "2px solid var(--c-border)" };
 const topList: CSSProperties = { listStyle: "none", margin: 0, padding: 0 };
 const nodeItem: CSSProperties = { margin: ".4rem 0" };
+// Summaries are the tree's main controls: give them a comfortable touch target on phones.
+const summaryStyle: CSSProperties = { cursor: "pointer", padding: ".35rem 0", width: "fit-content" };
 const panelGrid: CSSProperties = { display: "grid", gap: ".75rem", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 240px), 1fr))", margin: ".5rem 0" };
 
 export default function OrgTreePage() {
@@ -401,7 +413,7 @@ function OrgNode({ node, depth }: { node: UnitView; depth: number }) {
       {node.archived ? null : <ManagePanel node={node} />}
       {kids.length ? (
         <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-          <summary aria-label={t("orgs.children.label", { name: node.name, count: kids.length })}>
+          <summary style={summaryStyle} aria-label={t("orgs.children.label", { name: node.name, count: kids.length })}>
             {t("orgs.children", { count: kids.length })}
           </summary>
           <ul style={nestedList}>
@@ -426,7 +438,7 @@ function ManagePanel({ node }: { node: UnitView }) {
   }, [result]); // only a new submission result may open the panel
   return (
     <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary aria-label={t("orgs.manage.label", { name: node.name })}>{t("orgs.manage")}</summary>
+      <summary style={summaryStyle} aria-label={t("orgs.manage.label", { name: node.name })}>{t("orgs.manage")}</summary>
       {open ? (
         <div style={panelGrid}>
           <RenameForm node={node} />

@@ -10,6 +10,7 @@ import { getImport, importValidRows } from "~/models/user-imports.server";
 
 export const meta: MetaFunction = () => [{ title: "导入预览 · 百城学堂" }];
 const pageSize = 100;
+const noWrap = { whiteSpace: "nowrap" } as const;
 const shows = ["all", "rejected", "ok"] as const;
 type Show = (typeof shows)[number];
 
@@ -74,7 +75,7 @@ export default function ImportPreview() {
       <p>
         <Link to="/admin/users/import">← {t("import.title")}</Link>
       </p>
-      <h1>{t("import.preview.title")}</h1>
+      <h1>{t(imported ? "import.result.title" : "import.preview.title")}</h1>
       <p className="muted">{t("import.preview.file", { file: data.fileName })}</p>
       {result ? <FormMessage kind="error">{t(result.error)}</FormMessage> : null}
 
@@ -123,7 +124,7 @@ export default function ImportPreview() {
         </section>
       )}
 
-      <nav className="toolbar" aria-label={t("import.show")}>
+      <nav className="toolbar" style={{ marginTop: "1rem" }} aria-label={t("import.show")}>
         {shows.map((s) => (
           <Link key={s} to={showLink(s)} className={`button${data.show === s ? "" : " secondary"}`} aria-current={data.show === s ? "page" : undefined}>
             {t(`import.show.${s}`)}
@@ -137,13 +138,13 @@ export default function ImportPreview() {
           <table className="data responsive">
             <thead>
               <tr>
-                <th scope="col">{t("import.col.row")}</th>
-                <th scope="col">{t("import.col.verdict")}</th>
-                <th scope="col">{t("import.col.name")}</th>
+                <th scope="col" style={noWrap}>{t("import.col.row")}</th>
+                <th scope="col" style={noWrap}>{t("import.col.verdict")}</th>
+                <th scope="col" style={noWrap}>{t("import.col.name")}</th>
                 <th scope="col">{t("import.col.contact")}</th>
-                <th scope="col">{t("import.col.roles")}</th>
+                <th scope="col" style={noWrap}>{t("import.col.roles")}</th>
                 <th scope="col">{t("import.col.org")}</th>
-                <th scope="col">{t("import.col.track")}</th>
+                <th scope="col" style={noWrap}>{t("import.col.track")}</th>
                 <th scope="col">{t("import.col.reasons")}</th>
               </tr>
             </thead>
@@ -170,7 +171,7 @@ export default function ImportPreview() {
                       : r.values.roles}
                   </td>
                   <td data-label={t("import.col.org")}>{r.orgLabel ?? r.values.org}</td>
-                  <td data-label={t("import.col.track")}>{r.values.track}</td>
+                  <td data-label={t("import.col.track")} style={noWrap}>{r.values.track}</td>
                   <td data-label={t("import.col.reasons")}>
                     {r.reasons.length ? (
                       <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>

@@ -102,7 +102,7 @@ export default function ImportUpload() {
       </section>
       <section aria-labelledby="format-title">
         <h2 id="format-title">{t("import.format.title")}</h2>
-        <p className="hint">{t("import.format.intro", { maxRows: importLimits.maxRows, maxMb: importLimits.maxBytes / 1_000_000 })}</p>
+        <p className="muted">{t("import.format.intro", { maxRows: importLimits.maxRows, maxMb: importLimits.maxBytes / 1_000_000 })}</p>
         <div className="table-wrap">
           <table className="data responsive">
             <thead>
@@ -115,7 +115,7 @@ export default function ImportUpload() {
             <tbody>
               {importColumns.map((c) => (
                 <tr key={c}>
-                  <td data-label={t("import.format.column")}>
+                  <td data-label={t("import.format.column")} style={{ whiteSpace: "nowrap" }}>
                     <strong>{columnHeaders[c][0]}</strong> <span className="muted">/ {columnHeaders[c].find((w) => /^[a-z]/.test(w))}</span>
                   </td>
                   <td data-label={t("import.format.meaning")}>{t(columnHelp[c].meaning)}</td>

@@ -60,7 +60,7 @@ describe("content build refuses bad input and names the file and field", () => {
 
 describe("compile once", () => {
   it("a second build of unchanged content compiles nothing (cache hit by content hash)", async () => {
-    const dir = contentWith({ "campus/foundation/01-a.mdx": sample.replace("示例模块正文", `缓存测试 ${Date.now()}`) });
+    const dir = contentWith({ "campus/foundation/01-a.mdx": `${sample}\n\n缓存测试 ${Date.now()}\n` });
     const before = compiledModuleCount();
     await buildCatalog(dir);
     expect(compiledModuleCount()).toBe(before + 1);

@@ -92,6 +92,7 @@ export const importMessages = {
   "import.row.orgAmbiguous": { zh: "单位“{path}”对应多个单位，请写出更完整的路径。", en: "“{path}” matches several org units; write a fuller path." },
 
   "import.preview.title": { zh: "导入预览", en: "Import preview" },
+  "import.result.title": { zh: "导入结果", en: "Import result" },
   "import.preview.file": { zh: "文件：{file}", en: "File: {file}" },
   "import.preview.counts": { zh: "共 {total} 行：{ok} 行可以导入，{rejected} 行有问题。", en: "{total} rows: {ok} can be imported, {rejected} have problems." },
   "import.confirm": { zh: "导入 {count} 条有效记录", en: "Import {count} valid records" },

@@ -20,7 +20,7 @@ export const orgMessages = {
   "orgs.archived": { zh: "已归档", en: "Archived" },
   "orgs.members": { zh: "成员 {count} 人", en: "{count} members" },
   "orgs.children": { zh: "下级 {count} 个", en: "{count} sub-units" },
-  "orgs.children.label": { zh: "“{name}”的下级（{count} 个）", en: "Sub-units of {name} ({count})" },
+  "orgs.children.label": { zh: "下级 {count} 个：{name}", en: "{count} sub-units: {name}" },
   "orgs.manage": { zh: "管理", en: "Manage" },
   "orgs.manage.label": { zh: "管理“{name}”", en: "Manage {name}" },
   "orgs.name": { zh: "名称", en: "Name" },

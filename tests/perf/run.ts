@@ -1,0 +1,7 @@
+// `npm run perf`: every benchmark in tests/perf, one after another (they load the same 2 cores).
+const benchmarks = ["./module-page.ts"];
+for (const file of benchmarks) {
+  console.log(`\n== ${file}`);
+  await import(file);
+}
+export {};

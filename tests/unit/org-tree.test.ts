@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkChildTrack,
+  checkMove,
+  checkOrgName,
+  childKindOf,
+  cleanOrgName,
+  levelOf,
+  parentKindOf,
+  parentPathOf,
+  rebasePath,
+  sameOrgName,
+  type OrgKind,
+  type OrgPlacement,
+} from "~/domain/org-tree";
+
+const unit = (id: string, kind: OrgKind, path: string, extra: Partial<OrgPlacement> = {}): OrgPlacement => ({
+  id,
+  kind,
+  path,
+  archived: false,
+  ...extra,
+});
+
+// national n ─ province p1 ─ city c1 ─ district d1 ─ site s1 (campus)
+//            └ province p2 ─ city c2 ─ district d2 ─ site s2 (community)
+const n = unit("n", "national", "/n/");
+const p1 = unit("p1", "province", "/n/p1/");
+const p2 = unit("p2", "province", "/n/p2/");
+const c1 = unit("c1", "city", "/n/p1/c1/");
+const c2 = unit("c2", "city", "/n/p2/c2/");
+const d1 = unit("d1", "district", "/n/p1/c1/d1/");
+const d2 = unit("d2", "district", "/n/p2/c2/d2/");
+const s1 = unit("s1", "site", "/n/p1/c1/d1/s1/", { track: "campus" });
+const s2 = unit("s2", "site", "/n/p2/c2/d2/s2/", { track: "community" });
+const g1 = unit("g1", "group", "/n/p1/c1/d1/s1/g1/", { track: "campus" });
+
+describe("childKindOf and levels", () => {
+  it("walks the six levels down, and nothing goes below a class or grid", () => {
+    expect(childKindOf("national")).toBe("province");
+    expect(childKindOf("province")).toBe("city");
+    expect(childKindOf("city")).toBe("district");
+    expect(childKindOf("district")).toBe("site");
+    expect(childKindOf("site")).toBe("group");
+    expect(childKindOf("group")).toBeNull();
+  });
+  it("walks up too, and the national root has no parent", () => {
+    expect(parentKindOf("group")).toBe("site");
+    expect(parentKindOf("province")).toBe("national");
+    expect(parentKindOf("national")).toBeNull();
+    expect(levelOf("national")).toBe(1);
+    expect(levelOf("group")).toBe(6);
+  });
+});
+
+describe("checkMove", () => {
+  it("moves a city to another province", () => {
+    expect(checkMove(c1, p2)).toBeNull();
+  });
+  it("refuses to move a node under itself or its own descendants", () => {
+    expect(checkMove(c1, c1)).toBe("intoItself");
+    expect(checkMove(p1, d1)).toBe("intoItself");
+  });
+  it("refuses a parent of the wrong level", () => {
+    expect(checkMove(d1, p2)).toBe("wrongLevel");
+    expect(checkMove(d1, d2)).toBe("wrongLevel");
+    expect(checkMove(s1, c2)).toBe("wrongLevel");
+    expect(checkMove(n, unit("q", "province", "/m/q/"))).toBe("wrongLevel");
+  });
+  it("refuses archived nodes on either side", () => {
+    expect(checkMove(c1, { ...p2, archived: true })).toBe("archivedParent");
+    expect(checkMove({ ...c1, archived: true }, p2)).toBe("archivedNode");
+  });
+  it("refuses a move that changes nothing", () => {
+    expect(checkMove(c1, p1)).toBe("sameParent");
+    expect(checkMove(p1, n)).toBe("sameParent");
+  });
+  it("keeps campus units out of community ones, but a trackless parent takes either", () => {
+    expect(checkMove(g1, s2)).toBe("trackMismatch");
+    expect(checkMove(s1, d2)).toBeNull();
+    expect(checkMove(unit("g2", "group", "/n/p2/c2/d2/s2/g2/", { track: "community" }), s1)).toBe("trackMismatch");
+  });
+  it("does not take a sibling whose id merely starts the same way for a descendant", () => {
+    const c10 = unit("c10", "city", "/n/p1/c10/");
+    expect(checkMove(unit("d9", "district", "/n/p1/c1/d9/"), c10)).toBeNull();
+  });
+});
+
+describe("rebasePath", () => {
+  it("replaces the moved ancestor's prefix and keeps the rest", () => {
+    expect(rebasePath("/n/p1/c1/d1/s1/", "/n/p1/c1/", "/n/p2/c1/")).toBe("/n/p2/c1/d1/s1/");
+    expect(rebasePath("/n/p1/c1/", "/n/p1/c1/", "/n/p2/c1/")).toBe("/n/p2/c1/");
+  });
+  it("leaves paths outside the moved subtree alone", () => {
+    expect(rebasePath("/n/p1/c10/", "/n/p1/c1/", "/n/p2/c1/")).toBe("/n/p1/c10/");
+    expect(rebasePath("/n/p2/", "/n/p1/c1/", "/n/p2/c1/")).toBe("/n/p2/");
+  });
+  it("finds a node's parent path", () => {
+    expect(parentPathOf("/n/p1/c1/")).toBe("/n/p1/");
+    expect(parentPathOf("/n/")).toBe("/");
+  });
+});
+
+describe("names and tracks", () => {
+  it("trims names and counts Chinese characters one by one", () => {
+    expect(cleanOrgName("  运城市   盐湖区 ")).toBe("运城市 盐湖区");
+    expect(checkOrgName(cleanOrgName("   "))).toBe("empty");
+    expect(checkOrgName("校".repeat(60))).toBeNull();
+    expect(checkOrgName("校".repeat(61))).toBe("tooLong");
+  });
+  it("treats names that differ only in width, case or spacing as the same", () => {
+    expect(sameOrgName("初二（3）班", "初二 (3)班")).toBe(true);
+    expect(sameOrgName("ABC 社区", "abc  社区")).toBe(true);
+    expect(sameOrgName("初二（3）班", "初二（4）班")).toBe(false);
+  });
+  it("requires a track at site and group level, optional above, and never a different one from the parent", () => {
+    expect(checkChildTrack("site", null, null)).toBe("trackRequired");
+    expect(checkChildTrack("group", null, "campus")).toBe("trackRequired");
+    expect(checkChildTrack("district", null, null)).toBeNull();
+    expect(checkChildTrack("group", "community", "campus")).toBe("trackMismatch");
+    expect(checkChildTrack("site", "campus", null)).toBeNull();
+  });
+});
