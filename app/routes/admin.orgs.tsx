@@ -413,8 +413,9 @@ function OrgNode({ node, depth }: { node: UnitView; depth: number }) {
       {node.archived ? null : <ManagePanel node={node} />}
       {kids.length ? (
         <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-          <summary style={summaryStyle} aria-label={t("orgs.children.label", { name: node.name, count: kids.length })}>
+          <summary style={summaryStyle}>
             {t("orgs.children", { count: kids.length })}
+            <span className="sr-only">（{node.name}）</span>
           </summary>
           <ul style={nestedList}>
             {kids.map((kid) => (
@@ -438,7 +439,10 @@ function ManagePanel({ node }: { node: UnitView }) {
   }, [result]); // only a new submission result may open the panel
   return (
     <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary style={summaryStyle} aria-label={t("orgs.manage.label", { name: node.name })}>{t("orgs.manage")}</summary>
+      <summary style={summaryStyle}>
+        {t("orgs.manage")}
+        <span className="sr-only">“{node.name}”</span>
+      </summary>
       {open ? (
         <div style={panelGrid}>
           <RenameForm node={node} />

@@ -1,0 +1,64 @@
+import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from "./fixtures";
+
+test("an admin imports a CSV, hands out an invite link, and the imported trainee signs in", async ({ page, browser, consoleErrors }, testInfo) => {
+  const suffix = testInfo.project.name === "phone" ? "2" : "1";
+  const good = `1390000020${suffix}`;
+  const csv = [
+    "姓名,手机号,邮箱,角色,单位,条线",
+    `周晓,${good},,学员,山西省/运城市/盐湖区/运城市盐湖区实验中学,校园行`,
+    `吴芳,13900000,,学员,山西省/运城市,校园行`,
+    `郑凯,1390000030${suffix},,校长,山西省/运城市,校园行`,
+  ].join("\r\n");
+
+  await signIn(page, demo.admin);
+  await page.goto("/admin/users/import");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("批量导入");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "import", testInfo.project.name);
+  await page.getByLabel("CSV 文件").setInputFiles({ name: "名单.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${csv}`, "utf8") });
+  await page.getByRole("button", { name: "上传并预览" }).click();
+
+  await expect(page.getByText("共 3 行：1 行可以导入，2 行有问题。")).toBeVisible();
+  await expect(page.getByText("不是有效的 11 位中国大陆手机号")).toBeVisible();
+  await expect(page.getByText("角色“校长”不存在")).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "import-preview", testInfo.project.name);
+  await page.getByRole("button", { name: "导入 1 条有效记录" }).click();
+  await expect(page.getByText("导入完成：已导入 1 人，2 行未导入。")).toBeVisible();
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: /未导入/ }).first().click();
+  const report = await (await download).createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of report) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  expect(text.startsWith("\uFEFF")).toBe(true);
+  expect(text).toContain("吴芳");
+  expect(text).toContain("郑凯");
+  expect(text).not.toContain("周晓");
+
+  await page.goto(`/admin/users?q=${good}`);
+  await page.getByRole("link", { name: "周晓" }).click();
+  await page.getByRole("button", { name: "生成邀请链接" }).click();
+  const link = (await page.getByTestId("access-link").textContent())!.trim();
+
+  const ctx = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const tp = await ctx.newPage();
+  await tp.goto(new URL(link).pathname);
+  await tp.getByLabel("新密码", { exact: true }).fill("运城的春天很美丽");
+  await tp.getByLabel("再次输入新密码").fill("运城的春天很美丽");
+  await tp.getByRole("button", { name: "设置密码并登录" }).click();
+  await expect(tp).toHaveURL(/\/learn$/);
+  await expect(tp.getByRole("heading", { name: "校园行路径" })).toBeVisible();
+  await ctx.close();
+  expect(consoleErrors).toEqual([]);
+});
+
+test("the organisation tree page renders for an admin and passes axe", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin/orgs");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByText("山西省", { exact: true }).first()).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "orgs", testInfo.project.name);
+});
