@@ -7,6 +7,8 @@ import type { Database } from "./schema";
 // int8 (count(*), sums) arrives as a string from pg but as a number from PGlite;
 // our counts fit in a double, so both backends return numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+// A calendar date stays "YYYY-MM-DD": turning it into a Date at local midnight shifts it across time zones.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -42,7 +44,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   ]);
   const dir = path.resolve(options.dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  // Same value shapes as pg above: dates stay "YYYY-MM-DD" strings.
+  const pglite = await PGlite.create(dir, { parsers: { 1082: (value: string) => value } });
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: "pglite", where: dir };
 }
 

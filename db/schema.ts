@@ -150,7 +150,108 @@ export interface CertificateTable {
   superseded_by: string | null;
 }
 
+export type SubmissionStatus = "draft" | "submitted" | "in_review" | "returned" | "resubmitted" | "passed" | "not_passed";
+export type TaskType = "quiz" | "work_product" | "field_work";
+
+export interface SubmissionTable {
+  id: Generated<string>;
+  user_id: string;
+  task_id: string;
+  task_version: number;
+  module_id: string;
+  track: TrackColumn;
+  tier: TierColumn;
+  type: TaskType;
+  status: Generated<SubmissionStatus>;
+  /** Text parts: { text } for work products, { plan, reflection } for field work. */
+  body: ColumnType<Record<string, string>, string | undefined, string>;
+  activity_title: string | null;
+  /** A calendar date, "YYYY-MM-DD" (pg's date parser is set to return strings). */
+  activity_date: ColumnType<string | null, string | null | undefined, string | null>;
+  org_unit_id: string | null;
+  place: string | null;
+  audience_type: string | null;
+  people_reached: number | null;
+  duration_minutes: number | null;
+  consent_confirmed: Generated<boolean>;
+  showcase_consent: Generated<boolean>;
+  score: number | null;
+  attempts_used: Generated<number>;
+  submitted_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SubmissionEventTable {
+  id: Generated<number>;
+  submission_id: string;
+  from_status: SubmissionStatus | null;
+  to_status: SubmissionStatus;
+  actor_id: string | null;
+  note: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface QuizAttemptTable {
+  id: Generated<string>;
+  submission_id: string;
+  attempt: number;
+  answers: Json<Record<string, unknown>>;
+  score: number | null;
+  result: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  submitted_at: DefaultTimestamp;
+  scored_at: Timestamp | null;
+}
+
+export type EvidenceKind = "photo" | "sign_in_sheet" | "document";
+export type EvidenceMime = "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+
+export interface EvidenceFileTable {
+  id: Generated<string>;
+  submission_id: string;
+  owner_id: string;
+  kind: EvidenceKind;
+  storage_key: string;
+  thumbnail_key: string | null;
+  mime_type: EvidenceMime;
+  size_bytes: number;
+  sha256: string;
+  original_name: string;
+  width: number | null;
+  height: number | null;
+  created_at: DefaultTimestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface SubmissionAssignmentTable {
+  submission_id: string;
+  mentor_id: string;
+  role: Generated<"marker" | "second_marker" | "moderator">;
+  assigned_at: DefaultTimestamp;
+  assigned_by: string | null;
+  released_at: Timestamp | null;
+}
+
+export interface JobOutboxTable {
+  job_id: string;
+  queue: string;
+  name: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: DefaultTimestamp;
+  enqueued_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
 export interface Database {
+  submissions: SubmissionTable;
+  submission_events: SubmissionEventTable;
+  quiz_attempts: QuizAttemptTable;
+  evidence_files: EvidenceFileTable;
+  submission_assignments: SubmissionAssignmentTable;
+  job_outbox: JobOutboxTable;
   course_modules: CourseModuleTable;
   tasks: TaskTable;
   module_progress: ModuleProgressTable;

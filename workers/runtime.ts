@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/schema";
 import type { QueueName } from "../app/queue.server";
 import { notificationsProcessor } from "./processors/notifications";
+import { scoringProcessor } from "./processors/scoring";
 
 export interface WorkerSettings {
   db: Kysely<Database>;
@@ -20,7 +21,7 @@ export interface RunningWorkers {
 }
 
 function processors(db: Kysely<Database>): Partial<Record<QueueName, Processor>> {
-  return { notifications: notificationsProcessor(db) };
+  return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db) };
 }
 
 /** Starts one BullMQ worker per queue that has a processor. Safe to run in N processes. */

@@ -40,3 +40,12 @@ export function isTier(value: string | undefined): value is TierId {
 export function trackProgress(track: TrackId, progressOf: (m: CatalogModule) => number): number {
   return overallProgress(catalog().modules.filter((m) => m.track === track).map(progressOf));
 }
+
+/** The module that declares a task, and the task as content declares it now. */
+export function findTask(taskId: string): { module: CatalogModule; task: CatalogModule["tasks"][number] } | undefined {
+  for (const module of catalog().modules) {
+    const task = module.tasks.find((t) => t.id === taskId);
+    if (task) return { module, task };
+  }
+  return undefined;
+}

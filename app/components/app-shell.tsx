@@ -31,6 +31,7 @@ export function AppShell({ children, user }: { children: ReactNode; user?: Shell
               {t("nav.home")}
             </NavLink>
             {user && can(user.roles, "learn") ? <NavLink to="/learn">{t("nav.learn")}</NavLink> : null}
+            {user && can(user.roles, "learn") ? <NavLink to="/my-work">{t("nav.myWork")}</NavLink> : null}
             {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
             {user ? (
               <>

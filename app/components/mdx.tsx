@@ -61,7 +61,7 @@ function Reflection({ children }: { children: ReactNode }) {
 function Task({ id }: { id: string }) {
   const { tasks } = useContext(ModuleContext);
   const task = tasks.find((x) => x.id === id);
-  return task ? <TaskCard task={task} /> : null;
+  return task ? <TaskCard task={task} href={`/tasks/${task.id}`} /> : null;
 }
 
 function Table(props: JSX.IntrinsicElements["table"]) {

@@ -1,8 +1,9 @@
+import { Link } from "@remix-run/react";
 import type { TaskDefinition } from "~/catalog/schema";
 import { useT } from "~/i18n";
 
 /** A task as the trainee meets it inside a module: what to do, how it is judged. */
-export function TaskCard({ task }: { task: TaskDefinition }) {
+export function TaskCard({ task, href }: { task: TaskDefinition; href?: string }) {
   const t = useT();
   return (
     <article className={`task-card task-${task.type}`} id={`task-${task.id}`} aria-labelledby={`task-${task.id}-title`}>
@@ -65,6 +66,13 @@ export function TaskCard({ task }: { task: TaskDefinition }) {
             </table>
           </div>
         </details>
+      ) : null}
+      {href ? (
+        <p>
+          <Link className="button" to={href}>
+            {t("task.open")}
+          </Link>
+        </p>
       ) : null}
     </article>
   );

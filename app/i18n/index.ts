@@ -1,9 +1,12 @@
 import { adminMessages } from "./messages/admin";
 import { authMessages } from "./messages/auth";
+import { evidenceMessages } from "./messages/evidence";
 import { importMessages } from "./messages/import";
 import { learnMessages } from "./messages/learn";
 import { orgMessages } from "./messages/orgs";
+import { quizMessages } from "./messages/quiz";
 import { shellMessages } from "./messages/shell";
+import { submissionMessages } from "./messages/submissions";
 
 // Each feature keeps its messages in its own file under messages/; add the file here.
 const messages = {
@@ -13,6 +16,9 @@ const messages = {
   ...orgMessages,
   ...importMessages,
   ...learnMessages,
+  ...evidenceMessages,
+  ...quizMessages,
+  ...submissionMessages,
 };
 
 export type MessageKey = keyof typeof messages;

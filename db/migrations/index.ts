@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as foundation from "./2026-11-29-01-foundation";
 import * as accounts from "./2026-11-29-02-accounts";
 import * as curriculum from "./2026-11-29-03-curriculum";
+import * as submissions from "./2026-11-29-04-submissions";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
   "2026-11-29-01-foundation": foundation,
   "2026-11-29-02-accounts": accounts,
   "2026-11-29-03-curriculum": curriculum,
+  "2026-11-29-04-submissions": submissions,
 };

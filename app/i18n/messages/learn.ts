@@ -46,6 +46,7 @@ export const learnMessages = {
   "task.rubric": { zh: "评分量规", en: "Rubric" },
   "task.rubric.criterion": { zh: "评分维度", en: "Criterion" },
   "task.rubric.levels": { zh: "等级与评分说明", en: "Levels and descriptors" },
+  "task.open": { zh: "去完成这个任务", en: "Go to this task" },
   "task.status.notStarted": { zh: "未开始", en: "Not started" },
   "audience.students": { zh: "学生", en: "students" },
   "audience.parents": { zh: "家长", en: "parents" },

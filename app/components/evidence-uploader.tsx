@@ -1,0 +1,219 @@
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useId, useRef, useState, type CSSProperties, type FormEvent } from "react";
+import type { EvidenceKind } from "../../db/schema";
+import { FormMessage } from "~/components/form";
+import { acceptedEvidenceTypes, evidenceLimits } from "~/domain/file-sniffing";
+import { useT, type MessageKey } from "~/i18n";
+import type { EvidenceActionResult, RejectedFile } from "~/routes/tasks.$taskId.evidence";
+import type { EvidenceFileView } from "~/services/evidence.server";
+
+const MiB = 1024 * 1024;
+const limitParams = {
+  maxMb: evidenceLimits.maxFileBytes / MiB,
+  maxFiles: evidenceLimits.maxFilesPerSubmission,
+  totalMb: evidenceLimits.maxTotalBytes / MiB,
+};
+
+const styles = {
+  list: { listStyle: "none", padding: 0, margin: ".5rem 0 0", display: "grid", gap: ".5rem" },
+  item: { display: "flex", gap: ".75rem", alignItems: "center", flexWrap: "wrap", padding: ".5rem", border: "1px solid var(--c-border)", borderRadius: "var(--radius)", background: "var(--c-surface)" },
+  thumbLink: { flex: "none", display: "block", width: 72, height: 72, borderRadius: 6, overflow: "hidden", background: "#eef3f1" },
+  thumb: { width: 72, height: 72, objectFit: "cover", display: "block" },
+  pdfBox: { width: 72, height: 72, display: "grid", placeItems: "center", fontWeight: 700, color: "var(--c-primary-dark)" },
+  details: { flex: "1 1 10rem", minWidth: 0 },
+  name: { display: "block", overflowWrap: "anywhere" },
+  actions: { display: "flex", gap: ".5rem", alignItems: "center", flexWrap: "wrap" },
+  problems: { margin: ".25rem 0 0", paddingLeft: "1.25rem" },
+} satisfies Record<string, CSSProperties>;
+
+function formatSize(bytes: number, t: ReturnType<typeof useT>): string {
+  if (bytes < MiB) return t("evidence.size.kb", { size: Math.max(1, Math.round(bytes / 1024)) });
+  return t("evidence.size.mb", { size: (bytes / MiB).toFixed(1) });
+}
+
+/**
+ * The evidence of the signed-in trainee's submission for one task: choose a kind and files, upload,
+ * see thumbnails, open, download and (while editable) delete. Placed inside the task page's section.
+ */
+export function EvidenceUploader({
+  taskId,
+  files,
+  editable,
+  kinds = ["photo", "sign_in_sheet", "document"],
+}: {
+  taskId: string;
+  files: EvidenceFileView[];
+  editable: boolean;
+  kinds?: EvidenceKind[];
+}) {
+  const t = useT();
+  const id = useId();
+  const action = `/tasks/${encodeURIComponent(taskId)}/evidence`;
+  const upload = useFetcher<EvidenceActionResult>({ key: `evidence-upload-${taskId}` });
+  const formRef = useRef<HTMLFormElement>(null);
+  const countRef = useRef<HTMLParagraphElement>(null);
+  const [sending, setSending] = useState(0);
+  // Files refused before sending (too large, empty): no need to push 60 MB over a phone network first.
+  const [refusedHere, setRefusedHere] = useState<RejectedFile[]>([]);
+  const [formError, setFormError] = useState<MessageKey | null>(null);
+  const busy = upload.state !== "idle";
+  const result = busy ? undefined : upload.data;
+
+  useEffect(() => {
+    if (upload.state === "idle" && upload.data?.files?.length) formRef.current?.reset();
+  }, [upload.state, upload.data]);
+
+  function send(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const chosen = data.getAll("file").filter((f): f is File => typeof f !== "string" && !(f.size === 0 && f.name === ""));
+    const refused: RejectedFile[] = [];
+    const accepted = chosen.filter((file) => {
+      if (file.size === 0) refused.push({ name: file.name, error: "evidence.error.empty" });
+      else if (file.size > evidenceLimits.maxFileBytes) refused.push({ name: file.name, error: "evidence.error.tooLarge", params: { maxMb: limitParams.maxMb } });
+      else return true;
+      return false;
+    });
+    setRefusedHere(refused);
+    setFormError(null);
+    if (chosen.length === 0) return setFormError("evidence.error.noFile");
+    if (accepted.length === 0) return;
+    data.delete("file");
+    for (const file of accepted) data.append("file", file);
+    setSending(accepted.length);
+    upload.submit(data, { method: "post", action, encType: "multipart/form-data" });
+  }
+
+  const rejected = [...refusedHere, ...(result?.rejected ?? [])];
+  const generalError = formError ?? (result && !result.ok && !result.rejected?.length ? result.error ?? "evidence.error.failed" : null);
+  const fileFieldId = `${id}-file`;
+  const errorId = `${id}-errors`;
+
+  return (
+    <div className="evidence-uploader">
+      <p ref={countRef} tabIndex={-1} className="muted" style={{ margin: "0 0 .5rem" }}>
+        {t("evidence.list.count", { count: files.length, max: evidenceLimits.maxFilesPerSubmission })}
+      </p>
+      {files.length === 0 ? (
+        <p className="muted">{t("evidence.empty")}</p>
+      ) : (
+        <ul style={styles.list} aria-label={t("evidence.list.label")}>
+          {files.map((file) => (
+            <EvidenceItem key={file.id} file={file} action={action} editable={editable} onDeleted={() => countRef.current?.focus()} />
+          ))}
+        </ul>
+      )}
+
+      {editable ? (
+        <upload.Form ref={formRef} method="post" action={action} encType="multipart/form-data" onSubmit={send} noValidate style={{ marginTop: "1rem" }}>
+          <input type="hidden" name="intent" value="upload" />
+          <fieldset className="field">
+            <legend>{t("evidence.kind.legend")}</legend>
+            <div className="checks">
+              {kinds.map((kind, i) => (
+                <label key={kind} className="check">
+                  <input type="radio" name="kind" value={kind} defaultChecked={i === 0} />
+                  {t(`evidence.kind.${kind}`)}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className={`field${generalError || rejected.length ? " has-error" : ""}`}>
+            <label htmlFor={fileFieldId}>{t("evidence.file.label")}</label>
+            <p id={`${fileFieldId}-hint`} className="hint">
+              {t("evidence.file.hint", limitParams)}
+            </p>
+            <input
+              id={fileFieldId}
+              name="file"
+              type="file"
+              multiple
+              accept={acceptedEvidenceTypes}
+              aria-describedby={`${fileFieldId}-hint${generalError || rejected.length ? ` ${errorId}` : ""}`}
+              aria-invalid={generalError || rejected.length ? true : undefined}
+              disabled={busy}
+            />
+          </div>
+          <div id={errorId}>
+            {generalError ? <FormMessage kind="error">{t(generalError, result?.params ?? limitParams)}</FormMessage> : null}
+            {rejected.length ? (
+              <FormMessage kind="error">
+                {t("evidence.rejected")}
+                <ul style={styles.problems}>
+                  {rejected.map((r, i) => (
+                    <li key={`${r.name}-${i}`}>{t("evidence.fileProblem", { name: r.name, message: t(r.error, r.params) })}</li>
+                  ))}
+                </ul>
+              </FormMessage>
+            ) : null}
+          </div>
+          {busy ? <progress style={{ width: "100%" }} aria-label={t("evidence.uploading", { count: sending })} /> : null}
+          <button type="submit" className="button wide" disabled={busy} aria-busy={busy}>
+            {busy ? t("evidence.uploading", { count: sending }) : t("evidence.upload")}
+          </button>
+          <p role="status" className="hint" style={{ minHeight: "1.5em" }}>
+            {busy ? t("evidence.uploading", { count: sending }) : result?.files?.length ? t("evidence.uploaded", { count: result.files.length }) : ""}
+          </p>
+        </upload.Form>
+      ) : (
+        <p className="hint">{t("evidence.readOnly")}</p>
+      )}
+    </div>
+  );
+}
+
+function EvidenceItem({ file, action, editable, onDeleted }: { file: EvidenceFileView; action: string; editable: boolean; onDeleted: () => void }) {
+  const t = useT();
+  const remove = useFetcher<EvidenceActionResult>({ key: `evidence-delete-${file.id}` });
+  const deleting = remove.state !== "idle";
+  const failed = remove.state === "idle" && remove.data && !remove.data.ok ? remove.data.error ?? "evidence.error.failed" : null;
+  const label = t("evidence.thumbAlt", { kind: t(`evidence.kind.${file.kind}`), name: file.name });
+  const href = `/files/${file.id}`;
+
+  // Once per answer: the button that had focus is about to disappear, so focus moves to the count.
+  const answered = useRef<EvidenceActionResult | undefined>(undefined);
+  useEffect(() => {
+    if (remove.state !== "idle" || !remove.data?.ok || answered.current === remove.data) return;
+    answered.current = remove.data;
+    onDeleted();
+  }, [remove.state, remove.data, onDeleted]);
+
+  return (
+    <li style={{ ...styles.item, opacity: deleting ? 0.6 : 1 }}>
+      <a href={href} target="_blank" rel="noopener noreferrer" style={styles.thumbLink} title={t("evidence.openLabel", { name: file.name })}>
+        {file.hasThumbnail ? (
+          <img src={`${href}?thumb=1`} alt={label} width={72} height={72} loading="lazy" style={styles.thumb} />
+        ) : (
+          <span style={styles.pdfBox}>
+            <span aria-hidden="true">PDF</span>
+            <span className="sr-only">{label}</span>
+          </span>
+        )}
+      </a>
+      <div style={styles.details}>
+        <strong style={styles.name}>{file.name}</strong>
+        <span className="badge">{t(`evidence.kind.${file.kind}`)}</span>
+        <span className="muted">{formatSize(file.sizeBytes, t)}</span>
+        {failed ? (
+          <p className="field-error" role="alert">
+            {t(failed)}
+          </p>
+        ) : null}
+      </div>
+      <div style={styles.actions}>
+        <a className="button secondary" href={`${href}?download=1`} aria-label={t("evidence.downloadLabel", { name: file.name })}>
+          {t("evidence.download")}
+        </a>
+        {editable ? (
+          <remove.Form method="post" action={action} encType="multipart/form-data" className="inline-form">
+            <input type="hidden" name="intent" value="delete" />
+            <input type="hidden" name="fileId" value={file.id} />
+            <button type="submit" className="button danger" disabled={deleting} aria-busy={deleting} aria-label={t("evidence.deleteLabel", { name: file.name })}>
+              {deleting ? t("evidence.deleting") : t("evidence.delete")}
+            </button>
+          </remove.Form>
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,189 @@
+import { Form, useFetcher, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { TaskDefinition } from "~/catalog/schema";
+import { useT, type MessageKey } from "~/i18n";
+
+export interface WrittenValues {
+  activityTitle: string;
+  activityDate: string;
+  orgUnitId: string;
+  place: string;
+  audienceType: string;
+  peopleReached: string;
+  durationMinutes: string;
+  plan: string;
+  reflection: string;
+  text: string;
+  consentConfirmed: boolean;
+  showcaseConsent: boolean;
+}
+
+function countChars(text: string) {
+  return [...text.replace(/\s+/g, "")].length;
+}
+
+/**
+ * The work-product / field-work form. Typing autosaves a draft (debounced) through a fetcher; "save"
+ * and "submit" post the whole form. `errors` are message keys by field.
+ */
+export function WrittenSubmissionForm({
+  task,
+  values,
+  errors,
+  editable,
+  resubmit,
+  orgs,
+  today,
+  evidence,
+}: {
+  task: Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
+  values: WrittenValues;
+  errors: Record<string, MessageKey>;
+  editable: boolean;
+  resubmit: boolean;
+  orgs: Array<{ id: string; label: string }>;
+  today: string;
+  evidence: ReactNode;
+}) {
+  const t = useT();
+  const navigation = useNavigation();
+  const autosave = useFetcher<{ savedAt?: string }>();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const [text, setText] = useState(values.text);
+  const busy = navigation.state === "submitting";
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const scheduleAutosave = () => {
+    if (!editable) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (!formRef.current) return;
+      const data = new FormData(formRef.current);
+      data.set("intent", "autosave");
+      autosave.submit(data, { method: "post" });
+    }, 1500);
+  };
+
+  const err = (field: string) => (errors[field] ? t(errors[field]!) : undefined);
+  const field = (name: keyof WrittenValues, label: string, input: ReactNode, hint?: string) => (
+    <div className={`field${errors[name] ? " has-error" : ""}`}>
+      <label htmlFor={`f-${name}`}>{label}</label>
+      {hint ? (
+        <p id={`f-${name}-hint`} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      {input}
+      {errors[name] ? (
+        <p id={`f-${name}-error`} className="field-error" role="alert">
+          {err(name)}
+        </p>
+      ) : null}
+    </div>
+  );
+  const aria = (name: keyof WrittenValues, hint = false) => ({
+    id: `f-${name}`,
+    name,
+    disabled: !editable,
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby": [hint ? `f-${name}-hint` : "", errors[name] ? `f-${name}-error` : ""].filter(Boolean).join(" ") || undefined,
+  });
+
+  return (
+    <>
+    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} className="stack" noValidate>
+      {task.type === "field_work" ? (
+        <>
+          <div className="form-grid">
+            {field("activityTitle", t("sub.field.activityTitle"), <input type="text" maxLength={100} defaultValue={values.activityTitle} {...aria("activityTitle")} />)}
+            {field("activityDate", t("sub.field.activityDate"), <input type="date" max={today} min="2020-01-01" defaultValue={values.activityDate} {...aria("activityDate")} />)}
+            {field(
+              "orgUnitId",
+              t("sub.field.orgUnitId"),
+              <select defaultValue={values.orgUnitId} {...aria("orgUnitId")}>
+                <option value="">—</option>
+                {orgs.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>,
+            )}
+            {field("place", t("sub.field.place"), <input type="text" maxLength={100} defaultValue={values.place} {...aria("place")} />)}
+            {field(
+              "audienceType",
+              t("sub.field.audienceType"),
+              <select defaultValue={values.audienceType} {...aria("audienceType")}>
+                <option value="">—</option>
+                {task.audienceTypes.map((a) => (
+                  <option key={a} value={a}>
+                    {t(`audience.${a}`)}
+                  </option>
+                ))}
+              </select>,
+            )}
+            {field(
+              "peopleReached",
+              t("sub.field.peopleReached"),
+              <input type="number" inputMode="numeric" min={1} max={10000} step={1} defaultValue={values.peopleReached} {...aria("peopleReached", true)} />,
+              t("sub.field.peopleReached.hint", { min: task.minPeopleReached }),
+            )}
+            {field("durationMinutes", t("sub.field.durationMinutes"), <input type="number" inputMode="numeric" min={1} max={1440} step={1} defaultValue={values.durationMinutes} {...aria("durationMinutes")} />)}
+          </div>
+          {field("plan", t("sub.field.plan"), <textarea rows={6} defaultValue={values.plan} {...aria("plan", true)} />, t("sub.field.plan.hint"))}
+          {field("reflection", t("sub.field.reflection"), <textarea rows={6} defaultValue={values.reflection} {...aria("reflection", true)} />, t("sub.field.reflection.hint"))}
+        </>
+      ) : (
+        field(
+          "text",
+          t("sub.field.text"),
+          <textarea rows={16} defaultValue={values.text} onInput={(e) => setText(e.currentTarget.value)} {...aria("text", true)} />,
+          t("sub.field.text.hint", { min: task.minLength, count: countChars(text) }),
+        )
+      )}
+      {task.type === "field_work" ? (
+        <div className={`field${errors.consentConfirmed ? " has-error" : ""}`}>
+          <label className="check block">
+            <input type="checkbox" name="consentConfirmed" defaultChecked={values.consentConfirmed} disabled={!editable} aria-invalid={errors.consentConfirmed ? true : undefined} />
+            <span>{t("sub.field.consentConfirmed")}</span>
+          </label>
+          {errors.consentConfirmed ? (
+            <p className="field-error" role="alert">
+              {err("consentConfirmed")}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <label className="check block">
+        <input type="checkbox" name="showcaseConsent" defaultChecked={values.showcaseConsent} disabled={!editable} />
+        <span>{t("sub.field.showcaseConsent")}</span>
+      </label>
+    </Form>
+      {/* Evidence has its own upload form, so it sits outside this one (forms cannot nest). */}
+      {task.type === "field_work" || task.allowAttachments ? evidence : null}
+      {errors.evidence ? (
+        <p className="field-error" role="alert">
+          {t(errors.evidence)}
+        </p>
+      ) : null}
+      {editable ? (
+        <div className="actions">
+          <button type="submit" form="submission-form" name="intent" value="submit" className="button" disabled={busy} aria-busy={busy}>
+            {busy && navigation.formData?.get("intent") === "submit" ? t("sub.submitting") : resubmit ? t("sub.resubmit") : t("sub.submit")}
+          </button>
+          <button type="submit" form="submission-form" name="intent" value="save" className="button secondary" disabled={busy}>
+            {t("sub.save")}
+          </button>
+          <span className="hint" aria-live="polite">
+            {autosave.state !== "idle"
+              ? t("sub.autosaving")
+              : autosave.data?.savedAt
+                ? t("sub.autosaved", { time: new Date(autosave.data.savedAt).toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" }) })
+                : ""}
+          </span>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+// Evidence files of a submission: the uploader, the file list and every reason an upload is refused.
+import type { Messages } from "../types";
+
+export const evidenceMessages = {
+  "evidence.kind.legend": { zh: "材料类型", en: "Kind of evidence" },
+  "evidence.kind.photo": { zh: "现场照片", en: "Photo" },
+  "evidence.kind.sign_in_sheet": { zh: "签到表", en: "Sign-in sheet" },
+  "evidence.kind.document": { zh: "其他文件", en: "Other document" },
+  "evidence.file.label": { zh: "选择文件（可多选）", en: "Choose files (several at once is fine)" },
+  "evidence.file.hint": {
+    zh: "支持 JPG、PNG、WebP 图片和 PDF 文件；每个文件不超过 {maxMb} MB，每份作业最多 {maxFiles} 个文件、合计不超过 {totalMb} MB。照片上传时会自动去除拍摄地点等隐藏信息。",
+    en: "JPG, PNG, WebP images and PDF files; up to {maxMb} MB each, at most {maxFiles} files and {totalMb} MB per submission. Hidden data such as the location a photo was taken is removed on upload.",
+  },
+  "evidence.upload": { zh: "上传", en: "Upload" },
+  "evidence.uploading": { zh: "正在上传 {count} 个文件，请稍候…", en: "Uploading {count} file(s)…" },
+  "evidence.uploaded": { zh: "已上传 {count} 个文件。", en: "{count} file(s) uploaded." },
+  "evidence.rejected": { zh: "以下文件没有上传：", en: "These files were not uploaded:" },
+  "evidence.fileProblem": { zh: "「{name}」：{message}", en: "“{name}”: {message}" },
+  "evidence.list.label": { zh: "已上传的材料", en: "Uploaded evidence" },
+  "evidence.list.count": { zh: "已上传 {count} / {max} 个文件", en: "{count} of {max} files uploaded" },
+  "evidence.empty": { zh: "还没有上传材料。", en: "No evidence uploaded yet." },
+  "evidence.readOnly": { zh: "作业已提交，材料现在不能修改。", en: "The submission has been handed in; its evidence cannot be changed now." },
+  "evidence.thumbAlt": { zh: "{kind}：{name}", en: "{kind}: {name}" },
+  "evidence.pdf": { zh: "PDF 文件", en: "PDF file" },
+  "evidence.open": { zh: "查看", en: "Open" },
+  "evidence.openLabel": { zh: "查看「{name}」（在新窗口打开）", en: "Open “{name}” (new window)" },
+  "evidence.download": { zh: "下载", en: "Download" },
+  "evidence.downloadLabel": { zh: "下载「{name}」", en: "Download “{name}”" },
+  "evidence.delete": { zh: "删除", en: "Delete" },
+  "evidence.deleteLabel": { zh: "删除「{name}」", en: "Delete “{name}”" },
+  "evidence.deleting": { zh: "正在删除…", en: "Deleting…" },
+  "evidence.deleted": { zh: "已删除。", en: "Deleted." },
+  "evidence.size.kb": { zh: "{size} KB", en: "{size} KB" },
+  "evidence.size.mb": { zh: "{size} MB", en: "{size} MB" },
+  "evidence.error.noFile": { zh: "请先选择要上传的文件。", en: "Choose a file to upload first." },
+  "evidence.error.kind": { zh: "请选择材料类型：现场照片、签到表或其他文件。", en: "Choose the kind: photo, sign-in sheet or other document." },
+  "evidence.error.empty": { zh: "这是一个空文件（0 字节），请重新选择。", en: "The file is empty (0 bytes); choose it again." },
+  "evidence.error.tooLarge": {
+    zh: "文件过大：每个文件不能超过 {maxMb} MB。请压缩图片或把 PDF 分拆后再上传。",
+    en: "File too large: each file may be at most {maxMb} MB. Compress the image or split the PDF and try again.",
+  },
+  "evidence.error.unsupportedType": {
+    zh: "不支持这种文件：只能上传 JPG、PNG、WebP 图片或 PDF 文件（按文件内容判断，改扩展名没有用）。",
+    en: "This kind of file is not accepted: only JPG, PNG, WebP images or PDF files (judged by content, not by the name's extension).",
+  },
+  "evidence.error.heic": {
+    zh: "这是苹果手机的 HEIC 格式照片，暂不支持。请在“设置 → 相机 → 格式”中选择“兼容性最佳”后重新拍摄，或截图、转成 JPG 后再上传。",
+    en: "This is an iPhone HEIC photo, which is not supported. Set Settings → Camera → Formats to “Most Compatible”, or convert it to JPG, and upload again.",
+  },
+  "evidence.error.pdfHasScript": {
+    zh: "这个 PDF 含有脚本、自动执行的操作或内嵌文件，出于安全考虑不能上传。请用“打印为 PDF”或扫描重新生成后再上传。",
+    en: "This PDF contains scripts, launch actions or embedded files and cannot be accepted. Re-create it with “Print to PDF” or a scanner and upload again.",
+  },
+  "evidence.error.photoNotImage": {
+    zh: "“现场照片”只能是图片。PDF 文件请选择“签到表”或“其他文件”。",
+    en: "A photo must be an image. For a PDF choose “Sign-in sheet” or “Other document”.",
+  },
+  "evidence.error.tooManyFiles": {
+    zh: "每份作业最多 {max} 个文件，已达到上限。请先删除不需要的文件。",
+    en: "A submission may have at most {max} files. Delete files you do not need first.",
+  },
+  "evidence.error.totalTooLarge": {
+    zh: "每份作业的材料合计不能超过 {maxMb} MB。请删除一些文件或压缩后再上传。",
+    en: "A submission's files may add up to at most {maxMb} MB. Delete some files or compress them.",
+  },
+  "evidence.error.unreadableImage": {
+    zh: "图片无法读取：文件可能已损坏、没有传完整，或像素过大。请重新导出或拍摄后再上传。",
+    en: "The image cannot be read: it may be damaged, incomplete or too many pixels. Export or take it again.",
+  },
+  "evidence.error.notEditable": {
+    zh: "作业已提交或已评定，现在不能上传或删除材料。",
+    en: "The submission has been handed in or graded; evidence cannot be added or removed now.",
+  },
+  "evidence.error.noSubmission": {
+    zh: "还没有这项任务的作业草稿。请先开始任务或保存草稿，再上传材料。",
+    en: "There is no draft for this task yet. Start the task or save a draft first, then upload evidence.",
+  },
+  "evidence.error.fileNotFound": { zh: "找不到这个文件，可能已经删除。请刷新页面。", en: "This file does not exist; it may have been deleted. Reload the page." },
+  "evidence.error.badRequest": {
+    zh: "无法读取上传的内容。如果文件名含有分号、等号或引号，请改名后再试。",
+    en: "The upload could not be read. If a file name contains a semicolon, equals sign or quote, rename it and try again.",
+  },
+  "evidence.error.failed": { zh: "上传没有完成（网络或服务器出错），请稍后重试。", en: "The upload did not finish (network or server error). Try again later." },
+} satisfies Messages;

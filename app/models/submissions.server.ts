@@ -1,0 +1,170 @@
+import { sql } from "kysely";
+import type { SubmissionStatus, TaskType, TierColumn, TrackColumn } from "../../db/schema";
+import type { Db } from "./types";
+
+export interface SubmissionKey {
+  userId: string;
+  taskId: string;
+  taskVersion: number;
+  moduleId: string;
+  track: TrackColumn;
+  tier: TierColumn;
+  type: TaskType;
+}
+
+export async function findSubmission(db: Db, userId: string, taskId: string) {
+  return db.selectFrom("submissions").selectAll().where("user_id", "=", userId).where("task_id", "=", taskId).executeTakeFirst();
+}
+
+export async function getSubmission(db: Db, id: string) {
+  return db.selectFrom("submissions").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The trainee's submission for the task, created as a draft the first time (safe under double clicks). */
+export async function getOrCreateDraft(db: Db, key: SubmissionKey) {
+  await db
+    .insertInto("submissions")
+    .values({
+      user_id: key.userId,
+      task_id: key.taskId,
+      task_version: key.taskVersion,
+      module_id: key.moduleId,
+      track: key.track,
+      tier: key.tier,
+      type: key.type,
+    })
+    .onConflict((oc) => oc.columns(["user_id", "task_id"]).doNothing())
+    .execute();
+  return (await findSubmission(db, key.userId, key.taskId))!;
+}
+
+export interface DraftFields {
+  body?: Record<string, string>;
+  activityTitle?: string | null;
+  activityDate?: string | null;
+  orgUnitId?: string | null;
+  place?: string | null;
+  audienceType?: string | null;
+  peopleReached?: number | null;
+  durationMinutes?: number | null;
+  consentConfirmed?: boolean;
+  showcaseConsent?: boolean;
+}
+
+/** Saves what the trainee typed, only while the submission is editable. Returns false otherwise. */
+export async function saveDraft(db: Db, submissionId: string, fields: DraftFields): Promise<boolean> {
+  const result = await db
+    .updateTable("submissions")
+    .set({
+      ...(fields.body !== undefined && { body: JSON.stringify(fields.body) }),
+      ...(fields.activityTitle !== undefined && { activity_title: fields.activityTitle }),
+      ...(fields.activityDate !== undefined && { activity_date: fields.activityDate }),
+      ...(fields.orgUnitId !== undefined && { org_unit_id: fields.orgUnitId }),
+      ...(fields.place !== undefined && { place: fields.place }),
+      ...(fields.audienceType !== undefined && { audience_type: fields.audienceType }),
+      ...(fields.peopleReached !== undefined && { people_reached: fields.peopleReached }),
+      ...(fields.durationMinutes !== undefined && { duration_minutes: fields.durationMinutes }),
+      ...(fields.consentConfirmed !== undefined && { consent_confirmed: fields.consentConfirmed }),
+      ...(fields.showcaseConsent !== undefined && { showcase_consent: fields.showcaseConsent }),
+      updated_at: new Date(),
+    })
+    .where("id", "=", submissionId)
+    .where("status", "in", ["draft", "returned"])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Moves a submission from one status to another and records the event. The WHERE on the old
+ * status is the gate: of two concurrent moves only one happens (a double-clicked submit moves once).
+ */
+export async function moveSubmission(
+  db: Db,
+  input: { submissionId: string; from: SubmissionStatus; to: SubmissionStatus; actorId: string | null; note?: string | null; score?: number | null },
+): Promise<boolean> {
+  const now = new Date();
+  const moved = await db
+    .updateTable("submissions")
+    .set({
+      status: input.to,
+      updated_at: now,
+      ...(input.to === "submitted" || input.to === "resubmitted" ? { submitted_at: now } : {}),
+      ...(input.to === "passed" || input.to === "not_passed" ? { decided_at: now } : {}),
+      ...(input.score !== undefined ? { score: input.score } : {}),
+    })
+    .where("id", "=", input.submissionId)
+    .where("status", "=", input.from)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== 1) return false;
+  await db
+    .insertInto("submission_events")
+    .values({ submission_id: input.submissionId, from_status: input.from, to_status: input.to, actor_id: input.actorId, note: input.note ?? null })
+    .execute();
+  return true;
+}
+
+export async function listSubmissionEvents(db: Db, submissionId: string) {
+  return db
+    .selectFrom("submission_events as e")
+    .leftJoin("users as u", "u.id", "e.actor_id")
+    .select(["e.id", "e.from_status", "e.to_status", "e.note", "e.created_at", "u.name as actor_name"])
+    .where("e.submission_id", "=", submissionId)
+    .orderBy("e.id")
+    .execute();
+}
+
+export async function listUserSubmissions(db: Db, userId: string) {
+  return db
+    .selectFrom("submissions as s")
+    .leftJoin(
+      db.selectFrom("evidence_files").select(["submission_id", sql<number>`count(*)`.as("files")]).where("deleted_at", "is", null).groupBy("submission_id").as("f"),
+      "f.submission_id",
+      "s.id",
+    )
+    .select(["s.id", "s.task_id", "s.task_version", "s.module_id", "s.type", "s.status", "s.score", "s.people_reached", "s.submitted_at", "s.updated_at", "f.files"])
+    .where("s.user_id", "=", userId)
+    .execute();
+}
+
+/** May this user see this submission (and its files)? Owner, a currently assigned mentor, or an admin. */
+export async function canViewSubmission(db: Db, submissionId: string, user: { id: string; roles: string[] }): Promise<boolean> {
+  if (user.roles.includes("admin")) return true;
+  const row = await db
+    .selectFrom("submissions as s")
+    .leftJoin("submission_assignments as a", (join) =>
+      join.onRef("a.submission_id", "=", "s.id").on("a.mentor_id", "=", user.id).on("a.released_at", "is", null),
+    )
+    .select(["s.user_id", "a.mentor_id"])
+    .where("s.id", "=", submissionId)
+    .executeTakeFirst();
+  if (!row) return false;
+  return row.user_id === user.id || (row.mentor_id === user.id && user.roles.includes("mentor"));
+}
+
+/** Live evidence of a submission, counted by kind (for the submit check). */
+export async function countEvidence(db: Db, submissionId: string): Promise<{ photos: number; signInSheets: number; documents: number }> {
+  const rows = await db
+    .selectFrom("evidence_files")
+    .select(["kind", sql<number>`count(*)`.as("n")])
+    .where("submission_id", "=", submissionId)
+    .where("deleted_at", "is", null)
+    .groupBy("kind")
+    .execute();
+  const n = (kind: string) => rows.find((r) => r.kind === kind)?.n ?? 0;
+  return { photos: n("photo"), signInSheets: n("sign_in_sheet"), documents: n("document") };
+}
+
+/** Locks the row for the rest of the transaction (submit, grade). */
+export async function lockSubmission(db: Db, id: string) {
+  return db.selectFrom("submissions").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export async function bumpAttempts(db: Db, id: string): Promise<number> {
+  const row = await db
+    .updateTable("submissions")
+    .set({ attempts_used: sql`attempts_used + 1` })
+    .where("id", "=", id)
+    .returning("attempts_used")
+    .executeTakeFirstOrThrow();
+  return row.attempts_used;
+}

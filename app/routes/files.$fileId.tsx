@@ -1,0 +1,60 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { db } from "~/db.server";
+import { notFound, requireUser } from "~/guards.server";
+import { logger } from "~/logger.server";
+import { findEvidenceFile } from "~/models/evidence.server";
+import { canViewSubmission } from "~/models/submissions.server";
+import { storage } from "~/services/storage.server";
+
+// An evidence file (or its thumbnail), only for the owner, the mentors assigned to the submission
+// and admins. Everyone else signed in gets the same 404 as for a file that does not exist.
+
+/** RFC 5987 value: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar forbids. */
+function encodeHeaderValue(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function contentDisposition(type: "inline" | "attachment", name: string): string {
+  const dot = name.lastIndexOf(".");
+  // Older clients read the plain filename; it must stay ASCII, so it gets a neutral stand-in.
+  const asciiFallback = `evidence${dot > 0 ? name.slice(dot).replace(/[^A-Za-z0-9.]/g, "") : ""}`;
+  return `${type}; filename="${asciiFallback}"; filename*=UTF-8''${encodeHeaderValue(name)}`;
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = requireUser(request, context);
+  const fileId = params.fileId ?? "";
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId)) throw notFound();
+  const file = await findEvidenceFile(db(), fileId);
+  if (!file || !(await canViewSubmission(db(), file.submission_id, user))) throw notFound();
+
+  const url = new URL(request.url);
+  const thumbnail = url.searchParams.get("thumb") === "1";
+  const key = thumbnail ? file.thumbnail_key : file.storage_key;
+  if (!key) throw notFound();
+  // Files never change under their id: the hash of the stored bytes is a strong validator.
+  const etag = `"${file.sha256}${thumbnail ? "-t" : ""}"`;
+  if (request.headers.get("If-None-Match") === etag) {
+    return new Response(null, { status: 304, headers: { ETag: etag, "Cache-Control": "private, max-age=300" } });
+  }
+  const bytes = await storage().get(key);
+  if (!bytes) {
+    logger.error({ fileId, key, submissionId: file.submission_id }, "evidence file missing from storage");
+    throw new Response("文件暂时无法读取，请稍后再试。", { status: 500 });
+  }
+
+  const contentType = thumbnail ? "image/webp" : file.mime_type;
+  const name = thumbnail ? file.original_name.replace(/\.[^.]+$/, "") + "-thumbnail.webp" : file.original_name;
+  const headers = new Headers({
+    "Content-Type": contentType,
+    "Content-Length": String(bytes.byteLength),
+    "Content-Disposition": contentDisposition(url.searchParams.get("download") === "1" ? "attachment" : "inline", name),
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "private, max-age=300",
+    "Cross-Origin-Resource-Policy": "same-origin",
+  });
+  headers.set("ETag", etag);
+  // A PDF opened in the browser runs with no scripts, forms or plugins of its own.
+  if (contentType === "application/pdf") headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+  return new Response(bytes, { status: 200, headers });
+}

@@ -1,0 +1,121 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { catalog } from "~/catalog/catalog.server";
+import { learnerState, modulesOf } from "~/catalog/learner.server";
+import { trackIds } from "~/catalog/schema";
+import { db } from "~/db.server";
+import { isAwaitingReview } from "~/domain/submission-lifecycle";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { listUserSubmissions } from "~/models/submissions.server";
+
+export const meta: MetaFunction = () => [{ title: "我的任务 · 百城学堂" }];
+
+type Group = "todo" | "waiting" | "returned" | "done";
+const groups: Group[] = ["todo", "waiting", "returned", "done"];
+
+function groupOf(status: string | null): Group {
+  if (!status || status === "draft") return "todo";
+  if (status === "returned") return "returned";
+  if (isAwaitingReview(status as never)) return "waiting";
+  return "done";
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "learn");
+  const state = await learnerState(me.id, context);
+  const { program } = catalog();
+  const submissions = new Map((await listUserSubmissions(db(), me.id)).map((s) => [s.task_id, s]));
+  const tracks = state.user?.track ? [state.user.track] : [...trackIds];
+  const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
+  const rows = tracks.flatMap((track) =>
+    tiers
+      .filter((tier) => state.access(track, tier.id).unlocked)
+      .flatMap((tier) =>
+        modulesOf(track, tier.id).flatMap((m) =>
+          m.tasks.map((task) => {
+            const s = submissions.get(task.id);
+            return {
+              taskId: task.id,
+              title: task.title,
+              type: task.type,
+              module: m.title,
+              tierLabel: `${program.tracks.find((t) => t.id === track)!.title.zh} · ${tier.title.zh}`,
+              status: s?.status ?? null,
+              score: s?.score ?? null,
+              people: s?.people_reached ?? null,
+              group: groupOf(s?.status ?? null),
+            };
+          }),
+        ),
+      ),
+  );
+  return json({ rows });
+}
+
+export default function MyWork() {
+  const { rows } = useLoaderData<typeof loader>();
+  const t = useT();
+  const [params] = useSearchParams();
+  const filter = groups.includes(params.get("show") as Group) ? (params.get("show") as Group) : null;
+  const shown = filter ? rows.filter((r) => r.group === filter) : rows;
+  const next = rows.find((r) => r.group === "returned") ?? rows.find((r) => r.group === "todo");
+  const count = (g: Group) => rows.filter((r) => r.group === g).length;
+  return (
+    <div className="stack">
+      <h1>{t("mywork.title")}</h1>
+      <p className="muted">{t("mywork.lead")}</p>
+      {next ? (
+        <p className="form-message info">
+          <Link to={`/tasks/${next.taskId}`}>{t("mywork.next", { task: next.title })}</Link>
+        </p>
+      ) : null}
+      <nav className="chips" aria-label={t("mywork.title")}>
+        <Link className={`chip${filter ? "" : " active"}`} to="?" aria-current={filter ? undefined : "page"}>
+          {t("mywork.filter.all")} ({rows.length})
+        </Link>
+        {groups.map((g) => (
+          <Link key={g} className={`chip${filter === g ? " active" : ""}`} to={`?show=${g}`} aria-current={filter === g ? "page" : undefined}>
+            {t(`mywork.filter.${g}`)} ({count(g)})
+          </Link>
+        ))}
+      </nav>
+      {shown.length === 0 ? (
+        <p className="empty card">{t("mywork.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data responsive">
+            <thead>
+              <tr>
+                <th scope="col">{t("mywork.col.task")}</th>
+                <th scope="col">{t("mywork.col.type")}</th>
+                <th scope="col">{t("mywork.col.status")}</th>
+                <th scope="col">{t("mywork.col.score")}</th>
+                <th scope="col">{t("mywork.col.people")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => (
+                <tr key={r.taskId}>
+                  <td data-label={t("mywork.col.task")}>
+                    <Link to={`/tasks/${r.taskId}`}>{r.title}</Link>
+                    <br />
+                    <small className="muted">
+                      {r.tierLabel} · {r.module}
+                    </small>
+                  </td>
+                  <td data-label={t("mywork.col.type")}>{t(`task.type.${r.type}`)}</td>
+                  <td data-label={t("mywork.col.status")}>
+                    <span className={`badge${r.group === "returned" ? " warn" : ""}`}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</span>
+                  </td>
+                  <td data-label={t("mywork.col.score")}>{r.score ?? "—"}</td>
+                  <td data-label={t("mywork.col.people")}>{r.people ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,209 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { EvidenceUploader } from "~/components/evidence-uploader";
+import { FormMessage } from "~/components/form";
+import { QuizForm } from "~/components/quiz-form";
+import { SubmissionHistory } from "~/components/submission-history";
+import { TaskCard } from "~/components/task-card";
+import { WrittenSubmissionForm, type WrittenValues } from "~/components/written-submission-form";
+import { catalog } from "~/catalog/catalog.server";
+import { findTask, learnerState } from "~/catalog/learner.server";
+import { taskSchema, type TaskDefinition } from "~/catalog/schema";
+import { db } from "~/db.server";
+import type { FieldErrorKey } from "~/domain/submission-input";
+import { todayInChina } from "~/domain/submission-input";
+import { isEditable } from "~/domain/submission-lifecycle";
+import { forbidden, notFound, requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { currentTaskVersion } from "~/models/curriculum.server";
+import { orgOptions } from "~/models/org-options.server";
+import { findSubmission, getOrCreateDraft, listSubmissionEvents } from "~/models/submissions.server";
+import { listEvidence, type EvidenceFileView } from "~/services/evidence.server";
+import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
+import { readSubmissionForm, saveOrSubmit } from "~/submissions/written.server";
+import type { Database } from "../../db/schema";
+import type { Selectable } from "kysely";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.task.title ?? "任务"} · 百城学堂` }];
+
+/** The task, the trainee's submission and the task definition that submission answers. */
+async function resolve(request: Request, context: LoaderFunctionArgs["context"], taskId: string | undefined) {
+  const me = requirePermission(request, context, "learn");
+  const found = taskId ? findTask(taskId) : undefined;
+  if (!found) throw notFound();
+  const { module } = found;
+  const state = await learnerState(me.id, context);
+  if (!state.access(module.track, module.tier).unlocked) throw forbidden("这个任务所在的级别尚未解锁。");
+  const version = await currentTaskVersion(db(), found.task.id);
+  if (!version) throw notFound();
+  const submission = await findSubmission(db(), me.id, found.task.id);
+  // A submission keeps answering the task version it started with.
+  let task: TaskDefinition = found.task;
+  if (submission && submission.task_version !== version.version) {
+    const old = await db().selectFrom("tasks").select("definition").where("id", "=", found.task.id).where("version", "=", submission.task_version).executeTakeFirst();
+    if (old) task = taskSchema.parse(old.definition);
+  }
+  return { me, module, task, version: submission?.task_version ?? version.version, submission };
+}
+
+function writtenValues(s: Selectable<Database["submissions"]> | undefined): WrittenValues {
+  return {
+    activityTitle: s?.activity_title ?? "",
+    activityDate: s?.activity_date ?? "",
+    orgUnitId: s?.org_unit_id ?? "",
+    place: s?.place ?? "",
+    audienceType: s?.audience_type ?? "",
+    peopleReached: s?.people_reached?.toString() ?? "",
+    durationMinutes: s?.duration_minutes?.toString() ?? "",
+    plan: s?.body.plan ?? "",
+    reflection: s?.body.reflection ?? "",
+    text: s?.body.text ?? "",
+    consentConfirmed: s?.consent_confirmed ?? false,
+    showcaseConsent: s?.showcase_consent ?? false,
+  };
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { me, module, task, submission } = await resolve(request, context, params.taskId);
+  const { program } = catalog();
+  const [events, evidence, orgs, quiz] = await Promise.all([
+    submission ? listSubmissionEvents(db(), submission.id) : [],
+    submission && task.type !== "quiz" ? listEvidence(db(), submission.id) : Promise.resolve([] as EvidenceFileView[]),
+    task.type === "field_work" ? orgOptions(db()) : [],
+    task.type === "quiz" ? quizView(db(), { userId: me.id, task, submission: submission ?? null }) : null,
+  ]);
+  // Quizzes never send their answer key to the browser.
+  const publicTask = task.type === "quiz" ? { ...task, questions: [] } : task;
+  return json({
+    module: { title: module.title, track: module.track, tier: module.tier, slug: module.slug },
+    trackTitle: program.tracks.find((t) => t.id === module.track)!.title.zh,
+    task: publicTask,
+    submission: submission
+      ? { id: submission.id, status: submission.status, score: submission.score, editable: isEditable(submission.status) }
+      : null,
+    values: writtenValues(submission),
+    events: events.map((e) => ({ ...e, created_at: new Date(e.created_at).toISOString() })),
+    evidence,
+    orgs: orgs.map(({ id, label }) => ({ id, label })),
+    quiz,
+    today: todayInChina(),
+  });
+}
+
+type ActionResult =
+  | { kind: "saved"; submitted: boolean }
+  | { kind: "autosaved"; savedAt: string }
+  | { kind: "problem"; reason: "invalid" | "incomplete" | "notEditable" | "alreadySubmitted"; errors: Record<string, FieldErrorKey> }
+  | { kind: "quiz"; ok: boolean; problem?: string; errors?: Record<string, string> };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { me, module, task, version, submission } = await resolve(request, context, params.taskId);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const key = { userId: me.id, taskId: task.id, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, type: task.type };
+
+  if (task.type === "quiz") {
+    if (intent !== "quiz-submit") throw new Response("Unknown intent", { status: 400 });
+    const result = await submitQuizAttempt(db(), { user: me, task, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, form });
+    return json<ActionResult>({ kind: "quiz", ...result }, { status: result.ok ? 200 : 400 });
+  }
+  if (intent === "start") {
+    await getOrCreateDraft(db(), key);
+    return json<ActionResult>({ kind: "saved", submitted: false });
+  }
+  if (!["save", "autosave", "submit"].includes(intent)) throw new Response("Unknown intent", { status: 400 });
+  const draft = submission ?? (await getOrCreateDraft(db(), key));
+  const outcome = await saveOrSubmit(db(), { submissionId: draft.id, userId: me.id, task, raw: readSubmissionForm(form), submit: intent === "submit" });
+  if (!outcome.ok) {
+    const status = outcome.reason === "notEditable" || outcome.reason === "alreadySubmitted" ? 409 : 400;
+    return json<ActionResult>({ kind: "problem", reason: outcome.reason, errors: outcome.errors }, { status });
+  }
+  if (intent === "autosave") return json<ActionResult>({ kind: "autosaved", savedAt: new Date().toISOString() });
+  return json<ActionResult>({ kind: "saved", submitted: outcome.submitted });
+}
+
+export default function TaskPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const busy = useNavigation().state === "submitting";
+  const { task, submission, module } = data;
+  const errors = result?.kind === "problem" ? (result.errors as Record<string, MessageKey>) : {};
+  const problemText =
+    result?.kind === "problem"
+      ? result.reason === "incomplete"
+        ? t("sub.incomplete")
+        : result.reason === "invalid"
+          ? t("sub.invalid")
+          : result.reason === "alreadySubmitted"
+            ? t("sub.alreadySubmitted")
+            : t("sub.notEditable")
+      : null;
+  return (
+    <article className="stack">
+      <nav className="breadcrumbs" aria-label="breadcrumb">
+        <Link to="/my-work">{t("mywork.title")}</Link> /{" "}
+        <Link to={`/learn/${module.track}/${module.tier}/${module.slug}`}>{module.title}</Link>
+      </nav>
+      <div className="page-header">
+        <h1>{task.title}</h1>
+        <span className="badge status-badge">{t(submission ? (`sub.status.${submission.status}` as MessageKey) : "sub.status.none")}</span>
+      </div>
+      {submission?.score != null ? <p className="lead">{t("sub.score", { score: submission.score })}</p> : null}
+      {task.type !== "quiz" ? <TaskCard task={task} /> : <p className="lead">{task.instructions}</p>}
+
+      {result?.kind === "saved" && result.submitted ? <FormMessage kind="success">{t("sub.submitted")}</FormMessage> : null}
+      {result?.kind === "saved" && !result.submitted && submission ? <FormMessage kind="success">{t("sub.saved")}</FormMessage> : null}
+      {problemText ? (
+        <FormMessage kind="error">
+          {problemText}
+          {Object.keys(errors).length ? (
+            <ul className="problem-list">
+              {Object.entries(errors).map(([field, key]) => (
+                <li key={field}>
+                  {field in data.values ? `${t(`sub.field.${field}` as MessageKey)}：` : ""}
+                  {t(key)}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </FormMessage>
+      ) : null}
+
+      {task.type === "quiz" && data.quiz ? (
+        <QuizForm {...data.quiz} actionResult={result?.kind === "quiz" ? result : undefined} />
+      ) : !submission ? (
+        <Form method="post" className="card">
+          <p className="hint">{t("sub.start.hint")}</p>
+          <button type="submit" name="intent" value="start" className="button" disabled={busy}>
+            {t("sub.start")}
+          </button>
+        </Form>
+      ) : task.type !== "quiz" ? (
+        <WrittenSubmissionForm
+          task={task}
+          values={data.values}
+          errors={errors}
+          editable={submission.editable}
+          resubmit={submission.status === "returned"}
+          orgs={data.orgs}
+          today={data.today}
+          evidence={
+            <section className="card" aria-labelledby="evidence-title">
+              <h2 id="evidence-title" className="card-title">
+                {t("sub.evidence.title")}
+              </h2>
+              {task.type === "field_work" ? (
+                <p className="hint">
+                  {t("sub.evidence.hint", { photos: task.evidence.minPhotos, signIn: task.evidence.signInSheet ? t("task.evidence.signIn") : "" })}
+                </p>
+              ) : null}
+              <EvidenceUploader taskId={task.id} files={data.evidence} editable={submission.editable} kinds={task.type === "field_work" ? ["photo", "sign_in_sheet", "document"] : ["document", "photo"]} />
+            </section>
+          }
+        />
+      ) : null}
+      <SubmissionHistory events={data.events} />
+    </article>
+  );
+}

@@ -1,0 +1,272 @@
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "~/catalog/catalog.server";
+import { quizTaskSchema } from "~/catalog/schema";
+import type { CatalogModule } from "~/catalog/types";
+import { readQuizResult, type QuizAnswers, type QuizTask } from "~/domain/quiz-scoring";
+import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
+import { getSubmission } from "~/models/submissions.server";
+import { enqueue, queue } from "~/queue.server";
+import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
+import { scoringProcessor } from "../../workers/processors/scoring";
+import { startWorkers, type RunningWorkers } from "../../workers/runtime";
+import { createTestApp } from "../support/app";
+
+let app: Awaited<ReturnType<typeof createTestApp>>;
+let workers: RunningWorkers;
+
+const quizzes = catalog().modules.flatMap((module) =>
+  module.tasks.flatMap((task) => (task.type === "quiz" ? [{ module, task: task as QuizTask }] : [])),
+);
+const main = quizzes[0]!;
+const versioned = quizzes[1]!;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await syncCatalog(app.db, catalog());
+  workers = await startWorkers({ db: app.db, redisUrl: app.redis.redisUrl, prefix: app.redis.prefix, concurrency: 2 });
+});
+
+afterAll(async () => {
+  await workers?.close();
+  await app?.close();
+});
+
+function scoringWorker() {
+  return workers.workers.find((w) => w.name === "scoring")!;
+}
+
+function rightAnswers(task: QuizTask): QuizAnswers {
+  return Object.fromEntries(task.questions.map((q) => [q.id, q.answer]));
+}
+
+/** Every question answered wrongly (and validly). */
+function wrongAnswers(task: QuizTask): QuizAnswers {
+  return Object.fromEntries(
+    task.questions.map((q) => {
+      if (q.kind === "truefalse") return [q.id, !q.answer];
+      if (q.kind === "single") return [q.id, (q.answer + 1) % q.options.length];
+      const others = q.options.map((_, i) => i).filter((i) => !q.answer.includes(i));
+      return [q.id, others.length ? others : q.answer.slice(1)];
+    }),
+  );
+}
+
+async function trainee(module: CatalogModule) {
+  return (await app.signIn(["trainee"], { track: module.track })).id;
+}
+
+async function submit(userId: string, pick: { module: CatalogModule; task: QuizTask }, answers: QuizAnswers) {
+  const version = (await currentTaskVersion(app.db, pick.task.id))!;
+  return submitQuizAttempt(app.db, {
+    user: { id: userId },
+    task: pick.task,
+    taskVersion: version.version,
+    moduleId: pick.module.id,
+    track: pick.module.track,
+    tier: pick.module.tier,
+    answers,
+  });
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("timed out waiting");
+}
+
+/** Waits until the worker has decided attempt `attempt` of the submission. */
+async function scored(submissionId: string, attempt: number) {
+  await waitFor(async () => {
+    const row = await app.db.selectFrom("quiz_attempts").select("scored_at").where("submission_id", "=", submissionId).where("attempt", "=", attempt).executeTakeFirst();
+    return row?.scored_at ? true : undefined;
+  });
+  return (await getSubmission(app.db, submissionId))!;
+}
+
+const attemptsOf = (submissionId: string) =>
+  app.db.selectFrom("quiz_attempts").selectAll().where("submission_id", "=", submissionId).orderBy("attempt").execute();
+const eventsOf = (submissionId: string) =>
+  app.db.selectFrom("submission_events").selectAll().where("submission_id", "=", submissionId).orderBy("id").execute();
+const outboxOf = (submissionId: string) =>
+  app.db.selectFrom("job_outbox").selectAll().where("job_id", "like", `score-quiz-${submissionId}-%`).orderBy("job_id").execute();
+
+describe("taking a quiz", () => {
+  it("a submitted attempt is scored by the worker; the key and explanations reach the page only after scoring", async () => {
+    const userId = await trainee(main.module);
+    await scoringWorker().pause();
+    const outcome = await submit(userId, main, rightAnswers(main.task));
+    expect(outcome).toMatchObject({ ok: true, attempt: 1 });
+    if (!outcome.ok) return;
+
+    const waiting = (await getSubmission(app.db, outcome.submissionId))!;
+    expect(waiting).toMatchObject({ status: "submitted", attempts_used: 1, score: null });
+    expect(await outboxOf(outcome.submissionId)).toMatchObject([{ job_id: `score-quiz-${outcome.submissionId}-1`, queue: "scoring", completed_at: null }]);
+    const before = await quizView(app.db, { userId, task: main.task, submission: waiting });
+    expect(before).toMatchObject({ status: "submitted", attempts: [], attemptsUsed: 1, canAttempt: false });
+    const sent = JSON.stringify(before);
+    for (const q of main.task.questions) expect(sent).not.toContain(q.explanation);
+
+    scoringWorker().resume();
+    const decided = await scored(outcome.submissionId, 1);
+    expect(decided).toMatchObject({ status: "passed", score: 100 });
+    expect(decided.decided_at).not.toBeNull();
+    const [attempt] = await attemptsOf(outcome.submissionId);
+    expect(attempt).toMatchObject({ score: 100 });
+    expect(readQuizResult(attempt!.result)?.results.every((r) => r.correct)).toBe(true);
+    expect((await outboxOf(outcome.submissionId))[0]!.completed_at).not.toBeNull();
+    const events = await eventsOf(outcome.submissionId);
+    expect(events.map((e) => [e.from_status, e.to_status, e.actor_id])).toEqual([
+      ["draft", "submitted", userId],
+      ["submitted", "passed", null],
+    ]);
+
+    const after = await quizView(app.db, { userId, task: main.task, submission: decided });
+    expect(after).toMatchObject({ status: "passed", canAttempt: false, attempts: [{ attempt: 1, score: 100, passed: true }] });
+    expect(after.attempts[0]!.results.map((r) => r.explanation)).toEqual(main.task.questions.map((q) => q.explanation));
+    // Someone else's submission shows nothing.
+    expect((await quizView(app.db, { userId: await trainee(main.module), task: main.task, submission: decided })).attempts).toEqual([]);
+
+    expect(await submit(userId, main, rightAnswers(main.task))).toEqual({ ok: false, problem: "passed" });
+  });
+
+  it("wrong answers are not passed with their score; a retake is attempt 2 and can pass", async () => {
+    const userId = await trainee(main.module);
+    const first = await submit(userId, main, wrongAnswers(main.task));
+    if (!first.ok) throw new Error(first.problem);
+    expect(await scored(first.submissionId, 1)).toMatchObject({ status: "not_passed", score: 0 });
+
+    const second = await submit(userId, main, rightAnswers(main.task));
+    expect(second).toEqual({ ok: true, submissionId: first.submissionId, attempt: 2 });
+    expect(await scored(first.submissionId, 2)).toMatchObject({ status: "passed", score: 100, attempts_used: 2 });
+    expect((await eventsOf(first.submissionId)).map((e) => e.to_status)).toEqual(["submitted", "not_passed", "resubmitted", "passed"]);
+  });
+
+  it("refuses answers that do not answer every question", async () => {
+    const userId = await trainee(main.module);
+    const answers = rightAnswers(main.task);
+    delete answers[main.task.questions[0]!.id];
+    const outcome = await submit(userId, main, answers);
+    expect(outcome).toMatchObject({ ok: false, problem: "invalid", errors: { [main.task.questions[0]!.id]: `quiz.error.${main.task.questions[0]!.kind}` } });
+    expect(await app.db.selectFrom("submissions").select("id").where("user_id", "=", userId).execute()).toEqual([]);
+  });
+
+  it("a double submit makes one attempt and one scoring job", async () => {
+    const userId = await trainee(main.module);
+    await scoringWorker().pause();
+    const outcomes = await Promise.all([submit(userId, main, rightAnswers(main.task)), submit(userId, main, rightAnswers(main.task))]);
+    const ok = outcomes.filter((o) => o.ok);
+    expect(ok).toHaveLength(1);
+    expect(outcomes.find((o) => !o.ok)).toEqual({ ok: false, problem: "scoring" });
+    const submissionId = ok[0]!.ok ? ok[0]!.submissionId : "";
+    expect(await attemptsOf(submissionId)).toHaveLength(1);
+    expect(await outboxOf(submissionId)).toHaveLength(1);
+    expect((await getSubmission(app.db, submissionId))!.attempts_used).toBe(1);
+    expect((await eventsOf(submissionId)).map((e) => e.to_status)).toEqual(["submitted"]);
+    scoringWorker().resume();
+    expect(await scored(submissionId, 1)).toMatchObject({ status: "passed" });
+  });
+
+  it("the attempt limit is enforced", async () => {
+    const userId = await trainee(main.module);
+    let submissionId = "";
+    for (let attempt = 1; attempt <= main.task.attemptLimit; attempt += 1) {
+      const outcome = await submit(userId, main, wrongAnswers(main.task));
+      expect(outcome).toMatchObject({ ok: true, attempt });
+      if (!outcome.ok) return;
+      submissionId = outcome.submissionId;
+      expect(await scored(submissionId, attempt)).toMatchObject({ status: "not_passed" });
+    }
+    expect(await submit(userId, main, rightAnswers(main.task))).toEqual({ ok: false, problem: "noAttemptsLeft" });
+    expect(await attemptsOf(submissionId)).toHaveLength(main.task.attemptLimit);
+    const submission = (await getSubmission(app.db, submissionId))!;
+    expect(submission).toMatchObject({ status: "not_passed", attempts_used: main.task.attemptLimit });
+    expect(await quizView(app.db, { userId, task: main.task, submission })).toMatchObject({ canAttempt: false, attemptsUsed: main.task.attemptLimit });
+  }, 40_000);
+});
+
+describe("the scoring job", () => {
+  it("run again (through the queue or directly) changes nothing", async () => {
+    const userId = await trainee(main.module);
+    const outcome = await submit(userId, main, wrongAnswers(main.task));
+    if (!outcome.ok) throw new Error(outcome.problem);
+    await scored(outcome.submissionId, 1);
+    const snapshot = async () => ({
+      submission: await getSubmission(app.db, outcome.submissionId),
+      attempts: await attemptsOf(outcome.submissionId),
+      events: await eventsOf(outcome.submissionId),
+      outbox: await outboxOf(outcome.submissionId),
+    });
+    const before = await snapshot();
+    expect(before.submission).toMatchObject({ status: "not_passed", score: 0 });
+
+    const againId = `score-quiz-${outcome.submissionId}-1-again`;
+    await enqueue("scoring", "score-quiz", { submissionId: outcome.submissionId, attempt: 1 }, againId);
+    const job = await queue("scoring").getJob(againId);
+    const state = await waitFor(async () => {
+      const s = await job?.getState();
+      return s === "completed" || s === "failed" ? s : undefined;
+    });
+    expect(state).toBe("completed");
+    const direct = await scoringProcessor(app.db)({ name: "score-quiz", data: { submissionId: outcome.submissionId, attempt: 1 } } as Job);
+    expect(direct).toMatchObject({ scored: false, reason: "alreadyScored" });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("two copies of the job running at once score the attempt once", async () => {
+    const userId = await trainee(main.module);
+    await scoringWorker().pause();
+    const outcome = await submit(userId, main, rightAnswers(main.task));
+    if (!outcome.ok) throw new Error(outcome.problem);
+    const job = { name: "score-quiz", data: { submissionId: outcome.submissionId, attempt: 1 } } as Job;
+    const runs = await Promise.all([scoringProcessor(app.db)(job), scoringProcessor(app.db)(job)]);
+    expect(runs.map((r) => r.scored).sort()).toEqual([false, true]);
+    expect((await eventsOf(outcome.submissionId)).map((e) => e.to_status)).toEqual(["submitted", "passed"]);
+    scoringWorker().resume();
+    // The queued job still runs, finds the attempt scored and completes without a change.
+    const queued = await queue("scoring").getJob(`score-quiz-${outcome.submissionId}-1`);
+    expect(await waitFor(async () => ((await queued?.getState()) === "completed" ? true : undefined))).toBe(true);
+    expect(await eventsOf(outcome.submissionId)).toHaveLength(2);
+  });
+
+  it("scores against the version the trainee answered, even after the content changed", async () => {
+    const v1 = (await currentTaskVersion(app.db, versioned.task.id))!;
+    const keptKey = await trainee(versioned.module);
+    const failing = await trainee(versioned.module);
+    await scoringWorker().pause();
+    const right = await submit(keptKey, versioned, rightAnswers(versioned.task));
+    const wrong = await submit(failing, versioned, wrongAnswers(versioned.task));
+    if (!right.ok || !wrong.ok) throw new Error("submit refused");
+
+    // New content: every answer in the key changes.
+    const changed = quizTaskSchema.parse({ ...versioned.task, questions: versioned.task.questions.map((q) => ({ ...q, answer: wrongAnswers(versioned.task)[q.id] })) });
+    if (changed.type !== "quiz") throw new Error("not a quiz");
+    await app.db.updateTable("tasks").set({ is_current: false }).where("id", "=", versioned.task.id).where("is_current", "=", true).execute();
+    await app.db
+      .insertInto("tasks")
+      .values({ id: changed.id, version: v1.version + 1, module_id: v1.module_id, type: "quiz", title: changed.title, definition: JSON.stringify(changed), version_hash: "changed-key", is_current: true })
+      .execute();
+
+    scoringWorker().resume();
+    expect(await scored(right.submissionId, 1)).toMatchObject({ status: "passed", score: 100, task_version: v1.version });
+    expect(await scored(wrong.submissionId, 1)).toMatchObject({ status: "not_passed", score: 0 });
+    expect(readQuizResult((await attemptsOf(right.submissionId))[0]!.result)?.taskVersion).toBe(v1.version);
+
+    // A retake answers the new version, so it is scored against the new key.
+    const retake = await submitQuizAttempt(app.db, {
+      user: { id: failing },
+      task: changed,
+      taskVersion: v1.version + 1,
+      moduleId: versioned.module.id,
+      track: versioned.module.track,
+      tier: versioned.module.tier,
+      answers: rightAnswers(changed),
+    });
+    expect(retake).toMatchObject({ ok: true, attempt: 2 });
+    expect(await scored(wrong.submissionId, 2)).toMatchObject({ status: "passed", score: 100, task_version: v1.version + 1 });
+  });
+});
