@@ -17,7 +17,7 @@ const limitParams = {
 const styles = {
   list: { listStyle: "none", padding: 0, margin: ".5rem 0 0", display: "grid", gap: ".5rem" },
   item: { display: "flex", gap: ".75rem", alignItems: "center", flexWrap: "wrap", padding: ".5rem", border: "1px solid var(--c-border)", borderRadius: "var(--radius)", background: "var(--c-surface)" },
-  thumbLink: { flex: "none", display: "block", width: 72, height: 72, borderRadius: 6, overflow: "hidden", background: "#eef3f1" },
+  thumbLink: { flex: "none", display: "block", width: 74, height: 74, borderRadius: 6, overflow: "hidden", background: "#eef3f1", border: "1px solid var(--c-border)" },
   thumb: { width: 72, height: 72, objectFit: "cover", display: "block" },
   pdfBox: { width: 72, height: 72, display: "grid", placeItems: "center", fontWeight: 700, color: "var(--c-primary-dark)" },
   details: { flex: "1 1 10rem", minWidth: 0 },
@@ -50,7 +50,7 @@ export function EvidenceUploader({
   const id = useId();
   const action = `/tasks/${encodeURIComponent(taskId)}/evidence`;
   const upload = useFetcher<EvidenceActionResult>({ key: `evidence-upload-${taskId}` });
-  const formRef = useRef<HTMLFormElement>(null);
+  const fileInputRef = useRef<HTMLInputElement>(null);
   const countRef = useRef<HTMLParagraphElement>(null);
   const [sending, setSending] = useState(0);
   // Files refused before sending (too large, empty): no need to push 60 MB over a phone network first.
@@ -59,9 +59,19 @@ export function EvidenceUploader({
   const busy = upload.state !== "idle";
   const result = busy ? undefined : upload.data;
 
+  // After an upload, clear the chosen files but keep the kind: the next files are often of the same kind.
   useEffect(() => {
-    if (upload.state === "idle" && upload.data?.files?.length) formRef.current?.reset();
+    if (upload.state === "idle" && upload.data?.files?.length && fileInputRef.current) fileInputRef.current.value = "";
   }, [upload.state, upload.data]);
+
+  // A deleted file's button disappears with it; move focus to the count instead of losing it.
+  const shownIds = useRef(files.map((f) => f.id));
+  useEffect(() => {
+    const ids = files.map((f) => f.id);
+    const removed = shownIds.current.some((fileId) => !ids.includes(fileId));
+    shownIds.current = ids;
+    if (removed && (!document.activeElement || document.activeElement === document.body)) countRef.current?.focus();
+  }, [files]);
 
   function send(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -99,13 +109,13 @@ export function EvidenceUploader({
       ) : (
         <ul style={styles.list} aria-label={t("evidence.list.label")}>
           {files.map((file) => (
-            <EvidenceItem key={file.id} file={file} action={action} editable={editable} onDeleted={() => countRef.current?.focus()} />
+            <EvidenceItem key={file.id} file={file} action={action} editable={editable} />
           ))}
         </ul>
       )}
 
       {editable ? (
-        <upload.Form ref={formRef} method="post" action={action} encType="multipart/form-data" onSubmit={send} noValidate style={{ marginTop: "1rem" }}>
+        <upload.Form method="post" action={action} encType="multipart/form-data" onSubmit={send} noValidate style={{ marginTop: "1rem" }}>
           <input type="hidden" name="intent" value="upload" />
           <fieldset className="field">
             <legend>{t("evidence.kind.legend")}</legend>
@@ -124,6 +134,7 @@ export function EvidenceUploader({
               {t("evidence.file.hint", limitParams)}
             </p>
             <input
+              ref={fileInputRef}
               id={fileFieldId}
               name="file"
               type="file"
@@ -162,21 +173,13 @@ export function EvidenceUploader({
   );
 }
 
-function EvidenceItem({ file, action, editable, onDeleted }: { file: EvidenceFileView; action: string; editable: boolean; onDeleted: () => void }) {
+function EvidenceItem({ file, action, editable }: { file: EvidenceFileView; action: string; editable: boolean }) {
   const t = useT();
   const remove = useFetcher<EvidenceActionResult>({ key: `evidence-delete-${file.id}` });
   const deleting = remove.state !== "idle";
   const failed = remove.state === "idle" && remove.data && !remove.data.ok ? remove.data.error ?? "evidence.error.failed" : null;
   const label = t("evidence.thumbAlt", { kind: t(`evidence.kind.${file.kind}`), name: file.name });
   const href = `/files/${file.id}`;
-
-  // Once per answer: the button that had focus is about to disappear, so focus moves to the count.
-  const answered = useRef<EvidenceActionResult | undefined>(undefined);
-  useEffect(() => {
-    if (remove.state !== "idle" || !remove.data?.ok || answered.current === remove.data) return;
-    answered.current = remove.data;
-    onDeleted();
-  }, [remove.state, remove.data, onDeleted]);
 
   return (
     <li style={{ ...styles.item, opacity: deleting ? 0.6 : 1 }}>

@@ -144,8 +144,13 @@ export function answerErrors(task: Pick<QuizTask, "questions">, answers: Partial
       errors[q.id] = `quiz.error.${q.kind}`;
       continue;
     }
-    const inRange = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < (q.kind === "truefalse" ? 0 : q.options.length);
-    const valid = q.kind === "truefalse" ? typeof a === "boolean" : q.kind === "single" ? inRange(a) : Array.isArray(a) && a.every(inRange);
+    let valid: boolean;
+    if (q.kind === "truefalse") valid = typeof a === "boolean";
+    else {
+      const options = q.options.length;
+      const inRange = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v < options;
+      valid = q.kind === "single" ? inRange(a) : Array.isArray(a) && a.every(inRange);
+    }
     if (!valid) errors[q.id] = "quiz.error.invalid";
   }
   return errors;
