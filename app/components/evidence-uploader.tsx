@@ -56,8 +56,10 @@ export function EvidenceUploader({
   // Files refused before sending (too large, empty): no need to push 60 MB over a phone network first.
   const [refusedHere, setRefusedHere] = useState<RejectedFile[]>([]);
   const [formError, setFormError] = useState<MessageKey | null>(null);
+  // The server's last answer stays on screen until the next try that refuses every file on the spot.
+  const [serverAnswerShown, setServerAnswerShown] = useState(true);
   const busy = upload.state !== "idle";
-  const result = busy ? undefined : upload.data;
+  const result = busy || !serverAnswerShown ? undefined : upload.data;
 
   // After an upload, clear the chosen files but keep the kind: the next files are often of the same kind.
   useEffect(() => {
@@ -86,6 +88,7 @@ export function EvidenceUploader({
     });
     setRefusedHere(refused);
     setFormError(null);
+    setServerAnswerShown(accepted.length > 0);
     if (chosen.length === 0) return setFormError("evidence.error.noFile");
     if (accepted.length === 0) return;
     data.delete("file");

@@ -33,6 +33,7 @@ const cases: RouteCase[] = [
   { file: "tasks.$taskId.tsx", path: "/tasks/campus-foundation-emotion-friendly-classroom-field", expect: { anonymous: 302, ...signedIn } },
   { file: "tasks.$taskId.tsx", path: "/tasks/campus-practitioner-class-meeting-field", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
   { file: "tasks.$taskId.tsx", path: "/tasks/no-such-task", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
+  { file: "tasks.$taskId.evidence.tsx", path: "/tasks/campus-foundation-emotion-friendly-classroom-field/evidence", expect: { anonymous: 302, trainee: 302, otherTrainee: 302, mentor: 302, admin: 302 } },
   { file: "files.$fileId.tsx", path: "/files/00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },

@@ -1,11 +1,26 @@
 // Starts the built app for the e2e run on a fresh PostgreSQL database and its own queue prefix.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from "../support/test-env";
 
 const name = `baicheng_e2e_${process.pid}`;
 const admin = new pg.Client({ connectionString: adminDatabaseUrl });
 await admin.connect();
-await admin.query(`drop database if exists "${name}" with (force)`);
+// Databases of earlier runs whose server process is gone.
+const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'baicheng_e2e_%'");
+for (const { datname } of rows) {
+  const pid = Number(datname.slice("baicheng_e2e_".length));
+  let alive = false;
+  try {
+    process.kill(pid, 0);
+    alive = pid !== process.pid;
+  } catch {
+    alive = false;
+  }
+  if (!alive) await admin.query(`drop database if exists "${datname}" with (force)`);
+}
 await admin.query(`create database "${name}"`);
 await admin.end();
 
@@ -19,6 +34,7 @@ Object.assign(process.env, {
   QUEUE_PREFIX: `e2e-${process.pid}`,
   SEED_DEMO: "on",
   LOG_LEVEL: "warn",
+  DATA_DIR: mkdtempSync(path.join(tmpdir(), "baicheng-e2e-")),
 });
 
 await import("../../server");
