@@ -148,6 +148,40 @@ export interface CertificateTable {
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
   superseded_by: string | null;
+  batch_id: string | null;
+  /** Storage key of the rendered PDF. */
+  pdf_key: string | null;
+  /** The signed Open Badges 3.0 credential. */
+  credential: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  rendered_at: Timestamp | null;
+  render_error: string | null;
+}
+
+export interface EligibilityTable {
+  user_id: string;
+  track: TrackColumn;
+  tier: TierColumn;
+  eligible: boolean;
+  /** What is still missing, as message keys with parameters. */
+  missing: ColumnType<Array<{ key: string; params?: Record<string, string | number> }>, string, string>;
+  rule_version: string;
+  evaluated_at: DefaultTimestamp;
+}
+
+export interface CertificateBatchTable {
+  id: Generated<string>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  total: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  algorithm: string;
+  public_jwk: Json<Record<string, unknown>>;
+  private_pem: string;
+  created_at: DefaultTimestamp;
+  retired_at: Timestamp | null;
 }
 
 export type SubmissionStatus = "draft" | "submitted" | "in_review" | "returned" | "resubmitted" | "passed" | "not_passed";
@@ -245,7 +279,53 @@ export interface JobOutboxTable {
   last_error: string | null;
 }
 
+export interface CriterionGrade {
+  criterionId: string;
+  level: string;
+  points: number;
+  comment: string;
+}
+
+export interface GradeTable {
+  id: Generated<string>;
+  submission_id: string;
+  mentor_id: string;
+  role: "marker" | "second_marker" | "moderator";
+  task_version: number;
+  criteria: ColumnType<CriterionGrade[], string, string>;
+  total: number;
+  decision: "pass" | "not_pass" | "return";
+  comment: string | null;
+  seen_version: string;
+  round: Generated<number>;
+  created_at: DefaultTimestamp;
+}
+
+export interface ShowcaseItemTable {
+  submission_id: string;
+  nominated_by: string;
+  nominated_at: DefaultTimestamp;
+  reason: string | null;
+  status: Generated<"nominated" | "approved" | "rejected">;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+}
+
+export interface CalibrationAnchorTable {
+  submission_id: string;
+  reference_total: number;
+  reference_criteria: ColumnType<CriterionGrade[], string, string>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
+  eligibility: EligibilityTable;
+  certificate_batches: CertificateBatchTable;
+  signing_keys: SigningKeyTable;
+  grades: GradeTable;
+  showcase_items: ShowcaseItemTable;
+  calibration_anchors: CalibrationAnchorTable;
   submissions: SubmissionTable;
   submission_events: SubmissionEventTable;
   quiz_attempts: QuizAttemptTable;

@@ -3,6 +3,8 @@ import * as foundation from "./2026-11-29-01-foundation";
 import * as accounts from "./2026-11-29-02-accounts";
 import * as curriculum from "./2026-11-29-03-curriculum";
 import * as submissions from "./2026-11-29-04-submissions";
+import * as grading from "./2026-11-29-05-grading";
+import * as certification from "./2026-11-29-06-certification";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-02-accounts": accounts,
   "2026-11-29-03-curriculum": curriculum,
   "2026-11-29-04-submissions": submissions,
+  "2026-11-29-05-grading": grading,
+  "2026-11-29-06-certification": certification,
 };
