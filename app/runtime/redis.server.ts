@@ -39,7 +39,7 @@ export async function ensureRedis(url: string, options: { autostart: boolean; da
   const local = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(parsed.hostname);
   const help =
     "Start one (Debian/Ubuntu: `sudo apt-get install redis-server`, macOS: `brew install redis && redis-server`) " +
-    "or set REDIS_URL to a reachable Redis. / 请安装并启动 Redis,或设置 REDIS_URL。";
+    "or set REDIS_URL to a reachable Redis. / 请安装并启动 Redis，或设置 REDIS_URL。";
   if (!options.autostart || !local) throw new RedisUnavailableError(`Redis is not reachable at ${url}. ${help}`);
   if (!onPath("redis-server")) {
     throw new RedisUnavailableError(`Redis is not reachable at ${url} and no redis-server is on PATH. ${help}`);
