@@ -1,22 +1,11 @@
 import { Form, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { TaskDefinition } from "~/catalog/schema";
+import type { RawSubmissionInput } from "~/domain/submission-input";
 import { useT, type MessageKey } from "~/i18n";
 
-export interface WrittenValues {
-  activityTitle: string;
-  activityDate: string;
-  orgUnitId: string;
-  place: string;
-  audienceType: string;
-  peopleReached: string;
-  durationMinutes: string;
-  plan: string;
-  reflection: string;
-  text: string;
-  consentConfirmed: boolean;
-  showcaseConsent: boolean;
-}
+/** What the form holds: the same shape the server reads back (app/domain/submission-input.ts). */
+export type WrittenValues = RawSubmissionInput;
 
 function countChars(text: string) {
   return [...text.replace(/\s+/g, "")].length;

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { requirePermission } from "~/guards.server";
@@ -32,17 +33,12 @@ export default function AuditLog() {
     <>
       <h1>{t("admin.audit")}</h1>
       <Form method="get" className="toolbar card">
-        <div className="field">
-          <label htmlFor="action">{t("audit.col.action")}</label>
-          <select id="action" name="action" defaultValue={action}>
-            <option value="">{t("users.filter.any")}</option>
-            <option value="login">login.*</option>
-            <option value="user">user.*</option>
-            <option value="password">password.*</option>
-            <option value="users.imported">users.imported</option>
-            <option value="org">org.*</option>
-          </select>
-        </div>
+        <FilterSelect
+          name="action"
+          label={t("audit.col.action")}
+          value={action}
+          options={["login", "user", "password", "users.imported", "org"].map((a) => ({ value: a, label: a === "users.imported" ? a : `${a}.*` }))}
+        />
         <button type="submit" className="button">
           {t("users.filter.apply")}
         </button>

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { isRole, roles } from "~/domain/roles";
@@ -62,44 +63,26 @@ export default function UsersList() {
           <label htmlFor="q">{t("users.search")}</label>
           <input id="q" type="search" name="q" defaultValue={query.q} />
         </div>
-        <div className="field">
-          <label htmlFor="role">{t("users.filter.role")}</label>
-          <select id="role" name="role" defaultValue={query.role}>
-            <option value="">{t("users.filter.any")}</option>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="region">{t("users.filter.region")}</label>
-          <select id="region" name="region" defaultValue={query.region}>
-            <option value="">{t("users.filter.any")}</option>
-            {regions.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="track">{t("users.filter.track")}</label>
-          <select id="track" name="track" defaultValue={query.track}>
-            <option value="">{t("users.filter.any")}</option>
-            <option value="campus">{t("track.campus")}</option>
-            <option value="community">{t("track.community")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status">{t("users.filter.status")}</label>
-          <select id="status" name="status" defaultValue={query.status}>
-            <option value="">{t("users.filter.any")}</option>
-            <option value="active">{t("users.status.active")}</option>
-            <option value="deactivated">{t("users.status.deactivated")}</option>
-          </select>
-        </div>
+        <FilterSelect name="role" label={t("users.filter.role")} value={query.role} options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+        <FilterSelect name="region" label={t("users.filter.region")} value={query.region} options={regions.map((r) => ({ value: r.id, label: r.label }))} />
+        <FilterSelect
+          name="track"
+          label={t("users.filter.track")}
+          value={query.track}
+          options={[
+            { value: "campus", label: t("track.campus") },
+            { value: "community", label: t("track.community") },
+          ]}
+        />
+        <FilterSelect
+          name="status"
+          label={t("users.filter.status")}
+          value={query.status}
+          options={[
+            { value: "active", label: t("users.status.active") },
+            { value: "deactivated", label: t("users.status.deactivated") },
+          ]}
+        />
         <button type="submit" className="button" aria-busy={navigation.state === "loading"}>
           {t("users.filter.apply")}
         </button>
