@@ -319,7 +319,27 @@ export interface CalibrationAnchorTable {
   created_at: DefaultTimestamp;
 }
 
+export interface OrgMilestoneTable {
+  id: Generated<string>;
+  org_unit_id: string;
+  milestone: "standardised" | "distinctive";
+  evidence: string;
+  marked_by: string;
+  marked_at: DefaultTimestamp;
+  withdrawn_at: Timestamp | null;
+}
+
+export interface IndicatorTargetTable {
+  indicator_id: string;
+  org_unit_id: string;
+  target: number;
+  updated_by: string;
+  updated_at: DefaultTimestamp;
+}
+
 export interface Database {
+  org_milestones: OrgMilestoneTable;
+  indicator_targets: IndicatorTargetTable;
   eligibility: EligibilityTable;
   certificate_batches: CertificateBatchTable;
   signing_keys: SigningKeyTable;

@@ -161,6 +161,8 @@ export type Indicator = z.infer<typeof indicatorSchema>;
 
 export const programSchema = z.object({
   name: localized,
+  /** First day of programme year 1; year N runs for twelve months from N-1 years later. */
+  programStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-09-01"),
   tracks: z
     .array(
       z.object({

@@ -18,7 +18,13 @@ export type AuditAction =
   | "org.created"
   | "org.renamed"
   | "org.moved"
-  | "org.archived";
+  | "org.archived"
+  | "outcomes.target_set"
+  | "outcomes.milestone_marked"
+  | "certificate.issued"
+  | "certificate.revoked"
+  | "certificate.reissued"
+  | "certificates.batch_issued";
 
 export interface AuditEventInput {
   actorId: string | null;

@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { isAwaitingReview } from "~/domain/submission-lifecycle";
 import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
+import { traineeContribution } from "~/models/outcomes.server";
 import { listUserSubmissions } from "~/models/submissions.server";
 
 export const meta: MetaFunction = () => [{ title: "我的任务 · 百城学堂" }];
@@ -50,11 +51,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ),
       ),
   );
-  return json({ rows });
+  return json({ rows, contribution: await traineeContribution(db(), me.id) });
 }
 
 export default function MyWork() {
-  const { rows } = useLoaderData<typeof loader>();
+  const { rows, contribution } = useLoaderData<typeof loader>();
   const t = useT();
   const [params] = useSearchParams();
   const filter = groups.includes(params.get("show") as Group) ? (params.get("show") as Group) : null;
@@ -65,6 +66,12 @@ export default function MyWork() {
     <div className="stack">
       <h1>{t("mywork.title")}</h1>
       <p className="muted">{t("mywork.lead")}</p>
+      <section className="card" aria-labelledby="mine-title">
+        <h2 id="mine-title" className="card-title">
+          {t("outcomes.mine.title")}
+        </h2>
+        <p>{t("outcomes.mine.body", { activities: contribution.activities, people: contribution.people.toLocaleString("zh-CN") })}</p>
+      </section>
       {next ? (
         <p className="form-message info">
           <Link to={`/tasks/${next.taskId}`}>{t("mywork.next", { task: next.title })}</Link>

@@ -5,6 +5,7 @@ import * as curriculum from "./2026-11-29-03-curriculum";
 import * as submissions from "./2026-11-29-04-submissions";
 import * as grading from "./2026-11-29-05-grading";
 import * as certification from "./2026-11-29-06-certification";
+import * as outcomes from "./2026-11-29-07-outcomes";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-04-submissions": submissions,
   "2026-11-29-05-grading": grading,
   "2026-11-29-06-certification": certification,
+  "2026-11-29-07-outcomes": outcomes,
 };

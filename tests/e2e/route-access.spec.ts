@@ -37,6 +37,8 @@ const cases: RouteCase[] = [
   { file: "files.$fileId.tsx", path: "/files/00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
+  { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },
+  { file: "admin.outcomes.$indicatorId.tsx", path: "/admin/outcomes/campus-y1-students", expect: adminOnly },
   { file: "admin.users._index.tsx", path: "/admin/users", expect: adminOnly },
   { file: "admin.users.new.tsx", path: "/admin/users/new", expect: adminOnly },
   { file: "admin.users.$userId.tsx", path: (ids) => `/admin/users/${ids.traineeId}`, expect: adminOnly },

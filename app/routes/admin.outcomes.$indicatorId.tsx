@@ -1,0 +1,71 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { db } from "~/db.server";
+import { notFound, requirePermission } from "~/guards.server";
+import { useT } from "~/i18n";
+import { evidenceRows, figureOf } from "~/models/outcomes.server";
+import { outcomeScope } from "~/services/outcome-scope.server";
+
+export const meta: MetaFunction = () => [{ title: "成果明细 · 百城学堂" }];
+
+// The list behind one figure of the dashboard: the same query, so the total always equals the figure.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "outcomes.view");
+  const url = new URL(request.url);
+  const scope = await outcomeScope(me.id, url);
+  const indicator = scope.indicators.find((i) => i.id === params.indicatorId);
+  if (!indicator) throw notFound();
+  const rows = await evidenceRows(db(), indicator, { track: scope.track, regionPath: scope.region.path, window: scope.window });
+  return json({
+    indicator: { id: indicator.id, title: indicator.title.zh, measure: indicator.measure.kind },
+    region: scope.region.name,
+    back: `/admin/outcomes?region=${scope.region.id}&track=${scope.track}&year=${scope.year}`,
+    figure: figureOf(rows),
+    rows: rows.slice(0, 500),
+    total: rows.length,
+  });
+}
+
+export default function OutcomeDrillDown() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <div className="stack">
+      <p>
+        <Link to={data.back}>← {t("outcomes.title")}</Link>
+      </p>
+      <h1>{t("outcomes.drill.title", { indicator: data.indicator.title })}</h1>
+      <p className="lead">
+        {data.region} · {t("outcomes.drill.total", { figure: data.figure.toLocaleString("zh-CN"), rows: data.total })}
+      </p>
+      {data.rows.length === 0 ? (
+        <p className="empty card">{t("outcomes.drill.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data responsive">
+            <thead>
+              <tr>
+                <th scope="col">{t("outcomes.col.record")}</th>
+                <th scope="col">{t("outcomes.col.who")}</th>
+                <th scope="col">{t("outcomes.col.org")}</th>
+                <th scope="col">{t("outcomes.col.date")}</th>
+                <th scope="col">{t("outcomes.col.amount")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((r) => (
+                <tr key={r.id}>
+                  <td data-label={t("outcomes.col.record")}>{r.link ? <Link to={r.link}>{r.label || "—"}</Link> : r.label}</td>
+                  <td data-label={t("outcomes.col.who")}>{r.who}</td>
+                  <td data-label={t("outcomes.col.org")}>{r.org ?? "—"}</td>
+                  <td data-label={t("outcomes.col.date")}>{r.date}</td>
+                  <td data-label={t("outcomes.col.amount")}>{r.amount.toLocaleString("zh-CN")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

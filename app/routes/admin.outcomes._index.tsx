@@ -1,0 +1,238 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
+import { ProgressBar } from "~/components/progress-bar";
+import { db } from "~/db.server";
+import { parseTarget, progressPercent, yearWindow } from "~/domain/outcomes";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { recordAudit } from "~/models/audit.server";
+import { listOrgUnits } from "~/models/orgs.server";
+import { evidenceRows, figureOf, markMilestone, regionTargets, setRegionTarget } from "~/models/outcomes.server";
+import { outcomeScope } from "~/services/outcome-scope.server";
+
+export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百城学堂" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "outcomes.view");
+  const scope = await outcomeScope(me.id, new URL(request.url));
+  const targets = await regionTargets(db(), scope.region.id);
+  const figureFor = async (regionPath: string, indicator: (typeof scope.indicators)[number]) =>
+    figureOf(await evidenceRows(db(), indicator, { track: scope.track, regionPath, window: scope.window }));
+  const indicators = await Promise.all(
+    scope.indicators.map(async (i) => {
+      const figure = await figureFor(scope.region.path, i);
+      const target = targets.get(i.id) ?? i.target;
+      return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: progressPercent(figure, target) };
+    }),
+  );
+  const comparison = await Promise.all(
+    scope.children.slice(0, 20).map(async (child) => ({
+      id: child.id,
+      name: child.name,
+      figures: await Promise.all(scope.indicators.map((i) => figureFor(child.path, i))),
+    })),
+  );
+  const sites = (await listOrgUnits(db())).filter((u) => u.kind === "site" && u.track === scope.track && u.path.startsWith(scope.region.path));
+  return json({
+    region: { id: scope.region.id, name: scope.region.name },
+    regions: scope.regions.map((r) => ({ id: r.id, name: `${"　".repeat(r.level - 1)}${r.name}` })),
+    track: scope.track,
+    year: scope.year,
+    years: [1, 2, 3].map((y) => ({ year: y, from: yearWindow(scope.programStart, y).from })),
+    indicators,
+    comparison,
+    sites: sites.map((s) => ({ id: s.id, name: s.name })),
+  });
+}
+
+type OutcomeActionResult = { intent: string; indicatorId: string | null; error: MessageKey | null; ok?: MessageKey };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = requirePermission(request, context, "outcomes.view");
+  const scope = await outcomeScope(me.id, new URL(request.url));
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  if (intent === "target") {
+    const indicatorId = String(form.get("indicatorId"));
+    if (!scope.indicators.some((i) => i.id === indicatorId)) throw new Response("Unknown indicator", { status: 400 });
+    const parsed = parseTarget(String(form.get("target") ?? ""));
+    if (!parsed.ok) return json<OutcomeActionResult>({ intent, indicatorId, error: `outcomes.target.${parsed.problem}` as MessageKey }, { status: 400 });
+    await db().transaction().execute(async (trx) => {
+      await setRegionTarget(trx, { indicatorId, orgUnitId: scope.region.id, target: parsed.value, userId: me.id });
+      await recordAudit(trx, { actorId: me.id, action: "outcomes.target_set", targetType: "org_unit", targetId: scope.region.id, ip: context.ip, details: { indicatorId, target: parsed.value } });
+    });
+    return json<OutcomeActionResult>({ intent, indicatorId, error: null, ok: "outcomes.target.saved" as MessageKey });
+  }
+  if (intent === "milestone") {
+    const orgUnitId = String(form.get("orgUnitId") ?? "");
+    const milestone = form.get("milestone") === "distinctive" ? "distinctive" : "standardised";
+    const evidence = String(form.get("evidence") ?? "").trim().slice(0, 2000);
+    if ([...evidence].length < 10) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.noEvidence" as MessageKey }, { status: 400 });
+    const units = await listOrgUnits(db());
+    const site = units.find((u) => u.id === orgUnitId && u.kind === "site" && u.path.startsWith(scope.region.path));
+    if (!site) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.notSite" as MessageKey }, { status: 400 });
+    const marked = await db().transaction().execute(async (trx) => {
+      const ok = await markMilestone(trx, { orgUnitId: site.id, milestone, evidence, userId: me.id });
+      if (ok) await recordAudit(trx, { actorId: me.id, action: "outcomes.milestone_marked", targetType: "org_unit", targetId: site.id, ip: context.ip, details: { milestone } });
+      return ok;
+    });
+    if (!marked) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.duplicate" as MessageKey }, { status: 409 });
+    return json<OutcomeActionResult>({ intent, indicatorId: null, error: null, ok: "outcomes.milestone.saved" as MessageKey });
+  }
+  throw new Response("Unknown intent", { status: 400 });
+}
+
+function Bar({ value, max }: { value: number; max: number }) {
+  const width = max > 0 ? Math.round((value / max) * 100) : 0;
+  return (
+    <svg width="100" height="10" role="img" aria-label={String(value)} className="mini-bar">
+      <rect width="100" height="10" rx="3" fill="#e3e9e6" />
+      <rect width={width} height="10" rx="3" fill="#0f6b5c" />
+    </svg>
+  );
+}
+
+export default function OutcomesDashboard() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const query = `region=${data.region.id}&track=${data.track}&year=${data.year}`;
+  return (
+    <div className="stack">
+      <h1>{t("outcomes.title")}</h1>
+      <p className="muted">{t("outcomes.lead")}</p>
+      <Form method="get" className="toolbar card">
+        <div className="field">
+          <label htmlFor="o-region">{t("outcomes.region")}</label>
+          <select id="o-region" name="region" defaultValue={data.region.id}>
+            {data.regions.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="o-track">{t("outcomes.track")}</label>
+          <select id="o-track" name="track" defaultValue={data.track}>
+            <option value="campus">{t("track.campus")}</option>
+            <option value="community">{t("track.community")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="o-year">{t("outcomes.year")}</label>
+          <select id="o-year" name="year" defaultValue={String(data.year)}>
+            {data.years.map((y) => (
+              <option key={y.year} value={y.year}>
+                {t("outcomes.year.option", { year: y.year, from: y.from })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button" aria-busy={busy}>
+          {t("outcomes.show")}
+        </button>
+      </Form>
+      {result?.ok ? <FormMessage kind="success">{t(result.ok)}</FormMessage> : null}
+      {result?.error && result.intent === "milestone" ? <FormMessage kind="error">{t(result.error)}</FormMessage> : null}
+      <div className="grid two">
+        {data.indicators.map((i) => (
+          <article key={i.id} className="card indicator">
+            <h2 className="card-title">{i.title}</h2>
+            <p className="indicator-figure">
+              <Link to={`/admin/outcomes/${i.id}?${query}`} aria-label={`${i.title}：${i.figure} / ${i.target}，${t("outcomes.drill")}`}>
+                {t("outcomes.figure", { figure: i.figure.toLocaleString("zh-CN"), target: i.target.toLocaleString("zh-CN") })}
+              </Link>
+            </p>
+            <ProgressBar value={i.percent} label={i.title} />
+            <Form method="post" className="inline-target">
+              <input type="hidden" name="intent" value="target" />
+              <input type="hidden" name="indicatorId" value={i.id} />
+              <label htmlFor={`target-${i.id}`}>{t("outcomes.target")}</label>
+              <input id={`target-${i.id}`} name="target" inputMode="numeric" defaultValue={String(i.target)} aria-invalid={result?.indicatorId === i.id && result.error ? true : undefined} />
+              <button type="submit" className="button secondary">
+                {t("outcomes.target.save")}
+              </button>
+              {result?.indicatorId === i.id && result.error ? (
+                <p className="field-error" role="alert">
+                  {t(result.error)}
+                </p>
+              ) : null}
+            </Form>
+          </article>
+        ))}
+      </div>
+      <section className="card" aria-labelledby="compare-title">
+        <h2 id="compare-title" className="card-title">
+          {t("outcomes.compare")}
+        </h2>
+        {data.comparison.length === 0 ? (
+          <p className="muted">{t("outcomes.compare.none")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">{t("outcomes.region")}</th>
+                  {data.indicators.map((i) => (
+                    <th key={i.id} scope="col">
+                      {i.title}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {data.comparison.map((c) => (
+                  <tr key={c.id}>
+                    <th scope="row">
+                      <Link to={`?region=${c.id}&track=${data.track}&year=${data.year}`}>{c.name}</Link>
+                    </th>
+                    {c.figures.map((f, k) => (
+                      <td key={data.indicators[k]!.id}>
+                        {f.toLocaleString("zh-CN")} <Bar value={f} max={Math.max(1, ...data.comparison.map((x) => x.figures[k] ?? 0))} />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <Form method="post" className="card" aria-labelledby="milestone-title">
+        <h2 id="milestone-title" className="card-title">
+          {t("outcomes.milestone.title")}
+        </h2>
+        <input type="hidden" name="intent" value="milestone" />
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor="m-org">{t("outcomes.milestone.org")}</label>
+            <select id="m-org" name="orgUnitId">
+              {data.sites.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="m-kind">{t("outcomes.milestone.kind")}</label>
+            <select id="m-kind" name="milestone">
+              <option value="standardised">{t("outcomes.milestone.standardised")}</option>
+              <option value="distinctive">{t("outcomes.milestone.distinctive")}</option>
+            </select>
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="m-evidence">{t("outcomes.milestone.evidence")}</label>
+          <textarea id="m-evidence" name="evidence" rows={3} />
+        </div>
+        <button type="submit" className="button" disabled={busy || data.sites.length === 0}>
+          {t("outcomes.milestone.save")}
+        </button>
+      </Form>
+    </div>
+  );
+}

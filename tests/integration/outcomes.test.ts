@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "~/catalog/catalog.server";
+import { createOrgUnit } from "~/models/orgs.server";
+import { syncCatalog } from "~/models/curriculum.server";
+import { action as dashboardAction, loader as dashboard } from "~/routes/admin.outcomes._index";
+import { loader as drill } from "~/routes/admin.outcomes.$indicatorId";
+import { createTestApp, makeRequest, responseOf } from "../support/app";
+
+let app: Awaited<ReturnType<typeof createTestApp>>;
+const ids: Record<string, string> = {};
+const task = "campus-foundation-emotion-friendly-classroom-field";
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await syncCatalog(app.db, catalog());
+  ids.root = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国", track: null });
+  ids.a = await createOrgUnit(app.db, { parentId: ids.root, kind: "province", name: "甲省", track: null });
+  ids.b = await createOrgUnit(app.db, { parentId: ids.root, kind: "province", name: "乙省", track: null });
+  ids.aCity = await createOrgUnit(app.db, { parentId: ids.a, kind: "city", name: "甲市", track: null });
+  ids.aDistrict = await createOrgUnit(app.db, { parentId: ids.aCity, kind: "district", name: "甲区", track: null });
+  ids.aSchool = await createOrgUnit(app.db, { parentId: ids.aDistrict, kind: "site", name: "甲校", track: "campus" });
+  ids.bCity = await createOrgUnit(app.db, { parentId: ids.b, kind: "city", name: "乙市", track: null });
+
+  const field = async (orgUnitId: string, people: number, status: "passed" | "not_passed", date = "2026-10-15") => {
+    const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId });
+    await app.db
+      .insertInto("submissions")
+      .values({ user_id: trainee.id, task_id: task, task_version: 1, module_id: "campus-foundation-emotion-friendly-classroom", track: "campus", tier: "foundation", type: "field_work", status, activity_title: `活动${people}`, activity_date: date, org_unit_id: orgUnitId, audience_type: "students", people_reached: people })
+      .execute();
+  };
+  await field(ids.aSchool, 30, "passed");
+  await field(ids.aSchool, 12, "passed");
+  await field(ids.aSchool, 99, "not_passed");
+  await field(ids.bCity, 7, "passed");
+  await field(ids.aSchool, 500, "passed", "2025-10-01"); // before the programme: not year 1
+});
+afterAll(async () => app?.close());
+
+const url = (region: string, extra = "") => `/admin/outcomes?region=${region}&track=campus&year=1${extra}`;
+
+describe("outcomes dashboard", () => {
+  it("computes people reached from passed field work only, rolled up the tree, and the drill-down agrees", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const res = await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: admin.context, params: {} }));
+    const data = await res.json();
+    const students = data.indicators.find((i: { id: string }) => i.id === "campus-y1-students");
+    expect(students.figure).toBe(49);
+    expect(students.target).toBe(10000);
+    expect(data.comparison.map((c: { name: string; figures: number[] }) => [c.name, c.figures[data.indicators.indexOf(students)]])).toEqual(
+      expect.arrayContaining([
+        ["甲省", 42],
+        ["乙省", 7],
+      ]),
+    );
+    const list = await responseOf(() => drill({ request: makeRequest(url(ids.a).replace("/admin/outcomes", "/admin/outcomes/campus-y1-students")), context: admin.context, params: { indicatorId: "campus-y1-students" } }));
+    const rows = await list.json();
+    expect(rows.figure).toBe(42);
+    expect(rows.rows.reduce((s: number, r: { amount: number }) => s + r.amount, 0)).toBe(42);
+  });
+
+  it("keeps a regional admin inside their subtree", async () => {
+    const regional = await app.signIn(["admin"], { orgUnitId: ids.a });
+    const own = await responseOf(() => dashboard({ request: makeRequest(url(ids.aCity)), context: regional.context, params: {} }));
+    expect(own.status).toBe(200);
+    const other = await responseOf(() => dashboard({ request: makeRequest(url(ids.b)), context: regional.context, params: {} }));
+    expect(other.status).toBe(403);
+    const drillOther = await responseOf(() => drill({ request: makeRequest(`/admin/outcomes/campus-y1-students?region=${ids.b}`), context: regional.context, params: { indicatorId: "campus-y1-students" } }));
+    expect(drillOther.status).toBe(403);
+  });
+
+  it("refuses bad targets and saves a good one for the region", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const post = (target: string) => responseOf(() => dashboardAction({ request: makeRequest(url(ids.a), { form: { intent: "target", indicatorId: "campus-y1-students", target } }), context: admin.context, params: {} }));
+    expect((await (await post("-5")).json()).error).toBe("outcomes.target.negative");
+    expect((await (await post("很多")).json()).error).toBe("outcomes.target.notNumber");
+    expect((await post("800")).status).toBe(200);
+    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.a)), context: admin.context, params: {} }))).json();
+    expect(data.indicators.find((i: { id: string }) => i.id === "campus-y1-students").target).toBe(800);
+  });
+
+  it("marks a school's milestone only with evidence, once", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const post = (evidence: string) =>
+      responseOf(() => dashboardAction({ request: makeRequest(url(ids.root), { form: { intent: "milestone", orgUnitId: ids.aSchool, milestone: "standardised", evidence } }), context: admin.context, params: {} }));
+    expect((await (await post("")).json()).error).toBe("outcomes.milestone.noEvidence");
+    expect((await post("2026年市教育局规范化评估达标，文件编号运教〔2026〕12号")).status).toBe(200);
+    expect((await post("重复标记的依据说明文字")).status).toBe(409);
+    const year2 = await (await responseOf(() => dashboard({ request: makeRequest(`/admin/outcomes?region=${ids.root}&track=campus&year=2`), context: admin.context, params: {} }))).json();
+    expect(year2.indicators.find((i: { id: string }) => i.id === "campus-y2-standardised-schools").figure).toBe(1);
+  });
+
+  it("is for admins only", async () => {
+    const trainee = await app.signIn(["trainee"]);
+    expect((await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: trainee.context, params: {} }))).status).toBe(403);
+    expect((await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: app.anonymous(), params: {} }))).status).toBe(302);
+  });
+});
