@@ -30,8 +30,10 @@ export function AppShell({ children, user }: { children: ReactNode; user?: Shell
             <NavLink to="/" end>
               {t("nav.home")}
             </NavLink>
+            <NavLink to="/showcase">{t("nav.showcase")}</NavLink>
             {user && can(user.roles, "learn") ? <NavLink to="/learn">{t("nav.learn")}</NavLink> : null}
             {user && can(user.roles, "learn") ? <NavLink to="/my-work">{t("nav.myWork")}</NavLink> : null}
+            {user && can(user.roles, "grade") ? <NavLink to="/mentor">{t("nav.mentor")}</NavLink> : null}
             {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
             {user ? (
               <>

@@ -1,11 +1,16 @@
 import { adminMessages } from "./messages/admin";
 import { authMessages } from "./messages/auth";
+import { certificateMessages } from "./messages/certificates";
+import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
+import { gradingMessages } from "./messages/grading";
 import { importMessages } from "./messages/import";
 import { learnMessages } from "./messages/learn";
 import { orgMessages } from "./messages/orgs";
+import { outcomeMessages } from "./messages/outcomes";
 import { quizMessages } from "./messages/quiz";
 import { shellMessages } from "./messages/shell";
+import { showcaseMessages } from "./messages/showcase";
 import { submissionMessages } from "./messages/submissions";
 
 // Each feature keeps its messages in its own file under messages/; add the file here.
@@ -19,6 +24,11 @@ const messages = {
   ...evidenceMessages,
   ...quizMessages,
   ...submissionMessages,
+  ...certificateMessages,
+  ...outcomeMessages,
+  ...showcaseMessages,
+  ...eligibilityMessages,
+  ...gradingMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -21,6 +21,8 @@ export type AuditAction =
   | "org.archived"
   | "outcomes.target_set"
   | "outcomes.milestone_marked"
+  | "showcase.approved"
+  | "showcase.rejected"
   | "certificate.issued"
   | "certificate.revoked"
   | "certificate.reissued"

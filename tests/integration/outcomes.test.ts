@@ -7,7 +7,7 @@ import { loader as drill } from "~/routes/admin.outcomes.$indicatorId";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
-const ids: Record<string, string> = {};
+const ids = {} as Record<"root" | "a" | "b" | "aCity" | "aDistrict" | "aSchool" | "bCity", string>;
 const task = "campus-foundation-emotion-friendly-classroom-field";
 
 beforeAll(async () => {
@@ -93,5 +93,35 @@ describe("outcomes dashboard", () => {
     const trainee = await app.signIn(["trainee"]);
     expect((await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: trainee.context, params: {} }))).status).toBe(403);
     expect((await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: app.anonymous(), params: {} }))).status).toBe(302);
+  });
+});
+
+describe("public showcase", () => {
+  it("shows only approved work whose author consented, without login", async () => {
+    const { loader: showcase } = await import("~/routes/showcase._index");
+    const { loader: showcaseItem } = await import("~/routes/showcase.$submissionId");
+    const { action: approve } = await import("~/routes/admin.showcase");
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const make = async (consent: boolean) => {
+      const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId: ids.aSchool });
+      const row = await app.db
+        .insertInto("submissions")
+        .values({ user_id: trainee.id, task_id: task, task_version: 1, module_id: "campus-foundation-emotion-friendly-classroom", track: "campus", tier: "foundation", type: "field_work", status: "passed", activity_title: consent ? "公开的活动" : "未同意的活动", activity_date: "2026-10-20", org_unit_id: ids.aSchool, audience_type: "students", people_reached: 20, showcase_consent: consent, body: JSON.stringify({ reflection: "反思内容" }) })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await app.db.insertInto("showcase_items").values({ submission_id: row.id, nominated_by: admin.id }).execute();
+      return row.id;
+    };
+    const consented = await make(true);
+    const refused = await make(false);
+    const decide = (submissionId: string) => responseOf(() => approve({ request: makeRequest("/admin/showcase", { form: { submissionId, intent: "approve" } }), context: admin.context, params: {} }));
+    expect((await decide(consented)).status).toBe(200);
+    expect((await decide(refused)).status).toBe(409);
+    expect((await decide(consented)).status).toBe(409); // already decided
+
+    const list = await (await responseOf(() => showcase({ request: makeRequest("/showcase?track=campus"), context: app.anonymous(), params: {} }))).json();
+    expect(list.items.map((i: { title: string }) => i.title)).toEqual(["公开的活动"]);
+    expect((await responseOf(() => showcaseItem({ request: makeRequest("/x"), context: app.anonymous(), params: { submissionId: consented } }))).status).toBe(200);
+    expect((await responseOf(() => showcaseItem({ request: makeRequest("/x"), context: app.anonymous(), params: { submissionId: refused } }))).status).toBe(404);
   });
 });

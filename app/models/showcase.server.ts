@@ -1,0 +1,59 @@
+import type { Db } from "./types";
+
+// The public gallery shows only approved items whose trainee consented; never beneficiaries' data.
+function publicItems(db: Db) {
+  return db
+    .selectFrom("showcase_items as si")
+    .innerJoin("submissions as s", "s.id", "si.submission_id")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select(["s.id", "s.task_id", "s.module_id", "s.type", "s.track", "s.tier", "s.activity_title", "s.body", "s.audience_type", "s.people_reached", "si.decided_at", "u.name as author", "o.path as org_path"])
+    .where("si.status", "=", "approved")
+    .where("s.showcase_consent", "=", true)
+    .where("s.status", "=", "passed");
+}
+
+export async function listPublicShowcase(db: Db, f: { track?: string; moduleIds?: string[]; regionPath?: string; page: number; pageSize: number }) {
+  let q = publicItems(db);
+  if (f.track) q = q.where("s.track", "=", f.track as "campus" | "community");
+  if (f.moduleIds) q = q.where("s.module_id", "in", f.moduleIds.length ? f.moduleIds : ["__none__"]);
+  if (f.regionPath) q = q.where("o.path", "like", `${f.regionPath}%`);
+  const rows = await q.orderBy("si.decided_at", "desc").limit(f.pageSize + 1).offset((f.page - 1) * f.pageSize).execute();
+  return { rows: rows.slice(0, f.pageSize), more: rows.length > f.pageSize };
+}
+
+export async function getPublicShowcaseItem(db: Db, submissionId: string) {
+  return publicItems(db).where("s.id", "=", submissionId).executeTakeFirst();
+}
+
+export async function listNominations(db: Db) {
+  return db
+    .selectFrom("showcase_items as si")
+    .innerJoin("submissions as s", "s.id", "si.submission_id")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .innerJoin("users as m", "m.id", "si.nominated_by")
+    .select(["si.submission_id", "si.reason", "si.nominated_at", "si.status", "s.task_id", "s.activity_title", "s.showcase_consent", "u.name as author", "m.name as nominator"])
+    .orderBy("si.nominated_at", "desc")
+    .limit(200)
+    .execute();
+}
+
+/** Approves or rejects a nomination still open; only consented work can be approved. */
+export async function decideNomination(db: Db, input: { submissionId: string; approve: boolean; adminId: string }): Promise<"ok" | "notOpen" | "noConsent"> {
+  const row = await db
+    .selectFrom("showcase_items as si")
+    .innerJoin("submissions as s", "s.id", "si.submission_id")
+    .select(["si.status", "s.showcase_consent"])
+    .where("si.submission_id", "=", input.submissionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.status !== "nominated") return "notOpen";
+  if (input.approve && !row.showcase_consent) return "noConsent";
+  await db
+    .updateTable("showcase_items")
+    .set({ status: input.approve ? "approved" : "rejected", decided_by: input.adminId, decided_at: new Date() })
+    .where("submission_id", "=", input.submissionId)
+    .where("status", "=", "nominated")
+    .execute();
+  return "ok";
+}

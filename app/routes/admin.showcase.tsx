@@ -1,0 +1,76 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { findTask } from "~/catalog/learner.server";
+import { FormMessage } from "~/components/form";
+import { db } from "~/db.server";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { recordAudit } from "~/models/audit.server";
+import { decideNomination, listNominations } from "~/models/showcase.server";
+
+export const meta: MetaFunction = () => [{ title: "优秀成果审核 · 百城学堂" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "outcomes.view");
+  const rows = await listNominations(db());
+  return json({
+    items: rows.map((r) => ({ ...r, title: r.activity_title || findTask(r.task_id)?.task.title || r.task_id, nominated_at: new Date(r.nominated_at).toISOString() })),
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = requirePermission(request, context, "outcomes.view");
+  const form = await request.formData();
+  const submissionId = String(form.get("submissionId") ?? "");
+  const approve = form.get("intent") === "approve";
+  const outcome = await db().transaction().execute(async (trx) => {
+    const result = await decideNomination(trx, { submissionId, approve, adminId: admin.id });
+    if (result === "ok") await recordAudit(trx, { actorId: admin.id, action: approve ? "showcase.approved" : "showcase.rejected", targetType: "submission", targetId: submissionId, ip: context.ip });
+    return result;
+  });
+  const message: MessageKey = outcome === "ok" ? "showcase.admin.done" : outcome === "noConsent" ? "showcase.admin.noConsent" : "showcase.admin.notOpen";
+  return json({ ok: outcome === "ok", message }, { status: outcome === "ok" ? 200 : 409 });
+}
+
+export default function ShowcaseApproval() {
+  const { items } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <div className="stack">
+      <h1>{t("showcase.admin.title")}</h1>
+      <p className="muted">{t("showcase.admin.lead")}</p>
+      {result ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message)}</FormMessage> : null}
+      {items.length === 0 ? (
+        <p className="empty card">{t("showcase.admin.empty")}</p>
+      ) : (
+        <ul className="module-list">
+          {items.map((i) => (
+            <li key={i.submission_id} className="card module-item">
+              <div>
+                <h2>{i.title}</h2>
+                <p className="hint">
+                  {t("showcase.author", { name: i.author })} · {t("showcase.admin.by", { mentor: i.nominator })} ·{" "}
+                  <span className="badge">{t(`showcase.status.${i.status}`)}</span>
+                </p>
+                {i.reason ? <p>{i.reason}</p> : null}
+              </div>
+              {i.status === "nominated" ? (
+                <Form method="post" className="actions">
+                  <input type="hidden" name="submissionId" value={i.submission_id} />
+                  <button type="submit" name="intent" value="approve" className="button" disabled={busy || !i.showcase_consent}>
+                    {t("showcase.admin.approve")}
+                  </button>
+                  <button type="submit" name="intent" value="reject" className="button secondary" disabled={busy}>
+                    {t("showcase.admin.reject")}
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
