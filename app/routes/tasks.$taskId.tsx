@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EvidenceUploader } from "~/components/evidence-uploader";
 import { FormMessage } from "~/components/form";
+import { GradeSummary } from "~/components/grade-summary";
 import { QuizForm } from "~/components/quiz-form";
 import { SubmissionHistory } from "~/components/submission-history";
 import { TaskCard } from "~/components/task-card";
@@ -19,6 +20,7 @@ import { currentTaskVersion } from "~/models/curriculum.server";
 import { orgOptions } from "~/models/org-options.server";
 import { findSubmission, getOrCreateDraft, listSubmissionEvents } from "~/models/submissions.server";
 import { listEvidence, type EvidenceFileView } from "~/services/evidence.server";
+import { traineeGradeSummary } from "~/services/grading.server";
 import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
 import { readSubmissionForm, saveOrSubmit } from "~/submissions/written.server";
 import type { Database } from "../../db/schema";
@@ -66,11 +68,12 @@ function writtenValues(s: Selectable<Database["submissions"]> | undefined): Writ
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { me, module, task, submission } = await resolve(request, context, params.taskId);
   const { program } = catalog();
-  const [events, evidence, orgs, quiz] = await Promise.all([
+  const [events, evidence, orgs, quiz, grades] = await Promise.all([
     submission ? listSubmissionEvents(db(), submission.id) : [],
     submission && task.type !== "quiz" ? listEvidence(db(), submission.id) : Promise.resolve([] as EvidenceFileView[]),
     task.type === "field_work" ? orgOptions(db()) : [],
     task.type === "quiz" ? quizView(db(), { userId: me.id, task, submission: submission ?? null }) : null,
+    submission && task.type !== "quiz" ? traineeGradeSummary(db(), submission.id) : Promise.resolve([]),
   ]);
   // Quizzes never send their answer key to the browser.
   const publicTask = task.type === "quiz" ? { ...task, questions: [] } : task;
@@ -86,6 +89,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     evidence,
     orgs: orgs.map(({ id, label }) => ({ id, label })),
     quiz,
+    grades,
     today: todayInChina(),
   });
 }
@@ -203,6 +207,7 @@ export default function TaskPage() {
           }
         />
       ) : null}
+      {data.grades.length ? <GradeSummary rounds={data.grades} /> : null}
       <SubmissionHistory events={data.events} />
     </article>
   );

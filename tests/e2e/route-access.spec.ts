@@ -38,6 +38,8 @@ const cases: RouteCase[] = [
   { file: "showcase._index.tsx", path: "/showcase", expect: { anonymous: 200, ...signedIn } },
   { file: "showcase.$submissionId.tsx", path: "/showcase/00000000-0000-0000-0000-000000000000", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "admin.showcase.tsx", path: "/admin/showcase", expect: adminOnly },
+  { file: "mentor._index.tsx", path: "/mentor", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
+  { file: "mentor.submissions.$submissionId.tsx", path: "/mentor/submissions/00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 404, admin: 404 } },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },

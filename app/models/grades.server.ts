@@ -1,0 +1,279 @@
+import { sql, type ExpressionBuilder } from "kysely";
+import type { CriterionGrade, Database, SubmissionStatus, TierColumn, TrackColumn } from "../../db/schema";
+import type { Db } from "./types";
+
+// Grades, the mentor's queue and showcase nominations. Every grade is kept; none is overwritten.
+
+export type GradeRole = "marker" | "second_marker" | "moderator";
+
+export interface NewGrade {
+  submissionId: string;
+  mentorId: string;
+  role: GradeRole;
+  taskVersion: number;
+  criteria: CriterionGrade[];
+  total: number;
+  decision: "pass" | "not_pass" | "return";
+  comment: string | null;
+  seenVersion: string;
+  round: number;
+}
+
+/** Inserts a grade; null when this mentor already graded in this role and round (a double click). */
+export async function insertGrade(db: Db, grade: NewGrade): Promise<{ id: string } | null> {
+  const row = await db
+    .insertInto("grades")
+    .values({
+      submission_id: grade.submissionId,
+      mentor_id: grade.mentorId,
+      role: grade.role,
+      task_version: grade.taskVersion,
+      criteria: JSON.stringify(grade.criteria),
+      total: grade.total,
+      decision: grade.decision,
+      comment: grade.comment,
+      seen_version: grade.seenVersion,
+      round: grade.round,
+    })
+    .onConflict((oc) => oc.columns(["submission_id", "mentor_id", "role", "round"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Every grade of a submission, oldest first, with the mentor's name. */
+export async function listGrades(db: Db, submissionId: string) {
+  return db
+    .selectFrom("grades as g")
+    .innerJoin("users as u", "u.id", "g.mentor_id")
+    .select([
+      "g.id",
+      "g.mentor_id",
+      "u.name as mentor_name",
+      "g.role",
+      "g.round",
+      "g.task_version",
+      "g.criteria",
+      "g.total",
+      "g.decision",
+      "g.comment",
+      "g.created_at",
+    ])
+    .where("g.submission_id", "=", submissionId)
+    .orderBy("g.round")
+    .orderBy("g.created_at")
+    .execute();
+}
+export type GradeRow = Awaited<ReturnType<typeof listGrades>>[number];
+
+/** The grades given in one round (provisional marks and a moderator's), for the double-marking check. */
+export async function gradesInRound(db: Db, submissionId: string, round: number) {
+  return db
+    .selectFrom("grades")
+    .select(["id", "mentor_id", "role", "total", "decision", "comment"])
+    .where("submission_id", "=", submissionId)
+    .where("round", "=", round)
+    .orderBy("created_at")
+    .execute();
+}
+
+/** This mentor's current (not released) assignment to the submission, if any. */
+export async function findAssignment(db: Db, submissionId: string, mentorId: string) {
+  return db
+    .selectFrom("submission_assignments")
+    .select(["role", "assigned_at"])
+    .where("submission_id", "=", submissionId)
+    .where("mentor_id", "=", mentorId)
+    .where("released_at", "is", null)
+    .executeTakeFirst();
+}
+
+/** The task definition (rubric included) at the version a submission answered. */
+export async function taskDefinitionAt(db: Db, taskId: string, version: number) {
+  return db.selectFrom("tasks").select(["definition", "title", "version"]).where("id", "=", taskId).where("version", "=", version).executeTakeFirst();
+}
+
+export const openStatuses = ["submitted", "resubmitted", "in_review"] as const satisfies readonly SubmissionStatus[];
+const queueStatuses = ["submitted", "resubmitted", "in_review", "returned", "passed", "not_passed"] as const satisfies readonly SubmissionStatus[];
+export type QueueStatus = (typeof queueStatuses)[number];
+/** "open": waiting for a decision; "moderation": two markers disagreed and a moderator must decide. */
+export type QueueStatusFilter = "open" | "all" | "moderation" | QueueStatus;
+
+export function isQueueStatusFilter(value: string): value is QueueStatusFilter {
+  return value === "open" || value === "all" || value === "moderation" || (queueStatuses as readonly string[]).includes(value);
+}
+
+export interface QueueScope {
+  /** The signed-in mentor: "mine" and "my role" are about them. */
+  viewerId: string;
+  /** Only submissions currently assigned to the viewer (mentors); false shows all (admins). */
+  assignedOnly: boolean;
+}
+
+export interface QueueFilters {
+  track?: TrackColumn;
+  tier?: TierColumn;
+  taskId?: string;
+  status: QueueStatusFilter;
+  /** Only work submitted at least this many days ago. */
+  olderThanDays?: number;
+}
+
+type QueueEb = ExpressionBuilder<Database & { s: Database["submissions"] }, "s">;
+const round = sql<number>`greatest(s.attempts_used, 1)`;
+
+function provisionalCount(eb: QueueEb) {
+  return eb
+    .selectFrom("grades as g")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .whereRef("g.submission_id", "=", "s.id")
+    .where("g.round", "=", round)
+    .where("g.role", "in", ["marker", "second_marker"]);
+}
+
+function scoped(db: Db, scope: QueueScope, filters: Omit<QueueFilters, "status">) {
+  return db
+    .selectFrom("submissions as s")
+    .where("s.type", "in", ["work_product", "field_work"])
+    .where("s.status", "!=", "draft")
+    .$if(scope.assignedOnly, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("submission_assignments as a")
+            .select("a.mentor_id")
+            .whereRef("a.submission_id", "=", "s.id")
+            .where("a.mentor_id", "=", scope.viewerId)
+            .where("a.released_at", "is", null),
+        ),
+      ),
+    )
+    .$if(!!filters.track, (q) => q.where("s.track", "=", filters.track!))
+    .$if(!!filters.tier, (q) => q.where("s.tier", "=", filters.tier!))
+    .$if(!!filters.taskId, (q) => q.where("s.task_id", "=", filters.taskId!))
+    .$if(filters.olderThanDays !== undefined, (q) => q.where("s.submitted_at", "<=", new Date(Date.now() - filters.olderThanDays! * 86_400_000)));
+}
+
+function withStatus(q: ReturnType<typeof scoped>, status: QueueStatusFilter) {
+  if (status === "all") return q;
+  if (status === "open") return q.where("s.status", "in", [...openStatuses]);
+  if (status === "moderation") return q.where("s.status", "=", "in_review").where((eb) => eb(provisionalCount(eb), ">=", 2));
+  return q.where("s.status", "=", status);
+}
+
+/** A page of the queue (oldest submission first), the total, and counts per status under the same filters. */
+export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilters, page: { page: number; pageSize: number }) {
+  const base = scoped(db, scope, filters);
+  const filtered = withStatus(base, filters.status);
+  const [rows, total, counts] = await Promise.all([
+    filtered
+      .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .select((eb) => [
+        "s.id",
+        "s.task_id",
+        "s.task_version",
+        "t.title as task_title",
+        "s.track",
+        "s.tier",
+        "s.type",
+        "s.status",
+        "s.score",
+        "s.submitted_at",
+        "s.attempts_used",
+        "u.name as trainee_name",
+        sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
+        provisionalCount(eb).as("provisional_grades"),
+        eb
+          .selectFrom("submission_assignments as a")
+          .select("a.role")
+          .whereRef("a.submission_id", "=", "s.id")
+          .where("a.mentor_id", "=", scope.viewerId)
+          .where("a.released_at", "is", null)
+          .as("my_role"),
+        eb
+          .exists(
+            eb
+              .selectFrom("grades as g")
+              .select("g.id")
+              .whereRef("g.submission_id", "=", "s.id")
+              .where("g.mentor_id", "=", scope.viewerId)
+              .where("g.round", "=", round),
+          )
+          .as("graded_by_me"),
+      ])
+      .orderBy("s.submitted_at")
+      .orderBy("s.id")
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize)
+      .execute(),
+    filtered.select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow(),
+    base.select(["s.status", sql<number>`count(*)::int`.as("n")]).groupBy("s.status").execute(),
+  ]);
+  return {
+    rows,
+    total: total.n,
+    counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) as Partial<Record<SubmissionStatus, number>>,
+  };
+}
+export type QueueRow = Awaited<ReturnType<typeof mentorQueue>>["rows"][number];
+
+/** The open submissions just before and after this one in the viewer's queue order (oldest first). */
+export async function queueNeighbours(db: Db, scope: QueueScope, current: { id: string; submittedAt: Date | null }) {
+  if (!current.submittedAt) return { previous: null, next: null };
+  const at = current.submittedAt;
+  const open = withStatus(scoped(db, scope, {}), "open").where("s.id", "!=", current.id);
+  const [previous, next] = await Promise.all([
+    open
+      .select("s.id")
+      .where((eb) => eb.or([eb("s.submitted_at", "<", at), eb.and([eb("s.submitted_at", "=", at), eb("s.id", "<", current.id)])]))
+      .orderBy("s.submitted_at", "desc")
+      .orderBy("s.id", "desc")
+      .limit(1)
+      .executeTakeFirst(),
+    open
+      .select("s.id")
+      .where((eb) => eb.or([eb("s.submitted_at", ">", at), eb.and([eb("s.submitted_at", "=", at), eb("s.id", ">", current.id)])]))
+      .orderBy("s.submitted_at")
+      .orderBy("s.id")
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  return { previous: previous?.id ?? null, next: next?.id ?? null };
+}
+
+/** The tasks that appear in the viewer's queue, for the task filter. */
+export async function queueTaskOptions(db: Db, scope: QueueScope) {
+  return scoped(db, scope, {})
+    .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
+    .select(["s.task_id", sql<string>`min(t.title)`.as("title")])
+    .groupBy("s.task_id")
+    .orderBy("title")
+    .execute();
+}
+
+/** Nominates a submission for the public showcase; false when it was nominated before. */
+export async function insertShowcaseNomination(db: Db, input: { submissionId: string; nominatedBy: string; reason: string | null }): Promise<boolean> {
+  const row = await db
+    .insertInto("showcase_items")
+    .values({ submission_id: input.submissionId, nominated_by: input.nominatedBy, reason: input.reason })
+    .onConflict((oc) => oc.column("submission_id").doNothing())
+    .returning("submission_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findShowcaseItem(db: Db, submissionId: string) {
+  return db.selectFrom("showcase_items").select(["status", "nominated_at", "nominated_by"]).where("submission_id", "=", submissionId).executeTakeFirst();
+}
+
+/** A submission's history with who made each move (the grading view hides other markers' names). */
+export async function listEventsWithActors(db: Db, submissionId: string) {
+  return db
+    .selectFrom("submission_events as e")
+    .leftJoin("users as u", "u.id", "e.actor_id")
+    .select(["e.id", "e.from_status", "e.to_status", "e.note", "e.created_at", "e.actor_id", "u.name as actor_name"])
+    .where("e.submission_id", "=", submissionId)
+    .orderBy("e.id")
+    .execute();
+}

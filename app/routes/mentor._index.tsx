@@ -1,0 +1,203 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Pagination, pageFromUrl } from "~/components/pagination";
+import { tierIds } from "~/catalog/schema";
+import { db } from "~/db.server";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { isQueueStatusFilter, mentorQueue, queueTaskOptions, type QueueFilters } from "~/models/grades.server";
+import type { TierColumn } from "../../db/schema";
+
+export const meta: MetaFunction = () => [{ title: "导师工作台 · 百城学堂" }];
+const pageSize = 20;
+const ageOptions = [3, 7, 14, 30] as const;
+const statusOptions = ["open", "moderation", "submitted", "resubmitted", "in_review", "returned", "passed", "not_passed", "all"] as const;
+const countedStatuses = ["submitted", "resubmitted", "in_review", "returned", "passed", "not_passed"] as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "grade");
+  const url = new URL(request.url);
+  const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
+  const track = param("track");
+  const tier = param("tier");
+  const status = param("status");
+  const age = Number.parseInt(param("age"), 10);
+  const scope = { viewerId: me.id, assignedOnly: !me.roles.includes("admin") };
+  const filters: QueueFilters = {
+    track: track === "campus" || track === "community" ? track : undefined,
+    tier: (tierIds as readonly string[]).includes(tier) ? (tier as TierColumn) : undefined,
+    taskId: param("task").slice(0, 200) || undefined,
+    status: isQueueStatusFilter(status) ? status : "open",
+    olderThanDays: (ageOptions as readonly number[]).includes(age) ? age : undefined,
+  };
+  const page = pageFromUrl(url);
+  const [queue, tasks] = await Promise.all([mentorQueue(db(), scope, filters, { page, pageSize }), queueTaskOptions(db(), scope)]);
+  return json({
+    rows: queue.rows.map((r) => ({
+      id: r.id,
+      taskTitle: r.task_title,
+      taskVersion: r.task_version,
+      track: r.track,
+      tier: r.tier,
+      type: r.type,
+      status: r.status,
+      score: r.score,
+      submittedAt: r.submitted_at?.toISOString() ?? null,
+      traineeName: r.trainee_name,
+      resubmitted: r.attempts_used > 1,
+      doubleMarking: r.double_marking,
+      provisionalGrades: r.provisional_grades ?? 0,
+      myRole: r.my_role,
+      gradedByMe: r.graded_by_me,
+      needsModerator: r.double_marking && r.status === "in_review" && (r.provisional_grades ?? 0) >= 2,
+    })),
+    total: queue.total,
+    counts: queue.counts,
+    page,
+    isAdmin: me.roles.includes("admin"),
+    tasks: tasks.map((t) => ({ id: t.task_id, title: t.title })),
+    query: { track, tier, task: param("task"), status: filters.status, age: filters.olderThanDays ? String(filters.olderThanDays) : "" },
+  });
+}
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
+
+function ageInDays(iso: string | null): number | null {
+  return iso ? Math.floor((Date.now() - new Date(iso).getTime()) / 86_400_000) : null;
+}
+
+export default function MentorQueue() {
+  const { rows, total, counts, page, isAdmin, tasks, query } = useLoaderData<typeof loader>();
+  const t = useT();
+  const navigation = useNavigation();
+  const statusLink = (status: string) => {
+    const params = new URLSearchParams({ ...(query.track && { track: query.track }), ...(query.tier && { tier: query.tier }), ...(query.task && { task: query.task }), ...(query.age && { age: query.age }), status });
+    return `/mentor?${params}`;
+  };
+  return (
+    <>
+      <div className="page-header">
+        <h1>{t("grading.queue.title")}</h1>
+      </div>
+      <p className="lead">{t(isAdmin ? "grading.queue.leadAdmin" : "grading.queue.lead")}</p>
+      <nav aria-label={t("grading.queue.counts")} className="chips">
+        {countedStatuses.map((s) => (
+          <Link key={s} to={statusLink(s)} className={`chip${query.status === s ? " active" : ""}`} aria-current={query.status === s ? "page" : undefined}>
+            {t(`sub.status.${s}` as MessageKey)} {counts[s] ?? 0}
+          </Link>
+        ))}
+      </nav>
+      <Form method="get" className="toolbar card" role="search" aria-label={t("grading.queue.filters")}>
+        <div className="field">
+          <label htmlFor="status">{t("grading.filter.status")}</label>
+          <select id="status" name="status" defaultValue={query.status}>
+            {statusOptions.map((s) => (
+              <option key={s} value={s}>
+                {t(`grading.filter.status.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="track">{t("grading.filter.track")}</label>
+          <select id="track" name="track" defaultValue={query.track}>
+            <option value="">{t("grading.filter.any")}</option>
+            <option value="campus">{t("track.campus")}</option>
+            <option value="community">{t("track.community")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="tier">{t("grading.filter.tier")}</label>
+          <select id="tier" name="tier" defaultValue={query.tier}>
+            <option value="">{t("grading.filter.any")}</option>
+            {tierIds.map((tier) => (
+              <option key={tier} value={tier}>
+                {t(`grading.tier.${tier}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="task">{t("grading.filter.task")}</label>
+          <select id="task" name="task" defaultValue={query.task}>
+            <option value="">{t("grading.filter.any")}</option>
+            {tasks.map((task) => (
+              <option key={task.id} value={task.id}>
+                {task.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="age">{t("grading.filter.age")}</label>
+          <select id="age" name="age" defaultValue={query.age}>
+            <option value="">{t("grading.filter.any")}</option>
+            {ageOptions.map((days) => (
+              <option key={days} value={days}>
+                {t("grading.filter.age.days", { days })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button" aria-busy={navigation.state === "loading"}>
+          {t("grading.filter.apply")}
+        </button>
+      </Form>
+      <p className="muted" aria-live="polite">
+        {t("grading.queue.total", { total })}
+      </p>
+      {rows.length === 0 ? (
+        <p className="empty card">{t("grading.queue.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data responsive">
+            <caption className="sr-only">{t("grading.queue.caption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("grading.col.task")}</th>
+                <th scope="col">{t("grading.col.trainee")}</th>
+                <th scope="col">{t("grading.col.submitted")}</th>
+                <th scope="col">{t("grading.col.status")}</th>
+                <th scope="col">{t("grading.col.action")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const days = ageInDays(r.submittedAt);
+                return (
+                  <tr key={r.id}>
+                    <td data-label={t("grading.col.task")}>
+                      {r.taskTitle}{" "}
+                      <span className="badge">
+                        {t(`track.${r.track}`)} · {t(`grading.tier.${r.tier}`)}
+                      </span>
+                      {r.doubleMarking ? <span className="badge">{t("grading.doubleMarking")}</span> : null}
+                    </td>
+                    <td data-label={t("grading.col.trainee")}>{r.traineeName}</td>
+                    <td data-label={t("grading.col.submitted")}>
+                      {r.submittedAt ? dateTime.format(new Date(r.submittedAt)) : "—"}
+                      {days !== null ? <span className="muted"> · {t("grading.queue.days", { days })}</span> : null}
+                    </td>
+                    <td data-label={t("grading.col.status")}>
+                      <span className="badge status-badge">{t(`sub.status.${r.status}` as MessageKey)}</span>
+                      {r.resubmitted ? <span className="badge warn">{t("grading.badge.resubmitted")}</span> : null}
+                      {r.needsModerator ? <span className="badge warn">{t("grading.badge.needsModerator")}</span> : null}
+                      {r.gradedByMe && !r.needsModerator && (r.status === "in_review") ? <span className="badge">{t("grading.badge.gradedByMe")}</span> : null}
+                      {r.score !== null ? <span className="muted"> {t("sub.score", { score: r.score })}</span> : null}
+                    </td>
+                    <td data-label={t("grading.col.action")}>
+                      <Link to={`/mentor/submissions/${r.id}`} className="button secondary">
+                        {r.status === "submitted" || r.status === "resubmitted" || (r.status === "in_review" && !r.gradedByMe) ? t("grading.queue.grade") : t("grading.queue.view")}
+                      </Link>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pageSize={pageSize} total={total} />
+    </>
+  );
+}

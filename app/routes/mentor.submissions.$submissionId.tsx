@@ -1,0 +1,419 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { FormMessage } from "~/components/form";
+import { SubmissionHistory } from "~/components/submission-history";
+import { db } from "~/db.server";
+import { isGradeDecision, partialTotal, type GraderRole, type Selections } from "~/domain/grading";
+import { notFound, requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { gradingView, nominateForShowcase, recordGrade, type GradeProblem, type NominateProblem } from "~/services/grading.server";
+import type { SelectionProblem } from "~/domain/grading";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.task.title ?? "评分"} · 导师工作台 · 百城学堂` }];
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function resolve(request: Request, context: LoaderFunctionArgs["context"], submissionId: string | undefined) {
+  const me = requirePermission(request, context, "grade");
+  if (!submissionId || !uuid.test(submissionId)) throw notFound();
+  // Not assigned (and not an admin) looks exactly like a submission that does not exist.
+  const view = await gradingView(db(), { viewer: me, submissionId });
+  if (!view) throw notFound();
+  return { me, view };
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { view } = await resolve(request, context, params.submissionId);
+  return json(view);
+}
+
+/** What the mentor typed, sent back with a refusal so the form keeps it. */
+interface TypedGrade {
+  levels: Record<string, string>;
+  comments: Record<string, string>;
+  comment: string;
+}
+
+type ActionResult =
+  | { intent: "grade"; ok: true; final: boolean; needsModerator: boolean; status: string; total: number }
+  | { intent: "grade"; ok: false; problem: GradeProblem | "badDecision"; errors: Record<string, SelectionProblem>; typed: TypedGrade }
+  | { intent: "nominate"; ok: true }
+  | { intent: "nominate"; ok: false; problem: NominateProblem; reason: string };
+
+function readTyped(form: FormData): TypedGrade {
+  const typed: TypedGrade = { levels: {}, comments: {}, comment: String(form.get("comment") ?? "") };
+  for (const [key, value] of form.entries()) {
+    if (typeof value !== "string") continue;
+    if (key.startsWith("level.")) typed.levels[key.slice(6)] = value;
+    if (key.startsWith("comment.")) typed.comments[key.slice(8)] = value;
+  }
+  return typed;
+}
+
+const problemStatus: Record<GradeProblem | "badDecision", number> = {
+  notFound: 404,
+  notAssigned: 403,
+  alreadyGraded: 409,
+  alreadyDecided: 409,
+  stale: 409,
+  roleTaken: 409,
+  moderatorNotNeeded: 409,
+  invalidSelections: 400,
+  commentTooLong: 400,
+  commentRequired: 400,
+  passBelowMark: 400,
+  badDecision: 400,
+};
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { me, view } = await resolve(request, context, params.submissionId);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "grade");
+
+  if (intent === "nominate") {
+    const reason = String(form.get("reason") ?? "");
+    const result = await nominateForShowcase(db(), { mentor: me, submissionId: view.submission.id, reason });
+    if (!result.ok) return json<ActionResult>({ intent: "nominate", ok: false, problem: result.problem, reason }, { status: result.problem === "alreadyNominated" ? 409 : 400 });
+    return json<ActionResult>({ intent: "nominate", ok: true });
+  }
+  if (intent !== "grade") throw new Response("Unknown intent", { status: 400 });
+
+  const typed = readTyped(form);
+  const decision = form.get("decision");
+  if (!isGradeDecision(decision)) return json<ActionResult>({ intent: "grade", ok: false, problem: "badDecision", errors: {}, typed }, { status: 400 });
+  const selections: Selections = {};
+  for (const [criterionId, level] of Object.entries(typed.levels)) selections[criterionId] = { level, comment: typed.comments[criterionId] ?? "" };
+  const role = String(form.get("role") ?? "");
+  const result = await recordGrade(db(), {
+    mentor: me,
+    submissionId: view.submission.id,
+    role: role === "marker" || role === "second_marker" || role === "moderator" ? (role as GraderRole) : undefined,
+    selections,
+    comment: typed.comment,
+    decision,
+    seenVersion: String(form.get("seenVersion") ?? ""),
+  });
+  if (!result.ok) return json<ActionResult>({ intent: "grade", ok: false, problem: result.problem, errors: result.errors ?? {}, typed }, { status: problemStatus[result.problem] });
+  return json<ActionResult>({ intent: "grade", ok: true, final: result.final, needsModerator: result.needsModerator, status: result.status, total: result.total });
+}
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+export default function GradingPage() {
+  const view = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const navigate = useNavigate();
+  const busy = useNavigation().state === "submitting";
+  const { submission, task, neighbours } = view;
+  const typed = result?.intent === "grade" && !result.ok ? result.typed : null;
+  const [levels, setLevels] = useState<Record<string, string>>(typed?.levels ?? {});
+  const commentRef = useRef<HTMLTextAreaElement>(null);
+  const rubricRef = useRef<HTMLDivElement>(null);
+  const total = partialTotal(task.rubric, levels);
+  const chosen = task.rubric.criteria.filter((c) => levels[c.id]).length;
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key === "j" && neighbours.next) navigate(`/mentor/submissions/${neighbours.next}`);
+      else if (key === "k" && neighbours.previous) navigate(`/mentor/submissions/${neighbours.previous}`);
+      else if (key === "c" && commentRef.current) {
+        event.preventDefault();
+        commentRef.current.focus();
+      } else if (key === "r" && rubricRef.current) {
+        event.preventDefault();
+        rubricRef.current.querySelector<HTMLInputElement>("input[type=radio]")?.focus();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate, neighbours.next, neighbours.previous]);
+
+  // Digits pick a level of the criterion whose radio group has focus (1 = first level listed).
+  function onRubricKey(event: ReactKeyboardEvent<HTMLDivElement>) {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement) || target.type !== "radio" || !/^[1-9]$/.test(event.key)) return;
+    const criterionId = target.name.slice(6);
+    const criterion = task.rubric.criteria.find((c) => c.id === criterionId);
+    const level = criterion?.levels[Number(event.key) - 1];
+    if (!criterion || !level) return;
+    event.preventDefault();
+    setLevels((prev) => ({ ...prev, [criterion.id]: level.label }));
+    document.getElementById(`level-${criterion.id}-${Number(event.key) - 1}`)?.focus();
+  }
+
+  const gradeError = result?.intent === "grade" && !result.ok ? result : null;
+  return (
+    <article className="stack">
+      <nav className="breadcrumbs" aria-label="breadcrumb">
+        <Link to="/mentor">{t("grading.queue.title")}</Link>
+      </nav>
+      <div className="page-header">
+        <h1>{task.title}</h1>
+        <span className="badge status-badge">{t(`sub.status.${submission.status}` as MessageKey)}</span>
+      </div>
+      <p className="muted">
+        {t("grading.view.meta", {
+          trainee: submission.traineeName,
+          submitted: submission.submittedAt ? dateTime.format(new Date(submission.submittedAt)) : "—",
+          round: submission.round,
+          version: submission.taskVersion,
+        })}
+        {task.doubleMarking ? <span className="badge">{t("grading.doubleMarking")}</span> : null}
+        <span className="badge">{t(`grading.role.${view.role}`)}</span>
+        {view.needsModerator ? <span className="badge warn">{t("grading.badge.needsModerator")}</span> : null}
+      </p>
+      <nav className="actions" aria-label={t("grading.view.neighbours")}>
+        {neighbours.previous ? (
+          <Link className="button secondary" to={`/mentor/submissions/${neighbours.previous}`} rel="prev">
+            {t("grading.view.previous")}
+          </Link>
+        ) : null}
+        {neighbours.next ? (
+          <Link className="button secondary" to={`/mentor/submissions/${neighbours.next}`} rel="next">
+            {t("grading.view.next")}
+          </Link>
+        ) : null}
+        <details>
+          <summary>{t("grading.keys.title")}</summary>
+          <ul>
+            <li>{t("grading.keys.next")}</li>
+            <li>{t("grading.keys.previous")}</li>
+            <li>{t("grading.keys.rubric")}</li>
+            <li>{t("grading.keys.levels")}</li>
+            <li>{t("grading.keys.comment")}</li>
+          </ul>
+        </details>
+      </nav>
+
+      {result?.intent === "grade" && result.ok ? (
+        <FormMessage kind="success">
+          {result.final
+            ? t("grading.done.final", { status: t(`sub.status.${result.status}` as MessageKey) })
+            : result.needsModerator
+              ? t("grading.done.needsModerator")
+              : t("grading.done.provisional")}{" "}
+          {neighbours.next ? <Link to={`/mentor/submissions/${neighbours.next}`}>{t("grading.view.next")}</Link> : <Link to="/mentor">{t("grading.done.backToQueue")}</Link>}
+        </FormMessage>
+      ) : null}
+      {gradeError ? (
+        <FormMessage kind="error">
+          {t(`grading.problem.${gradeError.problem}` as MessageKey)}
+          {Object.keys(gradeError.errors).length ? (
+            <ul className="problem-list">
+              {Object.entries(gradeError.errors).map(([criterionId, problem]) => (
+                <li key={criterionId}>
+                  {task.rubric.criteria.find((c) => c.id === criterionId)?.title ?? criterionId}：{t(`grading.selection.${problem}`)}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </FormMessage>
+      ) : null}
+      {view.waitingFor ? <FormMessage kind="info">{t(`grading.waiting.${view.waitingFor}`)}</FormMessage> : null}
+
+      <div className="grid two">
+        <section className="card" aria-labelledby="evidence-title">
+          <h2 id="evidence-title" className="card-title">
+            {t("grading.evidence.title")}
+          </h2>
+          {submission.type === "field_work" ? (
+            <dl className="facts">
+              <dt>{t("sub.field.activityTitle")}</dt>
+              <dd>{submission.activityTitle ?? "—"}</dd>
+              <dt>{t("sub.field.activityDate")}</dt>
+              <dd>{submission.activityDate ?? "—"}</dd>
+              <dt>{t("grading.evidence.place")}</dt>
+              <dd>{submission.place ?? "—"}</dd>
+              <dt>{t("sub.field.audienceType")}</dt>
+              <dd>{submission.audienceType ? t(`audience.${submission.audienceType}` as MessageKey) : "—"}</dd>
+              <dt>{t("sub.field.peopleReached")}</dt>
+              <dd>{submission.peopleReached ?? "—"}</dd>
+              <dt>{t("sub.field.durationMinutes")}</dt>
+              <dd>{submission.durationMinutes ?? "—"}</dd>
+            </dl>
+          ) : null}
+          {(["plan", "reflection", "text"] as const)
+            .filter((part) => submission.body[part])
+            .map((part) => (
+              <section key={part}>
+                <h3>{t(`sub.field.${part}`)}</h3>
+                <div className="prose" style={{ whiteSpace: "pre-wrap" }}>
+                  {submission.body[part]}
+                </div>
+              </section>
+            ))}
+          <h3>{t("grading.evidence.files")}</h3>
+          {view.evidence.length === 0 ? (
+            <p className="muted">{t("grading.evidence.none")}</p>
+          ) : (
+            <ul className="checks" style={{ listStyle: "none", padding: 0 }}>
+              {view.evidence.map((file) => (
+                <li key={file.id}>
+                  {file.mimeType.startsWith("image/") ? (
+                    <a href={`/files/${file.id}`} target="_blank" rel="noreferrer" title={t("grading.evidence.zoom")}>
+                      <img
+                        src={`/files/${file.id}${file.hasThumbnail ? "?thumb=1" : ""}`}
+                        alt={`${t(`grading.evidence.kind.${file.kind}`)}：${file.name}`}
+                        loading="lazy"
+                        style={{ maxWidth: "100%", width: "160px", height: "auto", borderRadius: "6px" }}
+                      />
+                    </a>
+                  ) : (
+                    <a href={`/files/${file.id}`} target="_blank" rel="noreferrer">
+                      {t("grading.evidence.openPdf", { name: file.name })}
+                    </a>
+                  )}
+                  <br />
+                  <span className="muted">{t(`grading.evidence.kind.${file.kind}`)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="rubric-title">
+          <h2 id="rubric-title" className="card-title">
+            {t("grading.rubric.title", { version: submission.taskVersion })}
+          </h2>
+          {view.canGrade ? (
+            <Form method="post" key={submission.id}>
+              <input type="hidden" name="intent" value="grade" />
+              <input type="hidden" name="seenVersion" value={submission.seenVersion} />
+              <input type="hidden" name="role" value={view.role} />
+              <div ref={rubricRef} onKeyDown={onRubricKey}>
+                {task.rubric.criteria.map((criterion) => {
+                  const problem = gradeError?.errors[criterion.id];
+                  const max = Math.max(...criterion.levels.map((l) => l.points));
+                  return (
+                    <fieldset key={criterion.id} className={`field${problem ? " has-error" : ""}`} aria-describedby={problem ? `level-${criterion.id}-error` : undefined}>
+                      <legend>{t("grading.rubric.criterion", { title: criterion.title, max })}</legend>
+                      {criterion.levels.map((level, i) => (
+                        <label key={level.label} className="check block">
+                          <input
+                            type="radio"
+                            id={`level-${criterion.id}-${i}`}
+                            name={`level.${criterion.id}`}
+                            value={level.label}
+                            checked={levels[criterion.id] === level.label}
+                            onChange={() => setLevels((prev) => ({ ...prev, [criterion.id]: level.label }))}
+                          />
+                          <span>
+                            <strong>{t("grading.rubric.level", { label: level.label, points: level.points })}</strong> {level.descriptor}
+                          </span>
+                        </label>
+                      ))}
+                      {problem ? (
+                        <p id={`level-${criterion.id}-error`} className="field-error" role="alert">
+                          {t(`grading.selection.${problem}`)}
+                        </p>
+                      ) : null}
+                      <label htmlFor={`comment-${criterion.id}`}>{t("grading.rubric.criterionComment")}</label>
+                      <textarea id={`comment-${criterion.id}`} name={`comment.${criterion.id}`} rows={2} defaultValue={typed?.comments[criterion.id] ?? ""} style={{ minHeight: "3.5rem" }} />
+                    </fieldset>
+                  );
+                })}
+              </div>
+              <p className="lead" aria-live="polite" style={{ position: "sticky", bottom: 0, background: "#fff", padding: ".5rem 0", margin: 0 }}>
+                {t("grading.rubric.total", { total, chosen, count: task.rubric.criteria.length, passMark: task.passMark })}
+              </p>
+              <div className="field">
+                <label htmlFor="comment">{t("grading.comment")}</label>
+                <p id="comment-hint" className="hint">
+                  {t("grading.comment.hint")}
+                </p>
+                <textarea id="comment" name="comment" ref={commentRef} aria-describedby="comment-hint" defaultValue={typed?.comment ?? ""} />
+              </div>
+              <div className="actions">
+                <button type="submit" name="decision" value="pass" className="button" disabled={busy}>
+                  {t("grading.decision.pass")}
+                </button>
+                <button type="submit" name="decision" value="return" className="button secondary" disabled={busy}>
+                  {t("grading.decision.return")}
+                </button>
+                <button type="submit" name="decision" value="not_pass" className="button danger" disabled={busy}>
+                  {t("grading.decision.not_pass")}
+                </button>
+              </div>
+            </Form>
+          ) : (
+            <details open={!view.grades.length}>
+              <summary>{t("task.rubric")}</summary>
+              <ul className="levels">
+                {task.rubric.criteria.map((c) => (
+                  <li key={c.id}>
+                    <strong>{c.title}</strong>：{c.levels.map((l) => t("grading.rubric.level", { label: l.label, points: l.points })).join("／")}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="grades-title">
+        <h2 id="grades-title" className="card-title">
+          {t("grading.grades.title")}
+        </h2>
+        {view.grades.length === 0 ? (
+          <p className="muted">{t(task.doubleMarking && !view.isAdmin && view.role !== "moderator" ? "grading.grades.blind" : "grading.grades.none")}</p>
+        ) : (
+          view.grades.map((g) => (
+            <article key={g.id} className="stack" aria-label={t("grading.grades.by", { name: g.mentorName })}>
+              <h3>
+                {t("grading.grades.heading", { name: g.mentorName, round: g.round, total: g.total })}{" "}
+                <span className="badge">{t(`grading.role.${g.role}`)}</span>
+                <span className="badge">{t(`grading.decision.${g.decision}`)}</span>
+                <span className="badge">{t("grading.grades.version", { version: g.taskVersion })}</span>
+              </h3>
+              <ul className="levels">
+                {g.criteria.map((c) => (
+                  <li key={c.criterionId}>
+                    {task.rubric.criteria.find((r) => r.id === c.criterionId)?.title ?? c.criterionId}：{t("grading.rubric.level", { label: c.level, points: c.points })}
+                    {c.comment ? <span className="muted"> — {c.comment}</span> : null}
+                  </li>
+                ))}
+              </ul>
+              {g.comment ? <blockquote className="feedback">{g.comment}</blockquote> : null}
+            </article>
+          ))
+        )}
+      </section>
+
+      {submission.status === "passed" ? (
+        <section className="card" aria-labelledby="showcase-title">
+          <h2 id="showcase-title" className="card-title">
+            {t("grading.showcase.title")}
+          </h2>
+          {result?.intent === "nominate" && result.ok ? <FormMessage kind="success">{t("grading.showcase.done")}</FormMessage> : null}
+          {result?.intent === "nominate" && !result.ok ? <FormMessage kind="error">{t(`grading.showcase.problem.${result.problem}`)}</FormMessage> : null}
+          {view.showcaseStatus ? (
+            <p>{t(`grading.showcase.status.${view.showcaseStatus}`)}</p>
+          ) : !submission.showcaseConsent ? (
+            <p className="muted">{t("grading.showcase.noConsent")}</p>
+          ) : view.canNominate ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="nominate" />
+              <div className="field">
+                <label htmlFor="reason">{t("grading.showcase.reason")}</label>
+                <textarea id="reason" name="reason" maxLength={500} defaultValue={result?.intent === "nominate" && !result.ok ? result.reason : ""} style={{ minHeight: "4rem" }} />
+              </div>
+              <button type="submit" className="button secondary" disabled={busy}>
+                {t("grading.showcase.nominate")}
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+
+      <SubmissionHistory events={view.events} />
+    </article>
+  );
+}
