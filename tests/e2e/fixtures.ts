@@ -32,9 +32,11 @@ export const demoPassword = "baicheng-demo-2026";
 export const demo = {
   admin: "admin@demo.baicheng.org",
   mentor: "mentor@demo.baicheng.org",
+  mentor2: "mentor2@demo.baicheng.org",
   campusTrainee: "13800000001",
   communityTrainee: "13800000002",
   campusTrainee2: "13800000003",
+  communityTrainee2: "13800000004",
 } as const;
 
 /** Signs in through the login form, as a person would. */

@@ -55,7 +55,7 @@ test("a mentor grades from the queue, returns work for revision, the trainee res
   test.setTimeout(120_000);
   const trainee = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL })).newPage();
   const mentor = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL })).newPage();
-  await signIn(trainee, "13800000004");
+  await signIn(trainee, demo.communityTrainee2);
   await submitFieldWork(trainee);
 
   // The routing worker assigns it to the community mentor nearest the trainee.
