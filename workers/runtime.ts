@@ -1,10 +1,15 @@
-import { Worker, type Processor } from "bullmq";
+import { Queue, Worker, type Processor } from "bullmq";
 import { Redis } from "ioredis";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../db/schema";
+import { markFailed } from "../app/models/outbox.server";
 import type { QueueName } from "../app/queue.server";
+import { certificatesProcessor } from "./processors/certificates";
+import { eligibilityProcessor } from "./processors/eligibility";
+import { maintenanceProcessor } from "./processors/maintenance";
 import { notificationsProcessor } from "./processors/notifications";
+import { routingProcessor } from "./processors/routing";
 import { scoringProcessor } from "./processors/scoring";
 
 export interface WorkerSettings {
@@ -21,7 +26,7 @@ export interface RunningWorkers {
 }
 
 function processors(db: Kysely<Database>): Partial<Record<QueueName, Processor>> {
-  return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db) };
+  return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db) };
 }
 
 /** Starts one BullMQ worker per queue that has a processor. Safe to run in N processes. */
@@ -35,18 +40,31 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
       prefix: settings.prefix,
       concurrency: settings.concurrency,
     });
-    worker.on("failed", (job, error) =>
-      settings.logger?.warn({ queue: name, jobId: job?.id, err: error }, "job failed"),
-    );
+    worker.on("failed", (job, error) => {
+      settings.logger?.warn({ queue: name, jobId: job?.id, err: error }, "job failed");
+      // Outbox jobs share their id with the row: keep the failure where administrators see it.
+      if (job?.id) {
+        const attempt = `attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}: ${error.message}`;
+        markFailed(settings.db, job.id, attempt).catch((e: unknown) => settings.logger?.error({ jobId: job.id, err: e }, "could not record a job failure"));
+      }
+    });
     worker.on("error", (error) => settings.logger?.error({ queue: name, err: error }, "worker error"));
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // Every process upserts the same scheduler id, so N processes still mean one reconcile a minute.
+  const maintenance = new Queue("maintenance", { connection, prefix: settings.prefix });
+  await maintenance.upsertJobScheduler(
+    "reconcile-outbox",
+    { every: 60_000 },
+    { name: "reconcile-outbox", opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+  );
   return {
     workers,
     async close() {
       // Finishes the jobs in hand, so they do not come back as stalled later.
       await Promise.all(workers.map((w) => w.close()));
+      await maintenance.close();
       connection.disconnect();
     },
   };

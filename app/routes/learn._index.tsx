@@ -5,7 +5,10 @@ import { catalog } from "~/catalog/catalog.server";
 import { learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
 import { trackIds } from "~/catalog/schema";
 import { currentTier, overallProgress } from "~/domain/learning-path";
+import { EligibilityPanel } from "~/components/eligibility-panel";
+import { db } from "~/db.server";
 import { requirePermission } from "~/guards.server";
+import { eligibilityFor } from "~/models/eligibility.server";
 import { useT } from "~/i18n";
 
 export const meta: MetaFunction = () => [{ title: "我的学习 · 百城学堂" }];
@@ -19,13 +22,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({
     preview: state.preview,
     hasTrack: Boolean(state.user?.track),
-    tracks: tracks.map((track) => {
+    tracks: await Promise.all(tracks.map(async (track) => {
+      const certificates = await eligibilityFor(db(), me.id, track);
       const current = currentTier(program.tiers, track, state.held);
       return {
         id: track,
         title: program.tracks.find((t) => t.id === track)!.title.zh,
         progress: trackProgress(track, state.progressOf),
         currentTier: program.tiers.find((t) => t.id === current)!.title.zh,
+        certificates,
         tiers: tiers.map((tier) => {
           const modules = modulesOf(track, tier.id);
           const access = state.access(track, tier.id);
@@ -43,7 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           };
         }),
       };
-    }),
+    })),
   });
 }
 
@@ -93,6 +98,9 @@ export default function Learn() {
             ))}
           </ol>
         </section>
+      ))}
+      {tracks.map((track) => (
+        <EligibilityPanel key={`cert-${track.id}`} trackId={track.id} trackTitle={track.title} tiers={track.certificates} />
       ))}
     </div>
   );

@@ -40,6 +40,7 @@ const cases: RouteCase[] = [
   { file: "admin.showcase.tsx", path: "/admin/showcase", expect: adminOnly },
   { file: "mentor._index.tsx", path: "/mentor", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
   { file: "mentor.submissions.$submissionId.tsx", path: "/mentor/submissions/00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 404, admin: 404 } },
+  { file: "admin.certificates.tsx", path: "/admin/certificates", expect: adminOnly },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },

@@ -1,0 +1,362 @@
+import { sql, type Kysely } from "kysely";
+import type { TierId, TrackId } from "~/catalog/schema";
+import { validUntilFor, type CertificateRule } from "~/domain/eligibility";
+import { certificateNumber } from "~/services/certificate-document.server";
+import type { Database } from "../../db/schema";
+import { recordAudit } from "./audit.server";
+import type { EligibilityFilters, EligibilityKey } from "./eligibility.server";
+import { addToOutbox, type OutboxJob } from "./outbox.server";
+import type { Db } from "./types";
+
+// Certificates: who may get one (from the stored eligibility), issuing in batches, revoking with a
+// reason and reissuing after a name correction. A certificate row is never deleted.
+
+export const renderJobId = (certificateId: string) => `cert-render-${certificateId}`;
+
+function renderJob(certificateId: string): OutboxJob {
+  return { jobId: renderJobId(certificateId), queue: "certificates", name: "render", payload: { certificateId } };
+}
+
+export interface EligibleListFilters extends EligibilityFilters {
+  page: number;
+  pageSize: number;
+}
+
+/** Trainees whose stored evaluation says eligible and who hold no live certificate for that track and tier. */
+function eligibleQuery(db: Db, f: EligibilityFilters) {
+  return db
+    .selectFrom("eligibility as e")
+    .innerJoin("users as u", "u.id", "e.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .where("e.eligible", "=", true)
+    .where("u.status", "=", "active")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("certificates as c")
+            .select("c.id")
+            .whereRef("c.user_id", "=", "e.user_id")
+            .whereRef("c.track", "=", "e.track")
+            .whereRef("c.tier", "=", "e.tier")
+            .where("c.status", "=", "issued"),
+        ),
+      ),
+    )
+    .$if(Boolean(f.track), (q) => q.where("e.track", "=", f.track!))
+    .$if(Boolean(f.tier), (q) => q.where("e.tier", "=", f.tier!))
+    .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`));
+}
+
+export async function listEligibleTrainees(db: Db, f: EligibleListFilters) {
+  const base = eligibleQuery(db, f);
+  const [rows, count] = await Promise.all([
+    base
+      .select(["e.user_id", "e.track", "e.tier", "e.evaluated_at", "u.name", "o.name as org_name"])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom("certificates as r")
+              .select("r.id")
+              .whereRef("r.user_id", "=", "e.user_id")
+              .whereRef("r.track", "=", "e.track")
+              .whereRef("r.tier", "=", "e.tier")
+              .where("r.status", "=", "revoked"),
+          )
+          .as("previously_revoked"),
+      )
+      .orderBy("e.evaluated_at")
+      .orderBy("e.user_id")
+      .orderBy("e.tier")
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Every eligible key for "issue all" under these filters (bounded: one batch). */
+export async function eligibleKeys(db: Db, f: EligibilityFilters, limit: number): Promise<EligibilityKey[]> {
+  const rows = await eligibleQuery(db, f).select(["e.user_id", "e.track", "e.tier"]).orderBy("e.evaluated_at").limit(limit).execute();
+  return rows.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
+}
+
+export interface IssueInput {
+  actorId: string;
+  ip: string | null;
+  candidates: EligibilityKey[];
+  /** The current rule per tier: an evaluation made under another rule does not count. */
+  rules: Record<TierId, CertificateRule>;
+  ruleVersions: Record<TierId, string>;
+}
+
+export interface IssuedCertificate {
+  id: string;
+  number: string;
+  userId: string;
+  track: TrackId;
+  tier: TierId;
+}
+
+export interface IssueOutcome {
+  batchId: string | null;
+  issued: IssuedCertificate[];
+  notEligible: EligibilityKey[];
+  alreadyIssued: EligibilityKey[];
+  /** Render jobs to hand to the queue after commit. */
+  jobs: OutboxJob[];
+}
+
+class NothingIssued extends Error {
+  constructor(readonly outcome: IssueOutcome) {
+    super("nothing issued");
+  }
+}
+
+/**
+ * Issues one certificate per eligible candidate as one batch, in one transaction: the batch row, the
+ * certificates, a render job each and the audit. Someone not eligible is refused; someone already
+ * holding a live certificate gets nothing new (the partial unique index decides, even under races).
+ */
+export async function issueCertificates(db: Kysely<Database>, input: IssueInput): Promise<IssueOutcome> {
+  const seen = new Set<string>();
+  const candidates = input.candidates.filter((c) => {
+    const k = `${c.userId}/${c.track}/${c.tier}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const batch = await trx.insertInto("certificate_batches").values({ created_by: input.actorId, total: 0 }).returning("id").executeTakeFirstOrThrow();
+      const outcome: IssueOutcome = { batchId: batch.id, issued: [], notEligible: [], alreadyIssued: [], jobs: [] };
+      const now = new Date();
+      for (const c of candidates) {
+        const person = await trx
+          .selectFrom("eligibility as e")
+          .innerJoin("users as u", "u.id", "e.user_id")
+          .select("u.name")
+          .where("e.user_id", "=", c.userId)
+          .where("e.track", "=", c.track)
+          .where("e.tier", "=", c.tier)
+          .where("e.eligible", "=", true)
+          .where("e.rule_version", "=", input.ruleVersions[c.tier])
+          .where("u.status", "=", "active")
+          .executeTakeFirst();
+        if (!person) {
+          outcome.notEligible.push(c);
+          continue;
+        }
+        const row = await trx
+          .insertInto("certificates")
+          .values({
+            number: certificateNumber(now),
+            user_id: c.userId,
+            track: c.track,
+            tier: c.tier,
+            name_on_certificate: person.name,
+            issued_at: now,
+            issued_by: input.actorId,
+            valid_until: validUntilFor(input.rules[c.tier], now),
+            batch_id: batch.id,
+          })
+          .onConflict((oc) => oc.columns(["user_id", "track", "tier"]).where("status", "=", "issued").doNothing())
+          .returning(["id", "number"])
+          .executeTakeFirst();
+        if (!row) {
+          outcome.alreadyIssued.push(c);
+          continue;
+        }
+        outcome.issued.push({ id: row.id, number: row.number, ...c });
+        const job = renderJob(row.id);
+        await addToOutbox(trx, job);
+        outcome.jobs.push(job);
+        await recordAudit(trx, {
+          actorId: input.actorId,
+          action: "certificate.issued",
+          targetType: "certificate",
+          targetId: row.id,
+          ip: input.ip,
+          details: { number: row.number, userId: c.userId, track: c.track, tier: c.tier, batchId: batch.id },
+        });
+      }
+      if (outcome.issued.length === 0) throw new NothingIssued({ ...outcome, batchId: null });
+      await trx.updateTable("certificate_batches").set({ total: outcome.issued.length }).where("id", "=", batch.id).execute();
+      await recordAudit(trx, {
+        actorId: input.actorId,
+        action: "certificates.batch_issued",
+        targetType: "certificate_batch",
+        targetId: batch.id,
+        ip: input.ip,
+        details: { issued: outcome.issued.length, notEligible: outcome.notEligible.length, alreadyIssued: outcome.alreadyIssued.length },
+      });
+      return outcome;
+    });
+  } catch (error) {
+    // Nothing to issue: roll the empty batch back and report why.
+    if (error instanceof NothingIssued) return error.outcome;
+    throw error;
+  }
+}
+
+export type RevokeOutcome = { ok: true } | { ok: false; problem: "notFound" | "alreadyRevoked" | "superseded" };
+
+/** Revokes a live certificate with a reason; the row stays so verification can say when and why. */
+export async function revokeCertificate(
+  db: Kysely<Database>,
+  input: { certificateId: string; actorId: string; ip: string | null; reason: string },
+): Promise<RevokeOutcome> {
+  return db.transaction().execute(async (trx): Promise<RevokeOutcome> => {
+    const revoked = await trx
+      .updateTable("certificates")
+      .set({ status: "revoked", revoked_at: sql`now()`, revoked_reason: input.reason })
+      .where("id", "=", input.certificateId)
+      .where("status", "=", "issued")
+      .returning(["id", "number", "user_id"])
+      .executeTakeFirst();
+    if (!revoked) {
+      const current = await trx.selectFrom("certificates").select("status").where("id", "=", input.certificateId).executeTakeFirst();
+      if (!current) return { ok: false, problem: "notFound" };
+      return { ok: false, problem: current.status === "superseded" ? "superseded" : "alreadyRevoked" };
+    }
+    await recordAudit(trx, {
+      actorId: input.actorId,
+      action: "certificate.revoked",
+      targetType: "certificate",
+      targetId: revoked.id,
+      ip: input.ip,
+      details: { number: revoked.number, userId: revoked.user_id, reason: input.reason },
+    });
+    return { ok: true };
+  });
+}
+
+export type ReissueOutcome =
+  | { ok: true; certificate: { id: string; number: string }; jobs: OutboxJob[] }
+  | { ok: false; problem: "notFound" | "revoked" | "superseded" | "sameName" };
+
+/**
+ * Reissues a live certificate under the holder's current name: the old one is superseded (kept,
+ * pointing at the new one), the new one keeps the old validity. Refused when the name is unchanged.
+ */
+export async function reissueCertificate(
+  db: Kysely<Database>,
+  input: { certificateId: string; actorId: string; ip: string | null },
+): Promise<ReissueOutcome> {
+  return db.transaction().execute(async (trx): Promise<ReissueOutcome> => {
+    const old = await trx
+      .selectFrom("certificates as c")
+      .innerJoin("users as u", "u.id", "c.user_id")
+      .select(["c.id", "c.number", "c.status", "c.user_id", "c.track", "c.tier", "c.name_on_certificate", "c.valid_until", "u.name as current_name"])
+      .where("c.id", "=", input.certificateId)
+      .forUpdate("c")
+      .executeTakeFirst();
+    if (!old) return { ok: false, problem: "notFound" };
+    if (old.status === "revoked") return { ok: false, problem: "revoked" };
+    if (old.status === "superseded") return { ok: false, problem: "superseded" };
+    if (old.current_name === old.name_on_certificate) return { ok: false, problem: "sameName" };
+
+    // Superseded first: the partial unique index allows one live certificate at a time.
+    await trx.updateTable("certificates").set({ status: "superseded" }).where("id", "=", old.id).execute();
+    const fresh = await trx
+      .insertInto("certificates")
+      .values({
+        number: certificateNumber(),
+        user_id: old.user_id,
+        track: old.track,
+        tier: old.tier,
+        name_on_certificate: old.current_name,
+        issued_by: input.actorId,
+        valid_until: old.valid_until,
+      })
+      .returning(["id", "number"])
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("certificates").set({ superseded_by: fresh.id }).where("id", "=", old.id).execute();
+    const job = renderJob(fresh.id);
+    await addToOutbox(trx, job);
+    await recordAudit(trx, {
+      actorId: input.actorId,
+      action: "certificate.reissued",
+      targetType: "certificate",
+      targetId: fresh.id,
+      ip: input.ip,
+      details: { previousId: old.id, previousNumber: old.number, number: fresh.number, previousName: old.name_on_certificate, name: old.current_name },
+    });
+    return { ok: true, certificate: fresh, jobs: [job] };
+  });
+}
+
+export interface BatchProgress {
+  id: string;
+  total: number;
+  rendered: number;
+  failed: number;
+  done: boolean;
+}
+
+/** Progress of a batch, counted from its certificates (the render worker stamps rendered_at). */
+export async function batchProgress(db: Db, batchId: string): Promise<BatchProgress | undefined> {
+  const row = await db
+    .selectFrom("certificate_batches as b")
+    .leftJoin("certificates as c", "c.batch_id", "b.id")
+    .select((eb) => [
+      "b.id",
+      "b.total",
+      eb.fn.count<string>("c.rendered_at").as("rendered"),
+      eb.fn.count<string>("c.render_error").filterWhere("c.rendered_at", "is", null).as("failed"),
+    ])
+    .where("b.id", "=", batchId)
+    .groupBy(["b.id", "b.total"])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const rendered = Number(row.rendered);
+  const failed = Number(row.failed);
+  return { id: row.id, total: row.total, rendered, failed, done: rendered + failed >= row.total };
+}
+
+export type CertificateStatusFilter = "issued" | "revoked" | "superseded" | "renewal";
+
+export async function listCertificates(
+  db: Db,
+  f: { q?: string; status?: CertificateStatusFilter; renewalBefore?: Date; page: number; pageSize: number },
+) {
+  let q = db.selectFrom("certificates as c").innerJoin("users as u", "u.id", "c.user_id");
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    q = q.where((eb) => eb.or([eb("c.name_on_certificate", "ilike", like), eb("u.name", "ilike", like), eb("c.number", "ilike", like)]));
+  }
+  if (f.status === "renewal") {
+    q = q.where("c.status", "=", "issued").where("c.valid_until", "is not", null).where("c.valid_until", "<=", f.renewalBefore ?? new Date());
+  } else if (f.status) {
+    q = q.where("c.status", "=", f.status);
+  }
+  const [rows, count] = await Promise.all([
+    q
+      .select([
+        "c.id",
+        "c.number",
+        "c.user_id",
+        "c.track",
+        "c.tier",
+        "c.status",
+        "c.name_on_certificate",
+        "u.name as current_name",
+        "c.issued_at",
+        "c.valid_until",
+        "c.revoked_at",
+        "c.revoked_reason",
+        "c.rendered_at",
+        "c.render_error",
+      ])
+      .orderBy("c.issued_at", "desc")
+      .orderBy("c.id")
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function getCertificate(db: Db, id: string) {
+  return db.selectFrom("certificates").selectAll().where("id", "=", id).executeTakeFirst();
+}

@@ -1,0 +1,251 @@
+import { sql, type Kysely } from "kysely";
+import { catalog as loadCatalog } from "~/catalog/catalog.server";
+import { tierIds, type TierId, type TrackId } from "~/catalog/schema";
+import type { Catalog } from "~/catalog/types";
+import {
+  evaluateEligibility,
+  mentorSignedOff,
+  needsRenewal,
+  ruleVersion,
+  type CertificateRule,
+  type EligibilityResult,
+  type MissingItem,
+  type TaskResult,
+  type TierTask,
+} from "~/domain/eligibility";
+import { allMessages, translate, type MessageKey } from "~/i18n";
+import type { Database } from "../../db/schema";
+import type { Db } from "./types";
+
+// The stored answer to "may this trainee receive this tier's certificate?", one row per
+// (trainee, track, tier), re-evaluated after each decision and whenever it is found stale.
+
+export interface EligibilityKey {
+  userId: string;
+  track: TrackId;
+  tier: TierId;
+}
+
+export function tierRule(catalog: Catalog, tier: TierId): CertificateRule {
+  const found = catalog.program.tiers.find((t) => t.id === tier);
+  if (!found) throw new Error(`tier ${tier} is not in the programme`);
+  return found.certificate;
+}
+
+/** The current content's tasks of one track and tier. */
+export function tierTasksOf(catalog: Catalog, track: TrackId, tier: TierId): TierTask[] {
+  return catalog.modules
+    .filter((m) => m.track === track && m.tier === tier)
+    .sort((a, b) => a.order - b.order)
+    .flatMap((m) => m.tasks.map((t) => ({ id: t.id, type: t.type, title: t.title })));
+}
+
+/** Rule version per tier for the catalog in hand. */
+export function ruleVersions(catalog: Catalog): Record<TierId, string> {
+  return Object.fromEntries(tierIds.map((tier) => [tier, ruleVersion(tierRule(catalog, tier))])) as Record<TierId, string>;
+}
+
+/** The trainee's decided submissions in one track and tier. */
+export async function decidedResults(db: Db, key: EligibilityKey): Promise<TaskResult[]> {
+  const rows = await db
+    .selectFrom("submissions")
+    .select(["task_id", "type", "status", "score", "people_reached"])
+    .where("user_id", "=", key.userId)
+    .where("track", "=", key.track)
+    .where("tier", "=", key.tier)
+    .where("status", "in", ["passed", "not_passed"])
+    .execute();
+  return rows.map((r) => ({ taskId: r.task_id, type: r.type, status: r.status, score: r.score, peopleReached: r.people_reached }));
+}
+
+export function evaluateFor(catalog: Catalog, key: Pick<EligibilityKey, "track" | "tier">, results: TaskResult[]): EligibilityResult {
+  const rule = tierRule(catalog, key.tier);
+  const tasks = tierTasksOf(catalog, key.track, key.tier);
+  return evaluateEligibility(rule, tasks, results, { mentorSignOff: mentorSignedOff(rule, tasks, results) });
+}
+
+export async function upsertEligibility(db: Db, key: EligibilityKey, result: EligibilityResult, version: string): Promise<void> {
+  const missing = JSON.stringify(result.eligible ? [] : result.missing);
+  await db
+    .insertInto("eligibility")
+    .values({ user_id: key.userId, track: key.track, tier: key.tier, eligible: result.eligible, missing, rule_version: version })
+    .onConflict((oc) =>
+      oc.columns(["user_id", "track", "tier"]).doUpdateSet({ eligible: result.eligible, missing, rule_version: version, evaluated_at: sql`now()` }),
+    )
+    .execute();
+}
+
+function inTransaction<T>(db: Db, run: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? run(db) : (db as Kysely<Database>).transaction().execute(run);
+}
+
+/**
+ * Evaluates one (trainee, track, tier) from their submissions now and stores the answer.
+ * Idempotent; concurrent evaluations of the same key queue on a lock, so the last one stored read the latest state.
+ */
+export async function refreshEligibility(db: Db, catalog: Catalog, key: EligibilityKey): Promise<EligibilityResult> {
+  return inTransaction(db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`eligibility-${key.userId}-${key.track}-${key.tier}`}))`.execute(trx);
+    const result = evaluateFor(catalog, key, await decidedResults(trx, key));
+    await upsertEligibility(trx, key, result, ruleVersion(tierRule(catalog, key.tier)));
+    return result;
+  });
+}
+
+export interface EligibilityFilters {
+  orgPath?: string;
+  track?: TrackId;
+  tier?: TierId;
+}
+
+export interface StaleFilters extends EligibilityFilters {
+  /** Only these trainees (ids that are not users simply match nothing). */
+  userIds?: string[];
+  limit?: number;
+}
+
+/**
+ * Keys whose stored evaluation is missing, older than their latest decided submission, or made
+ * under another rule: e.g. a quiz the scorer passed, which queues no evaluation of its own.
+ */
+export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFilters): Promise<EligibilityKey[]> {
+  if (f.userIds?.length === 0) return [];
+  const versions = ruleVersions(catalog);
+  const rows = await db
+    .selectFrom("submissions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .leftJoin("eligibility as e", (join) =>
+      join.onRef("e.user_id", "=", "s.user_id").onRef("e.track", "=", "s.track").onRef("e.tier", "=", "s.tier"),
+    )
+    .select(["s.user_id", "s.track", "s.tier"])
+    .where("s.status", "in", ["passed", "not_passed"])
+    .$if(f.userIds !== undefined, (q) => q.where("s.user_id", "in", f.userIds!))
+    .$if(Boolean(f.track), (q) => q.where("s.track", "=", f.track!))
+    .$if(Boolean(f.tier), (q) => q.where("s.tier", "=", f.tier!))
+    .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`))
+    .groupBy(["s.user_id", "s.track", "s.tier", "e.evaluated_at", "e.rule_version"])
+    .having((eb) =>
+      eb.or([
+        eb("e.evaluated_at", "is", null),
+        eb(eb.fn.max("s.decided_at"), ">", eb.ref("e.evaluated_at")),
+        eb(
+          "e.rule_version",
+          "!=",
+          eb
+            .case("s.tier")
+            .when("foundation")
+            .then(versions.foundation)
+            .when("practitioner")
+            .then(versions.practitioner)
+            .when("specialist")
+            .then(versions.specialist)
+            .else(versions.supervisor)
+            .end(),
+        ),
+      ]),
+    )
+    .limit(f.limit ?? 200)
+    .execute();
+  return rows.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
+}
+
+/** Re-evaluates the stale keys (a bounded number per call); returns how many were refreshed. */
+export async function refreshStaleEligibility(db: Kysely<Database>, catalog: Catalog, f: StaleFilters): Promise<number> {
+  const keys = await staleEligibilityKeys(db, catalog, f);
+  for (const key of keys) await refreshEligibility(db, catalog, key);
+  return keys.length;
+}
+
+export async function getEligibility(db: Db, key: EligibilityKey) {
+  return db
+    .selectFrom("eligibility")
+    .selectAll()
+    .where("user_id", "=", key.userId)
+    .where("track", "=", key.track)
+    .where("tier", "=", key.tier)
+    .executeTakeFirst();
+}
+
+/** A stored missing item as text in the trainee's language; an unknown key (old data) shows as itself. */
+export function describeMissing(item: MissingItem | { key: string; params?: Record<string, string | number> }): string {
+  return item.key in allMessages ? translate("zh-CN", item.key as MessageKey, item.params) : item.key;
+}
+
+export interface TierCertificateView {
+  id: string;
+  number: string;
+  status: "issued" | "revoked" | "superseded";
+  issuedAt: string;
+  validUntil: string | null;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  /** Set once the PDF is rendered. */
+  pdfUrl: string | null;
+  verifyUrl: string;
+  renewalDue: boolean;
+}
+
+export interface TierEligibilityView {
+  tier: TierId;
+  title: string;
+  certificateTitle: string;
+  eligible: boolean;
+  /** What is still missing, as sentences. Empty when eligible. */
+  missing: string[];
+  /** The live certificate, else the latest revoked or superseded one. */
+  certificate: TierCertificateView | null;
+}
+
+/**
+ * The trainee's certificate standing in one track, tier by tier: evaluated live from their
+ * submissions (always current, writes nothing) and their certificates.
+ */
+export async function eligibilityFor(db: Db, userId: string, track: TrackId, catalog: Catalog = loadCatalog()): Promise<TierEligibilityView[]> {
+  const [submissions, certificates] = await Promise.all([
+    db
+      .selectFrom("submissions")
+      .select(["tier", "task_id", "type", "status", "score", "people_reached"])
+      .where("user_id", "=", userId)
+      .where("track", "=", track)
+      .where("status", "in", ["passed", "not_passed"])
+      .execute(),
+    db
+      .selectFrom("certificates")
+      .select(["id", "number", "tier", "status", "issued_at", "valid_until", "revoked_at", "revoked_reason", "rendered_at", "pdf_key"])
+      .where("user_id", "=", userId)
+      .where("track", "=", track)
+      .orderBy("issued_at", "desc")
+      .execute(),
+  ]);
+  const tiers = [...catalog.program.tiers].sort((a, b) => a.order - b.order);
+  return tiers.map((tier) => {
+    const results = submissions
+      .filter((s) => s.tier === tier.id)
+      .map((s) => ({ taskId: s.task_id, type: s.type, status: s.status, score: s.score, peopleReached: s.people_reached }));
+    const result = evaluateFor(catalog, { track, tier: tier.id }, results);
+    const ofTier = certificates.filter((c) => c.tier === tier.id);
+    const cert = ofTier.find((c) => c.status === "issued") ?? ofTier[0];
+    return {
+      tier: tier.id,
+      title: tier.title.zh,
+      certificateTitle: tier.certificateTitle.zh,
+      eligible: result.eligible,
+      missing: result.eligible ? [] : result.missing.map(describeMissing),
+      certificate: cert
+        ? {
+            id: cert.id,
+            number: cert.number,
+            status: cert.status,
+            issuedAt: cert.issued_at.toISOString(),
+            validUntil: cert.valid_until?.toISOString() ?? null,
+            revokedAt: cert.revoked_at?.toISOString() ?? null,
+            revokedReason: cert.revoked_reason,
+            pdfUrl: cert.status === "issued" && cert.rendered_at && cert.pdf_key ? `/certificates/${cert.id}.pdf` : null,
+            verifyUrl: `/verify/${cert.number}`,
+            renewalDue: cert.status === "issued" && needsRenewal(cert.valid_until),
+          }
+        : null,
+    };
+  });
+}

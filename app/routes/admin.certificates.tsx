@@ -1,0 +1,520 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { catalog } from "~/catalog/catalog.server";
+import { isTier, isTrack } from "~/catalog/learner.server";
+import { tierIds, type TierId } from "~/catalog/schema";
+import { FormMessage } from "~/components/form";
+import { Pagination, pageFromUrl } from "~/components/pagination";
+import { ProgressBar } from "~/components/progress-bar";
+import { renewalWindowDays } from "~/domain/eligibility";
+import { db } from "~/db.server";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import {
+  batchProgress,
+  eligibleKeys,
+  issueCertificates,
+  listCertificates,
+  listEligibleTrainees,
+  reissueCertificate,
+  revokeCertificate,
+  type CertificateStatusFilter,
+} from "~/models/certificates.server";
+import { refreshStaleEligibility, ruleVersions, tierRule, type EligibilityFilters, type EligibilityKey } from "~/models/eligibility.server";
+import { orgOptions } from "~/models/org-options.server";
+import { dispatchAfterCommit } from "~/services/dispatch.server";
+
+export const meta: MetaFunction = () => [{ title: "证书管理 · 百城学堂" }];
+
+const pageSize = 25;
+const certificatePageSize = 25;
+/** "Issue all" issues at most this many in one batch; the rest stay listed for the next one. */
+const maxBatch = 500;
+const maxReasonLength = 500;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const certificateStatuses = ["issued", "revoked", "superseded", "renewal"] as const satisfies readonly CertificateStatusFilter[];
+
+function formatDate(value: Date | string | null): string | null {
+  if (!value) return null;
+  return new Date(value).toLocaleDateString("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+}
+
+/** The eligible-list filters from a query string or a form; unknown values mean "all". */
+async function readFilters(get: (name: string) => string) {
+  const orgs = await orgOptions(db());
+  const regionId = get("region");
+  const region = orgs.find((o) => o.id === regionId);
+  const track = get("track");
+  const tier = get("tier");
+  const filters: EligibilityFilters = {
+    orgPath: region?.path,
+    track: isTrack(track) ? track : undefined,
+    tier: isTier(tier) ? tier : undefined,
+  };
+  return { filters, orgs, query: { region: region ? regionId : "", track: filters.track ?? "", tier: filters.tier ?? "" } };
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "certificates.manage");
+  const url = new URL(request.url);
+  const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
+  const { filters, orgs, query } = await readFilters(param);
+  const program = catalog();
+  // Quiz passes queue no evaluation: catch up on what changed since the last one before listing.
+  const refreshed = await refreshStaleEligibility(db(), program, { ...filters, limit: 200 });
+
+  const status = param("status");
+  const certificateFilter = {
+    q: param("q").slice(0, 100) || undefined,
+    status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
+    renewalBefore: new Date(Date.now() + renewalWindowDays * 24 * 3600 * 1000),
+    page: Number.parseInt(param("cpage"), 10) > 0 ? Math.min(Number.parseInt(param("cpage"), 10), 10_000) : 1,
+    pageSize: certificatePageSize,
+  };
+  const batchId = param("batch");
+  const [eligible, certificates, batch] = await Promise.all([
+    listEligibleTrainees(db(), { ...filters, page: pageFromUrl(url), pageSize }),
+    listCertificates(db(), certificateFilter),
+    uuid.test(batchId) ? batchProgress(db(), batchId) : Promise.resolve(undefined),
+  ]);
+  const tierTitle = (tier: TierId) => program.program.tiers.find((t) => t.id === tier)?.title.zh ?? tier;
+  const count = (k: string) => Math.max(0, Number.parseInt(param(k), 10) || 0);
+  return json({
+    refreshed,
+    eligible: {
+      total: eligible.total,
+      page: pageFromUrl(url),
+      rows: eligible.rows.map((r) => ({
+        key: `${r.user_id}|${r.track}|${r.tier}`,
+        name: r.name,
+        org: r.org_name,
+        track: r.track,
+        tier: tierTitle(r.tier),
+        evaluatedAt: formatDate(r.evaluated_at),
+        previouslyRevoked: Boolean(r.previously_revoked),
+      })),
+    },
+    certificates: {
+      total: certificates.total,
+      page: certificateFilter.page,
+      rows: certificates.rows.map((c) => ({
+        id: c.id,
+        number: c.number,
+        name: c.name_on_certificate,
+        currentName: c.current_name !== c.name_on_certificate ? c.current_name : null,
+        track: c.track,
+        tier: tierTitle(c.tier),
+        status: c.status,
+        issuedAt: formatDate(c.issued_at),
+        validUntil: formatDate(c.valid_until),
+        revokedAt: formatDate(c.revoked_at),
+        revokedReason: c.revoked_reason,
+        file: c.rendered_at ? ("ready" as const) : c.render_error ? ("failed" as const) : ("pending" as const),
+      })),
+    },
+    batch: batch ? { ...batch, notEligible: count("notEligible"), alreadyIssued: count("alreadyIssued") } : null,
+    batchMissing: Boolean(batchId) && !batch,
+    regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
+    tiers: tierIds.map((id) => ({ id, title: tierTitle(id) })),
+    query: { ...query, q: param("q"), status: certificateFilter.status ?? "" },
+  });
+}
+
+interface ActionResult {
+  intent: "issue" | "revoke" | "reissue" | "unknown";
+  error?: MessageKey;
+  success?: MessageKey;
+  params?: Record<string, string | number>;
+  notEligible?: number;
+  alreadyIssued?: number;
+  certificateId?: string;
+  reason?: string;
+}
+
+function parseCandidate(value: FormDataEntryValue): EligibilityKey | null {
+  const [userId, track, tier] = String(value).split("|");
+  return userId && uuid.test(userId) && isTrack(track) && isTier(tier) ? { userId, track, tier } : null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = requirePermission(request, context, "certificates.manage");
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const program = catalog();
+  const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });
+
+  if (intent === "issue" || intent === "issueAll") {
+    const { filters, query } = await readFilters((k) => String(form.get(k) ?? "").trim());
+    let candidates: EligibilityKey[];
+    if (intent === "issue") {
+      candidates = form.getAll("candidate").map(parseCandidate).filter((c): c is EligibilityKey => c !== null);
+      if (candidates.length === 0) return reply({ intent: "issue", error: "certs.error.noneSelected" }, 400);
+      // Decide on the trainee's state now, not on an evaluation the page showed a while ago.
+      await refreshStaleEligibility(db(), program, { userIds: [...new Set(candidates.map((c) => c.userId))], limit: candidates.length * tierIds.length });
+    } else {
+      await refreshStaleEligibility(db(), program, { ...filters, limit: maxBatch * 2 });
+      candidates = await eligibleKeys(db(), filters, maxBatch);
+      if (candidates.length === 0) return reply({ intent: "issue", error: "certs.error.nothingIssued", notEligible: 0, alreadyIssued: 0 }, 400);
+    }
+    const rules = Object.fromEntries(tierIds.map((t) => [t, tierRule(program, t)])) as Record<TierId, ReturnType<typeof tierRule>>;
+    const outcome = await issueCertificates(db(), { actorId: me.id, ip: context.ip, candidates, rules, ruleVersions: ruleVersions(program) });
+    if (!outcome.batchId) {
+      const onlyDuplicates = outcome.notEligible.length === 0;
+      return reply(
+        { intent: "issue", error: "certs.error.nothingIssued", notEligible: outcome.notEligible.length, alreadyIssued: outcome.alreadyIssued.length },
+        onlyDuplicates ? 409 : 400,
+      );
+    }
+    await dispatchAfterCommit(outcome.jobs);
+    const next = new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v)), batch: outcome.batchId });
+    if (outcome.notEligible.length) next.set("notEligible", String(outcome.notEligible.length));
+    if (outcome.alreadyIssued.length) next.set("alreadyIssued", String(outcome.alreadyIssued.length));
+    return redirect(`/admin/certificates?${next}`);
+  }
+
+  if (intent === "revoke" || intent === "reissue") {
+    const certificateId = String(form.get("certificateId") ?? "");
+    if (!uuid.test(certificateId)) return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
+    if (intent === "revoke") {
+      const reason = String(form.get("reason") ?? "").trim();
+      const fail = (error: MessageKey, status: number, params?: Record<string, number>) => reply({ intent, error, params, certificateId, reason }, status);
+      if (!reason) return fail("certs.error.reason", 400);
+      if (reason.length > maxReasonLength) return fail("certs.error.reasonLong", 400, { max: maxReasonLength });
+      const outcome = await revokeCertificate(db(), { certificateId, actorId: me.id, ip: context.ip, reason });
+      if (!outcome.ok) {
+        const error = ({ notFound: "certs.error.notFound", alreadyRevoked: "certs.error.alreadyRevoked", superseded: "certs.error.superseded" } as const)[outcome.problem];
+        return fail(error, outcome.problem === "notFound" ? 404 : 409);
+      }
+      const cert = await db().selectFrom("certificates").select("number").where("id", "=", certificateId).executeTakeFirstOrThrow();
+      return reply({ intent, success: "certs.revoked", params: { number: cert.number }, certificateId });
+    }
+    const outcome = await reissueCertificate(db(), { certificateId, actorId: me.id, ip: context.ip });
+    if (!outcome.ok) {
+      const error = (
+        { notFound: "certs.error.notFound", revoked: "certs.error.revokedReissue", superseded: "certs.error.superseded", sameName: "certs.error.sameName" } as const
+      )[outcome.problem];
+      return reply({ intent, error, certificateId }, outcome.problem === "notFound" ? 404 : 409);
+    }
+    await dispatchAfterCommit(outcome.jobs);
+    return reply({ intent, success: "certs.reissued", params: { number: outcome.certificate.number }, certificateId: outcome.certificate.id });
+  }
+
+  return reply({ intent: "unknown", error: "certs.error.unknown" }, 400);
+}
+
+/** Reloads the page every second while the batch's files are still being made. */
+function useBatchPolling(active: boolean) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+}
+
+export default function AdminCertificates() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const { batch, query } = data;
+  useBatchPolling(Boolean(batch && !batch.done));
+
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <h1>{t("certs.title")}</h1>
+      </div>
+
+      {batch ? (
+        <section className="card" aria-labelledby="batch-title">
+          <h2 id="batch-title">{t("certs.batch.title")}</h2>
+          <FormMessage kind="success">{t("certs.issued", { count: batch.total })}</FormMessage>
+          {batch.notEligible ? <p className="hint">{t("certs.skipped.notEligible", { count: batch.notEligible })}</p> : null}
+          {batch.alreadyIssued ? <p className="hint">{t("certs.skipped.alreadyIssued", { count: batch.alreadyIssued })}</p> : null}
+          <ProgressBar value={batch.total ? (100 * batch.rendered) / batch.total : 100} label={t("certs.batch.label")} />
+          <p className="muted" aria-live="polite">
+            {t("certs.batch.progress", { rendered: batch.rendered, total: batch.total })}
+            {batch.done && batch.failed === 0 ? ` ${t("certs.batch.done")}` : ""}
+          </p>
+          {batch.failed ? <p className="field-error">{t("certs.batch.failed", { failed: batch.failed })}</p> : null}
+        </section>
+      ) : null}
+      {data.batchMissing ? <FormMessage kind="error">{t("certs.batch.notFound")}</FormMessage> : null}
+
+      <section aria-labelledby="eligible-title">
+        <h2 id="eligible-title">{t("certs.eligible.title")}</h2>
+        <Form method="get" className="toolbar card" aria-label={t("certs.filter.apply")}>
+          <div className="field">
+            <label htmlFor="region">{t("certs.filter.region")}</label>
+            <select id="region" name="region" defaultValue={query.region}>
+              <option value="">{t("certs.filter.any")}</option>
+              {data.regions.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="track">{t("certs.filter.track")}</label>
+            <select id="track" name="track" defaultValue={query.track}>
+              <option value="">{t("certs.filter.any")}</option>
+              <option value="campus">{t("track.campus")}</option>
+              <option value="community">{t("track.community")}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="tier">{t("certs.filter.tier")}</label>
+            <select id="tier" name="tier" defaultValue={query.tier}>
+              <option value="">{t("certs.filter.any")}</option>
+              {data.tiers.map((tier) => (
+                <option key={tier.id} value={tier.id}>
+                  {tier.title}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button">
+            {t("certs.filter.apply")}
+          </button>
+        </Form>
+
+        {result?.intent === "issue" && result.error ? (
+          <FormMessage kind="error">
+            {t(result.error)}
+            {result.notEligible ? ` ${t("certs.skipped.notEligible", { count: result.notEligible })}` : ""}
+            {result.alreadyIssued ? ` ${t("certs.skipped.alreadyIssued", { count: result.alreadyIssued })}` : ""}
+          </FormMessage>
+        ) : null}
+
+        <p className="muted" aria-live="polite">
+          {t("certs.eligible.count", { total: data.eligible.total })}
+          {data.refreshed ? ` · ${t("certs.eligible.refreshed", { count: data.refreshed })}` : ""}
+        </p>
+        {data.eligible.rows.length === 0 ? (
+          <p className="empty card">{t("certs.eligible.empty")}</p>
+        ) : (
+          <Form method="post">
+            <input type="hidden" name="region" value={query.region} />
+            <input type="hidden" name="track" value={query.track} />
+            <input type="hidden" name="tier" value={query.tier} />
+            <div className="table-wrap">
+              <table className="data responsive">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("certs.col.select")}</th>
+                    <th scope="col">{t("certs.col.name")}</th>
+                    <th scope="col">{t("certs.col.org")}</th>
+                    <th scope="col">{t("certs.col.tier")}</th>
+                    <th scope="col">{t("certs.col.evaluatedAt")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.eligible.rows.map((row) => (
+                    <tr key={row.key}>
+                      <td data-label={t("certs.col.select")}>
+                        <label className="check">
+                          <input type="checkbox" name="candidate" value={row.key} />
+                          <span className="sr-only">{t("certs.selectRow", { name: row.name, tier: row.tier })}</span>
+                        </label>
+                      </td>
+                      <td data-label={t("certs.col.name")}>
+                        {row.name}
+                        {row.previouslyRevoked ? <span className="badge warn">{t("certs.previouslyRevoked")}</span> : null}
+                      </td>
+                      <td data-label={t("certs.col.org")}>{row.org ?? "—"}</td>
+                      <td data-label={t("certs.col.tier")}>
+                        <span className="badge">{t(`track.${row.track}`)}</span>
+                        {row.tier}
+                      </td>
+                      <td data-label={t("certs.col.evaluatedAt")}>{row.evaluatedAt}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="actions">
+              <button type="submit" name="intent" value="issue" className="button" disabled={Boolean(busyIntent)} aria-busy={busyIntent === "issue"}>
+                {busyIntent === "issue" ? t("certs.issuing") : t("certs.issueSelected")}
+              </button>
+              <button
+                type="submit"
+                name="intent"
+                value="issueAll"
+                className="button secondary"
+                disabled={Boolean(busyIntent)}
+                aria-busy={busyIntent === "issueAll"}
+                aria-describedby="issue-all-help"
+              >
+                {busyIntent === "issueAll" ? t("certs.issuing") : `${t("certs.issueAll")}（${data.eligible.total}）`}
+              </button>
+            </div>
+            <p id="issue-all-help" className="hint">
+              {t("certs.issueAll.help", { max: maxBatch })}
+            </p>
+          </Form>
+        )}
+        <Pagination page={data.eligible.page} pageSize={pageSize} total={data.eligible.total} />
+      </section>
+
+      <section aria-labelledby="issued-title">
+        <h2 id="issued-title">{t("certs.list.title")}</h2>
+        <Form method="get" className="toolbar card" role="search">
+          <input type="hidden" name="region" value={query.region} />
+          <input type="hidden" name="track" value={query.track} />
+          <input type="hidden" name="tier" value={query.tier} />
+          <div className="field">
+            <label htmlFor="q">{t("certs.search")}</label>
+            <input id="q" type="search" name="q" defaultValue={query.q} />
+          </div>
+          <div className="field">
+            <label htmlFor="status">{t("certs.filter.status")}</label>
+            <select id="status" name="status" defaultValue={query.status}>
+              <option value="">{t("certs.filter.any")}</option>
+              {certificateStatuses.map((s) => (
+                <option key={s} value={s}>
+                  {t(`certs.status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button">
+            {t("certs.filter.apply")}
+          </button>
+        </Form>
+
+        {(result?.intent === "revoke" || result?.intent === "reissue") && result.success ? (
+          <FormMessage kind="success">{t(result.success, result.params)}</FormMessage>
+        ) : null}
+        {result?.intent === "reissue" && result.error ? <FormMessage kind="error">{t(result.error)}</FormMessage> : null}
+        {result?.intent === "revoke" && result.error && !data.certificates.rows.some((c) => c.id === result.certificateId) ? (
+          <FormMessage kind="error">{t(result.error, result.params)}</FormMessage>
+        ) : null}
+
+        <p className="muted">{t("certs.list.count", { total: data.certificates.total })}</p>
+        {data.certificates.rows.length === 0 ? (
+          <p className="empty card">{t("certs.list.empty")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data responsive">
+              <thead>
+                <tr>
+                  <th scope="col">{t("certs.col.number")}</th>
+                  <th scope="col">{t("certs.col.name")}</th>
+                  <th scope="col">{t("certs.col.tier")}</th>
+                  <th scope="col">{t("certs.col.status")}</th>
+                  <th scope="col">{t("certs.col.issuedAt")}</th>
+                  <th scope="col">{t("certs.col.validUntil")}</th>
+                  <th scope="col">{t("certs.col.actions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.certificates.rows.map((c) => {
+                  const revokeError = result?.intent === "revoke" && result.error && result.certificateId === c.id ? result : null;
+                  return (
+                    <tr key={c.id}>
+                      <td data-label={t("certs.col.number")}>
+                        <Link to={`/verify/${c.number}`}>{c.number}</Link>
+                      </td>
+                      <td data-label={t("certs.col.name")}>
+                        {c.name}
+                        {c.currentName ? <p className="hint">{t("certs.currentName", { name: c.currentName })}</p> : null}
+                      </td>
+                      <td data-label={t("certs.col.tier")}>
+                        <span className="badge">{t(`track.${c.track}`)}</span>
+                        {c.tier}
+                      </td>
+                      <td data-label={t("certs.col.status")}>
+                        <span className={`badge${c.status === "issued" ? "" : " warn"}`}>{t(`certs.status.${c.status}`)}</span>
+                        {c.status === "revoked" ? <p className="hint">{t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? "" })}</p> : null}
+                        {c.status === "issued" && c.file !== "ready" ? (
+                          <p className="hint">{c.file === "failed" ? t("certs.renderFailed") : t("certs.rendering")}</p>
+                        ) : null}
+                      </td>
+                      <td data-label={t("certs.col.issuedAt")}>{c.issuedAt}</td>
+                      <td data-label={t("certs.col.validUntil")}>{c.validUntil ?? "—"}</td>
+                      <td data-label={t("certs.col.actions")}>
+                        {c.status === "issued" ? (
+                          <div className="stack">
+                            <Form method="post">
+                              <input type="hidden" name="certificateId" value={c.id} />
+                              <button type="submit" name="intent" value="reissue" className="button secondary" disabled={Boolean(busyIntent)}>
+                                {t("certs.reissue")}
+                              </button>
+                            </Form>
+                            <details open={Boolean(revokeError)}>
+                              <summary>{t("certs.revoke")}</summary>
+                              <Form method="post" noValidate>
+                                <input type="hidden" name="certificateId" value={c.id} />
+                                <div className={`field${revokeError ? " has-error" : ""}`}>
+                                  <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.reason")}</label>
+                                  <textarea
+                                    id={`reason-${c.id}`}
+                                    name="reason"
+                                    required
+                                    maxLength={maxReasonLength}
+                                    defaultValue={revokeError?.reason ?? ""}
+                                    aria-invalid={revokeError ? true : undefined}
+                                    aria-describedby={revokeError ? `reason-${c.id}-error` : undefined}
+                                  />
+                                  {revokeError?.error ? (
+                                    <p id={`reason-${c.id}-error`} className="field-error" role="alert">
+                                      {t(revokeError.error, revokeError.params)}
+                                    </p>
+                                  ) : null}
+                                </div>
+                                <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
+                                  {t("certs.revoke.submit")}
+                                </button>
+                              </Form>
+                            </details>
+                          </div>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <CertificatePager page={data.certificates.page} total={data.certificates.total} />
+      </section>
+    </div>
+  );
+}
+
+/** Previous/next for the certificate list (its own `cpage`, so the eligible list keeps `page`). */
+function CertificatePager({ page, total }: { page: number; total: number }) {
+  const t = useT();
+  const location = useLocation();
+  const pages = Math.max(1, Math.ceil(total / certificatePageSize));
+  if (pages <= 1) return null;
+  const hrefFor = (p: number) => {
+    const params = new URLSearchParams(location.search);
+    params.set("cpage", String(p));
+    return `?${params}`;
+  };
+  return (
+    <nav className="pagination" aria-label={t("certs.list.title")}>
+      {page > 1 ? (
+        <Link className="button secondary" to={hrefFor(page - 1)}>
+          {t("pagination.prev")}
+        </Link>
+      ) : null}
+      <span aria-current="page">{t("pagination.status", { page, pages })}</span>
+      {page < pages ? (
+        <Link className="button secondary" to={hrefFor(page + 1)}>
+          {t("pagination.next")}
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
