@@ -1,10 +1,9 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { getConfig } from "../../app/config.server";
 import { renderJobId } from "../../app/models/certificates.server";
 import { markCompleted } from "../../app/models/outbox.server";
-import { renderAndStoreCertificate } from "../../app/services/certificate-document.server";
+import { publicOrigin, renderAndStoreCertificate } from "../../app/services/certificate-document.server";
 import type { Database } from "../../db/schema";
 
 export const renderCertificateJob = z.object({ certificateId: z.uuid() });
@@ -16,7 +15,8 @@ type RenderAndStore = (db: Kysely<Database>, certificateId: string, origin: stri
 export async function renderCertificateNow(db: Kysely<Database>, data: RenderCertificateJob, render?: RenderAndStore): Promise<void> {
   const exists = await db.selectFrom("certificates").select("id").where("id", "=", data.certificateId).executeTakeFirst();
   if (!exists) throw new UnrecoverableError(`no certificate ${data.certificateId}`);
-  const origin = getConfig().APP_URL ?? "http://localhost:3000";
+  // APP_URL in production; otherwise this server's own address, so QR codes work locally.
+  const origin = publicOrigin();
   await (render ?? renderAndStoreCertificate)(db, data.certificateId, origin);
   await markCompleted(db, renderJobId(data.certificateId));
 }

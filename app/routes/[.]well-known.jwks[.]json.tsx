@@ -1,0 +1,15 @@
+import { db } from "~/db.server";
+import { publicJwks } from "~/services/credentials.server";
+
+// Public by design: the keys anyone needs to check a certificate's signed credential.
+export async function loader() {
+  const jwks = await publicJwks(db());
+  return new Response(JSON.stringify(jwks), {
+    status: 200,
+    headers: {
+      "Content-Type": "application/jwk-set+json; charset=utf-8",
+      "Cache-Control": "public, max-age=300",
+      "Access-Control-Allow-Origin": "*",
+    },
+  });
+}
