@@ -1,5 +1,5 @@
 // Starts the built app for the e2e run on a fresh PostgreSQL database and its own queue prefix.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -36,5 +36,9 @@ Object.assign(process.env, {
   LOG_LEVEL: "warn",
   DATA_DIR: mkdtempSync(path.join(tmpdir(), "baicheng-e2e-")),
 });
+
+// Specs that need to arrange data the UI cannot (a trainee who passed a whole tier) read this.
+mkdirSync(".cache", { recursive: true });
+writeFileSync(".cache/e2e-database-url", databaseUrlFor(name));
 
 await import("../../server");

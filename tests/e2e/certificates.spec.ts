@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { hash } from "@node-rs/argon2";
+import pg from "pg";
+import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from "./fixtures";
+
+// Arrange a campus trainee who passed every foundation task (what months of real work produce), then
+// walk the certificate story through the UI: issue → download → verify → revoke.
+async function passedFoundationTrainee(phone: string, name: string) {
+  const db = new pg.Client({ connectionString: readFileSync(".cache/e2e-database-url", "utf8").trim() });
+  await db.connect();
+  try {
+    const school = await db.query<{ id: string }>("select id from org_units where name = '运城市盐湖区实验中学'");
+    const password = await hash("证书测试的密码很长", { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    const user = await db.query<{ id: string }>(
+      "insert into users (name, phone, org_unit_id, track, password_hash) values ($1, $2, $3, 'campus', $4) returning id",
+      [name, phone, school.rows[0]!.id, password],
+    );
+    const userId = user.rows[0]!.id;
+    await db.query("insert into user_roles (user_id, role) values ($1, 'trainee')", [userId]);
+    const tasks = await db.query<{ id: string; version: number; module_id: string; type: string }>(
+      "select t.id, t.version, t.module_id, t.type from tasks t join course_modules m on m.id = t.module_id where t.is_current and m.track = 'campus' and m.tier = 'foundation' and m.retired_at is null",
+    );
+    for (const t of tasks.rows) {
+      await db.query(
+        `insert into submissions (user_id, task_id, task_version, module_id, track, tier, type, status, score, activity_date, org_unit_id, audience_type, people_reached, submitted_at, decided_at)
+         values ($1, $2, $3, $4, 'campus', 'foundation', $5, 'passed', 90, $6, $7, $8, $9, now(), now())`,
+        [userId, t.id, t.version, t.module_id, t.type, t.type === "field_work" ? "2026-11-10" : null, t.type === "field_work" ? school.rows[0]!.id : null, t.type === "field_work" ? "students" : null, t.type === "field_work" ? 40 : null],
+      );
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+test("an admin issues a batch, the trainee downloads the PDF, its verification URL verifies, revocation shows there", async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const phone = testInfo.project.name === "phone" ? "13900000402" : "13900000401";
+  const name = testInfo.project.name === "phone" ? "吴证明" : "周证明";
+  await passedFoundationTrainee(phone, name);
+
+  await signIn(page, demo.admin);
+  await page.goto("/admin/certificates?track=campus&tier=foundation");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("证书管理");
+  await page.getByRole("checkbox", { name: new RegExp(`选择 ${name}`) }).check();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "admin-certificates", testInfo.project.name);
+  await page.getByRole("button", { name: "颁发所选" }).click();
+  await expect(page.getByText(/已颁发 1 份证书/)).toBeVisible();
+  await expect(page.getByText("本批证书已全部生成。")).toBeVisible({ timeout: 30_000 });
+
+  const trainee = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL, acceptDownloads: true })).newPage();
+  await signIn(trainee, phone, "证书测试的密码很长");
+  await trainee.goto("/learn");
+  await expect(trainee.getByText("已获证书").first()).toBeVisible();
+  const download = trainee.waitForEvent("download");
+  await trainee.getByRole("link", { name: "下载证书（PDF）" }).first().click();
+  const file = await download;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+
+  const verifyHref = await trainee.getByRole("link", { name: "在线查验" }).first().getAttribute("href");
+  expect(verifyHref).toMatch(/\/verify\/BC-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  const anonymous = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL })).newPage();
+  await anonymous.goto(new URL(verifyHref!, testInfo.project.use.baseURL).pathname);
+  await expect(anonymous.getByRole("status").getByText("证书有效", { exact: true })).toBeVisible();
+  await expect(anonymous.getByText(name).first()).toBeVisible();
+  expect(await seriousA11yViolations(anonymous)).toEqual([]);
+  await screenshot(anonymous, "verify-valid", testInfo.project.name);
+
+  // Revoke with a reason; the public page says when and why.
+  const number = verifyHref!.split("/").pop()!;
+  await page.goto(`/admin/certificates?q=${number}`);
+  await page.getByText("撤销", { exact: true }).first().click();
+  await page.getByLabel("撤销原因（将显示在查验页）").first().fill("学员申请材料存在重大不实。");
+  await page.getByRole("button", { name: "确认撤销" }).first().click();
+  await expect(page.getByText(`证书 ${number} 已撤销。`)).toBeVisible();
+  await anonymous.reload();
+  await expect(anonymous.getByRole("alert").getByText("证书已撤销", { exact: true })).toBeVisible();
+  await expect(anonymous.getByText("学员申请材料存在重大不实。")).toBeVisible();
+  await screenshot(anonymous, "verify-revoked", testInfo.project.name);
+});
