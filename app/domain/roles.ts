@@ -11,6 +11,7 @@ export const permissions = {
   "audit.view": ["admin"],
   "certificates.manage": ["admin"],
   "outcomes.view": ["admin"],
+  "assignments.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

@@ -1,4 +1,5 @@
 import { adminMessages } from "./messages/admin";
+import { assignmentMessages } from "./messages/assignments";
 import { authMessages } from "./messages/auth";
 import { certificateMessages } from "./messages/certificates";
 import { eligibilityMessages } from "./messages/eligibility";
@@ -29,6 +30,7 @@ const messages = {
   ...showcaseMessages,
   ...eligibilityMessages,
   ...gradingMessages,
+  ...assignmentMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -26,7 +26,8 @@ export type AuditAction =
   | "certificate.issued"
   | "certificate.revoked"
   | "certificate.reissued"
-  | "certificates.batch_issued";
+  | "certificates.batch_issued"
+  | "assignments.reassigned";
 
 export interface AuditEventInput {
   actorId: string | null;

@@ -42,3 +42,16 @@ export async function pendingOutboxJobs(db: Db, olderThanSeconds: number, limit 
     .limit(limit)
     .execute();
 }
+
+/** Jobs an administrator should see: not done, and either failed at least once or pending too long. */
+export async function troubledOutboxJobs(db: Db, stuckAfterMinutes: number, limit = 50) {
+  const stuckBefore = new Date(Date.now() - stuckAfterMinutes * 60_000);
+  return db
+    .selectFrom("job_outbox")
+    .select(["job_id", "queue", "name", "created_at", "enqueued_at", "attempts", "last_error"])
+    .where("completed_at", "is", null)
+    .where((eb) => eb.or([eb("last_error", "is not", null), eb("created_at", "<", stuckBefore)]))
+    .orderBy("created_at")
+    .limit(limit)
+    .execute();
+}

@@ -18,6 +18,7 @@ const sections: Array<{ to: string; title: MessageKey; lead: MessageKey }> = [
   { to: "/admin/showcase", title: "showcase.admin.title", lead: "showcase.admin.lead" },
   { to: "/admin/audit", title: "admin.audit", lead: "admin.audit.lead" },
   { to: "/admin/certificates", title: "admin.certificates", lead: "admin.certificates.lead" },
+  { to: "/admin/assignments", title: "assignments.title", lead: "assignments.lead" },
 ];
 
 export default function AdminHome() {

@@ -62,3 +62,11 @@ test("the organisation tree page renders for an admin and passes axe", async ({ 
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "orgs", testInfo.project.name);
 });
+
+test("the assignments page renders for an admin and passes axe", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin/assignments");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "assignments", testInfo.project.name);
+});

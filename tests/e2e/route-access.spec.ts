@@ -46,6 +46,7 @@ const cases: RouteCase[] = [
   { file: "verify.$code.tsx", path: "/verify/not-a-number", expect: { anonymous: 400, trainee: 400, otherTrainee: 400, mentor: 400, admin: 400 } },
   { file: "certificates.$certificateId[.]pdf.tsx", path: "/certificates/00000000-0000-0000-0000-000000000000.pdf", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "[.]well-known.jwks[.]json.tsx", path: "/.well-known/jwks.json", expect: { anonymous: 200, ...signedIn } },
+  { file: "admin.assignments.tsx", path: "/admin/assignments", expect: adminOnly },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },

@@ -1,0 +1,234 @@
+import { sql, type ExpressionBuilder } from "kysely";
+import type { MarkingRole, MentorCandidate } from "~/domain/routing";
+import type { Database, SubmissionStatus, TrackColumn } from "../../db/schema";
+import type { Db } from "./types";
+
+// Which mentors review which submissions: written by the routing worker and by administrators.
+
+export const assignmentOpenStatuses = ["submitted", "resubmitted", "in_review"] as const satisfies readonly SubmissionStatus[];
+const reviewedTypes = ["work_product", "field_work"] as const;
+
+type UsersEb = ExpressionBuilder<Database & { u: Database["users"] }, "u">;
+
+/** Counted from the rows every time, never kept as a counter, so a retried job cannot skew it. */
+function openLoad(eb: UsersEb) {
+  return eb
+    .selectFrom("submission_assignments as la")
+    .innerJoin("submissions as ls", "ls.id", "la.submission_id")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .whereRef("la.mentor_id", "=", "u.id")
+    .where("la.released_at", "is", null)
+    .where("ls.status", "in", [...assignmentOpenStatuses]);
+}
+
+export interface MentorOption extends MentorCandidate {
+  name: string;
+}
+
+/** Active mentors with their open load; with `track`, only those who may take that track. */
+export async function mentorCandidates(db: Db, filter: { track?: TrackColumn } = {}): Promise<MentorOption[]> {
+  const rows = await db
+    .selectFrom("users as u")
+    .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "mentor"))
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select((eb) => ["u.id", "u.name", "u.track", "o.path", openLoad(eb).as("open_load")])
+    .where("u.status", "=", "active")
+    .$if(!!filter.track, (q) => q.where((eb) => eb.or([eb("u.track", "=", filter.track!), eb("u.track", "is", null)])))
+    .orderBy("u.name")
+    .orderBy("u.id")
+    .execute();
+  return rows.map((r) => ({ mentorId: r.id, name: r.name, track: r.track, orgPath: r.path, openLoad: r.open_load ?? 0 }));
+}
+
+/** The org path routing measures from: the field-work place's, else the trainee's own. */
+export async function routingOrgPath(db: Db, submission: { user_id: string; org_unit_id: string | null }): Promise<string | null> {
+  if (submission.org_unit_id) {
+    const place = await db.selectFrom("org_units").select("path").where("id", "=", submission.org_unit_id).executeTakeFirst();
+    if (place) return place.path;
+  }
+  const own = await db
+    .selectFrom("users as u")
+    .innerJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select("o.path")
+    .where("u.id", "=", submission.user_id)
+    .executeTakeFirst();
+  return own?.path ?? null;
+}
+
+/** Every assignment row of a submission, current and released, with the mentor's name. */
+export async function submissionAssignments(db: Db, submissionId: string) {
+  return db
+    .selectFrom("submission_assignments as a")
+    .innerJoin("users as m", "m.id", "a.mentor_id")
+    .select(["a.mentor_id", "m.name as mentor_name", "a.role", "a.assigned_at", "a.assigned_by", "a.released_at"])
+    .where("a.submission_id", "=", submissionId)
+    .orderBy("a.assigned_at")
+    .execute();
+}
+
+/** Adds a mentor to a submission; false when that mentor already has a row for it (current or released). */
+export async function insertAssignment(
+  db: Db,
+  input: { submissionId: string; mentorId: string; role: MarkingRole; assignedBy: string | null },
+): Promise<boolean> {
+  const row = await db
+    .insertInto("submission_assignments")
+    .values({ submission_id: input.submissionId, mentor_id: input.mentorId, role: input.role, assigned_by: input.assignedBy })
+    .onConflict((oc) => oc.columns(["submission_id", "mentor_id"]).doNothing())
+    .returning("mentor_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type ReassignResult = { changed: false } | { changed: true; releasedMentorId: string | null };
+
+/**
+ * Gives `role` on the submission to `mentorId`: the current holder's row is released (kept for the
+ * record) and the new mentor's row is written, or re-opened if they held it before.
+ */
+export async function reassignRole(
+  db: Db,
+  input: { submissionId: string; mentorId: string; role: MarkingRole; assignedBy: string },
+): Promise<ReassignResult> {
+  const holders = await db
+    .selectFrom("submission_assignments")
+    .select(["mentor_id"])
+    .where("submission_id", "=", input.submissionId)
+    .where("role", "=", input.role)
+    .where("released_at", "is", null)
+    .execute();
+  if (holders.length === 1 && holders[0]!.mentor_id === input.mentorId) return { changed: false };
+  const now = new Date();
+  await db
+    .updateTable("submission_assignments")
+    .set({ released_at: now })
+    .where("submission_id", "=", input.submissionId)
+    .where("role", "=", input.role)
+    .where("released_at", "is", null)
+    .where("mentor_id", "!=", input.mentorId)
+    .execute();
+  await db
+    .insertInto("submission_assignments")
+    .values({ submission_id: input.submissionId, mentor_id: input.mentorId, role: input.role, assigned_by: input.assignedBy, assigned_at: now })
+    .onConflict((oc) =>
+      oc.columns(["submission_id", "mentor_id"]).doUpdateSet({ role: input.role, assigned_at: now, assigned_by: input.assignedBy, released_at: null }),
+    )
+    .execute();
+  return { changed: true, releasedMentorId: holders.find((h) => h.mentor_id !== input.mentorId)?.mentor_id ?? null };
+}
+
+/** Locks the submissions (in id order, so two bulk actions cannot deadlock) and reads what a reassignment checks. */
+export async function lockSubmissionsForAssignment(db: Db, submissionIds: readonly string[]) {
+  if (submissionIds.length === 0) return [];
+  const ids = [...new Set(submissionIds)].sort();
+  await db.selectFrom("submissions").select("id").where("id", "in", ids).orderBy("id").forUpdate().execute();
+  const rows = await db
+    .selectFrom("submissions as s")
+    .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select([
+      "s.id",
+      "s.user_id",
+      "u.name as trainee_name",
+      "s.task_id",
+      "t.title as task_title",
+      "s.track",
+      "s.type",
+      "s.status",
+      sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
+    ])
+    .where("s.id", "in", ids)
+    .orderBy("s.id")
+    .execute();
+  const current = await db
+    .selectFrom("submission_assignments")
+    .select(["submission_id", "mentor_id", "role"])
+    .where("submission_id", "in", ids)
+    .where("released_at", "is", null)
+    .execute();
+  return rows.map((r) => ({ ...r, current: current.filter((c) => c.submission_id === r.id) }));
+}
+
+export interface AssignmentFilters {
+  track?: TrackColumn;
+  mentorId?: string;
+  /** Only submissions without a current marker or second marker. */
+  unassignedOnly?: boolean;
+}
+
+/** Open submissions that need a mentor, oldest first, with their current mentors; and the total. */
+export async function listAssignments(db: Db, filters: AssignmentFilters, page: { page: number; pageSize: number }) {
+  const base = db
+    .selectFrom("submissions as s")
+    .where("s.type", "in", [...reviewedTypes])
+    .where("s.status", "in", [...assignmentOpenStatuses])
+    .$if(!!filters.track, (q) => q.where("s.track", "=", filters.track!))
+    .$if(!!filters.mentorId, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("submission_assignments as fa")
+            .select("fa.mentor_id")
+            .whereRef("fa.submission_id", "=", "s.id")
+            .where("fa.mentor_id", "=", filters.mentorId!)
+            .where("fa.released_at", "is", null),
+        ),
+      ),
+    )
+    .$if(!!filters.unassignedOnly, (q) =>
+      q.where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("submission_assignments as ua")
+              .select("ua.mentor_id")
+              .whereRef("ua.submission_id", "=", "s.id")
+              .where("ua.role", "in", ["marker", "second_marker"])
+              .where("ua.released_at", "is", null),
+          ),
+        ),
+      ),
+    );
+  const [rows, total] = await Promise.all([
+    base
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
+      .select([
+        "s.id",
+        "s.task_id",
+        "t.title as task_title",
+        "s.track",
+        "s.tier",
+        "s.type",
+        "s.status",
+        "s.submitted_at",
+        "u.name as trainee_name",
+        sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
+      ])
+      .orderBy("s.submitted_at")
+      .orderBy("s.id")
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize)
+      .execute(),
+    base.select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow(),
+  ]);
+  const mentors = rows.length
+    ? await db
+        .selectFrom("submission_assignments as a")
+        .innerJoin("users as m", "m.id", "a.mentor_id")
+        .select(["a.submission_id", "a.mentor_id", "m.name as mentor_name", "a.role"])
+        .where(
+          "a.submission_id",
+          "in",
+          rows.map((r) => r.id),
+        )
+        .where("a.released_at", "is", null)
+        .orderBy("a.assigned_at")
+        .execute()
+    : [];
+  return {
+    rows: rows.map((r) => ({ ...r, mentors: mentors.filter((m) => m.submission_id === r.id) })),
+    total: total.n,
+  };
+}
+export type AssignmentRow = Awaited<ReturnType<typeof listAssignments>>["rows"][number];
