@@ -32,10 +32,11 @@ async function submitFieldWork(page: import("@playwright/test").Page, resubmit =
   await expect(page.getByText("已提交，导师评阅后会在这里给出反馈。")).toBeVisible();
 }
 
-async function openFromQueue(page: import("@playwright/test").Page) {
+async function openFromQueue(page: import("@playwright/test").Page, badge?: string) {
   await page.goto("/mentor");
   const row = page.getByRole("row", { name: /赵强/ }).first();
   await expect(row).toBeVisible({ timeout: 20_000 });
+  if (badge) await expect(row).toContainText(badge);
   await row.getByRole("link").first().click();
   await expect(page.getByRole("heading", { name: /评分量规/ })).toBeVisible();
 }
@@ -74,8 +75,7 @@ test("a mentor grades from the queue, returns work for revision, the trainee res
   await expect(trainee.getByText("请补充每次探访后由社工签字确认的记录说明。").first()).toBeVisible();
   await submitFieldWork(trainee, true);
 
-  await openFromQueue(mentor);
-  await expect(mentor.getByText("退回后重新提交").first()).toBeVisible();
+  await openFromQueue(mentor, "退回后重新提交");
   await chooseLevels(mentor, "first");
   await mentor.getByLabel("总体评语", { exact: true }).fill("记录完整，倾听与转介意识都很好。");
   await mentor.getByRole("button", { name: "通过", exact: true }).click();
