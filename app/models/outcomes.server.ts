@@ -24,38 +24,92 @@ export interface EvidenceRow {
 
 const day = (d: Date | string) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
+const startOf = (date: string) => new Date(`${date}T00:00:00+08:00`);
+
+// One filtered base query per kind of indicator: the figure aggregates it, the drill-down lists it.
+function certifiedBase(db: Db, tier: string, scope: Scope) {
+  return db
+    .selectFrom("certificates as c")
+    .innerJoin("users as u", "u.id", "c.user_id")
+    .innerJoin("org_units as o", "o.id", "u.org_unit_id")
+    .where("c.status", "=", "issued")
+    .where("c.track", "=", scope.track)
+    .where("c.tier", "=", tier as "foundation")
+    .where("o.path", "like", `${scope.regionPath}%`)
+    .where("c.issued_at", ">=", startOf(scope.window.from))
+    .where("c.issued_at", "<", startOf(scope.window.to));
+}
+
+function peopleBase(db: Db, audienceTypes: string[], scope: Scope) {
+  return db
+    .selectFrom("submissions as s")
+    .innerJoin("org_units as o", "o.id", "s.org_unit_id")
+    .where("s.type", "=", "field_work")
+    .where("s.status", "=", "passed")
+    .where("s.track", "=", scope.track)
+    .where("s.audience_type", "in", audienceTypes)
+    .where("o.path", "like", `${scope.regionPath}%`)
+    .where("s.activity_date", ">=", scope.window.from)
+    .where("s.activity_date", "<", scope.window.to);
+}
+
+function milestoneBase(db: Db, milestone: "standardised" | "distinctive", scope: Scope) {
+  return (
+    db
+      .selectFrom("org_milestones as ms")
+      .innerJoin("org_units as o", "o.id", "ms.org_unit_id")
+      .where("ms.milestone", "=", milestone)
+      .where("ms.withdrawn_at", "is", null)
+      .where("o.track", "=", scope.track)
+      .where("o.path", "like", `${scope.regionPath}%`)
+      // A milestone is a state an organisation keeps: it counts in the year it was reached and after.
+      .where("ms.marked_at", "<", startOf(scope.window.to))
+  );
+}
+
+function showcaseBase(db: Db, scope: Scope) {
+  return db
+    .selectFrom("showcase_items as si")
+    .innerJoin("submissions as s", "s.id", "si.submission_id")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .innerJoin("org_units as o", "o.id", "u.org_unit_id")
+    .where("si.status", "=", "approved")
+    .where("s.showcase_consent", "=", true)
+    .where("s.track", "=", scope.track)
+    .where("o.path", "like", `${scope.regionPath}%`)
+    .where("si.decided_at", ">=", startOf(scope.window.from))
+    .where("si.decided_at", "<", startOf(scope.window.to));
+}
+
+/** The figure of one indicator in a scope: an aggregate over the same rows the drill-down lists. */
+export async function indicatorFigure(db: Db, indicator: Indicator, scope: Scope): Promise<number> {
+  const m = indicator.measure;
+  const count = sql<number>`count(*)`.as("n");
+  const row =
+    m.kind === "certified_trainees"
+      ? await certifiedBase(db, m.tier, scope).select(count).executeTakeFirstOrThrow()
+      : m.kind === "people_reached"
+        ? await peopleBase(db, m.audienceTypes, scope).select(sql<number>`coalesce(sum(s.people_reached), 0)`.as("n")).executeTakeFirstOrThrow()
+        : m.kind === "org_milestone"
+          ? await milestoneBase(db, m.milestone, scope).select(count).executeTakeFirstOrThrow()
+          : await showcaseBase(db, scope).select(count).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function evidenceRows(db: Db, indicator: Indicator, scope: Scope, limit = 100_000): Promise<EvidenceRow[]> {
   const m = indicator.measure;
   if (m.kind === "certified_trainees") {
-    const rows = await db
-      .selectFrom("certificates as c")
-      .innerJoin("users as u", "u.id", "c.user_id")
-      .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    const rows = await certifiedBase(db, m.tier, scope)
       .select(["c.id", "c.number", "c.name_on_certificate", "c.issued_at", "o.name as org"])
-      .where("c.status", "=", "issued")
-      .where("c.track", "=", scope.track)
-      .where("c.tier", "=", m.tier)
-      .where("o.path", "like", `${scope.regionPath}%`)
-      .where("c.issued_at", ">=", new Date(`${scope.window.from}T00:00:00+08:00`))
-      .where("c.issued_at", "<", new Date(`${scope.window.to}T00:00:00+08:00`))
       .orderBy("c.issued_at")
       .limit(limit)
       .execute();
     return rows.map((r) => ({ id: r.id, label: r.number, who: r.name_on_certificate, org: r.org, date: day(r.issued_at), amount: 1, link: `/verify/${r.number}` }));
   }
   if (m.kind === "people_reached") {
-    const rows = await db
-      .selectFrom("submissions as s")
+    const rows = await peopleBase(db, m.audienceTypes, scope)
       .innerJoin("users as u", "u.id", "s.user_id")
-      .innerJoin("org_units as o", "o.id", "s.org_unit_id")
       .select(["s.id", "s.activity_title", "s.activity_date", "s.people_reached", "u.name", "o.name as org"])
-      .where("s.type", "=", "field_work")
-      .where("s.status", "=", "passed")
-      .where("s.track", "=", scope.track)
-      .where("s.audience_type", "in", m.audienceTypes)
-      .where("o.path", "like", `${scope.regionPath}%`)
-      .where("s.activity_date", ">=", scope.window.from)
-      .where("s.activity_date", "<", scope.window.to)
       .orderBy("s.activity_date")
       .limit(limit)
       .execute();
@@ -70,42 +124,21 @@ export async function evidenceRows(db: Db, indicator: Indicator, scope: Scope, l
     }));
   }
   if (m.kind === "org_milestone") {
-    const rows = await db
-      .selectFrom("org_milestones as ms")
-      .innerJoin("org_units as o", "o.id", "ms.org_unit_id")
+    const rows = await milestoneBase(db, m.milestone, scope)
       .select(["ms.id", "ms.marked_at", "ms.evidence", "o.name as org"])
-      .where("ms.milestone", "=", m.milestone)
-      .where("ms.withdrawn_at", "is", null)
-      .where("o.track", "=", scope.track)
-      .where("o.path", "like", `${scope.regionPath}%`)
-      // A milestone is a state an organisation keeps: it counts in the year it was reached and after.
-      .where("ms.marked_at", "<", new Date(`${scope.window.to}T00:00:00+08:00`))
       .orderBy("ms.marked_at")
       .limit(limit)
       .execute();
     return rows.map((r) => ({ id: r.id, label: r.evidence.slice(0, 80), who: r.org, org: r.org, date: day(r.marked_at), amount: 1, link: null }));
   }
-  const rows = await db
-    .selectFrom("showcase_items as si")
-    .innerJoin("submissions as s", "s.id", "si.submission_id")
-    .innerJoin("users as u", "u.id", "s.user_id")
-    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+  const rows = await showcaseBase(db, scope)
     .select(["s.id", "s.activity_title", "s.task_id", "si.decided_at", "u.name", "o.name as org"])
-    .where("si.status", "=", "approved")
-    .where("s.showcase_consent", "=", true)
-    .where("s.track", "=", scope.track)
-    .where("o.path", "like", `${scope.regionPath}%`)
-    .where("si.decided_at", ">=", new Date(`${scope.window.from}T00:00:00+08:00`))
-    .where("si.decided_at", "<", new Date(`${scope.window.to}T00:00:00+08:00`))
     .orderBy("si.decided_at")
     .limit(limit)
     .execute();
   return rows.map((r) => ({ id: r.id, label: r.activity_title ?? r.task_id, who: r.name, org: r.org, date: r.decided_at ? day(r.decided_at) : "", amount: 1, link: `/showcase/${r.id}` }));
 }
 
-export function figureOf(rows: readonly EvidenceRow[]): number {
-  return rows.reduce((sum, r) => sum + r.amount, 0);
-}
 
 /** A region's own targets (indicator id → target); indicators without a row use content's default. */
 export async function regionTargets(db: Db, orgUnitId: string): Promise<Map<string, number>> {

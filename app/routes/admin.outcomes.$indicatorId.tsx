@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { notFound, requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
-import { evidenceRows, figureOf } from "~/models/outcomes.server";
+import { evidenceRows, indicatorFigure } from "~/models/outcomes.server";
 import { outcomeScope } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "成果明细 · 百城学堂" }];
@@ -15,14 +15,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const scope = await outcomeScope(me.id, url);
   const indicator = scope.indicators.find((i) => i.id === params.indicatorId);
   if (!indicator) throw notFound();
-  const rows = await evidenceRows(db(), indicator, { track: scope.track, regionPath: scope.region.path, window: scope.window });
+  const inScope = { track: scope.track, regionPath: scope.region.path, window: scope.window };
+  const [rows, figure] = await Promise.all([evidenceRows(db(), indicator, inScope, 500), indicatorFigure(db(), indicator, inScope)]);
   return json({
     indicator: { id: indicator.id, title: indicator.title.zh, measure: indicator.measure.kind },
     region: scope.region.name,
     back: `/admin/outcomes?region=${scope.region.id}&track=${scope.track}&year=${scope.year}`,
-    figure: figureOf(rows),
-    rows: rows.slice(0, 500),
-    total: rows.length,
+    figure,
+    rows,
+    shown: rows.length,
   });
 }
 
@@ -36,8 +37,9 @@ export default function OutcomeDrillDown() {
       </p>
       <h1>{t("outcomes.drill.title", { indicator: data.indicator.title })}</h1>
       <p className="lead">
-        {data.region} · {t("outcomes.drill.total", { figure: data.figure.toLocaleString("zh-CN"), rows: data.total })}
+        {data.region} · {t("outcomes.drill.total", { figure: data.figure.toLocaleString("zh-CN"), rows: data.shown })}
       </p>
+      {data.shown >= 500 ? <p className="hint">{t("outcomes.drill.truncated", { rows: data.shown })}</p> : null}
       {data.rows.length === 0 ? (
         <p className="empty card">{t("outcomes.drill.empty")}</p>
       ) : (

@@ -8,7 +8,7 @@ import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { listOrgUnits } from "~/models/orgs.server";
-import { evidenceRows, figureOf, markMilestone, regionTargets, setRegionTarget } from "~/models/outcomes.server";
+import { indicatorFigure, markMilestone, regionTargets, setRegionTarget } from "~/models/outcomes.server";
 import { outcomeScope } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百城学堂" }];
@@ -17,8 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requirePermission(request, context, "outcomes.view");
   const scope = await outcomeScope(me.id, new URL(request.url));
   const targets = await regionTargets(db(), scope.region.id);
-  const figureFor = async (regionPath: string, indicator: (typeof scope.indicators)[number]) =>
-    figureOf(await evidenceRows(db(), indicator, { track: scope.track, regionPath, window: scope.window }));
+  const figureFor = (regionPath: string, indicator: (typeof scope.indicators)[number]) =>
+    indicatorFigure(db(), indicator, { track: scope.track, regionPath, window: scope.window });
   const indicators = await Promise.all(
     scope.indicators.map(async (i) => {
       const figure = await figureFor(scope.region.path, i);

@@ -37,6 +37,7 @@ export const outcomeMessages = {
   "outcomes.outOfScope": { zh: "您只能查看自己负责地区的数据。", en: "You can only see the regions you are responsible for." },
   "outcomes.drill.title": { zh: "明细：{indicator}", en: "Records: {indicator}" },
   "outcomes.drill.total": { zh: "合计 {figure}（共 {rows} 条记录）", en: "Total {figure} ({rows} records)" },
+  "outcomes.drill.truncated": { zh: "仅显示前 {rows} 条记录。", en: "Only the first {rows} records are shown." },
   "outcomes.drill.empty": { zh: "这个范围内还没有记录。", en: "No records in this scope yet." },
   "outcomes.col.record": { zh: "记录", en: "Record" },
   "outcomes.col.who": { zh: "学员 / 单位", en: "Trainee / unit" },
