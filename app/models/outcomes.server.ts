@@ -96,6 +96,29 @@ export async function indicatorFigure(db: Db, indicator: Indicator, scope: Scope
   return Number(row.n);
 }
 
+/** The figure month by month within the year (milestones by the month they were marked). */
+export async function indicatorTrend(db: Db, indicator: Indicator, scope: Scope): Promise<Array<{ month: string; value: number }>> {
+  const m = indicator.measure;
+  const month = (column: string) => sql<string>`to_char(date_trunc('month', ${sql.ref(column)}), 'YYYY-MM')`.as("month");
+  const count = sql<number>`count(*)`.as("n");
+  const rows =
+    m.kind === "certified_trainees"
+      ? await certifiedBase(db, m.tier, scope).select([month("c.issued_at"), count]).groupBy("month").execute()
+      : m.kind === "people_reached"
+        ? await peopleBase(db, m.audienceTypes, scope).select([month("s.activity_date"), sql<number>`coalesce(sum(s.people_reached), 0)`.as("n")]).groupBy("month").execute()
+        : m.kind === "org_milestone"
+          ? await milestoneBase(db, m.milestone, scope).where("ms.marked_at", ">=", startOf(scope.window.from)).select([month("ms.marked_at"), count]).groupBy("month").execute()
+          : await showcaseBase(db, scope).select([month("si.decided_at"), count]).groupBy("month").execute();
+  const byMonth = new Map(rows.map((r) => [r.month, Number(r.n)]));
+  const months: string[] = [];
+  const [y, mo] = scope.window.from.split("-").map(Number) as [number, number];
+  for (let i = 0; i < 12; i++) {
+    const d = new Date(Date.UTC(y, mo - 1 + i, 1));
+    months.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`);
+  }
+  return months.map((key) => ({ month: key, value: byMonth.get(key) ?? 0 }));
+}
+
 export async function evidenceRows(db: Db, indicator: Indicator, scope: Scope, limit = 100_000): Promise<EvidenceRow[]> {
   const m = indicator.measure;
   if (m.kind === "certified_trainees") {

@@ -8,7 +8,7 @@ import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { listOrgUnits } from "~/models/orgs.server";
-import { indicatorFigure, markMilestone, regionTargets, setRegionTarget } from "~/models/outcomes.server";
+import { indicatorFigure, indicatorTrend, markMilestone, regionTargets, setRegionTarget } from "~/models/outcomes.server";
 import { outcomeScope } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百城学堂" }];
@@ -21,9 +21,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     indicatorFigure(db(), indicator, { track: scope.track, regionPath, window: scope.window });
   const indicators = await Promise.all(
     scope.indicators.map(async (i) => {
-      const figure = await figureFor(scope.region.path, i);
+      const inScope = { track: scope.track, regionPath: scope.region.path, window: scope.window };
+      const [figure, trend] = await Promise.all([figureFor(scope.region.path, i), indicatorTrend(db(), i, inScope)]);
       const target = targets.get(i.id) ?? i.target;
-      return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: progressPercent(figure, target) };
+      return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: progressPercent(figure, target), trend };
     }),
   );
   const comparison = await Promise.all(
@@ -93,6 +94,31 @@ function Bar({ value, max }: { value: number; max: number }) {
   );
 }
 
+/** Month-by-month columns, server-rendered SVG with the numbers as text for screen readers. */
+function Trend({ points, label }: { points: Array<{ month: string; value: number }>; label: string }) {
+  const max = Math.max(1, ...points.map((p) => p.value));
+  const w = 240;
+  const h = 48;
+  const bw = w / points.length;
+  return (
+    <figure className="trend">
+      <svg width="100%" viewBox={`0 0 ${w} ${h + 12}`} role="img" aria-label={`${label}：${points.map((p) => `${p.month} ${p.value}`).join("，")}`}>
+        {points.map((p, k) => {
+          const bh = Math.round((p.value / max) * h);
+          return <rect key={p.month} x={k * bw + 2} y={h - bh} width={bw - 4} height={Math.max(bh, p.value ? 1 : 0)} rx={2} fill="#0f6b5c" />;
+        })}
+        <line x1={0} y1={h + 0.5} x2={w} y2={h + 0.5} stroke="#b9c3bf" />
+        <text x={0} y={h + 11} fontSize={8} fill="#56615f">
+          {points[0]?.month}
+        </text>
+        <text x={w} y={h + 11} fontSize={8} fill="#56615f" textAnchor="end">
+          {points[points.length - 1]?.month}
+        </text>
+      </svg>
+    </figure>
+  );
+}
+
 export default function OutcomesDashboard() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -147,6 +173,7 @@ export default function OutcomesDashboard() {
               </Link>
             </p>
             <ProgressBar value={i.percent} label={i.title} />
+            <Trend points={i.trend} label={`${i.title}：${t("outcomes.trend")}`} />
             <Form method="post" className="inline-target">
               <input type="hidden" name="intent" value="target" />
               <input type="hidden" name="indicatorId" value={i.id} />

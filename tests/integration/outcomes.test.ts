@@ -125,3 +125,15 @@ describe("public showcase", () => {
     expect((await responseOf(() => showcaseItem({ request: makeRequest("/x"), context: app.anonymous(), params: { submissionId: refused } }))).status).toBe(404);
   });
 });
+
+describe("trend", () => {
+  it("spreads the figure over the months of the programme year", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.a)), context: admin.context, params: {} }))).json();
+    const students = data.indicators.find((i: { id: string }) => i.id === "campus-y1-students");
+    expect(students.trend).toHaveLength(12);
+    expect(students.trend[0].month).toBe("2026-09");
+    expect(students.trend.find((p: { month: string }) => p.month === "2026-10").value).toBe(students.figure); // every activity here was in October
+    expect(students.trend.reduce((s: number, p: { value: number }) => s + p.value, 0)).toBe(students.figure);
+  });
+});

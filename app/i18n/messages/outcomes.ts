@@ -14,6 +14,7 @@ export const outcomeMessages = {
   "outcomes.year.option": { zh: "第 {year} 年（{from} 起）", en: "Year {year} (from {from})" },
   "outcomes.show": { zh: "查看", en: "Show" },
   "outcomes.figure": { zh: "{figure} / {target}", en: "{figure} / {target}" },
+  "outcomes.trend": { zh: "按月趋势", en: "By month" },
   "outcomes.drill": { zh: "查看明细", en: "See the records" },
   "outcomes.target": { zh: "本地区目标", en: "Target for this region" },
   "outcomes.target.save": { zh: "保存目标", en: "Save target" },
