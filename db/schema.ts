@@ -319,6 +319,15 @@ export interface CalibrationAnchorTable {
   created_at: DefaultTimestamp;
 }
 
+export interface CalibrationGradeTable {
+  id: Generated<string>;
+  anchor_submission_id: string;
+  mentor_id: string;
+  criteria: ColumnType<CriterionGrade[], string, string>;
+  total: number;
+  created_at: DefaultTimestamp;
+}
+
 export interface OrgMilestoneTable {
   id: Generated<string>;
   org_unit_id: string;
@@ -346,6 +355,7 @@ export interface Database {
   grades: GradeTable;
   showcase_items: ShowcaseItemTable;
   calibration_anchors: CalibrationAnchorTable;
+  calibration_grades: CalibrationGradeTable;
   submissions: SubmissionTable;
   submission_events: SubmissionEventTable;
   quiz_attempts: QuizAttemptTable;

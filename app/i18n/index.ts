@@ -1,6 +1,7 @@
 import { adminMessages } from "./messages/admin";
 import { assignmentMessages } from "./messages/assignments";
 import { authMessages } from "./messages/auth";
+import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
 import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
@@ -31,6 +32,7 @@ const messages = {
   ...eligibilityMessages,
   ...gradingMessages,
   ...assignmentMessages,
+  ...calibrationMessages,
 };
 
 export type MessageKey = keyof typeof messages;

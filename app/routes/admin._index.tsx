@@ -19,6 +19,7 @@ const sections: Array<{ to: string; title: MessageKey; lead: MessageKey }> = [
   { to: "/admin/audit", title: "admin.audit", lead: "admin.audit.lead" },
   { to: "/admin/certificates", title: "admin.certificates", lead: "admin.certificates.lead" },
   { to: "/admin/assignments", title: "assignments.title", lead: "assignments.lead" },
+  { to: "/admin/calibration", title: "calibration.admin.title", lead: "calibration.admin.lead" },
 ];
 
 export default function AdminHome() {

@@ -168,8 +168,9 @@ export default function OutcomesDashboard() {
           <article key={i.id} className="card indicator">
             <h2 className="card-title">{i.title}</h2>
             <p className="indicator-figure">
-              <Link to={`/admin/outcomes/${i.id}?${query}`} aria-label={`${i.title}：${i.figure} / ${i.target}，${t("outcomes.drill")}`}>
+              <Link to={`/admin/outcomes/${i.id}?${query}`}>
                 {t("outcomes.figure", { figure: i.figure.toLocaleString("zh-CN"), target: i.target.toLocaleString("zh-CN") })}
+                <span className="sr-only">（{t("outcomes.drill")}）</span>
               </Link>
             </p>
             <ProgressBar value={i.percent} label={i.title} />

@@ -1,10 +1,13 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { MentorStats } from "~/components/mentor-stats";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { tierIds } from "~/catalog/schema";
 import { db } from "~/db.server";
+import { mentorFigures } from "~/domain/calibration";
 import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
+import { anchorsToPractise, mentorFigureInputs } from "~/models/calibration.server";
 import { isQueueStatusFilter, mentorQueue, queueTaskOptions, type QueueFilters } from "~/models/grades.server";
 import type { TierColumn } from "../../db/schema";
 
@@ -31,7 +34,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     olderThanDays: (ageOptions as readonly number[]).includes(age) ? age : undefined,
   };
   const page = pageFromUrl(url);
-  const [queue, tasks] = await Promise.all([mentorQueue(db(), scope, filters, { page, pageSize }), queueTaskOptions(db(), scope)]);
+  const [queue, tasks, figureInputs, anchorsWaiting] = await Promise.all([
+    mentorQueue(db(), scope, filters, { page, pageSize }),
+    queueTaskOptions(db(), scope),
+    mentorFigureInputs(db(), me.id),
+    anchorsToPractise(db(), me.id),
+  ]);
   return json({
     rows: queue.rows.map((r) => ({
       id: r.id,
@@ -56,6 +64,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     page,
     isAdmin: me.roles.includes("admin"),
     tasks: tasks.map((t) => ({ id: t.task_id, title: t.title })),
+    figures: mentorFigures(figureInputs[0] ?? { anchorPairs: [], coMarkerPairs: [], openLoad: 0, turnaroundHours: [] }),
+    anchorsWaiting: anchorsWaiting.length,
     query: { track, tier, task: param("task"), status: filters.status, age: filters.olderThanDays ? String(filters.olderThanDays) : "" },
   });
 }
@@ -67,7 +77,7 @@ function ageInDays(iso: string | null): number | null {
 }
 
 export default function MentorQueue() {
-  const { rows, total, counts, page, isAdmin, tasks, query } = useLoaderData<typeof loader>();
+  const { rows, total, counts, page, isAdmin, tasks, query, figures, anchorsWaiting } = useLoaderData<typeof loader>();
   const t = useT();
   const navigation = useNavigation();
   const statusLink = (status: string) => {
@@ -80,6 +90,12 @@ export default function MentorQueue() {
         <h1>{t("grading.queue.title")}</h1>
       </div>
       <p className="lead">{t(isAdmin ? "grading.queue.leadAdmin" : "grading.queue.lead")}</p>
+      {anchorsWaiting > 0 ? (
+        <p className="form-message info" role="status">
+          {t("calibration.notice", { count: anchorsWaiting })} <Link to="/mentor/calibration">{t("calibration.notice.link")}</Link>
+        </p>
+      ) : null}
+      <MentorStats figures={figures} />
       <nav aria-label={t("grading.queue.counts")} className="chips">
         {countedStatuses.map((s) => (
           <Link key={s} to={statusLink(s)} className={`chip${query.status === s ? " active" : ""}`} aria-current={query.status === s ? "page" : undefined}>

@@ -6,6 +6,7 @@ import * as submissions from "./2026-11-29-04-submissions";
 import * as grading from "./2026-11-29-05-grading";
 import * as certification from "./2026-11-29-06-certification";
 import * as outcomes from "./2026-11-29-07-outcomes";
+import * as calibration from "./2026-11-29-08-calibration";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-05-grading": grading,
   "2026-11-29-06-certification": certification,
   "2026-11-29-07-outcomes": outcomes,
+  "2026-11-29-08-calibration": calibration,
 };

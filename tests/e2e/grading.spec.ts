@@ -92,3 +92,17 @@ test("the mentor queue renders on a phone and passes axe", async ({ page }, test
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "mentor-queue", testInfo.project.name);
 });
+
+test("calibration pages render for a mentor and an admin and pass axe", async ({ page, browser }, testInfo) => {
+  await signIn(page, demo.mentor);
+  await page.goto("/mentor/calibration");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "mentor-calibration", testInfo.project.name);
+  const admin = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL })).newPage();
+  await signIn(admin, demo.admin);
+  await admin.goto("/admin/calibration");
+  await expect(admin.getByRole("heading", { level: 1 })).toBeVisible();
+  expect(await seriousA11yViolations(admin)).toEqual([]);
+  await screenshot(admin, "admin-calibration", testInfo.project.name);
+});

@@ -70,3 +70,20 @@ test("the assignments page renders for an admin and passes axe", async ({ page }
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "assignments", testInfo.project.name);
 });
+
+test("the outcomes dashboard, a drill-down and the showcase pages render and pass axe", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin/outcomes");
+  await expect(page.getByRole("heading", { level: 1, name: "百千万成果看板" })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "outcomes", testInfo.project.name);
+  await page.locator(".indicator-figure a").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("明细");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.goto("/admin/showcase");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.goto("/showcase");
+  await expect(page.getByRole("heading", { level: 1, name: "万件优秀成果展示" })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "showcase", testInfo.project.name);
+});

@@ -1,0 +1,177 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
+import { db } from "~/db.server";
+import { mentorFigures, percent } from "~/domain/calibration";
+import { doubleMarkingTolerance } from "~/domain/grading";
+import { requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { listAnchorCandidates, listAnchors, markAnchor, mentorFigureInputs, turnaroundWindowDays, type MarkAnchorProblem } from "~/models/calibration.server";
+
+export const meta: MetaFunction = () => [{ title: "评分校准与导师看板 · 管理后台 · 百城学堂" }];
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requirePermission(request, context, "assignments.manage");
+  const [inputs, anchors, candidates] = await Promise.all([mentorFigureInputs(db()), listAnchors(db()), listAnchorCandidates(db())]);
+  return json({
+    mentors: inputs.map((m) => ({ id: m.mentorId, name: m.name, ...mentorFigures(m) })),
+    anchors: anchors.map((a) => ({ id: a.submission_id, taskTitle: a.task_title, status: a.status, referenceTotal: a.reference_total, practiceCount: a.practice_count ?? 0 })),
+    candidates: candidates.map((c) => ({ id: c.id, taskTitle: c.task_title, status: c.status, score: c.score })),
+    windowDays: turnaroundWindowDays,
+  });
+}
+
+type ActionResult = { ok: true; referenceTotal: number } | { ok: false; problem: MarkAnchorProblem };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = requirePermission(request, context, "assignments.manage");
+  const form = await request.formData();
+  const submissionId = String(form.get("submissionId") ?? "");
+  if (!uuid.test(submissionId)) return json<ActionResult>({ ok: false, problem: "notFound" }, { status: 404 });
+  const result = await markAnchor(db(), { submissionId, adminId: me.id });
+  if (!result.ok) return json<ActionResult>(result, { status: result.problem === "notFound" ? 404 : result.problem === "alreadyAnchor" ? 409 : 400 });
+  return json<ActionResult>(result);
+}
+
+export default function AdminCalibration() {
+  const { mentors, anchors, candidates, windowDays } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = useT();
+  const none = t("calibration.none");
+  const share = (value: number | null) => (value === null ? none : t("calibration.percent", { percent: percent(value) }));
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="breadcrumb">
+        <Link to="/admin">{t("admin.title")}</Link>
+      </nav>
+      <div className="page-header">
+        <h1>{t("calibration.admin.title")}</h1>
+      </div>
+      <p className="lead">{t("calibration.admin.lead")}</p>
+      {result?.ok ? <FormMessage kind="success">{t("calibration.admin.marked", { total: result.referenceTotal })}</FormMessage> : null}
+      {result && !result.ok ? <FormMessage kind="error">{t(`calibration.admin.problem.${result.problem}` as MessageKey)}</FormMessage> : null}
+
+      <section aria-labelledby="figures-title">
+        <h2 id="figures-title">{t("calibration.admin.figures")}</h2>
+        <p className="muted">{t("calibration.admin.tolerance", { tolerance: doubleMarkingTolerance, days: windowDays })}</p>
+        {mentors.length === 0 ? (
+          <p className="empty card">{t("calibration.admin.noMentors")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data responsive">
+              <caption className="sr-only">{t("calibration.admin.figures")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("calibration.col.mentor")}</th>
+                  <th scope="col">{t("calibration.col.anchorsGraded")}</th>
+                  <th scope="col">{t("calibration.col.meanDifference")}</th>
+                  <th scope="col">{t("calibration.col.anchorAgreement")}</th>
+                  <th scope="col">{t("calibration.col.coMarked")}</th>
+                  <th scope="col">{t("calibration.col.coAgreement")}</th>
+                  <th scope="col">{t("calibration.col.openLoad")}</th>
+                  <th scope="col">{t("calibration.col.turnaround")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {mentors.map((m) => (
+                  <tr key={m.id}>
+                    <th scope="row" data-label={t("calibration.col.mentor")}>
+                      {m.name}
+                    </th>
+                    <td data-label={t("calibration.col.anchorsGraded")}>{m.anchorsGraded}</td>
+                    <td data-label={t("calibration.col.meanDifference")}>
+                      {m.anchorMeanDifference === null ? none : t("calibration.points", { points: Math.round(m.anchorMeanDifference * 10) / 10 })}
+                    </td>
+                    <td data-label={t("calibration.col.anchorAgreement")}>{share(m.anchorAgreement)}</td>
+                    <td data-label={t("calibration.col.coMarked")}>{m.coMarkedPairs}</td>
+                    <td data-label={t("calibration.col.coAgreement")}>{share(m.coMarkerAgreement)}</td>
+                    <td data-label={t("calibration.col.openLoad")}>{m.openLoad}</td>
+                    <td data-label={t("calibration.col.turnaround")}>
+                      {m.medianTurnaroundHours === null ? none : t("calibration.hours", { hours: Math.round(m.medianTurnaroundHours * 10) / 10 })}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="anchors-title">
+        <h2 id="anchors-title">{t("calibration.admin.anchors")}</h2>
+        {anchors.length === 0 ? (
+          <p className="empty card">{t("calibration.admin.noAnchors")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data responsive">
+              <caption className="sr-only">{t("calibration.admin.anchors")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("calibration.col.task")}</th>
+                  <th scope="col">{t("calibration.col.status")}</th>
+                  <th scope="col">{t("calibration.col.reference")}</th>
+                  <th scope="col">{t("calibration.col.practised")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {anchors.map((a) => (
+                  <tr key={a.id}>
+                    <td data-label={t("calibration.col.task")}>
+                      <Link to={`/mentor/submissions/${a.id}`}>{a.taskTitle}</Link>
+                    </td>
+                    <td data-label={t("calibration.col.status")}>{t(`sub.status.${a.status}` as MessageKey)}</td>
+                    <td data-label={t("calibration.col.reference")}>{t("calibration.points", { points: a.referenceTotal })}</td>
+                    <td data-label={t("calibration.col.practised")}>{a.practiceCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="candidates-title">
+        <h2 id="candidates-title">{t("calibration.admin.candidates")}</h2>
+        {candidates.length === 0 ? (
+          <p className="empty card">{t("calibration.admin.noCandidates")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data responsive">
+              <caption className="sr-only">{t("calibration.admin.candidates")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("calibration.col.task")}</th>
+                  <th scope="col">{t("calibration.col.status")}</th>
+                  <th scope="col">{t("calibration.col.score")}</th>
+                  <th scope="col">{t("calibration.col.action")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {candidates.map((c) => (
+                  <tr key={c.id}>
+                    <td data-label={t("calibration.col.task")}>
+                      <Link to={`/mentor/submissions/${c.id}`}>{c.taskTitle}</Link>
+                    </td>
+                    <td data-label={t("calibration.col.status")}>{t(`sub.status.${c.status}` as MessageKey)}</td>
+                    <td data-label={t("calibration.col.score")}>{c.score === null ? none : t("calibration.points", { points: c.score })}</td>
+                    <td data-label={t("calibration.col.action")}>
+                      <Form method="post">
+                        <input type="hidden" name="submissionId" value={c.id} />
+                        <button type="submit" className="button secondary" disabled={busy} aria-label={`${t("calibration.admin.mark")}：${c.taskTitle}`}>
+                          {t("calibration.admin.mark")}
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,226 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { taskSchema } from "~/catalog/schema";
+import { FormMessage } from "~/components/form";
+import { db } from "~/db.server";
+import { doubleMarkingTolerance, partialTotal, type SelectionProblem, type Selections } from "~/domain/grading";
+import { notFound, requirePermission } from "~/guards.server";
+import { useT, type MessageKey } from "~/i18n";
+import { anchorsToPractise, findPracticeAnchor, hasGradedForReal, listMyPracticeResults, recordPracticeGrade, type PracticeProblem } from "~/models/calibration.server";
+
+export const meta: MetaFunction = () => [{ title: "评分校准练习 · 导师工作台 · 百城学堂" }];
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function practiceAnchor(anchorId: string, mentorId: string) {
+  if (!uuid.test(anchorId)) throw notFound();
+  const anchor = await findPracticeAnchor(db(), anchorId);
+  if (!anchor) throw notFound();
+  const task = taskSchema.parse(anchor.definition);
+  if (task.type === "quiz") throw notFound();
+  // Someone who graded it for real would only be repeating their own mark.
+  if (await hasGradedForReal(db(), anchor.submission_id, mentorId)) throw notFound();
+  return {
+    id: anchor.submission_id,
+    title: anchor.task_title,
+    taskVersion: anchor.task_version,
+    type: anchor.type,
+    body: anchor.body,
+    activityTitle: anchor.activity_title,
+    audienceType: anchor.audience_type,
+    peopleReached: anchor.people_reached,
+    durationMinutes: anchor.duration_minutes,
+    rubric: task.rubric,
+  };
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "grade");
+  const anchorId = new URL(request.url).searchParams.get("anchor");
+  const [todo, results] = await Promise.all([anchorsToPractise(db(), me.id), listMyPracticeResults(db(), me.id)]);
+  const selected = anchorId ? await practiceAnchor(anchorId, me.id) : null;
+  return json({
+    todo: todo.map((a) => ({ id: a.submission_id, title: a.task_title, track: a.track, tier: a.tier })),
+    results: results.map((r) => ({ id: r.anchor_submission_id, title: r.task_title, total: r.total, referenceTotal: r.reference_total })),
+    selected,
+    selectedPractised: selected ? results.some((r) => r.anchor_submission_id === selected.id) : false,
+  });
+}
+
+type ActionResult =
+  | { ok: true; total: number; referenceTotal: number }
+  | { ok: false; problem: PracticeProblem; errors: Record<string, SelectionProblem>; levels: Record<string, string> };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = requirePermission(request, context, "grade");
+  const form = await request.formData();
+  const anchorId = String(form.get("anchorId") ?? "");
+  const levels: Record<string, string> = {};
+  for (const [key, value] of form.entries()) if (typeof value === "string" && key.startsWith("level.")) levels[key.slice(6)] = value;
+  if (!uuid.test(anchorId)) return json<ActionResult>({ ok: false, problem: "notFound", errors: {}, levels }, { status: 404 });
+  const selections: Selections = Object.fromEntries(Object.entries(levels).map(([id, level]) => [id, { level }]));
+  const result = await recordPracticeGrade(db(), { mentorId: me.id, anchorSubmissionId: anchorId, selections });
+  if (!result.ok) {
+    const status = result.problem === "notFound" ? 404 : result.problem === "invalidSelections" ? 400 : 409;
+    return json<ActionResult>({ ok: false, problem: result.problem, errors: result.errors ?? {}, levels }, { status });
+  }
+  return json<ActionResult>(result);
+}
+
+export default function CalibrationPractice() {
+  const { todo, results, selected, selectedPractised } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const t = useT();
+  const failed = result && !result.ok ? result : null;
+  const [levels, setLevels] = useState<Record<string, string>>(failed?.levels ?? {});
+  const total = selected ? partialTotal(selected.rubric, levels) : 0;
+  const chosen = selected ? selected.rubric.criteria.filter((c) => levels[c.id]).length : 0;
+  return (
+    <article className="stack">
+      <nav className="breadcrumbs" aria-label="breadcrumb">
+        <Link to="/mentor">{t("grading.queue.title")}</Link>
+      </nav>
+      <div className="page-header">
+        <h1>{t("calibration.mentor.title")}</h1>
+      </div>
+      <p className="lead">{t("calibration.mentor.lead")}</p>
+
+      {result?.ok ? (
+        <FormMessage kind="success">
+          {t("calibration.mentor.saved", { total: result.total, reference: result.referenceTotal, difference: Math.abs(result.total - result.referenceTotal) })}{" "}
+          {t(Math.abs(result.total - result.referenceTotal) <= doubleMarkingTolerance ? "calibration.mentor.withinTolerance" : "calibration.mentor.outsideTolerance", { tolerance: doubleMarkingTolerance })}{" "}
+          <Link to="/mentor/calibration">{t("calibration.mentor.back")}</Link>
+        </FormMessage>
+      ) : null}
+      {failed ? <FormMessage kind="error">{t(`calibration.problem.${failed.problem}` as MessageKey)}</FormMessage> : null}
+
+      {selected && !selectedPractised ? (
+        <div className="grid two">
+          <section className="card" aria-labelledby="work-title">
+            <h2 id="work-title" className="card-title">
+              {t("calibration.mentor.work")}
+            </h2>
+            {selected.type === "field_work" ? (
+              <dl className="facts">
+                <dt>{t("sub.field.activityTitle")}</dt>
+                <dd>{selected.activityTitle ?? "—"}</dd>
+                <dt>{t("sub.field.audienceType")}</dt>
+                <dd>{selected.audienceType ? t(`audience.${selected.audienceType}` as MessageKey) : "—"}</dd>
+                <dt>{t("sub.field.peopleReached")}</dt>
+                <dd>{selected.peopleReached ?? "—"}</dd>
+                <dt>{t("sub.field.durationMinutes")}</dt>
+                <dd>{selected.durationMinutes ?? "—"}</dd>
+              </dl>
+            ) : null}
+            {(["plan", "reflection", "text"] as const)
+              .filter((part) => selected.body[part])
+              .map((part) => (
+                <section key={part}>
+                  <h3>{t(`sub.field.${part}`)}</h3>
+                  <div className="prose" style={{ whiteSpace: "pre-wrap" }}>
+                    {selected.body[part]}
+                  </div>
+                </section>
+              ))}
+          </section>
+          <section className="card" aria-labelledby="practice-title">
+            <h2 id="practice-title" className="card-title">
+              {t("calibration.mentor.form", { title: selected.title })}
+            </h2>
+            <Form method="post" key={selected.id}>
+              <input type="hidden" name="anchorId" value={selected.id} />
+              {selected.rubric.criteria.map((criterion) => {
+                const problem = failed?.errors[criterion.id];
+                const max = Math.max(...criterion.levels.map((l) => l.points));
+                return (
+                  <fieldset key={criterion.id} className={`field${problem ? " has-error" : ""}`} aria-describedby={problem ? `level-${criterion.id}-error` : undefined}>
+                    <legend>{t("grading.rubric.criterion", { title: criterion.title, max })}</legend>
+                    {criterion.levels.map((level, i) => (
+                      <label key={level.label} className="check block">
+                        <input
+                          type="radio"
+                          id={`level-${criterion.id}-${i}`}
+                          name={`level.${criterion.id}`}
+                          value={level.label}
+                          checked={levels[criterion.id] === level.label}
+                          onChange={() => setLevels((prev) => ({ ...prev, [criterion.id]: level.label }))}
+                        />
+                        <span>
+                          <strong>{t("grading.rubric.level", { label: level.label, points: level.points })}</strong> {level.descriptor}
+                        </span>
+                      </label>
+                    ))}
+                    {problem ? (
+                      <p id={`level-${criterion.id}-error`} className="field-error" role="alert">
+                        {t(`grading.selection.${problem}`)}
+                      </p>
+                    ) : null}
+                  </fieldset>
+                );
+              })}
+              <p className="lead" aria-live="polite">
+                {t("calibration.mentor.total", { total, chosen, count: selected.rubric.criteria.length })}
+              </p>
+              <button type="submit" className="button" disabled={busy}>
+                {t("calibration.mentor.save")}
+              </button>
+            </Form>
+          </section>
+        </div>
+      ) : null}
+
+      <section className="card" aria-labelledby="todo-title">
+        <h2 id="todo-title" className="card-title">
+          {t("calibration.mentor.todo")}
+        </h2>
+        {todo.length === 0 ? (
+          <p className="muted">{t("calibration.mentor.noTodo")}</p>
+        ) : (
+          <ul>
+            {todo.map((a) => (
+              <li key={a.id}>
+                <Link to={`/mentor/calibration?anchor=${a.id}`} aria-current={selected?.id === a.id ? "page" : undefined}>
+                  {t("calibration.mentor.practise")}：{a.title}
+                </Link>{" "}
+                <span className="badge">
+                  {t(`track.${a.track}`)} · {t(`grading.tier.${a.tier}`)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {results.length ? (
+        <section aria-labelledby="results-title">
+          <h2 id="results-title">{t("calibration.mentor.results")}</h2>
+          <div className="table-wrap">
+            <table className="data responsive">
+              <caption className="sr-only">{t("calibration.mentor.results")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("calibration.col.task")}</th>
+                  <th scope="col">{t("calibration.col.myTotal")}</th>
+                  <th scope="col">{t("calibration.col.reference")}</th>
+                  <th scope="col">{t("calibration.col.difference")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {results.map((r) => (
+                  <tr key={r.id}>
+                    <td data-label={t("calibration.col.task")}>{r.title}</td>
+                    <td data-label={t("calibration.col.myTotal")}>{r.total}</td>
+                    <td data-label={t("calibration.col.reference")}>{r.referenceTotal}</td>
+                    <td data-label={t("calibration.col.difference")}>{r.total - r.referenceTotal}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+    </article>
+  );
+}
