@@ -346,7 +346,22 @@ export interface IndicatorTargetTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface ExportTable {
+  id: Generated<string>;
+  kind: "trainees" | "indicators";
+  params: Json<Record<string, unknown>>;
+  status: Generated<"queued" | "running" | "done" | "failed">;
+  rows_total: number | null;
+  rows_done: Generated<number>;
+  file_key: string | null;
+  error: string | null;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
+  exports: ExportTable;
   org_milestones: OrgMilestoneTable;
   indicator_targets: IndicatorTargetTable;
   eligibility: EligibilityTable;

@@ -7,6 +7,7 @@ import { markFailed } from "../app/models/outbox.server";
 import type { QueueName } from "../app/queue.server";
 import { certificatesProcessor } from "./processors/certificates";
 import { eligibilityProcessor } from "./processors/eligibility";
+import { exportsProcessor } from "./processors/exports";
 import { maintenanceProcessor } from "./processors/maintenance";
 import { notificationsProcessor } from "./processors/notifications";
 import { routingProcessor } from "./processors/routing";
@@ -26,7 +27,7 @@ export interface RunningWorkers {
 }
 
 function processors(db: Kysely<Database>): Partial<Record<QueueName, Processor>> {
-  return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db) };
+  return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db), exports: exportsProcessor(db) };
 }
 
 /** Starts one BullMQ worker per queue that has a processor. Safe to run in N processes. */

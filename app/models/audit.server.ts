@@ -21,6 +21,7 @@ export type AuditAction =
   | "org.archived"
   | "outcomes.target_set"
   | "outcomes.milestone_marked"
+  | "exports.created"
   | "showcase.approved"
   | "showcase.rejected"
   | "certificate.issued"

@@ -15,6 +15,7 @@ const sections: Array<{ to: string; title: MessageKey; lead: MessageKey }> = [
   { to: "/admin/users/import", title: "admin.import", lead: "admin.import.lead" },
   { to: "/admin/orgs", title: "admin.orgs", lead: "admin.orgs.lead" },
   { to: "/admin/outcomes", title: "outcomes.title", lead: "admin.outcomes.lead" },
+  { to: "/admin/exports", title: "exports.title", lead: "admin.exports.lead" },
   { to: "/admin/showcase", title: "showcase.admin.title", lead: "showcase.admin.lead" },
   { to: "/admin/audit", title: "admin.audit", lead: "admin.audit.lead" },
   { to: "/admin/certificates", title: "admin.certificates", lead: "admin.certificates.lead" },

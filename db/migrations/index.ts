@@ -1,4 +1,5 @@
 import type { Migration } from "kysely";
+import * as exportsMigration from "./2026-11-29-09-exports";
 import * as foundation from "./2026-11-29-01-foundation";
 import * as accounts from "./2026-11-29-02-accounts";
 import * as curriculum from "./2026-11-29-03-curriculum";
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-06-certification": certification,
   "2026-11-29-07-outcomes": outcomes,
   "2026-11-29-08-calibration": calibration,
+  "2026-11-29-09-exports": exportsMigration,
 };

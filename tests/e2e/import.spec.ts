@@ -87,3 +87,20 @@ test("the outcomes dashboard, a drill-down and the showcase pages render and pas
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "showcase", testInfo.project.name);
 });
+
+test("an admin starts a CSV export, watches it finish in the background and downloads it", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  await page.goto("/admin/exports");
+  await page.getByLabel("导出内容").selectOption("trainees");
+  await page.getByRole("button", { name: "开始导出" }).click();
+  await expect(page.getByRole("link", { name: "下载 CSV" }).first()).toBeVisible({ timeout: 20_000 });
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "exports", testInfo.project.name);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "下载 CSV" }).first().click();
+  const chunks: Buffer[] = [];
+  for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  expect(text.startsWith("\uFEFF姓名,")).toBe(true);
+  expect(text).toContain("李静");
+});

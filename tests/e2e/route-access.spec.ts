@@ -50,6 +50,8 @@ const cases: RouteCase[] = [
   { file: "admin.calibration.tsx", path: "/admin/calibration", expect: adminOnly },
   { file: "mentor.calibration.tsx", path: "/mentor/calibration", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
   { file: "mentor.calibration.tsx", path: "/mentor/calibration?anchor=00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 404, admin: 404 } },
+  { file: "admin.exports.tsx", path: "/admin/exports", expect: adminOnly },
+  { file: "admin.exports.$exportId[.]csv.tsx", path: "/admin/exports/00000000-0000-0000-0000-000000000000.csv", expect: { ...adminOnly, admin: 404 } },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },

@@ -1,0 +1,25 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { db } from "~/db.server";
+import { notFound, requirePermission } from "~/guards.server";
+import { getExport } from "~/models/exports.server";
+import { storage } from "~/services/storage.server";
+
+// The finished CSV, only for the admin who asked for it.
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "outcomes.view");
+  const id = params.exportId ?? "";
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await getExport(db(), id) : undefined;
+  if (!row || row.created_by !== me.id) throw notFound();
+  if (row.status !== "done" || !row.file_key) return new Response("导出尚未完成 / Export not finished", { status: 409 });
+  const bytes = await storage().get(row.file_key);
+  if (!bytes) throw notFound();
+  const name = `${row.kind === "trainees" ? "学员数据" : "指标数据"}-${new Date(row.created_at).toISOString().slice(0, 10)}.csv`;
+  return new Response(bytes, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="export.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,151 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { ProgressBar } from "~/components/progress-bar";
+import { db } from "~/db.server";
+import { requirePermission } from "~/guards.server";
+import { useT } from "~/i18n";
+import { recordAudit } from "~/models/audit.server";
+import { createExport, listExports } from "~/models/exports.server";
+import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
+import { dispatchAfterCommit } from "~/services/dispatch.server";
+import { outcomeScope } from "~/services/outcome-scope.server";
+
+export const meta: MetaFunction = () => [{ title: "数据导出 · 百城学堂" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = requirePermission(request, context, "outcomes.view");
+  const scope = await outcomeScope(me.id, new URL(request.url));
+  const rows = await listExports(db(), me.id);
+  return json({
+    regions: scope.regions.map((r) => ({ id: r.id, name: `${"　".repeat(r.level - 1)}${r.name}` })),
+    region: scope.region.id,
+    exports: rows.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      status: e.status,
+      total: e.rows_total,
+      done: e.rows_done,
+      label: String((e.params as { label?: string }).label ?? ""),
+      createdAt: new Date(e.created_at).toISOString(),
+      error: e.error,
+    })),
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = requirePermission(request, context, "outcomes.view");
+  const form = await request.formData();
+  const url = new URL(request.url);
+  for (const k of ["region", "track", "year"]) if (form.get(k)) url.searchParams.set(k, String(form.get(k)));
+  // The same scope rule as the dashboard: only regions this admin may see.
+  const scope = await outcomeScope(me.id, url);
+  const kind = form.get("kind") === "indicators" ? "indicators" : "trainees";
+  const params =
+    kind === "trainees"
+      ? { regionPath: scope.region.path, track: scope.track, label: `${scope.region.name} · ${scope.track === "campus" ? "校园行" : "社区行"} · 学员` }
+      : {
+          regionPath: scope.region.path,
+          track: scope.track,
+          year: scope.year,
+          regions: [scope.region, ...scope.children].map((r) => ({ name: r.name, path: r.path })),
+          label: `${scope.region.name} · ${scope.track === "campus" ? "校园行" : "社区行"} · 第 ${scope.year} 年指标`,
+        };
+  const jobs: OutboxJob[] = [];
+  await db().transaction().execute(async (trx) => {
+    const id = await createExport(trx, { kind, params, createdBy: me.id });
+    const job: OutboxJob = { jobId: `export-${id}`, queue: "exports", name: "build-export", payload: { exportId: id } };
+    await addToOutbox(trx, job);
+    await recordAudit(trx, { actorId: me.id, action: "exports.created", targetType: "export", targetId: id, ip: context.ip, details: { kind } });
+    jobs.push(job);
+  });
+  await dispatchAfterCommit(jobs);
+  return redirect("/admin/exports");
+}
+
+export default function Exports() {
+  const { regions, region, exports } = useLoaderData<typeof loader>();
+  const t = useT();
+  const busy = useNavigation().state !== "idle";
+  const revalidator = useRevalidator();
+  const working = exports.some((e) => e.status === "queued" || e.status === "running");
+  useEffect(() => {
+    if (!working) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 1000);
+    return () => clearInterval(timer);
+  }, [working, revalidator]);
+  return (
+    <div className="stack">
+      <h1>{t("exports.title")}</h1>
+      <p className="muted">{t("exports.lead")}</p>
+      <Form method="post" className="card">
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor="x-kind">{t("exports.kind")}</label>
+            <select id="x-kind" name="kind">
+              <option value="trainees">{t("exports.kind.trainees")}</option>
+              <option value="indicators">{t("exports.kind.indicators")}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="x-region">{t("outcomes.region")}</label>
+            <select id="x-region" name="region" defaultValue={region}>
+              {regions.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="x-track">{t("outcomes.track")}</label>
+            <select id="x-track" name="track">
+              <option value="campus">{t("track.campus")}</option>
+              <option value="community">{t("track.community")}</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="x-year">{t("outcomes.year")}</label>
+            <select id="x-year" name="year">
+              {[1, 2, 3].map((y) => (
+                <option key={y} value={y}>
+                  {t("home.year", { year: y })}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {t("exports.start")}
+        </button>
+      </Form>
+      {exports.length === 0 ? (
+        <p className="empty card">{t("exports.empty")}</p>
+      ) : (
+        <ul className="module-list">
+          {exports.map((e) => (
+            <li key={e.id} className="card module-item">
+              <div>
+                <h2>{e.label}</h2>
+                <p className="hint">
+                  {t(`exports.status.${e.status}`)} · {t("exports.rows", { done: e.done, total: e.total ?? "…" })}
+                </p>
+                {e.error ? <p className="field-error">{e.error}</p> : null}
+              </div>
+              {e.status === "done" ? (
+                <a className="button" href={`/admin/exports/${e.id}.csv`} download>
+                  {t("exports.download")}
+                </a>
+              ) : (
+                <ProgressBar value={e.total ? (e.done / e.total) * 100 : 0} label={e.label} />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link to="/admin/outcomes">← {t("outcomes.title")}</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { UnrecoverableError, type Job } from "bullmq";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import { catalog } from "../../app/catalog/catalog.server";
+import { yearWindow } from "../../app/domain/outcomes";
+import { csvLine, spreadsheetSafe } from "../../app/domain/user-import";
+import { countTrainees, getExport, traineeReportPage, updateExport } from "../../app/models/exports.server";
+import { indicatorFigure } from "../../app/models/outcomes.server";
+import { markCompleted } from "../../app/models/outbox.server";
+import { storage } from "../../app/services/storage.server";
+import type { Database } from "../../db/schema";
+
+const payload = z.object({ exportId: z.uuid() });
+const batch = 1000;
+
+export function exportJobId(exportId: string) {
+  return `export-${exportId}`;
+}
+
+/** Builds the CSV of one export in batches, recording progress; a finished export is left alone. */
+export async function buildExport(db: Kysely<Database>, exportId: string): Promise<void> {
+  const job = await getExport(db, exportId);
+  if (!job) throw new UnrecoverableError(`export ${exportId} not found`);
+  if (job.status === "done") return;
+  const params = job.params as { regionPath: string; track?: string; year?: number; regions?: Array<{ name: string; path: string }> };
+  // UTF-8 with a BOM: Excel and WPS then read the Chinese correctly.
+  const parts: string[] = ["\uFEFF"];
+  try {
+    if (job.kind === "trainees") {
+      const total = await countTrainees(db, params);
+      await updateExport(db, exportId, { status: "running", rows_total: total, rowsDone: 0 });
+      parts.push(csvLine(["姓名", "手机号", "邮箱", "单位", "条线", "状态", "已读模块", "通过任务", "平均分", "通过的实践任务", "服务人数", "证书"]));
+      let after: string | null = null;
+      let done = 0;
+      for (;;) {
+        const rows = await traineeReportPage(db, params, after, batch);
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          parts.push(
+            csvLine(
+              [r.name, r.phone ?? "", r.email ?? "", r.org, r.track === "campus" ? "校园行" : r.track === "community" ? "社区行" : "", r.status === "active" ? "正常" : "已停用", String(r.modules_read), String(r.tasks_passed), r.mean_score === null ? "" : String(r.mean_score), String(r.field_work), String(r.people), r.certificates ?? ""].map(spreadsheetSafe),
+            ),
+          );
+        }
+        done += rows.length;
+        after = rows[rows.length - 1]!.id;
+        await updateExport(db, exportId, { rowsDone: done });
+      }
+    } else {
+      const { program } = catalog();
+      const track = params.track === "community" ? "community" : "campus";
+      const year = params.year ?? 1;
+      const indicators = program.tracks.find((t) => t.id === track)!.indicators.filter((i) => i.year === year);
+      const regions = params.regions ?? [];
+      await updateExport(db, exportId, { status: "running", rows_total: regions.length, rowsDone: 0 });
+      parts.push(csvLine(["地区", ...indicators.flatMap((i) => [i.title.zh, `${i.title.zh}目标`])]));
+      const window = yearWindow(program.programStart, year);
+      let done = 0;
+      for (const region of regions) {
+        const figures = await Promise.all(indicators.map((i) => indicatorFigure(db, i, { track, regionPath: region.path, window })));
+        parts.push(csvLine([region.name, ...indicators.flatMap((i, k) => [String(figures[k]), String(i.target)])].map(spreadsheetSafe)));
+        done += 1;
+        await updateExport(db, exportId, { rowsDone: done });
+      }
+    }
+    const now = new Date();
+    const key = `exports/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, "0")}/${randomBytes(16).toString("hex")}.csv`;
+    await storage().put(key, new TextEncoder().encode(parts.join("")), "text/csv; charset=utf-8");
+    await updateExport(db, exportId, { status: "done", file_key: key });
+  } catch (error) {
+    await updateExport(db, exportId, { status: "failed", error: (error as Error).message.slice(0, 500) });
+    throw error;
+  }
+}
+
+export function exportsProcessor(db: Kysely<Database>) {
+  return async (job: Job) => {
+    const data = payload.safeParse(job.data);
+    if (!data.success) throw new UnrecoverableError("bad export job");
+    await buildExport(db, data.data.exportId);
+    await markCompleted(db, exportJobId(data.data.exportId));
+  };
+}
