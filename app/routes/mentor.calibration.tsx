@@ -6,6 +6,7 @@ import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
 import { doubleMarkingTolerance, partialTotal, type SelectionProblem, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
+import { RubricCriterion } from "~/components/rubric-criterion";
 import { useT, type MessageKey } from "~/i18n";
 import { anchorsToPractise, findPracticeAnchor, hasGradedForReal, listMyPracticeResults, recordPracticeGrade, type PracticeProblem } from "~/models/calibration.server";
 
@@ -131,35 +132,15 @@ export default function CalibrationPractice() {
             </h2>
             <Form method="post" key={selected.id}>
               <input type="hidden" name="anchorId" value={selected.id} />
-              {selected.rubric.criteria.map((criterion) => {
-                const problem = failed?.errors[criterion.id];
-                const max = Math.max(...criterion.levels.map((l) => l.points));
-                return (
-                  <fieldset key={criterion.id} className={`field${problem ? " has-error" : ""}`} aria-describedby={problem ? `level-${criterion.id}-error` : undefined}>
-                    <legend>{t("grading.rubric.criterion", { title: criterion.title, max })}</legend>
-                    {criterion.levels.map((level, i) => (
-                      <label key={level.label} className="check block">
-                        <input
-                          type="radio"
-                          id={`level-${criterion.id}-${i}`}
-                          name={`level.${criterion.id}`}
-                          value={level.label}
-                          checked={levels[criterion.id] === level.label}
-                          onChange={() => setLevels((prev) => ({ ...prev, [criterion.id]: level.label }))}
-                        />
-                        <span>
-                          <strong>{t("grading.rubric.level", { label: level.label, points: level.points })}</strong> {level.descriptor}
-                        </span>
-                      </label>
-                    ))}
-                    {problem ? (
-                      <p id={`level-${criterion.id}-error`} className="field-error" role="alert">
-                        {t(`grading.selection.${problem}`)}
-                      </p>
-                    ) : null}
-                  </fieldset>
-                );
-              })}
+              {selected.rubric.criteria.map((criterion) => (
+                <RubricCriterion
+                  key={criterion.id}
+                  criterion={criterion}
+                  chosen={levels[criterion.id]}
+                  onChoose={(level) => setLevels((prev) => ({ ...prev, [criterion.id]: level }))}
+                  problem={failed?.errors[criterion.id]}
+                />
+              ))}
               <p className="lead" aria-live="polite">
                 {t("calibration.mentor.total", { total, chosen, count: selected.rubric.criteria.length })}
               </p>

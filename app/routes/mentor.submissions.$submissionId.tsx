@@ -6,6 +6,7 @@ import { SubmissionHistory } from "~/components/submission-history";
 import { db } from "~/db.server";
 import { isGradeDecision, partialTotal, type GraderRole, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
+import { RubricCriterion } from "~/components/rubric-criterion";
 import { useT, type MessageKey } from "~/i18n";
 import { gradingView, nominateForShowcase, recordGrade, type GradeProblem, type NominateProblem } from "~/services/grading.server";
 import type { SelectionProblem } from "~/domain/grading";
@@ -289,37 +290,18 @@ export default function GradingPage() {
               <input type="hidden" name="seenVersion" value={submission.seenVersion} />
               <input type="hidden" name="role" value={view.role} />
               <div ref={rubricRef} onKeyDown={onRubricKey}>
-                {task.rubric.criteria.map((criterion) => {
-                  const problem = gradeError?.errors[criterion.id];
-                  const max = Math.max(...criterion.levels.map((l) => l.points));
-                  return (
-                    <fieldset key={criterion.id} className={`field${problem ? " has-error" : ""}`} aria-describedby={problem ? `level-${criterion.id}-error` : undefined}>
-                      <legend>{t("grading.rubric.criterion", { title: criterion.title, max })}</legend>
-                      {criterion.levels.map((level, i) => (
-                        <label key={level.label} className="check block">
-                          <input
-                            type="radio"
-                            id={`level-${criterion.id}-${i}`}
-                            name={`level.${criterion.id}`}
-                            value={level.label}
-                            checked={levels[criterion.id] === level.label}
-                            onChange={() => setLevels((prev) => ({ ...prev, [criterion.id]: level.label }))}
-                          />
-                          <span>
-                            <strong>{t("grading.rubric.level", { label: level.label, points: level.points })}</strong> {level.descriptor}
-                          </span>
-                        </label>
-                      ))}
-                      {problem ? (
-                        <p id={`level-${criterion.id}-error`} className="field-error" role="alert">
-                          {t(`grading.selection.${problem}`)}
-                        </p>
-                      ) : null}
-                      <label htmlFor={`comment-${criterion.id}`}>{t("grading.rubric.criterionComment")}</label>
-                      <textarea id={`comment-${criterion.id}`} name={`comment.${criterion.id}`} rows={2} defaultValue={typed?.comments[criterion.id] ?? ""} style={{ minHeight: "3.5rem" }} />
-                    </fieldset>
-                  );
-                })}
+                {task.rubric.criteria.map((criterion) => (
+                  <RubricCriterion
+                    key={criterion.id}
+                    criterion={criterion}
+                    chosen={levels[criterion.id]}
+                    onChoose={(level) => setLevels((prev) => ({ ...prev, [criterion.id]: level }))}
+                    problem={gradeError?.errors[criterion.id]}
+                  >
+                    <label htmlFor={`comment-${criterion.id}`}>{t("grading.rubric.criterionComment")}</label>
+                    <textarea id={`comment-${criterion.id}`} name={`comment.${criterion.id}`} rows={2} defaultValue={typed?.comments[criterion.id] ?? ""} style={{ minHeight: "3.5rem" }} />
+                  </RubricCriterion>
+                ))}
               </div>
               <p className="lead" aria-live="polite" style={{ position: "sticky", bottom: 0, background: "#fff", padding: ".5rem 0", margin: 0 }}>
                 {t("grading.rubric.total", { total, chosen, count: task.rubric.criteria.length, passMark: task.passMark })}
