@@ -1,7 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+import { SelectField } from "~/components/filter-select";
 import { ProgressBar } from "~/components/progress-bar";
+import { ScopeFields } from "~/components/scope-fields";
 import { db } from "~/db.server";
 import { requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
@@ -80,40 +82,15 @@ export default function Exports() {
       <p className="muted">{t("exports.lead")}</p>
       <Form method="post" className="card">
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="x-kind">{t("exports.kind")}</label>
-            <select id="x-kind" name="kind">
-              <option value="trainees">{t("exports.kind.trainees")}</option>
-              <option value="indicators">{t("exports.kind.indicators")}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="x-region">{t("outcomes.region")}</label>
-            <select id="x-region" name="region" defaultValue={region}>
-              {regions.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="x-track">{t("outcomes.track")}</label>
-            <select id="x-track" name="track">
-              <option value="campus">{t("track.campus")}</option>
-              <option value="community">{t("track.community")}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="x-year">{t("outcomes.year")}</label>
-            <select id="x-year" name="year">
-              {[1, 2, 3].map((y) => (
-                <option key={y} value={y}>
-                  {t("home.year", { year: y })}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            name="kind"
+            label={t("exports.kind")}
+            options={[
+              { value: "trainees", label: t("exports.kind.trainees") },
+              { value: "indicators", label: t("exports.kind.indicators") },
+            ]}
+          />
+          <ScopeFields regions={regions} region={region} />
         </div>
         <button type="submit" className="button" disabled={busy}>
           {t("exports.start")}

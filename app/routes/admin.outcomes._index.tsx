@@ -1,6 +1,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { SelectField } from "~/components/filter-select";
 import { FormMessage } from "~/components/form";
+import { ScopeFields } from "~/components/scope-fields";
 import { ProgressBar } from "~/components/progress-bar";
 import { db } from "~/db.server";
 import { parseTarget, progressPercent, yearWindow } from "~/domain/outcomes";
@@ -130,33 +132,7 @@ export default function OutcomesDashboard() {
       <h1>{t("outcomes.title")}</h1>
       <p className="muted">{t("outcomes.lead")}</p>
       <Form method="get" className="toolbar card">
-        <div className="field">
-          <label htmlFor="o-region">{t("outcomes.region")}</label>
-          <select id="o-region" name="region" defaultValue={data.region.id}>
-            {data.regions.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="o-track">{t("outcomes.track")}</label>
-          <select id="o-track" name="track" defaultValue={data.track}>
-            <option value="campus">{t("track.campus")}</option>
-            <option value="community">{t("track.community")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="o-year">{t("outcomes.year")}</label>
-          <select id="o-year" name="year" defaultValue={String(data.year)}>
-            {data.years.map((y) => (
-              <option key={y.year} value={y.year}>
-                {t("outcomes.year.option", { year: y.year, from: y.from })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ScopeFields regions={data.regions} region={data.region.id} track={data.track} year={data.year} years={data.years} />
         <button type="submit" className="button" aria-busy={busy}>
           {t("outcomes.show")}
         </button>
@@ -235,23 +211,16 @@ export default function OutcomesDashboard() {
         </h2>
         <input type="hidden" name="intent" value="milestone" />
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="m-org">{t("outcomes.milestone.org")}</label>
-            <select id="m-org" name="orgUnitId">
-              {data.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="m-kind">{t("outcomes.milestone.kind")}</label>
-            <select id="m-kind" name="milestone">
-              <option value="standardised">{t("outcomes.milestone.standardised")}</option>
-              <option value="distinctive">{t("outcomes.milestone.distinctive")}</option>
-            </select>
-          </div>
+          <SelectField name="orgUnitId" id="m-org" label={t("outcomes.milestone.org")} options={data.sites.map((x) => ({ value: x.id, label: x.name }))} />
+          <SelectField
+            name="milestone"
+            id="m-kind"
+            label={t("outcomes.milestone.kind")}
+            options={[
+              { value: "standardised", label: t("outcomes.milestone.standardised") },
+              { value: "distinctive", label: t("outcomes.milestone.distinctive") },
+            ]}
+          />
         </div>
         <div className="field">
           <label htmlFor="m-evidence">{t("outcomes.milestone.evidence")}</label>
