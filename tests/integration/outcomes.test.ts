@@ -137,3 +137,28 @@ describe("trend", () => {
     expect(students.trend.reduce((s: number, p: { value: number }) => s + p.value, 0)).toBe(students.figure);
   });
 });
+
+describe("certified trainees", () => {
+  it("counts live certificates of the indicator's tier in the year, not revoked or superseded ones", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const cert = async (status: "issued" | "revoked" | "superseded", tier: "foundation" | "specialist", issuedAt: string, orgUnitId = ids.aSchool) => {
+      const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId });
+      await app.db
+        .insertInto("certificates")
+        .values({ number: `T-${Math.random().toString(36).slice(2)}`, user_id: trainee.id, track: "campus", tier, status, name_on_certificate: "测试", issued_at: issuedAt })
+        .execute();
+    };
+    await cert("issued", "foundation", "2026-10-01T08:00:00+08:00");
+    await cert("issued", "foundation", "2027-03-01T08:00:00+08:00", ids.bCity);
+    await cert("revoked", "foundation", "2026-10-02T08:00:00+08:00");
+    await cert("superseded", "foundation", "2026-10-03T08:00:00+08:00");
+    await cert("issued", "specialist", "2026-10-04T08:00:00+08:00");
+    await cert("issued", "foundation", "2025-10-01T08:00:00+08:00"); // before year 1
+    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: admin.context, params: {} }))).json();
+    const byId = (id: string) => data.indicators.find((i: { id: string }) => i.id === id).figure;
+    expect(byId("campus-y1-all-subject-teachers")).toBe(2); // foundation, year 1, live
+    expect(byId("campus-y1-mh-teachers")).toBe(1); // specialist
+    const regionA = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.a)), context: admin.context, params: {} }))).json();
+    expect(regionA.indicators.find((i: { id: string }) => i.id === "campus-y1-all-subject-teachers").figure).toBe(1);
+  });
+});
