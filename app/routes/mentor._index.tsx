@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { FilterSelect, SelectField } from "~/components/filter-select";
 import { MentorStats } from "~/components/mentor-stats";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { tierIds } from "~/catalog/schema";
@@ -104,57 +105,25 @@ export default function MentorQueue() {
         ))}
       </nav>
       <Form method="get" className="toolbar card" role="search" aria-label={t("grading.queue.filters")}>
-        <div className="field">
-          <label htmlFor="status">{t("grading.filter.status")}</label>
-          <select id="status" name="status" defaultValue={query.status}>
-            {statusOptions.map((s) => (
-              <option key={s} value={s}>
-                {t(`grading.filter.status.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="track">{t("grading.filter.track")}</label>
-          <select id="track" name="track" defaultValue={query.track}>
-            <option value="">{t("grading.filter.any")}</option>
-            <option value="campus">{t("track.campus")}</option>
-            <option value="community">{t("track.community")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="tier">{t("grading.filter.tier")}</label>
-          <select id="tier" name="tier" defaultValue={query.tier}>
-            <option value="">{t("grading.filter.any")}</option>
-            {tierIds.map((tier) => (
-              <option key={tier} value={tier}>
-                {t(`grading.tier.${tier}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="task">{t("grading.filter.task")}</label>
-          <select id="task" name="task" defaultValue={query.task}>
-            <option value="">{t("grading.filter.any")}</option>
-            {tasks.map((task) => (
-              <option key={task.id} value={task.id}>
-                {task.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="age">{t("grading.filter.age")}</label>
-          <select id="age" name="age" defaultValue={query.age}>
-            <option value="">{t("grading.filter.any")}</option>
-            {ageOptions.map((days) => (
-              <option key={days} value={days}>
-                {t("grading.filter.age.days", { days })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="status"
+          id="status"
+          label={t("grading.filter.status")}
+          value={query.status}
+          options={statusOptions.map((s) => ({ value: s, label: t(`grading.filter.status.${s}` as MessageKey) }))}
+        />
+        <FilterSelect
+          name="track"
+          label={t("grading.filter.track")}
+          value={query.track}
+          options={[
+            { value: "campus", label: t("track.campus") },
+            { value: "community", label: t("track.community") },
+          ]}
+        />
+        <FilterSelect name="tier" label={t("grading.filter.tier")} value={query.tier} options={tierIds.map((tier) => ({ value: tier, label: t(`grading.tier.${tier}`) }))} />
+        <FilterSelect name="task" label={t("grading.filter.task")} value={query.task} options={tasks.map((task) => ({ value: task.id, label: task.title }))} />
+        <FilterSelect name="age" label={t("grading.filter.age")} value={query.age} options={ageOptions.map((days) => ({ value: String(days), label: t("grading.filter.age.days", { days }) }))} />
         <button type="submit" className="button" aria-busy={navigation.state === "loading"}>
           {t("grading.filter.apply")}
         </button>

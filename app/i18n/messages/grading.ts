@@ -35,7 +35,6 @@ export const gradingMessages = {
   "grading.filter.task": { zh: "任务", en: "Task" },
   "grading.filter.age": { zh: "等待时间", en: "Waiting" },
   "grading.filter.age.days": { zh: "{days} 天以上", en: "{days}+ days" },
-  "grading.filter.any": { zh: "不限", en: "Any" },
   "grading.filter.apply": { zh: "筛选", en: "Filter" },
   "grading.tier.foundation": { zh: "普及级", en: "Foundation" },
   "grading.tier.practitioner": { zh: "实务级", en: "Practitioner" },
