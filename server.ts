@@ -12,7 +12,10 @@ import { ConfigError, getConfig } from "./app/config.server";
 import { registerDatabase } from "./app/db.server";
 import { logger } from "./app/logger.server";
 import { closeQueues, pingRedis, registerQueues } from "./app/queue.server";
+import { createQueueBoard, queueBoardPath } from "./app/runtime/queue-board.server";
+import { IssuerKeyError, loadIssuerKey, registerIssuerKey, type LoadedIssuerKey } from "./app/runtime/issuer-key.server";
 import { ensureRedis, RedisUnavailableError } from "./app/runtime/redis.server";
+import { publishIssuerKey } from "./app/services/credentials.server";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateToLatest } from "./db/migrate";
 import { seedDemo } from "./db/seed";
@@ -32,6 +35,15 @@ async function main() {
     throw error;
   }
   const withWorkers = config.WORKERS_IN_PROCESS && !process.argv.includes("--no-workers");
+
+  let issuer: LoadedIssuerKey;
+  try {
+    issuer = await loadIssuerKey({ configured: config.ISSUER_SIGNING_KEY, dataDir: config.DATA_DIR, production: config.NODE_ENV === "production" });
+  } catch (error) {
+    if (error instanceof IssuerKeyError) fail(error.message);
+    throw error;
+  }
+  registerIssuerKey(issuer.key);
 
   let redisChild;
   try {
@@ -68,8 +80,11 @@ async function main() {
     const { seeded } = await seedDemo(handle.db);
     if (seeded) logger.info("demo data seeded");
   }
+  await publishIssuerKey(handle.db, issuer.key);
+  logger.info({ kid: issuer.key.kid, source: issuer.source, file: issuer.file }, "issuer key ready");
   registerDatabase(handle);
   registerQueues({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const queueBoard = createQueueBoard({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
 
   let workers: RunningWorkers | undefined;
   if (withWorkers) {
@@ -117,6 +132,8 @@ async function main() {
     }
     next();
   });
+  // Admin-only Bull Board; it authenticates and authorises its own requests (pages, API, assets).
+  app.use(queueBoardPath, queueBoard.app);
   app.all(
     "*",
     async (req, res, next) => {
@@ -154,6 +171,7 @@ async function main() {
     server.closeIdleConnections();
     await closed;
     await workers?.close();
+    await queueBoard.close();
     await closeQueues();
     await handle.db.destroy();
     redisChild?.kill();

@@ -35,6 +35,11 @@ export const envSchema = z.object({
   SEED_DEMO: booleanFlag.default(true),
   /** Session cookie `Secure` flag. Default: on when APP_URL is https (never on plain http, or logins would not stick). */
   COOKIE_SECURE: booleanFlag.optional(),
+  /**
+   * The Ed25519 private key that signs certificate credentials (PKCS#8 PEM or JWK). Required in
+   * production; in development one is made on first start under DATA_DIR/keys.
+   */
+  ISSUER_SIGNING_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

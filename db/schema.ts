@@ -155,6 +155,8 @@ export interface CertificateTable {
   credential: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   rendered_at: Timestamp | null;
   render_error: string | null;
+  /** Running number from a sequence: the credential's place in the revocation status lists. */
+  status_number: Generated<number>;
 }
 
 export interface EligibilityTable {
@@ -179,7 +181,6 @@ export interface SigningKeyTable {
   kid: string;
   algorithm: string;
   public_jwk: Json<Record<string, unknown>>;
-  private_pem: string;
   created_at: DefaultTimestamp;
   retired_at: Timestamp | null;
 }

@@ -3,6 +3,8 @@ import { ConfigError, getConfig } from "../app/config.server";
 import { registerDatabase } from "../app/db.server";
 import { logger } from "../app/logger.server";
 import { closeQueues, registerQueues } from "../app/queue.server";
+import { IssuerKeyError, loadIssuerKey, registerIssuerKey } from "../app/runtime/issuer-key.server";
+import { publishIssuerKey } from "../app/services/credentials.server";
 import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { startWorkers } from "./runtime";
@@ -22,8 +24,20 @@ async function main() {
     console.error("start:workers needs DATABASE_URL (a shared PostgreSQL); the embedded database belongs to `npm start`.");
     process.exit(1);
   }
+  let issuer;
+  try {
+    issuer = await loadIssuerKey({ configured: config.ISSUER_SIGNING_KEY, dataDir: config.DATA_DIR, production: config.NODE_ENV === "production" });
+  } catch (error) {
+    if (error instanceof IssuerKeyError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  registerIssuerKey(issuer.key);
   const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await migrateToLatest(handle.db);
+  await publishIssuerKey(handle.db, issuer.key);
   registerDatabase(handle);
   registerQueues({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
   const workers = await startWorkers({

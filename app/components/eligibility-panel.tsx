@@ -44,6 +44,11 @@ export function EligibilityPanel({ trackId, trackTitle, tiers }: { trackId: stri
                     ) : (
                       <span className="hint">{t("elig.panel.rendering")}</span>
                     )}
+                    {live.credentialUrl ? (
+                      <a href={live.credentialUrl} download>
+                        {t("elig.panel.credential")}
+                      </a>
+                    ) : null}
                     <a href={live.verifyUrl}>{t("elig.panel.verify")}</a>
                   </p>
                 </>

@@ -21,6 +21,7 @@ const documentColumns = [
   "certificates.credential",
   "certificates.rendered_at",
   "certificates.render_error",
+  "certificates.status_number",
 ] as const;
 
 export type CertificateDocument = Pick<
@@ -41,6 +42,7 @@ export type CertificateDocument = Pick<
   | "credential"
   | "rendered_at"
   | "render_error"
+  | "status_number"
 > & { superseded_by_number: string | null };
 
 function selectDocument(db: Db) {
@@ -86,35 +88,15 @@ export async function saveRenderError(db: Db, certificateId: string, message: st
 
 export type SigningKey = Selectable<SigningKeyTable>;
 
-/** The oldest key not yet retired: the one that signs new credentials. */
-export async function findActiveSigningKey(db: Db): Promise<SigningKey | undefined> {
-  return db
-    .selectFrom("signing_keys")
-    .selectAll()
-    .where("retired_at", "is", null)
-    .orderBy("created_at")
-    .orderBy("kid")
-    .limit(1)
-    .executeTakeFirst();
-}
-
 export async function findSigningKey(db: Db, kid: string): Promise<SigningKey | undefined> {
   return db.selectFrom("signing_keys").selectAll().where("kid", "=", kid).executeTakeFirst();
 }
 
-export async function countSigningKeys(db: Db): Promise<number> {
-  const row = await db.selectFrom("signing_keys").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** Adds a key unless one with this kid exists already (another process got there first). */
-export async function insertSigningKeyIfAbsent(
-  db: Db,
-  key: { kid: string; algorithm: string; publicJwk: Record<string, unknown>; privatePem: string },
-): Promise<void> {
+/** Records a public key (once; every process of a deployment publishes the same kid). */
+export async function insertPublicSigningKey(db: Db, key: { kid: string; algorithm: string; publicJwk: Record<string, unknown> }): Promise<void> {
   await db
     .insertInto("signing_keys")
-    .values({ kid: key.kid, algorithm: key.algorithm, public_jwk: JSON.stringify(key.publicJwk), private_pem: key.privatePem })
+    .values({ kid: key.kid, algorithm: key.algorithm, public_jwk: JSON.stringify(key.publicJwk) })
     .onConflict((oc) => oc.column("kid").doNothing())
     .execute();
 }
@@ -122,4 +104,22 @@ export async function insertSigningKeyIfAbsent(
 /** Public halves of every key, retired ones too: credentials they signed must still verify. */
 export async function listPublicSigningKeys(db: Db): Promise<Array<Pick<SigningKey, "kid" | "algorithm" | "public_jwk" | "retired_at">>> {
   return db.selectFrom("signing_keys").select(["kid", "algorithm", "public_jwk", "retired_at"]).orderBy("created_at").orderBy("kid").execute();
+}
+
+/** Status numbers in [from, to) whose certificate no longer stands (revoked or superseded). */
+export async function revokedStatusNumbers(db: Db, from: number, to: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("certificates")
+    .select("status_number")
+    .where("status", "in", ["revoked", "superseded"])
+    .where("status_number", ">=", from)
+    .where("status_number", "<", to)
+    .execute();
+  return rows.map((r) => r.status_number);
+}
+
+/** The largest status number handed out so far, or null before the first certificate. */
+export async function highestStatusNumber(db: Db): Promise<number | null> {
+  const row = await db.selectFrom("certificates").select((eb) => eb.fn.max("status_number").as("highest")).executeTakeFirst();
+  return row?.highest === null || row?.highest === undefined ? null : Number(row.highest);
 }

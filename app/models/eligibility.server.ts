@@ -182,6 +182,8 @@ export interface TierCertificateView {
   revokedReason: string | null;
   /** Set once the PDF is rendered. */
   pdfUrl: string | null;
+  /** The Open Badges credential (JSON), set once rendered. */
+  credentialUrl: string | null;
   verifyUrl: string;
   renewalDue: boolean;
 }
@@ -242,6 +244,7 @@ export async function eligibilityFor(db: Db, userId: string, track: TrackId, cat
             revokedAt: cert.revoked_at?.toISOString() ?? null,
             revokedReason: cert.revoked_reason,
             pdfUrl: cert.status === "issued" && cert.rendered_at && cert.pdf_key ? `/certificates/${cert.id}.pdf` : null,
+            credentialUrl: cert.status === "issued" && cert.rendered_at ? `/certificates/${cert.id}/credential` : null,
             verifyUrl: `/verify/${cert.number}`,
             renewalDue: cert.status === "issued" && needsRenewal(cert.valid_until),
           }

@@ -66,6 +66,8 @@ const verdictMessage: Record<CheckResult["verdict"], MessageKey> = {
   malformed: "verify.credential.malformed",
   unknownKey: "verify.credential.unknownKey",
   badSignature: "verify.credential.badSignature",
+  revoked: "verify.credential.revoked",
+  expired: "verify.credential.expired",
   empty: "verify.credential.empty",
   rateLimited: "verify.error.rateLimited",
 };

@@ -20,7 +20,15 @@ import {
 import type { Db } from "~/models/types";
 import type { LimitRule } from "~/rate-limit.server";
 import { assertStorageKey, storage } from "~/services/storage.server";
-import { buildOpenBadgeCredential, signCredential, storedCredentialOf, verifyCredentialJws } from "./credentials.server";
+import { issuerKey } from "~/runtime/issuer-key.server";
+import {
+  buildOpenBadgeCredential,
+  checkCredentialStatus,
+  publishIssuerKey,
+  signCredential,
+  storedCredentialOf,
+  verifyCredentialJws,
+} from "./credentials.server";
 
 // The certificate as a document: its number, the A4 PDF with a QR code of the public
 // verification page, and the signed credential stored beside it.
@@ -276,8 +284,10 @@ export async function renderAndStoreCertificate(db: Db, certificateId: string, o
       verifyUrl,
     });
     const params = { trackTitle: titles.track.zh, tierTitle: titles.tier.zh };
-    const signed = await signCredential(
-      db,
+    const key = issuerKey();
+    await publishIssuerKey(db, key);
+    const signed = signCredential(
+      key,
       buildOpenBadgeCredential({
         verifyUrl,
         origin: origin.replace(/\/+$/, ""),
@@ -291,11 +301,12 @@ export async function renderAndStoreCertificate(db: Db, certificateId: string, o
         criteria: translate("zh-CN", "certificate.credential.criteria"),
         issuedAt: certificate.issued_at,
         validUntil: certificate.valid_until,
+        statusNumber: certificate.status_number,
       }),
     );
 
-    const key = newCertificateKey(certificate.issued_at);
-    await storage().put(key, pdfBytes, "application/pdf");
+    const pdfKey = newCertificateKey(certificate.issued_at);
+    await storage().put(pdfKey, pdfBytes, "application/pdf");
     const outcome = await transactionOf(db, async (tx) => {
       const locked = await lockCertificateForRendering(tx, certificateId);
       if (!locked) return { saved: false, previousKey: null };
@@ -303,11 +314,11 @@ export async function renderAndStoreCertificate(db: Db, certificateId: string, o
       if (locked.number === certificate.number && isRenderedFor(locked, locked.number)) {
         return { saved: false, previousKey: null };
       }
-      await saveRenderedCertificate(tx, certificateId, { pdfKey: key, credential: { ...signed }, renderedAt: new Date() });
+      await saveRenderedCertificate(tx, certificateId, { pdfKey, credential: { ...signed }, renderedAt: new Date() });
       return { saved: true, previousKey: locked.pdf_key };
     });
-    if (!outcome.saved) await storage().delete(key);
-    else if (outcome.previousKey && outcome.previousKey !== key) await storage().delete(outcome.previousKey);
+    if (!outcome.saved) await storage().delete(pdfKey);
+    else if (outcome.previousKey && outcome.previousKey !== pdfKey) await storage().delete(outcome.previousKey);
     return { rendered: outcome.saved };
   } catch (error) {
     logger.error({ err: error, certificateId }, "certificate rendering failed");
@@ -331,15 +342,21 @@ export function verificationRules(ip: string | null): LimitRule[] {
   return [{ key: `verify:ip:${ip ?? "unknown"}`, limit: 60, windowSeconds: 60 }];
 }
 
-export type CredentialVerdict = "ok" | "mismatch" | "none" | "malformed" | "unknownKey" | "badSignature";
+export type CredentialVerdict = "ok" | "mismatch" | "none" | "malformed" | "unknownKey" | "badSignature" | "revoked" | "expired";
 
-/** Checks a credential's signature and that it belongs to this certificate number. */
-export async function checkCredentialFor(db: Db, number: string, jws: string | null): Promise<{ verdict: CredentialVerdict; kid: string | null }> {
+/**
+ * Checks a credential as an outside verifier would: its signature, that it belongs to this
+ * certificate number, its revocation bit in the status list it names, and its validUntil.
+ */
+export async function checkCredentialFor(db: Db, number: string, jws: string | null, now = new Date()): Promise<{ verdict: CredentialVerdict; kid: string | null }> {
   if (!jws) return { verdict: "none", kid: null };
   const check = await verifyCredentialJws(db, jws);
   if (!check.valid) return { verdict: check.reason, kid: null };
-  const belongs = check.credential.id.endsWith(`/verify/${encodeURIComponent(number)}`);
-  return { verdict: belongs ? "ok" : "mismatch", kid: check.kid };
+  if (!check.credential.id.endsWith(`/verify/${encodeURIComponent(number)}`)) return { verdict: "mismatch", kid: check.kid };
+  if ((await checkCredentialStatus(db, issuerKey(), check.credential)) === "revoked") return { verdict: "revoked", kid: check.kid };
+  const validUntil = check.credential.validUntil ? Date.parse(check.credential.validUntil) : NaN;
+  if (Number.isFinite(validUntil) && validUntil <= now.getTime()) return { verdict: "expired", kid: check.kid };
+  return { verdict: "ok", kid: check.kid };
 }
 
 export type VerificationState = "valid" | "revoked" | "superseded" | "expired";

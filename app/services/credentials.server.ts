@@ -1,16 +1,17 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
+import { decodeStatusList, encodeStatusList, statusBit, statusListSize } from "~/domain/status-list";
 import {
-  countSigningKeys,
-  findActiveSigningKey,
   findSigningKey,
-  insertSigningKeyIfAbsent,
+  highestStatusNumber,
+  insertPublicSigningKey,
   listPublicSigningKeys,
-  type SigningKey,
+  revokedStatusNumbers,
 } from "~/models/certificate-documents.server";
 import type { Db } from "~/models/types";
+import type { IssuerKey } from "~/runtime/issuer-key.server";
 
-// Open Badges 3.0 credentials secured as VC-JOSE compact JWS (EdDSA / Ed25519), with keys shared
-// by every process through the signing_keys table.
+// Open Badges 3.0 credentials secured as VC-JOSE compact JWS (EdDSA / Ed25519) with the issuer
+// key of app/runtime/issuer-key.server.ts; revocation published as a W3C Bitstring Status List.
 
 export const credentialContexts = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"];
 
@@ -22,6 +23,7 @@ export interface OpenBadgeCredential {
   issuer: { id: string; type: ["Profile"]; name: string; url: string };
   validFrom: string;
   validUntil?: string;
+  credentialStatus?: StatusListEntry;
   credentialSubject: {
     type: ["AchievementSubject"];
     /** A salted hash of our user id: the subject is identified without publishing the id. */
@@ -35,6 +37,15 @@ export interface OpenBadgeCredential {
       criteria: { narrative: string };
     };
   };
+}
+
+/** A credential's place in a revocation list (W3C Bitstring Status List v1.0). */
+export interface StatusListEntry {
+  id: string;
+  type: "BitstringStatusListEntry";
+  statusPurpose: "revocation";
+  statusListIndex: string;
+  statusListCredential: string;
 }
 
 /** What the certificates column holds: the credential and its signed form. */
@@ -56,6 +67,20 @@ export interface CredentialFacts {
   criteria: string;
   issuedAt: Date;
   validUntil: Date | null;
+  /** The certificate's running status number (certificates.status_number). */
+  statusNumber: number;
+}
+
+/** The URL of status list `list`: stable, public, fetched by anyone checking a credential. */
+export function statusListUrl(origin: string, list: number): string {
+  return `${origin.replace(/\/+$/, "")}/credentials/status/${list}`;
+}
+
+export function statusListEntry(origin: string, statusNumber: number): StatusListEntry {
+  const list = Math.floor(statusNumber / statusListSize);
+  const index = statusNumber % statusListSize;
+  const listUrl = statusListUrl(origin, list);
+  return { id: `${listUrl}#${index}`, type: "BitstringStatusListEntry", statusPurpose: "revocation", statusListIndex: String(index), statusListCredential: listUrl };
 }
 
 export function buildOpenBadgeCredential(facts: CredentialFacts): OpenBadgeCredential {
@@ -69,6 +94,7 @@ export function buildOpenBadgeCredential(facts: CredentialFacts): OpenBadgeCrede
     issuer: { id: `${facts.origin}/`, type: ["Profile"], name: facts.issuerName, url: `${facts.origin}/` },
     validFrom: facts.issuedAt.toISOString(),
     ...(facts.validUntil ? { validUntil: facts.validUntil.toISOString() } : {}),
+    credentialStatus: statusListEntry(facts.origin, facts.statusNumber),
     credentialSubject: {
       type: ["AchievementSubject"],
       identifier: [{ type: "IdentityObject", identityHash, identityType: "identifier", hashed: true, salt }],
@@ -86,37 +112,28 @@ export function buildOpenBadgeCredential(facts: CredentialFacts): OpenBadgeCrede
 
 const base64url = (bytes: Buffer | string) => Buffer.from(bytes).toString("base64url");
 
-function newEd25519Key(kid: string) {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const jwk = publicKey.export({ format: "jwk" });
-  return {
-    kid,
-    algorithm: "EdDSA",
-    publicJwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid, alg: "EdDSA", use: "sig" },
-    privatePem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-  };
+/** A compact JWS (VC-JOSE: typ vc+jwt) of any credential, signed with the issuer key. */
+function signJws(key: IssuerKey, payload: object): string {
+  const header = { alg: "EdDSA", kid: key.kid, typ: "vc+jwt" };
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  return `${signingInput}.${base64url(sign(null, Buffer.from(signingInput), key.privateKey))}`;
 }
+
+export function signCredential(key: IssuerKey, credential: OpenBadgeCredential): StoredCredential {
+  return { credential, jws: signJws(key, credential) };
+}
+
+const published = new WeakMap<object, string>();
 
 /**
- * The key that signs new credentials, created on first use. Racing processes compute the same
- * next kid, so INSERT … ON CONFLICT DO NOTHING lets exactly one of them win and all re-read it.
+ * Puts the public half of this process's key into the shared registry the JWKS is built from.
+ * Idempotent (every process of a deployment publishes the same kid); remembered per database
+ * so the render path pays for it once.
  */
-export async function activeSigningKey(db: Db): Promise<SigningKey> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const existing = await findActiveSigningKey(db);
-    if (existing) return existing;
-    const next = (await countSigningKeys(db)) + 1;
-    await insertSigningKeyIfAbsent(db, newEd25519Key(`baicheng-ed25519-${next}`));
-  }
-  throw new Error("no active signing key after creating one");
-}
-
-export async function signCredential(db: Db, credential: OpenBadgeCredential): Promise<StoredCredential> {
-  const key = await activeSigningKey(db);
-  const header = { alg: "EdDSA", kid: key.kid, typ: "vc+jwt" };
-  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(credential))}`;
-  const signature = sign(null, Buffer.from(signingInput), createPrivateKey(key.private_pem));
-  return { credential, jws: `${signingInput}.${base64url(signature)}` };
+export async function publishIssuerKey(db: Db, key: IssuerKey): Promise<void> {
+  if (published.get(db) === key.kid) return;
+  await insertPublicSigningKey(db, { kid: key.kid, algorithm: key.publicJwk.alg, publicJwk: key.publicJwk });
+  published.set(db, key.kid);
 }
 
 export type CredentialCheck =
@@ -167,4 +184,65 @@ export async function publicJwks(db: Db): Promise<{ keys: Array<Record<string, u
 export function storedCredentialOf(value: unknown): StoredCredential | null {
   if (!isRecord(value) || typeof value.jws !== "string" || !isRecord(value.credential)) return null;
   return value as unknown as StoredCredential;
+}
+
+export interface StatusListCredential {
+  "@context": string[];
+  id: string;
+  type: ["VerifiableCredential", "BitstringStatusListCredential"];
+  issuer: { id: string; type: ["Profile"]; name: string };
+  validFrom: string;
+  credentialSubject: { id: string; type: "BitstringStatusList"; statusPurpose: "revocation"; encodedList: string };
+}
+
+/** Which status lists exist: list n exists once a certificate has been numbered into it. */
+export async function statusListExists(db: Db, list: number): Promise<boolean> {
+  const highest = await highestStatusNumber(db);
+  return Number.isSafeInteger(list) && list >= 0 && highest !== null && list <= Math.floor(highest / statusListSize);
+}
+
+/**
+ * Status list `list` as a signed credential (compact JWS): a bit is set for every certificate in
+ * the list's range that is revoked or superseded. Built from the certificates table on each call,
+ * so a revocation shows the moment it commits.
+ */
+export async function signedStatusList(db: Db, key: IssuerKey, origin: string, issuerName: string, list: number, now = new Date()): Promise<string> {
+  const from = list * statusListSize;
+  const numbers = await revokedStatusNumbers(db, from, from + statusListSize);
+  const url = statusListUrl(origin, list);
+  const credential: StatusListCredential = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    id: url,
+    type: ["VerifiableCredential", "BitstringStatusListCredential"],
+    issuer: { id: `${origin.replace(/\/+$/, "")}/`, type: ["Profile"], name: issuerName },
+    validFrom: now.toISOString(),
+    credentialSubject: { id: `${url}#list`, type: "BitstringStatusList", statusPurpose: "revocation", encodedList: encodeStatusList(numbers.map((n) => n - from)) },
+  };
+  await publishIssuerKey(db, key);
+  return signJws(key, credential);
+}
+
+export type StatusCheck = "active" | "revoked" | "noStatus" | "unknownList";
+
+/**
+ * Reads a credential's revocation bit the way an outside verifier would: fetch (here: build) the
+ * signed list it points to, check the list's signature, decode it, read the bit.
+ */
+export async function checkCredentialStatus(db: Db, key: IssuerKey, credential: OpenBadgeCredential): Promise<StatusCheck> {
+  const entry = credential.credentialStatus;
+  if (!entry || entry.type !== "BitstringStatusListEntry") return "noStatus";
+  const match = /\/credentials\/status\/(\d{1,9})$/.exec(entry.statusListCredential);
+  const index = Number(entry.statusListIndex);
+  if (!match || !Number.isInteger(index)) return "unknownList";
+  const list = Number(match[1]);
+  if (!(await statusListExists(db, list))) return "unknownList";
+  const origin = entry.statusListCredential.slice(0, match.index);
+  const jws = await signedStatusList(db, key, origin, credential.issuer.name, list);
+  const checked = await verifyCredentialJws(db, jws);
+  if (!checked.valid) return "unknownList";
+  const subject = (checked.credential as unknown as Partial<StatusListCredential>).credentialSubject;
+  const bits = typeof subject?.encodedList === "string" ? decodeStatusList(subject.encodedList) : null;
+  const bit = bits ? statusBit(bits, index) : null;
+  if (bit === null) return "unknownList";
+  return bit ? "revoked" : "active";
 }

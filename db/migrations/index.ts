@@ -8,6 +8,7 @@ import * as grading from "./2026-11-29-05-grading";
 import * as certification from "./2026-11-29-06-certification";
 import * as outcomes from "./2026-11-29-07-outcomes";
 import * as calibration from "./2026-11-29-08-calibration";
+import * as credentials from "./2026-11-29-10-credentials";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-07-outcomes": outcomes,
   "2026-11-29-08-calibration": calibration,
   "2026-11-29-09-exports": exportsMigration,
+  "2026-11-29-10-credentials": credentials,
 };

@@ -46,6 +46,8 @@ const cases: RouteCase[] = [
   { file: "verify.$code.tsx", path: "/verify/not-a-number", expect: { anonymous: 400, trainee: 400, otherTrainee: 400, mentor: 400, admin: 400 } },
   { file: "certificates.$certificateId[.]pdf.tsx", path: "/certificates/00000000-0000-0000-0000-000000000000.pdf", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "[.]well-known.jwks[.]json.tsx", path: "/.well-known/jwks.json", expect: { anonymous: 200, ...signedIn } },
+  { file: "credentials.status.$list.tsx", path: "/credentials/status/999999", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
+  { file: "certificates.$certificateId.credential.tsx", path: "/certificates/00000000-0000-0000-0000-000000000000/credential", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "admin.assignments.tsx", path: "/admin/assignments", expect: adminOnly },
   { file: "admin.calibration.tsx", path: "/admin/calibration", expect: adminOnly },
   { file: "mentor.calibration.tsx", path: "/mentor/calibration", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { generateIssuerKeyPem } from "../../app/runtime/issuer-key.server";
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from "../support/test-env";
 
 const name = `baicheng_e2e_${process.pid}`;
@@ -34,6 +35,8 @@ Object.assign(process.env, {
   QUEUE_PREFIX: `e2e-${process.pid}`,
   SEED_DEMO: "on",
   LOG_LEVEL: "warn",
+  // Production reads the signing key from the environment, as a deployment would.
+  ISSUER_SIGNING_KEY: generateIssuerKeyPem(),
   DATA_DIR: mkdtempSync(path.join(tmpdir(), "baicheng-e2e-")),
 });
 

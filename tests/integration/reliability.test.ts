@@ -21,6 +21,7 @@ import { submitQuizAttempt } from "~/submissions/quiz.server";
 import { evaluateEligibilityNow } from "../../workers/processors/eligibility";
 import { reconcileOutbox } from "../../workers/processors/maintenance";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { testIssuerKeyPem } from "../support/issuer-key";
 
 // Reliability: a worker process SIGKILLed mid-run and Redis flushed mid-run lose nothing and double
 // nothing — Postgres (the outbox) is the truth and the reconciler brings Redis back in line.
@@ -79,6 +80,8 @@ function startWorkerProcess(): ChildProcess {
       QUEUE_PREFIX: prefix,
       WORKER_CONCURRENCY: "8",
       DATA_DIR: dataDir,
+      // Every worker process of a deployment signs with the same configured key.
+      ISSUER_SIGNING_KEY: testIssuerKeyPem,
       LOG_LEVEL: "error",
     },
     stdio: ["ignore", "ignore", "pipe"],

@@ -26,4 +26,17 @@ describe("start-up refusals", () => {
     expect(status).toBe(1);
     expect(stderr).toContain("Redis is not reachable at redis://127.0.0.1:1");
   });
+
+  it("refuses production without a configured certificate signing key", () => {
+    const { status, stderr } = start({ NODE_ENV: "production", ISSUER_SIGNING_KEY: "", PORT: "3999" });
+    expect(status).toBe(1);
+    expect(stderr).toContain("ISSUER_SIGNING_KEY is required in production");
+  });
+
+  it("says what is wrong with a signing key that is not an Ed25519 private key", () => {
+    const { status, stderr } = start({ ISSUER_SIGNING_KEY: "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----", PORT: "3999" });
+    expect(status).toBe(1);
+    expect(stderr).toContain("ISSUER_SIGNING_KEY: not a private key");
+    expect(stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
 });

@@ -15,6 +15,7 @@ import pg from "pg";
 import { catalog } from "../../app/catalog/catalog.server";
 import { tierIds, type TierId } from "../../app/catalog/schema";
 import { registerDatabase } from "../../app/db.server";
+import { generateIssuerKeyPem, issuerKeyFrom, registerIssuerKey } from "../../app/runtime/issuer-key.server";
 import type { QuizAnswers, QuizTask } from "../../app/domain/quiz-scoring";
 import { issueCertificates } from "../../app/models/certificates.server";
 import { currentTaskVersion, syncCatalog } from "../../app/models/curriculum.server";
@@ -80,6 +81,7 @@ try {
   await migrateToLatest(db);
   registerDatabase(handle);
   registerQueues({ redisUrl, prefix });
+  registerIssuerKey(issuerKeyFrom(generateIssuerKeyPem(), "benchmark key"));
   await syncCatalog(db, catalog());
   const workers = await startWorkers({ db, redisUrl, prefix, concurrency });
   stopWorkers = () => workers.close();

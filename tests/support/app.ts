@@ -3,7 +3,10 @@ import { registerDatabase } from "~/db.server";
 import type { Role } from "~/domain/roles";
 import { insertUser } from "~/models/users.server";
 import { closeQueues, registerQueues } from "~/queue.server";
+import { registerIssuerKey } from "~/runtime/issuer-key.server";
+import { publishIssuerKey } from "~/services/credentials.server";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { testIssuerKey } from "./issuer-key";
 import { createQueuePrefix } from "./redis";
 
 /**
@@ -15,6 +18,8 @@ export async function createTestApp() {
   const redis = createQueuePrefix();
   registerDatabase(database);
   registerQueues({ redisUrl: redis.redisUrl, prefix: redis.prefix });
+  registerIssuerKey(testIssuerKey);
+  await publishIssuerKey(database.db, testIssuerKey);
   let counter = 0;
   return {
     database,

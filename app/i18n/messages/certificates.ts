@@ -75,8 +75,8 @@ export const certificateMessages = {
   "verify.field.issuer": { zh: "颁发单位", en: "Issued by" },
   "verify.credential.title": { zh: "验证电子凭证", en: "Verify the digital credential" },
   "verify.credential.lead": {
-    zh: "每张证书都附有一份按 Open Badges 3.0 标准签名的电子凭证（JWS，Ed25519）。公钥发布在 {jwksUrl}。",
-    en: "Each certificate comes with a digital credential signed to the Open Badges 3.0 standard (JWS, Ed25519). The public keys are published at {jwksUrl}.",
+    zh: "每张证书都附有一份按 Open Badges 3.0 标准签名的电子凭证（JWS，Ed25519）。公钥发布在 {jwksUrl}；撤销情况发布在凭证所指的公开状态列表中。核验时会同时检查签名、撤销状态和有效期。",
+    en: "Each certificate comes with a digital credential signed to the Open Badges 3.0 standard (JWS, Ed25519). The public keys are published at {jwksUrl}; revocations are published in the public status list the credential names. A check covers the signature, the revocation status and the validity date.",
   },
   "verify.credential.none": { zh: "此证书的电子凭证尚未生成。", en: "This certificate's digital credential has not been produced yet." },
   "verify.credential.ok": { zh: "签名有效：凭证由密钥 {kid} 签发，内容未被改动。", en: "Signature valid: signed with key {kid}, content unchanged." },
@@ -89,6 +89,16 @@ export const certificateMessages = {
   "verify.credential.badSignature": {
     zh: "签名无效：凭证内容已被改动，或并非本平台签发。",
     en: "Invalid signature: the credential has been altered or was not issued by this site.",
+  },
+  "credentialStatus.notFound": { zh: "没有这个状态列表。", en: "No such status list." },
+  "credential.download.missing": { zh: "电子凭证尚在生成中，请稍后再试。", en: "The digital credential is still being produced. Please try again shortly." },
+  "verify.credential.revoked": {
+    zh: "签名有效（密钥 {kid}），但该凭证已在公开的撤销状态列表中标记为撤销，不再有效。",
+    en: "Signature valid (key {kid}), but the public revocation status list marks this credential as revoked: it is no longer valid.",
+  },
+  "verify.credential.expired": {
+    zh: "签名有效（密钥 {kid}），但该凭证已超过有效期。",
+    en: "Signature valid (key {kid}), but the credential is past its validity date.",
   },
   "verify.credential.jws": { zh: "已签名的电子凭证（JWS）", en: "Signed credential (JWS)" },
   "verify.credential.paste": { zh: "核验您手中的电子凭证：粘贴凭证（JWS）", en: "Check a credential you hold: paste the credential (JWS)" },

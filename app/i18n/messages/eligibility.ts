@@ -18,6 +18,7 @@ export const eligibilityMessages = {
   "elig.panel.renewal": { zh: "证书将于 {date} 到期，请及时联系管理员续期。", en: "Your certificate expires on {date}; contact an administrator to renew it." },
   "elig.panel.download": { zh: "下载证书（PDF）", en: "Download certificate (PDF)" },
   "elig.panel.rendering": { zh: "证书文件生成中，请稍后刷新。", en: "The certificate file is being prepared; refresh in a moment." },
+  "elig.panel.credential": { zh: "下载电子凭证（Open Badges）", en: "Download digital credential (Open Badges)" },
   "elig.panel.verify": { zh: "在线查验", en: "Verify online" },
   "elig.panel.revoked": { zh: "证书 {number} 已于 {date} 撤销，原因：{reason}", en: "Certificate {number} was revoked on {date} because: {reason}" },
 
