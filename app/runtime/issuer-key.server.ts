@@ -95,3 +95,11 @@ export function issuerKey(): IssuerKey {
   if (!key) throw new Error("issuer key not loaded: call registerIssuerKey() at start-up");
   return key;
 }
+
+// `npm run issuer-key`: prints a new key for ISSUER_SIGNING_KEY (PEM on stdout, its kid on stderr).
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  const pem = generateIssuerKeyPem();
+  process.stdout.write(pem);
+  process.stderr.write(`kid: ${issuerKeyFrom(pem, "new key").kid}\n`);
+}

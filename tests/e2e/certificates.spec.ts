@@ -59,6 +59,17 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
   expect(Buffer.concat(chunks).subarray(0, 5).toString("latin1")).toBe("%PDF-");
 
+  // The Open Badges credential downloads too, and names a public revocation status list.
+  const credentialDownload = trainee.waitForEvent("download");
+  await trainee.getByRole("link", { name: "下载电子凭证（Open Badges）" }).first().click();
+  const credentialChunks: Buffer[] = [];
+  for await (const chunk of await (await credentialDownload).createReadStream()) credentialChunks.push(chunk as Buffer);
+  const credential = JSON.parse(Buffer.concat(credentialChunks).toString("utf8")) as { credentialStatus: { type: string; statusListCredential: string } };
+  expect(credential.credentialStatus.type).toBe("BitstringStatusListEntry");
+  const statusList = await trainee.request.get(new URL(credential.credentialStatus.statusListCredential).pathname);
+  expect(statusList.status()).toBe(200);
+  expect(statusList.headers()["content-type"]).toBe("application/vc+jwt");
+
   const verifyHref = await trainee.getByRole("link", { name: "在线查验" }).first().getAttribute("href");
   expect(verifyHref).toMatch(/\/verify\/BC-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const anonymous = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL })).newPage();
@@ -78,5 +89,8 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   await anonymous.reload();
   await expect(anonymous.getByRole("alert").getByText("证书已撤销", { exact: true })).toBeVisible();
   await expect(anonymous.getByText("学员申请材料存在重大不实。")).toBeVisible();
+  // The credential check reads the status list: the same signed credential now says revoked.
+  await anonymous.getByText("验证电子凭证").click();
+  await expect(anonymous.getByText("撤销状态列表中标记为撤销")).toBeVisible();
   await screenshot(anonymous, "verify-revoked", testInfo.project.name);
 });
