@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Migrator, sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertUser } from "~/models/users.server";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
-import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
+import { admin } from "../support/database";
+import { databaseUrlFor } from "../support/test-env";
 
 // Migration 10 on a database that already holds certificates and a key made by the old code:
 // existing certificates are numbered into the status list in issue order, and the private key
@@ -15,23 +15,13 @@ import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
 const name = `baicheng_m_${randomBytes(6).toString("hex")}`;
 let handle: DatabaseHandle;
 
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
-  await admin(`create database "${name}"`);
+  await admin((c) => c.query(`create database "${name}"`));
   handle = await openDatabase({ databaseUrl: databaseUrlFor(name), dataDir: "data", poolSize: 2 });
 });
 afterAll(async () => {
   await handle?.db.destroy();
-  await admin(`drop database if exists "${name}" with (force)`);
+  await admin((c) => c.query(`drop database if exists "${name}" with (force)`));
 });
 
 describe("migration 2026-11-29-10-credentials", () => {

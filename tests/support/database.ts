@@ -10,7 +10,7 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl });
   await client.connect();
   try {
