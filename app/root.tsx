@@ -3,7 +3,9 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRout
 import type { ReactNode } from "react";
 import { AppShell } from "./components/app-shell";
 import { ErrorPage } from "./components/error-page";
+import { db } from "./db.server";
 import { currentUser } from "./guards.server";
+import { countUnread } from "./models/notifications.server";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -16,13 +18,19 @@ export const meta: MetaFunction = () => [
   { name: "description", content: "心关爱·进百城公益项目的人才培养平台：课程、实践任务、导师评阅与证书。" },
 ];
 
-// Public: tells the shell who is signed in (name and roles only).
+// Public: tells the shell who is signed in (name and roles only) and how many notifications they have unread.
 export async function loader({ context }: LoaderFunctionArgs) {
-  return json({ user: currentUser(context) });
+  const user = currentUser(context);
+  return json({ user, unreadNotifications: user ? await countUnread(db(), user.id) : 0 });
 }
 
 export function useSignedInUser() {
   return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
+
+/** Unread notifications of the signed-in user, counted up to 100 (shown as "99+"). */
+export function useUnreadNotifications(): number {
+  return useRouteLoaderData<typeof loader>("root")?.unreadNotifications ?? 0;
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -45,8 +53,9 @@ export function Layout({ children }: { children: ReactNode }) {
 
 export default function App() {
   const user = useSignedInUser();
+  const unread = useUnreadNotifications();
   return (
-    <AppShell user={user}>
+    <AppShell user={user} unreadNotifications={unread}>
       <Outlet />
     </AppShell>
   );
@@ -55,8 +64,9 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const user = useSignedInUser();
+  const unread = useUnreadNotifications();
   return (
-    <AppShell user={user}>
+    <AppShell user={user} unreadNotifications={unread}>
       <ErrorPage error={error} />
     </AppShell>
   );

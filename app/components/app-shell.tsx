@@ -8,7 +8,27 @@ export interface ShellUser {
   roles: Role[];
 }
 
-export function AppShell({ children, user }: { children: ReactNode; user?: ShellUser | null }) {
+/** The bell: "通知" with the unread count, spelled out for screen readers. */
+function NotificationsLink({ unread }: { unread: number }) {
+  const t = useT();
+  const label = unread >= 100 ? t("notif.nav.labelMany") : unread > 0 ? t("notif.nav.label", { count: unread }) : undefined;
+  return (
+    <NavLink to="/notifications" className="nav-notifications" aria-label={label}>
+      <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+        <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+      </svg>
+      <span>{t("notif.title")}</span>
+      {unread > 0 ? (
+        <span className="count-badge" aria-hidden="true">
+          {unread >= 100 ? "99+" : unread}
+        </span>
+      ) : null}
+    </NavLink>
+  );
+}
+
+export function AppShell({ children, user, unreadNotifications = 0 }: { children: ReactNode; user?: ShellUser | null; unreadNotifications?: number }) {
   const t = useT();
   return (
     <>
@@ -37,6 +57,7 @@ export function AppShell({ children, user }: { children: ReactNode; user?: Shell
             {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
             {user ? (
               <>
+                <NotificationsLink unread={unreadNotifications} />
                 <NavLink to="/profile" className="nav-user">
                   {user.name}
                 </NavLink>

@@ -8,6 +8,7 @@ import { evidenceMessages } from "./messages/evidence";
 import { gradingMessages } from "./messages/grading";
 import { importMessages } from "./messages/import";
 import { learnMessages } from "./messages/learn";
+import { notificationMessages } from "./messages/notifications";
 import { orgMessages } from "./messages/orgs";
 import { outcomeMessages } from "./messages/outcomes";
 import { quizMessages } from "./messages/quiz";
@@ -33,6 +34,7 @@ const messages = {
   ...gradingMessages,
   ...assignmentMessages,
   ...calibrationMessages,
+  ...notificationMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import type { TierId, TrackId } from "~/catalog/schema";
 import { validUntilFor, type CertificateRule } from "~/domain/eligibility";
+import { notificationIds } from "~/domain/notifications";
 import { certificateNumber } from "~/services/certificate-document.server";
 import type { Database } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import type { EligibilityFilters, EligibilityKey } from "./eligibility.server";
+import { queueNotification } from "./notifications.server";
 import { addToOutbox, type OutboxJob } from "./outbox.server";
 import type { Db } from "./types";
 
@@ -169,7 +171,13 @@ export async function issueCertificates(db: Kysely<Database>, input: IssueInput)
         outcome.issued.push({ id: row.id, number: row.number, ...c });
         const job = renderJob(row.id);
         await addToOutbox(trx, job);
-        outcome.jobs.push(job);
+        const notice = await queueNotification(trx, {
+          id: notificationIds.certificateIssued(row.id),
+          userId: c.userId,
+          kind: "certificate.issued",
+          payload: { certificateId: row.id, number: row.number, track: c.track, tier: c.tier },
+        });
+        outcome.jobs.push(job, notice);
         await recordAudit(trx, {
           actorId: input.actorId,
           action: "certificate.issued",
@@ -198,7 +206,7 @@ export async function issueCertificates(db: Kysely<Database>, input: IssueInput)
   }
 }
 
-export type RevokeOutcome = { ok: true } | { ok: false; problem: "notFound" | "alreadyRevoked" | "superseded" };
+export type RevokeOutcome = { ok: true; jobs: OutboxJob[] } | { ok: false; problem: "notFound" | "alreadyRevoked" | "superseded" };
 
 /** Revokes a live certificate with a reason; the row stays so verification can say when and why. */
 export async function revokeCertificate(
@@ -211,7 +219,7 @@ export async function revokeCertificate(
       .set({ status: "revoked", revoked_at: sql`now()`, revoked_reason: input.reason })
       .where("id", "=", input.certificateId)
       .where("status", "=", "issued")
-      .returning(["id", "number", "user_id"])
+      .returning(["id", "number", "user_id", "track", "tier"])
       .executeTakeFirst();
     if (!revoked) {
       const current = await trx.selectFrom("certificates").select("status").where("id", "=", input.certificateId).executeTakeFirst();
@@ -226,7 +234,13 @@ export async function revokeCertificate(
       ip: input.ip,
       details: { number: revoked.number, userId: revoked.user_id, reason: input.reason },
     });
-    return { ok: true };
+    const notice = await queueNotification(trx, {
+      id: notificationIds.certificateRevoked(revoked.id),
+      userId: revoked.user_id,
+      kind: "certificate.revoked",
+      payload: { certificateId: revoked.id, number: revoked.number, track: revoked.track, tier: revoked.tier, reason: input.reason },
+    });
+    return { ok: true, jobs: [notice] };
   });
 }
 
@@ -273,6 +287,12 @@ export async function reissueCertificate(
     await trx.updateTable("certificates").set({ superseded_by: fresh.id }).where("id", "=", old.id).execute();
     const job = renderJob(fresh.id);
     await addToOutbox(trx, job);
+    const notice = await queueNotification(trx, {
+      id: notificationIds.certificateIssued(fresh.id),
+      userId: old.user_id,
+      kind: "certificate.reissued",
+      payload: { certificateId: fresh.id, number: fresh.number, previousNumber: old.number, track: old.track, tier: old.tier },
+    });
     await recordAudit(trx, {
       actorId: input.actorId,
       action: "certificate.reissued",
@@ -281,7 +301,7 @@ export async function reissueCertificate(
       ip: input.ip,
       details: { previousId: old.id, previousNumber: old.number, number: fresh.number, previousName: old.name_on_certificate, name: old.current_name },
     });
-    return { ok: true, certificate: fresh, jobs: [job] };
+    return { ok: true, certificate: fresh, jobs: [job, notice] };
   });
 }
 

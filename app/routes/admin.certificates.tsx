@@ -186,6 +186,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const error = ({ notFound: "certs.error.notFound", alreadyRevoked: "certs.error.alreadyRevoked", superseded: "certs.error.superseded" } as const)[outcome.problem];
         return fail(error, outcome.problem === "notFound" ? 404 : 409);
       }
+      await dispatchAfterCommit(outcome.jobs);
       const cert = await db().selectFrom("certificates").select("number").where("id", "=", certificateId).executeTakeFirstOrThrow();
       return reply({ intent, success: "certs.revoked", params: { number: cert.number }, certificateId });
     }

@@ -13,6 +13,7 @@ import {
   type SelectionProblem,
   type Selections,
 } from "~/domain/grading";
+import { noteExcerpt, notificationIds, type NotificationEvent } from "~/domain/notifications";
 import { can, type Role } from "~/domain/roles";
 import { defaultLocale, translate } from "~/i18n";
 import { isAwaitingReview } from "~/domain/submission-lifecycle";
@@ -28,6 +29,7 @@ import {
   taskDefinitionAt,
   type GradeRow,
 } from "~/models/grades.server";
+import { queueNotification } from "~/models/notifications.server";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { getSubmission, lockSubmission, moveSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
@@ -111,6 +113,20 @@ function eligibilityJob(s: { user_id: string; track: string; tier: string }, gra
     name: "evaluate",
     payload: { userId: s.user_id, track: s.track, tier: s.tier },
   };
+}
+
+/** The trainee hears of the round's final decision only, never of a blind mark on its own. */
+function decisionNotification(
+  s: { id: string; user_id: string; task_id: string },
+  task: GradedTask,
+  round: number,
+  decided: { total: number; decision: GradeDecision; note: string | null },
+): NotificationEvent {
+  const id = notificationIds.decision(s.id, round);
+  const facts = { submissionId: s.id, taskId: s.task_id, taskTitle: task.title };
+  if (decided.decision === "return") return { id, userId: s.user_id, kind: "submission.returned", payload: { ...facts, note: noteExcerpt(decided.note) } };
+  const kind = decided.decision === "pass" ? "submission.passed" : "submission.not_passed";
+  return { id, userId: s.user_id, kind, payload: { ...facts, score: decided.total } };
 }
 
 export async function recordGrade(db: Kysely<Database>, input: RecordGradeInput): Promise<RecordGradeOutcome> {
@@ -201,7 +217,7 @@ export async function recordGrade(db: Kysely<Database>, input: RecordGradeInput)
       if (!moved) throw new GradeConflict();
       const job = eligibilityJob(s, inserted.id);
       await addToOutbox(trx, job);
-      jobs.push(job);
+      jobs.push(job, await queueNotification(trx, decisionNotification(s, task, round, decided)));
     }
     return { ok: true, gradeId: inserted.id, role, status, final: decided !== null, needsModerator, total: graded.total };
   }).catch((error: unknown) => {

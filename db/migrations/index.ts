@@ -9,6 +9,7 @@ import * as certification from "./2026-11-29-06-certification";
 import * as outcomes from "./2026-11-29-07-outcomes";
 import * as calibration from "./2026-11-29-08-calibration";
 import * as credentials from "./2026-11-29-10-credentials";
+import * as notificationsMigration from "./2026-11-29-11-notifications";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-08-calibration": calibration,
   "2026-11-29-09-exports": exportsMigration,
   "2026-11-29-10-credentials": credentials,
+  "2026-11-29-11-notifications": notificationsMigration,
 };

@@ -30,6 +30,7 @@ const cases: RouteCase[] = [
   { file: "learn.$track.$tier.$slug.tsx", path: "/learn/community/foundation/mental-health-literacy", expect: { anonymous: 302, ...signedIn } },
   { file: "learn.$track.$tier.$slug.tsx", path: "/learn/community/practitioner/awareness-event", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
   { file: "my-work.tsx", path: "/my-work", expect: { anonymous: 302, ...signedIn } },
+  { file: "notifications.tsx", path: "/notifications", expect: { anonymous: 302, ...signedIn } },
   { file: "tasks.$taskId.tsx", path: "/tasks/campus-foundation-emotion-friendly-classroom-field", expect: { anonymous: 302, ...signedIn } },
   { file: "tasks.$taskId.tsx", path: "/tasks/campus-practitioner-class-meeting-field", expect: { anonymous: 302, trainee: 403, otherTrainee: 403, mentor: 200, admin: 200 } },
   { file: "tasks.$taskId.tsx", path: "/tasks/no-such-task", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },

@@ -4,9 +4,12 @@ import { z } from "zod";
 import { chooseMentors, missingRoles } from "../../app/domain/routing";
 import { logger } from "../../app/logger.server";
 import { assignmentOpenStatuses, insertAssignment, mentorCandidates, routingOrgPath, submissionAssignments } from "../../app/models/assignments.server";
-import { markCompleted } from "../../app/models/outbox.server";
+import { notificationIds } from "../../app/domain/notifications";
+import { queueNotification } from "../../app/models/notifications.server";
+import { markCompleted, type OutboxJob } from "../../app/models/outbox.server";
 import { taskDefinitionAt } from "../../app/models/quiz-attempts.server";
 import { lockSubmission } from "../../app/models/submissions.server";
+import { dispatchAfterCommit } from "../../app/services/dispatch.server";
 import type { Database } from "../../db/schema";
 
 export const routeSubmissionJob = z.object({
@@ -32,7 +35,8 @@ export interface RouteOutcome {
  */
 export async function routeSubmission(db: Kysely<Database>, data: RouteSubmissionJob): Promise<RouteOutcome> {
   const jobId = routingJobId(data.submissionId, data.round);
-  return db.transaction().execute(async (trx): Promise<RouteOutcome> => {
+  const notices: OutboxJob[] = [];
+  const outcome = await db.transaction().execute(async (trx): Promise<RouteOutcome> => {
     const submission = await lockSubmission(trx, data.submissionId);
     if (!submission || submission.type === "quiz") throw new UnrecoverableError(`no reviewed submission ${data.submissionId}`);
     const done = async (outcome: RouteOutcome) => {
@@ -66,6 +70,15 @@ export async function routeSubmission(db: Kysely<Database>, data: RouteSubmissio
       const role = missing[i]!;
       if (await insertAssignment(trx, { submissionId: submission.id, mentorId: pick.mentorId, role, assignedBy: null })) {
         assigned.push({ mentorId: pick.mentorId, role });
+        const taskTitle = typeof task?.definition.title === "string" ? task.definition.title : submission.task_id;
+        notices.push(
+          await queueNotification(trx, {
+            id: notificationIds.assigned(submission.id, pick.mentorId),
+            userId: pick.mentorId,
+            kind: "assignment.new",
+            payload: { submissionId: submission.id, taskId: submission.task_id, taskTitle, role },
+          }),
+        );
       }
     }
     if (picks.length < missing.length) {
@@ -73,6 +86,8 @@ export async function routeSubmission(db: Kysely<Database>, data: RouteSubmissio
     }
     return done({ submissionId: submission.id, assigned });
   });
+  if (notices.length) await dispatchAfterCommit(notices);
+  return outcome;
 }
 
 /** The "routing" queue: job "route-submission" with { submissionId, round }. */

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { tierIds, trackIds } from "~/catalog/schema";
+
+// In-app notifications: which events notify whom, the deterministic id of each (one event, one row,
+// however often its job runs), and what the notification centre shows for a stored row.
+
+const uuid = z.uuid();
+const submissionFacts = { submissionId: uuid, taskId: z.string().min(1), taskTitle: z.string() };
+const certificateFacts = { certificateId: uuid, number: z.string().min(1), track: z.enum(trackIds), tier: z.enum(tierIds) };
+
+export const notificationPayloads = {
+  "submission.passed": z.object({ ...submissionFacts, score: z.number() }),
+  "submission.not_passed": z.object({ ...submissionFacts, score: z.number() }),
+  "submission.returned": z.object({ ...submissionFacts, note: z.string().nullable() }),
+  "certificate.issued": z.object(certificateFacts),
+  "certificate.reissued": z.object({ ...certificateFacts, previousNumber: z.string() }),
+  "certificate.revoked": z.object({ ...certificateFacts, reason: z.string() }),
+  "assignment.new": z.object({ ...submissionFacts, role: z.enum(["marker", "second_marker", "moderator"]) }),
+} as const;
+
+export type NotificationKind = keyof typeof notificationPayloads;
+export type NotificationPayload<K extends NotificationKind> = z.infer<(typeof notificationPayloads)[K]>;
+export const notificationKinds = Object.keys(notificationPayloads) as NotificationKind[];
+
+export interface NotificationEvent<K extends NotificationKind = NotificationKind> {
+  /** Deterministic: the same event always gets the same id. */
+  id: string;
+  userId: string;
+  kind: K;
+  payload: NotificationPayload<K>;
+}
+
+/** Ids say which event a notification comes from; BullMQ job ids may not contain ":". */
+export const notificationIds = {
+  /** The final decision of one grading round (a round is decided once). */
+  decision: (submissionId: string, round: number) => `decision-${submissionId}-${round}`,
+  certificateIssued: (certificateId: string) => `certificate-issued-${certificateId}`,
+  certificateRevoked: (certificateId: string) => `certificate-revoked-${certificateId}`,
+  /** A mentor's row on a submission is written once (released rows are kept). */
+  assigned: (submissionId: string, mentorId: string) => `assigned-${submissionId}-${mentorId}`,
+};
+
+const excerptLength = 120;
+
+/** The start of a mentor's note, short enough for a list; the whole note is on the task page. */
+export function noteExcerpt(note: string | null | undefined, max = excerptLength): string | null {
+  const flat = (note ?? "").replace(/\s+/g, " ").trim();
+  if (!flat) return null;
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}
+
+export type NotificationTitleKey = `notif.kind.${NotificationKind}`;
+export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade";
+
+export interface NotificationView {
+  kind: NotificationKind;
+  titleKey: NotificationTitleKey;
+  params: Record<string, string | number>;
+  /** A quoted excerpt (mentor's note, revocation reason) shown under the text. */
+  quote: string | null;
+  href: string;
+  linkKey: NotificationLinkKey;
+}
+
+/** Titles from the programme config, in the reader's language. */
+export interface DisplayNames {
+  track(id: string): string;
+  tier(id: string): string;
+  certificate(tierId: string): string;
+}
+
+function isKind(kind: string): kind is NotificationKind {
+  return Object.hasOwn(notificationPayloads, kind);
+}
+
+type Describe<K extends NotificationKind> = (p: NotificationPayload<K>, names: DisplayNames) => Omit<NotificationView, "kind" | "titleKey">;
+
+const certificateParams = (c: { number: string; track: string; tier: string }, names: DisplayNames) => ({
+  number: c.number,
+  track: names.track(c.track),
+  tier: names.tier(c.tier),
+  certificate: names.certificate(c.tier),
+});
+const taskLink = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}`;
+
+const describers: { [K in NotificationKind]: Describe<K> } = {
+  "submission.passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
+  "submission.not_passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
+  "submission.returned": (s) => ({ params: { task: s.taskTitle }, quote: s.note, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
+  "certificate.issued": (c, names) => ({ params: certificateParams(c, names), quote: null, href: `/learn#certificates-${c.track}`, linkKey: "notif.link.certificate" }),
+  "certificate.reissued": (c, names) => ({
+    params: { ...certificateParams(c, names), previousNumber: c.previousNumber },
+    quote: null,
+    href: `/learn#certificates-${c.track}`,
+    linkKey: "notif.link.certificate",
+  }),
+  "certificate.revoked": (c, names) => ({ params: certificateParams(c, names), quote: c.reason, href: `/verify/${encodeURIComponent(c.number)}`, linkKey: "notif.link.verify" }),
+  "assignment.new": (a) => ({ params: { task: a.taskTitle }, quote: null, href: `/mentor/submissions/${a.submissionId}`, linkKey: "notif.link.grade" }),
+};
+
+/**
+ * What the centre shows for one stored row: a message key with its parameters and one link to the
+ * thing it is about. Null for a kind or payload this version does not know (shown generically).
+ */
+export function describeNotification(kind: string, payload: unknown, names: DisplayNames): NotificationView | null {
+  if (!isKind(kind)) return null;
+  const parsed = notificationPayloads[kind].safeParse(payload);
+  if (!parsed.success) return null;
+  // The payload was parsed by this kind's own schema, so it fits this kind's describer.
+  const describe = describers[kind] as Describe<NotificationKind>;
+  return { kind, titleKey: `notif.kind.${kind}`, ...describe(parsed.data, names) };
+}

@@ -1,0 +1,58 @@
+// The notification centre (/notifications) and the bell in the site header.
+import type { Messages } from "../types";
+
+export const notificationMessages = {
+  "notif.title": { zh: "通知", en: "Notifications" },
+  "notif.lead": {
+    zh: "评阅结果、退回修改、证书颁发与撤销等消息会在这里提醒你。",
+    en: "Grades, work returned for revision, and certificates issued or revoked are announced here.",
+  },
+  // The bell's accessible name starts with its visible text ("通知" and the count), as WCAG 2.5.3 asks.
+  "notif.nav.label": { zh: "通知：{count} 条未读", en: "Notifications: {count} unread" },
+  "notif.nav.labelMany": { zh: "通知：99 条以上未读", en: "Notifications: 99+ unread" },
+  "notif.unreadSummary": { zh: "当前有 {count} 条未读。", en: "{count} unread." },
+  "notif.allReadSummary": { zh: "没有未读通知。", en: "Nothing unread." },
+  "notif.unread": { zh: "未读", en: "Unread" },
+  "notif.markRead": { zh: "标为已读", en: "Mark as read" },
+  "notif.markAll": { zh: "全部标为已读", en: "Mark all as read" },
+  "notif.markedAll": { zh: "已将 {count} 条通知标为已读。", en: "{count} notifications marked as read." },
+  "notif.empty": {
+    zh: "暂时没有通知。提交的作业评阅完成、被退回修改，或证书颁发、撤销时，会在这里提醒你。",
+    en: "No notifications yet. You will be told here when your work is graded or returned, and when a certificate is issued or revoked.",
+  },
+  "notif.list": { zh: "通知列表", en: "Notification list" },
+  "notif.error.notFound": { zh: "找不到这条通知。", en: "That notification was not found." },
+  "notif.error.unknown": { zh: "无法识别的操作，请刷新页面后重试。", en: "Unknown action; reload the page and try again." },
+
+  "notif.kind.submission.passed": { zh: "你提交的「{task}」已通过评阅，得分 {score}。", en: "Your work “{task}” passed, with {score} points." },
+  "notif.kind.submission.not_passed": {
+    zh: "你提交的「{task}」未通过评阅，得分 {score}。",
+    en: "Your work “{task}” did not pass ({score} points).",
+  },
+  "notif.kind.submission.returned": {
+    zh: "你提交的「{task}」被退回修改，请根据导师意见修改后重新提交。",
+    en: "Your work “{task}” was returned for revision: revise it as the mentor suggests and submit it again.",
+  },
+  "notif.kind.certificate.issued": {
+    zh: "你的「{certificate}」证书（{track} · {tier}）已颁发，编号 {number}。",
+    en: "Your “{certificate}” certificate ({track}, {tier}) has been issued, number {number}.",
+  },
+  "notif.kind.certificate.reissued": {
+    zh: "你的「{certificate}」证书（{track} · {tier}）已重新颁发，新编号 {number}；原证书 {previousNumber} 已被取代。",
+    en: "Your “{certificate}” certificate ({track}, {tier}) was reissued as {number}; {previousNumber} is superseded.",
+  },
+  "notif.kind.certificate.revoked": {
+    zh: "你的「{certificate}」证书（{track} · {tier}，编号 {number}）已被撤销。",
+    en: "Your “{certificate}” certificate ({track}, {tier}, number {number}) has been revoked.",
+  },
+  "notif.kind.assignment.new": { zh: "新的评阅任务：「{task}」已分配给你。", en: "New work to grade: “{task}” has been assigned to you." },
+  "notif.kind.unknown": { zh: "一条系统通知。", en: "A system notice." },
+
+  "notif.quote.submission.returned": { zh: "导师意见：", en: "Mentor’s note: " },
+  "notif.quote.certificate.revoked": { zh: "撤销原因：", en: "Reason: " },
+
+  "notif.link.task": { zh: "查看任务", en: "View the task" },
+  "notif.link.certificate": { zh: "查看并下载证书", en: "View and download" },
+  "notif.link.verify": { zh: "查看验证页", en: "See the verification page" },
+  "notif.link.grade": { zh: "去评阅", en: "Grade it" },
+} satisfies Messages;
