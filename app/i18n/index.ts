@@ -12,6 +12,7 @@ import { notificationMessages } from "./messages/notifications";
 import { orgMessages } from "./messages/orgs";
 import { outcomeMessages } from "./messages/outcomes";
 import { quizMessages } from "./messages/quiz";
+import { queueMessages } from "./messages/queues";
 import { shellMessages } from "./messages/shell";
 import { showcaseMessages } from "./messages/showcase";
 import { submissionMessages } from "./messages/submissions";
@@ -34,6 +35,7 @@ const messages = {
   ...gradingMessages,
   ...assignmentMessages,
   ...calibrationMessages,
+  ...queueMessages,
   ...notificationMessages,
 };
 

@@ -28,7 +28,9 @@ export type AuditAction =
   | "certificate.revoked"
   | "certificate.reissued"
   | "certificates.batch_issued"
-  | "assignments.reassigned";
+  | "assignments.reassigned"
+  | "queue.retried"
+  | "queue.promoted";
 
 export interface AuditEventInput {
   actorId: string | null;
