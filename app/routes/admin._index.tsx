@@ -10,7 +10,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({});
 }
 
-const sections: Array<{ to: string; title: MessageKey; lead: MessageKey }> = [
+// reloadDocument: the queue board is served by server.ts, not by a Remix route.
+const sections: Array<{ to: string; title: MessageKey; lead: MessageKey; reloadDocument?: true }> = [
   { to: "/admin/users", title: "admin.users", lead: "admin.users.lead" },
   { to: "/admin/users/import", title: "admin.import", lead: "admin.import.lead" },
   { to: "/admin/orgs", title: "admin.orgs", lead: "admin.orgs.lead" },
@@ -21,6 +22,7 @@ const sections: Array<{ to: string; title: MessageKey; lead: MessageKey }> = [
   { to: "/admin/certificates", title: "admin.certificates", lead: "admin.certificates.lead" },
   { to: "/admin/assignments", title: "assignments.title", lead: "assignments.lead" },
   { to: "/admin/calibration", title: "calibration.admin.title", lead: "calibration.admin.lead" },
+  { to: "/admin/queues", title: "queues.title", lead: "queues.lead", reloadDocument: true },
 ];
 
 export default function AdminHome() {
@@ -30,7 +32,7 @@ export default function AdminHome() {
       <h1>{t("admin.title")}</h1>
       <div className="grid two">
         {sections.map((s) => (
-          <Link key={s.to} to={s.to} className="card card-link">
+          <Link key={s.to} to={s.to} reloadDocument={s.reloadDocument} className="card card-link">
             <h2 className="card-title">{t(s.title)}</h2>
             <p className="muted">{t(s.lead)}</p>
           </Link>

@@ -288,6 +288,9 @@ export default function AdminAssignments() {
       <section className="stack" aria-labelledby="jobs-title">
         <h2 id="jobs-title">{t("jobs.title")}</h2>
         <p className="muted">{t("jobs.lead")}</p>
+        <p>
+          <a href="/admin/queues">{t("queues.openBoard")}</a>
+        </p>
         {jobs.length === 0 ? (
           <p className="empty card">{t("jobs.empty")}</p>
         ) : (
