@@ -8,6 +8,17 @@ import { getOrgUnit, listOrgUnits } from "~/models/orgs.server";
 import { getUserSummary } from "~/models/users.server";
 
 /**
+ * Whether an admin sees the whole programme: attached to the root, or to no unit at all. Regional
+ * admins (attached lower in the tree) see their subtree only, and nothing programme-wide.
+ */
+export async function seesWholeProgramme(userId: string): Promise<boolean> {
+  const user = await getUserSummary(db(), userId);
+  if (!user) return false;
+  if (!user.orgUnitId) return true;
+  return (await getOrgUnit(db(), user.orgUnitId))?.level === 1;
+}
+
+/**
  * The region, track and year an admin asks about, checked against what they may see: an admin
  * attached to a region sees its subtree only; one attached to the root (or nowhere) sees everything.
  */

@@ -5,6 +5,7 @@ import express from "express";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth.server";
+import { createOrgUnit } from "~/models/orgs.server";
 import { queue, queueNames } from "~/queue.server";
 import { createQueueBoard, queueBoardPath, type QueueBoard } from "~/runtime/queue-board.server";
 import { createTestApp } from "../support/app";
@@ -14,11 +15,11 @@ let app: Awaited<ReturnType<typeof createTestApp>>;
 let board: QueueBoard;
 let server: Server;
 let base: string;
-const cookies: Record<"admin" | "mentor" | "trainee", string> = { admin: "", mentor: "", trainee: "" };
+const cookies: Record<"admin" | "mentor" | "trainee" | "regionalAdmin", string> = { admin: "", mentor: "", trainee: "", regionalAdmin: "" };
 let adminId: string;
 
-async function sessionFor(roles: Array<"trainee" | "mentor" | "admin">): Promise<{ id: string; cookie: string }> {
-  const { id } = await app.signIn(roles);
+async function sessionFor(roles: Array<"trainee" | "mentor" | "admin">, orgUnitId: string | null = null): Promise<{ id: string; cookie: string }> {
+  const { id } = await app.signIn(roles, { orgUnitId });
   return { id, cookie: (await startSession(id, {})).split(";")[0]! };
 }
 
@@ -70,6 +71,9 @@ beforeAll(async () => {
   cookies.admin = admin.cookie;
   cookies.mentor = (await sessionFor(["mentor"])).cookie;
   cookies.trainee = (await sessionFor(["trainee"])).cookie;
+  const national = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
+  const province = await createOrgUnit(app.db, { parentId: national, kind: "province", name: "山东省", track: null });
+  cookies.regionalAdmin = (await sessionFor(["admin"], province)).cookie;
   await settledJob("board-failed-1", "fail");
   await settledJob("board-done-1", "succeed");
 });
@@ -92,8 +96,8 @@ describe("who may open the queue board", () => {
     }
   });
 
-  it("refuses trainees and mentors in Chinese and English, on the page, the API and its actions", async () => {
-    for (const who of ["trainee", "mentor"] as const) {
+  it("refuses trainees, mentors and regional admins in Chinese and English, on the page, the API and its actions", async () => {
+    for (const who of ["trainee", "mentor", "regionalAdmin"] as const) {
       const page = await call("/admin/queues", { who });
       expect(page.status).toBe(403);
       const html = await page.text();
