@@ -7,14 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth.server";
 import { createOrgUnit } from "~/models/orgs.server";
 import { queue, queueNames } from "~/queue.server";
+import { loader as adminHomeLoader } from "~/routes/admin._index";
 import { createQueueBoard, queueBoardPath, type QueueBoard } from "~/runtime/queue-board.server";
-import { createTestApp } from "../support/app";
+import { createTestApp, makeRequest } from "../support/app";
 
 // The board mounted the way server.ts mounts it, over real sessions, PostgreSQL and Redis.
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let board: QueueBoard;
 let server: Server;
 let base: string;
+let provinceId: string;
 const cookies: Record<"admin" | "mentor" | "trainee" | "regionalAdmin", string> = { admin: "", mentor: "", trainee: "", regionalAdmin: "" };
 let adminId: string;
 
@@ -73,6 +75,7 @@ beforeAll(async () => {
   cookies.trainee = (await sessionFor(["trainee"])).cookie;
   const national = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
   const province = await createOrgUnit(app.db, { parentId: national, kind: "province", name: "山东省", track: null });
+  provinceId = province;
   cookies.regionalAdmin = (await sessionFor(["admin"], province)).cookie;
   await settledJob("board-failed-1", "fail");
   await settledJob("board-done-1", "succeed");
@@ -188,5 +191,17 @@ describe("the board for an administrator", () => {
     const res = await call("/admin/queues/no/such/page", { who: "admin" });
     expect(res.status).toBe(299);
     expect(await res.text()).toBe("remix saw /admin/queues/no/such/page");
+  });
+});
+
+describe("the admin home", () => {
+  it("offers the board to admins of the whole programme only", async () => {
+    const offered = async (orgUnitId: string | null) => {
+      const { context } = await app.signIn(["admin"], { orgUnitId });
+      const res = await adminHomeLoader({ request: makeRequest("/admin"), context, params: {} });
+      return ((await res.json()) as { queueBoard: boolean }).queueBoard;
+    };
+    expect(await offered(null)).toBe(true);
+    expect(await offered(provinceId)).toBe(false);
   });
 });
