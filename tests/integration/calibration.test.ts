@@ -6,6 +6,7 @@ import { action as adminAction, loader as adminLoader } from "~/routes/admin.cal
 import { loader as queueLoader } from "~/routes/mentor._index";
 import { action as practiceAction, loader as practiceLoader } from "~/routes/mentor.calibration";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
+import { insertSubmission } from "../support/arrange";
 
 type GradedTask = Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
 type User = Awaited<ReturnType<Awaited<ReturnType<typeof createTestApp>>["signIn"]>>;
@@ -34,30 +35,15 @@ function criteriaOf(pick: number[] = []) {
 
 async function work(opts: { status: "submitted" | "in_review" | "passed" | "not_passed"; score?: number | null; submittedAt?: Date }) {
   const trainee = await app.signIn(["trainee"]);
-  const module = workModule();
-  const task = workTask();
-  const version = await app.db.selectFrom("tasks").select("version").where("id", "=", task.id).where("is_current", "=", true).executeTakeFirstOrThrow();
-  const row = await app.db
-    .insertInto("submissions")
-    .values({
-      user_id: trainee.id,
-      task_id: task.id,
-      task_version: version.version,
-      module_id: module.id,
-      track: module.track,
-      tier: module.tier,
-      type: task.type,
-      status: opts.status,
-      body: JSON.stringify({ text: "样本作业正文。".repeat(40) }),
-      consent_confirmed: true,
-      attempts_used: 1,
-      score: opts.score ?? null,
-      submitted_at: opts.submittedAt ?? hoursAgo(48),
-      decided_at: opts.status === "passed" || opts.status === "not_passed" ? new Date() : null,
-    })
-    .returning(["id"])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, version: version.version };
+  return insertSubmission(app.db, {
+    userId: trainee.id,
+    module: workModule(),
+    task: workTask(),
+    status: opts.status,
+    body: JSON.stringify({ text: "样本作业正文。".repeat(40) }),
+    score: opts.score ?? null,
+    submitted_at: opts.submittedAt ?? hoursAgo(48),
+  });
 }
 
 async function insertGrade(submission: { id: string; version: number }, mentorId: string, opts: { role?: "marker" | "second_marker" | "moderator"; total: number; createdAt?: Date }) {

@@ -4,7 +4,7 @@ import type { TierId, TrackId } from "~/catalog/schema";
 import { ruleVersion } from "~/domain/eligibility";
 import { batchProgress } from "~/models/certificates.server";
 import { eligibilityFor, getEligibility, tierRule, tierTasksOf } from "~/models/eligibility.server";
-import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
+import { syncCatalog } from "~/models/curriculum.server";
 import { createOrgUnit } from "~/models/orgs.server";
 import { addToOutbox } from "~/models/outbox.server";
 import { enqueue } from "~/queue.server";
@@ -13,6 +13,7 @@ import { evaluateEligibilityNow } from "../../workers/processors/eligibility";
 import { renderCertificateNow } from "../../workers/processors/certificates";
 import { startWorkers } from "../../workers/runtime";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
+import { insertSubmission } from "../support/arrange";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let admin: Awaited<ReturnType<Awaited<ReturnType<typeof createTestApp>>["signIn"]>>;
@@ -35,28 +36,17 @@ async function trainee(options: { name?: string; org?: string; track?: TrackId }
 }
 
 async function pass(userId: string, track: TrackId, tier: TierId, opts: { skip?: string[]; peopleEach?: number; score?: number } = {}) {
-  const modules = catalog().modules.filter((m) => m.track === track && m.tier === tier);
-  for (const module of modules) {
+  for (const module of catalog().modules.filter((m) => m.track === track && m.tier === tier)) {
     for (const task of module.tasks) {
       if (opts.skip?.includes(task.id)) continue;
-      const version = (await currentTaskVersion(app.db, task.id))!;
-      await app.db
-        .insertInto("submissions")
-        .values({
-          user_id: userId,
-          task_id: task.id,
-          task_version: version.version,
-          module_id: module.id,
-          track,
-          tier,
-          type: task.type,
-          status: "passed",
-          score: opts.score ?? 90,
-          people_reached: task.type === "field_work" ? (opts.peopleEach ?? 40) : null,
-          submitted_at: new Date(),
-          decided_at: new Date(),
-        })
-        .execute();
+      await insertSubmission(app.db, {
+        userId,
+        module,
+        task,
+        status: "passed",
+        score: opts.score ?? 90,
+        people_reached: task.type === "field_work" ? (opts.peopleEach ?? 40) : null,
+      });
     }
   }
 }

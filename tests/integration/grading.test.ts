@@ -9,6 +9,7 @@ import { action as gradingAction, loader as gradingLoader } from "~/routes/mento
 import { recordGrade, traineeGradeSummary } from "~/services/grading.server";
 import { saveOrSubmit } from "~/submissions/written.server";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
+import { insertSubmission } from "../support/arrange";
 
 type GradedTask = Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
 type User = Awaited<ReturnType<Awaited<ReturnType<typeof createTestApp>>["signIn"]>>;
@@ -35,33 +36,17 @@ const reflection =
 async function submittedWork(trainee: User, which: "field" | "double", opts: { daysAgo?: number; showcaseConsent?: boolean } = {}) {
   const module = which === "field" ? fieldModule() : doubleModule();
   const task = which === "field" ? fieldTask() : doubleTask();
-  const version = await app.db.selectFrom("tasks").select("version").where("id", "=", task.id).where("is_current", "=", true).executeTakeFirstOrThrow();
-  const row = await app.db
-    .insertInto("submissions")
-    .values({
-      user_id: trainee.id,
-      task_id: task.id,
-      task_version: version.version,
-      module_id: module.id,
-      track: module.track,
-      tier: module.tier,
-      type: task.type,
-      status: "submitted",
-      body: JSON.stringify(task.type === "field_work" ? { plan, reflection } : { text: reflection.repeat(8) }),
-      activity_title: task.type === "field_work" ? "情绪小课堂" : null,
-      activity_date: task.type === "field_work" ? "2026-11-20" : null,
-      org_unit_id: task.type === "field_work" ? orgId : null,
-      audience_type: task.type === "field_work" ? "students" : null,
-      people_reached: task.type === "field_work" ? 42 : null,
-      duration_minutes: task.type === "field_work" ? 40 : null,
-      consent_confirmed: true,
-      showcase_consent: opts.showcaseConsent ?? false,
-      attempts_used: 1,
-      submitted_at: new Date(Date.now() - (opts.daysAgo ?? 1) * 86_400_000),
-    })
-    .returning(["id", "updated_at"])
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const { id } = await insertSubmission(app.db, {
+    userId: trainee.id,
+    module,
+    task,
+    orgUnitId: orgId,
+    body: JSON.stringify(task.type === "field_work" ? { plan, reflection } : { text: reflection.repeat(8) }),
+    people_reached: task.type === "field_work" ? 42 : null,
+    showcase_consent: opts.showcaseConsent ?? false,
+    submitted_at: new Date(Date.now() - (opts.daysAgo ?? 1) * 86_400_000),
+  });
+  return id;
 }
 
 async function assign(submissionId: string, mentor: User, role: "marker" | "second_marker" | "moderator" = "marker") {

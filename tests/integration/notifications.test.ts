@@ -13,6 +13,7 @@ import { recordGrade, seenVersionOf } from "~/services/grading.server";
 import { routeSubmission } from "../../workers/processors/routing";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
+import { insertSubmission } from "../support/arrange";
 
 type GradedTask = Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
 type User = Awaited<ReturnType<Awaited<ReturnType<typeof createTestApp>>["signIn"]>>;
@@ -42,32 +43,8 @@ const reviewed = (double: boolean) => {
 /** Submitted work as the trainee's submit leaves it (routing is not under test here). */
 async function submittedWork(trainee: User, double = false) {
   const { module, task } = reviewed(double);
-  const version = await app.db.selectFrom("tasks").select("version").where("id", "=", task.id).where("is_current", "=", true).executeTakeFirstOrThrow();
-  const row = await app.db
-    .insertInto("submissions")
-    .values({
-      user_id: trainee.id,
-      task_id: task.id,
-      task_version: version.version,
-      module_id: module.id,
-      track: module.track,
-      tier: module.tier,
-      type: task.type,
-      status: "submitted",
-      body: JSON.stringify(task.type === "field_work" ? { plan: "方案", reflection: "反思" } : { text: "作业正文" }),
-      activity_title: task.type === "field_work" ? "情绪小课堂" : null,
-      activity_date: task.type === "field_work" ? "2026-11-20" : null,
-      org_unit_id: task.type === "field_work" ? orgId : null,
-      audience_type: task.type === "field_work" ? "students" : null,
-      people_reached: task.type === "field_work" ? 30 : null,
-      duration_minutes: task.type === "field_work" ? 40 : null,
-      consent_confirmed: true,
-      attempts_used: 1,
-      submitted_at: new Date(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return { id: row.id, task };
+  const { id } = await insertSubmission(app.db, { userId: trainee.id, module, task, orgUnitId: orgId });
+  return { id, task };
 }
 
 async function assign(submissionId: string, mentor: User, role: "marker" | "second_marker" = "marker") {
@@ -202,24 +179,7 @@ describe("certificates notify their holder", () => {
     const tier: TierId = "foundation";
     for (const module of catalog().modules.filter((m) => m.track === track && m.tier === tier)) {
       for (const task of module.tasks) {
-        const version = await app.db.selectFrom("tasks").select("version").where("id", "=", task.id).where("is_current", "=", true).executeTakeFirstOrThrow();
-        await app.db
-          .insertInto("submissions")
-          .values({
-            user_id: trainee.id,
-            task_id: task.id,
-            task_version: version.version,
-            module_id: module.id,
-            track,
-            tier,
-            type: task.type,
-            status: "passed",
-            score: 90,
-            people_reached: task.type === "field_work" ? 40 : null,
-            submitted_at: new Date(),
-            decided_at: new Date(),
-          })
-          .execute();
+        await insertSubmission(app.db, { userId: trainee.id, module, task, status: "passed", score: 90, people_reached: task.type === "field_work" ? 40 : null });
       }
     }
     return trainee;

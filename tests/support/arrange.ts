@@ -1,0 +1,53 @@
+import type { Insertable } from "kysely";
+import type { CatalogModule } from "~/catalog/types";
+import type { TaskDefinition } from "~/catalog/schema";
+import { currentTaskVersion } from "~/models/curriculum.server";
+import type { Db } from "~/models/types";
+import type { SubmissionTable } from "../../db/schema";
+
+// Arranging data the UI would take many steps to reach, written directly the way our code leaves it.
+
+type SubmissionColumns = Partial<Omit<Insertable<SubmissionTable>, "user_id" | "task_id" | "task_version" | "module_id" | "track" | "tier" | "type">>;
+
+/**
+ * A trainee's submission of `task` as the submit flow (and, for decided statuses, a grade) leaves
+ * it: the task's current version, its module's track and tier, plausible field-work figures for field
+ * work (in `orgUnitId`), consent given, one attempt used. Any column can be overridden.
+ */
+export async function insertSubmission(
+  db: Db,
+  input: { userId: string; module: CatalogModule; task: TaskDefinition; orgUnitId?: string | null } & SubmissionColumns,
+): Promise<{ id: string; version: number }> {
+  const { userId, module, task, orgUnitId = null, ...overrides } = input;
+  const version = await currentTaskVersion(db, task.id);
+  if (!version) throw new Error(`task ${task.id} has no current version; was the catalog synced?`);
+  const field = task.type === "field_work";
+  const decided = overrides.status === "passed" || overrides.status === "not_passed";
+  const row = await db
+    .insertInto("submissions")
+    .values({
+      user_id: userId,
+      task_id: task.id,
+      task_version: version.version,
+      module_id: module.id,
+      track: module.track,
+      tier: module.tier,
+      type: task.type,
+      status: "submitted",
+      body: JSON.stringify(field ? { plan: "活动方案", reflection: "活动反思" } : { text: "作业正文" }),
+      activity_title: field ? "情绪小课堂" : null,
+      activity_date: field ? "2026-11-20" : null,
+      org_unit_id: field ? orgUnitId : null,
+      audience_type: field ? "students" : null,
+      people_reached: field ? 30 : null,
+      duration_minutes: field ? 40 : null,
+      consent_confirmed: true,
+      attempts_used: 1,
+      submitted_at: new Date(),
+      decided_at: decided ? new Date() : null,
+      ...overrides,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: row.id, version: version.version };
+}
