@@ -1,19 +1,22 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useT } from "~/i18n";
 
-/** Previous/next links that keep the current filters in the query string. */
-export function Pagination({ page, pageSize, total }: { page: number; pageSize: number; total: number }) {
+/**
+ * Previous/next links that keep the current filters in the query string. A page with two lists
+ * gives the second its own `param` (and a `label` telling the two navigations apart).
+ */
+export function Pagination({ page, pageSize, total, param = "page", label = "分页" }: { page: number; pageSize: number; total: number; param?: string; label?: string }) {
   const t = useT();
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   const hrefFor = (p: number) => {
     const params = new URLSearchParams(location.search);
-    params.set("page", String(p));
+    params.set(param, String(p));
     return `${location.pathname}?${params}`;
   };
   return (
-    <nav className="pagination" aria-label="分页">
+    <nav className="pagination" aria-label={label}>
       {page > 1 ? (
         <Link className="button secondary" to={hrefFor(page - 1)} rel="prev">
           {t("pagination.prev")}
@@ -29,8 +32,8 @@ export function Pagination({ page, pageSize, total }: { page: number; pageSize: 
   );
 }
 
-/** Reads ?page= safely: a positive integer, 1 otherwise. */
-export function pageFromUrl(url: URL): number {
-  const page = Number.parseInt(url.searchParams.get("page") ?? "1", 10);
+/** Reads ?page= (or another `param`) safely: a positive integer, 1 otherwise. */
+export function pageFromUrl(url: URL, param = "page"): number {
+  const page = Number.parseInt(url.searchParams.get(param) ?? "1", 10);
   return Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1;
 }

@@ -1,9 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack } from "~/catalog/learner.server";
 import { tierIds, type TierId } from "~/catalog/schema";
+import { FilterSelect } from "~/components/filter-select";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { ProgressBar } from "~/components/progress-bar";
@@ -69,7 +70,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     q: param("q").slice(0, 100) || undefined,
     status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
     renewalBefore: new Date(Date.now() + renewalWindowDays * 24 * 3600 * 1000),
-    page: Number.parseInt(param("cpage"), 10) > 0 ? Math.min(Number.parseInt(param("cpage"), 10), 10_000) : 1,
+    page: pageFromUrl(url, "cpage"),
     pageSize: certificatePageSize,
   };
   const batchId = param("batch");
@@ -250,36 +251,17 @@ export default function AdminCertificates() {
       <section aria-labelledby="eligible-title">
         <h2 id="eligible-title">{t("certs.eligible.title")}</h2>
         <Form method="get" className="toolbar card" aria-label={t("certs.filter.apply")}>
-          <div className="field">
-            <label htmlFor="region">{t("certs.filter.region")}</label>
-            <select id="region" name="region" defaultValue={query.region}>
-              <option value="">{t("certs.filter.any")}</option>
-              {data.regions.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="track">{t("certs.filter.track")}</label>
-            <select id="track" name="track" defaultValue={query.track}>
-              <option value="">{t("certs.filter.any")}</option>
-              <option value="campus">{t("track.campus")}</option>
-              <option value="community">{t("track.community")}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="tier">{t("certs.filter.tier")}</label>
-            <select id="tier" name="tier" defaultValue={query.tier}>
-              <option value="">{t("certs.filter.any")}</option>
-              {data.tiers.map((tier) => (
-                <option key={tier.id} value={tier.id}>
-                  {tier.title}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect name="region" label={t("certs.filter.region")} value={query.region} options={data.regions.map((r) => ({ value: r.id, label: r.label }))} />
+          <FilterSelect
+            name="track"
+            label={t("certs.filter.track")}
+            value={query.track}
+            options={[
+              { value: "campus", label: t("track.campus") },
+              { value: "community", label: t("track.community") },
+            ]}
+          />
+          <FilterSelect name="tier" label={t("certs.filter.tier")} value={query.tier} options={data.tiers.map((tier) => ({ value: tier.id, label: tier.title }))} />
           <button type="submit" className="button">
             {t("certs.filter.apply")}
           </button>
@@ -373,17 +355,7 @@ export default function AdminCertificates() {
             <label htmlFor="q">{t("certs.search")}</label>
             <input id="q" type="search" name="q" defaultValue={query.q} />
           </div>
-          <div className="field">
-            <label htmlFor="status">{t("certs.filter.status")}</label>
-            <select id="status" name="status" defaultValue={query.status}>
-              <option value="">{t("certs.filter.any")}</option>
-              {certificateStatuses.map((s) => (
-                <option key={s} value={s}>
-                  {t(`certs.status.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect name="status" label={t("certs.filter.status")} value={query.status} options={certificateStatuses.map((s) => ({ value: s, label: t(`certs.status.${s}`) }))} />
           <button type="submit" className="button">
             {t("certs.filter.apply")}
           </button>
@@ -486,36 +458,9 @@ export default function AdminCertificates() {
             </table>
           </div>
         )}
-        <CertificatePager page={data.certificates.page} total={data.certificates.total} />
+        {/* Its own `cpage`, so the eligible list above keeps `page`. */}
+        <Pagination page={data.certificates.page} pageSize={certificatePageSize} total={data.certificates.total} param="cpage" label={t("certs.list.title")} />
       </section>
     </div>
-  );
-}
-
-/** Previous/next for the certificate list (its own `cpage`, so the eligible list keeps `page`). */
-function CertificatePager({ page, total }: { page: number; total: number }) {
-  const t = useT();
-  const location = useLocation();
-  const pages = Math.max(1, Math.ceil(total / certificatePageSize));
-  if (pages <= 1) return null;
-  const hrefFor = (p: number) => {
-    const params = new URLSearchParams(location.search);
-    params.set("cpage", String(p));
-    return `?${params}`;
-  };
-  return (
-    <nav className="pagination" aria-label={t("certs.list.title")}>
-      {page > 1 ? (
-        <Link className="button secondary" to={hrefFor(page - 1)}>
-          {t("pagination.prev")}
-        </Link>
-      ) : null}
-      <span aria-current="page">{t("pagination.status", { page, pages })}</span>
-      {page < pages ? (
-        <Link className="button secondary" to={hrefFor(page + 1)}>
-          {t("pagination.next")}
-        </Link>
-      ) : null}
-    </nav>
   );
 }

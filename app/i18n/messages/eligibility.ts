@@ -34,7 +34,6 @@ export const eligibilityMessages = {
   "certs.filter.track": { zh: "条线", en: "Track" },
   "certs.filter.tier": { zh: "级别", en: "Tier" },
   "certs.filter.status": { zh: "状态", en: "Status" },
-  "certs.filter.any": { zh: "全部", en: "All" },
   "certs.filter.apply": { zh: "筛选", en: "Filter" },
   "certs.col.select": { zh: "选择", en: "Select" },
   "certs.col.name": { zh: "姓名", en: "Name" },
