@@ -1,9 +1,5 @@
 import { useT } from "~/i18n";
-
-export interface SelectOption {
-  value: string;
-  label: string;
-}
+import { ChoiceField, type SelectOption } from "./form";
 
 /** A labelled <select>; with `anyOption` (list filters) an "all" choice comes first. */
 export function SelectField({
@@ -22,19 +18,15 @@ export function SelectField({
   id?: string;
 }) {
   const t = useT();
-  const fieldId = id ?? `select-${name}`;
   return (
-    <div className="field">
-      <label htmlFor={fieldId}>{label}</label>
-      <select id={fieldId} name={name} defaultValue={value}>
-        {anyOption ? <option value="">{t("users.filter.any")}</option> : null}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <ChoiceField
+      id={id ?? `select-${name}`}
+      name={name}
+      label={label}
+      defaultValue={value}
+      options={options}
+      placeholder={anyOption ? t("users.filter.any") : undefined}
+    />
   );
 }
 

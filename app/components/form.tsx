@@ -1,6 +1,49 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
 export type FieldErrors = Partial<Record<string, string>>;
+
+export interface SelectOption {
+  value: string;
+  label: string;
+}
+
+interface ControlAria {
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
+}
+
+/** Label, optional hint, the control, and its announced error, wired with aria-describedby. */
+function FieldFrame({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  children: (aria: ControlAria) => ReactNode;
+}) {
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${error ? " has-error" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      {children({ "aria-invalid": error ? true : undefined, "aria-describedby": described })}
+      {error ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 /** A labelled input whose error is announced and linked with aria-describedby. */
 export function Field({
@@ -11,22 +54,47 @@ export function Field({
   ...input
 }: { label: string; name: string; error?: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
   const id = input.id ?? `f-${name}`;
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={`field${error ? " has-error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
-      {error ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      {(aria) => <input id={id} name={name} {...aria} {...input} />}
+    </FieldFrame>
+  );
+}
+
+/**
+ * A labelled <select>, wired like Field. `placeholder` (when given) is a first, empty choice:
+ * "all" in a filter, "none" or "please choose" in a form.
+ */
+export function ChoiceField({
+  label,
+  name,
+  error,
+  hint,
+  options,
+  placeholder,
+  ...select
+}: {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: ReactNode;
+  options: ReadonlyArray<SelectOption>;
+  placeholder?: string;
+} & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = select.id ?? `f-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      {(aria) => (
+        <select id={id} name={name} {...aria} {...select}>
+          {placeholder === undefined ? null : <option value="">{placeholder}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
   );
 }
 

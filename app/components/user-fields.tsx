@@ -1,5 +1,4 @@
-import type { FieldErrors } from "./form";
-import { Field } from "./form";
+import { ChoiceField, Field, type FieldErrors } from "./form";
 import { roles } from "~/domain/roles";
 import { useT } from "~/i18n";
 
@@ -25,30 +24,25 @@ export function UserFields({ values, errors, orgs }: { values: UserFieldValues; 
       <Field label={t("profile.name")} name="name" defaultValue={values.name} error={errors.name} required maxLength={50} />
       <Field label={t("profile.phone")} name="phone" defaultValue={values.phone} error={errors.phone} inputMode="tel" autoComplete="off" />
       <Field label={t("profile.email")} name="email" defaultValue={values.email} error={errors.email} type="email" autoComplete="off" />
-      <div className={`field${errors.orgUnitId ? " has-error" : ""}`}>
-        <label htmlFor="f-org">{t("profile.org")}</label>
-        <select id="f-org" name="orgUnitId" defaultValue={values.orgUnitId} aria-describedby={errors.orgUnitId ? "f-org-error" : undefined}>
-          <option value="">—</option>
-          {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-        {errors.orgUnitId ? (
-          <p id="f-org-error" className="field-error" role="alert">
-            {errors.orgUnitId}
-          </p>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor="f-track">{t("profile.track")}</label>
-        <select id="f-track" name="track" defaultValue={values.track}>
-          <option value="">{t("track.none")}</option>
-          <option value="campus">{t("track.campus")}</option>
-          <option value="community">{t("track.community")}</option>
-        </select>
-      </div>
+      <ChoiceField
+        id="f-org"
+        label={t("profile.org")}
+        name="orgUnitId"
+        defaultValue={values.orgUnitId}
+        error={errors.orgUnitId}
+        placeholder="—"
+        options={orgs.map((o) => ({ value: o.id, label: o.label }))}
+      />
+      <ChoiceField
+        label={t("profile.track")}
+        name="track"
+        defaultValue={values.track}
+        placeholder={t("track.none")}
+        options={[
+          { value: "campus", label: t("track.campus") },
+          { value: "community", label: t("track.community") },
+        ]}
+      />
       <fieldset className={`field${errors.roles ? " has-error" : ""}`} aria-describedby="f-roles-help">
         <legend>{t("profile.roles")}</legend>
         <p id="f-roles-help" className="hint">

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { findTask } from "~/catalog/learner.server";
 import { FilterSelect } from "~/components/filter-select";
-import { FormMessage } from "~/components/form";
+import { ChoiceField, FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { reassignProblem, type MarkingRole, type ReassignProblem } from "~/domain/routing";
@@ -256,27 +256,22 @@ export default function AdminAssignments() {
             <p className="hint" id="reassign-hint">
               {t("assignments.reassign.hint")}
             </p>
-            <div className="field">
-              <label htmlFor="reassign-mentor">{t("assignments.reassign.mentor")}</label>
-              <select id="reassign-mentor" name="mentorId" defaultValue={kept?.mentorId ?? ""} aria-describedby="reassign-hint">
-                <option value="">{t("assignments.reassign.choose")}</option>
-                {mentors.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {t("assignments.mentorOption", { name: m.name, track: trackLabel(m.track), load: m.load })}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="reassign-role">{t("assignments.reassign.role")}</label>
-              <select id="reassign-role" name="role" defaultValue={kept?.role || "marker"}>
-                {markingRoles.map((role) => (
-                  <option key={role} value={role}>
-                    {t(`assignments.role.${role}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <ChoiceField
+              id="reassign-mentor"
+              label={t("assignments.reassign.mentor")}
+              name="mentorId"
+              defaultValue={kept?.mentorId ?? ""}
+              aria-describedby="reassign-hint"
+              placeholder={t("assignments.reassign.choose")}
+              options={mentors.map((m) => ({ value: m.id, label: t("assignments.mentorOption", { name: m.name, track: trackLabel(m.track), load: m.load }) }))}
+            />
+            <ChoiceField
+              id="reassign-role"
+              label={t("assignments.reassign.role")}
+              name="role"
+              defaultValue={kept?.role || "marker"}
+              options={markingRoles.map((role) => ({ value: role, label: t(`assignments.role.${role}`) }))}
+            />
             <button type="submit" className="button" disabled={busy}>
               {t("assignments.reassign.submit")}
             </button>

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
-import { Field, FormMessage } from "~/components/form";
+import { ChoiceField, Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
 import {
   checkChildTrack,
@@ -555,32 +555,17 @@ function CreateForm({ parent }: { parent: UnitView | null }) {
           defaultValue={refusal?.values.name ?? ""}
           error={nameError}
         />
-        <div className={`field${trackError ? " has-error" : ""}`}>
-          <label htmlFor={trackId}>{t("orgs.track")}</label>
-          <p id={`${trackId}-hint`} className="hint">
-            {required ? t("orgs.track.requiredHint") : t("orgs.track.optionalHint")}
-          </p>
-          <select
-            id={trackId}
-            name="track"
-            required={required}
-            defaultValue={refusal?.values.track ?? parent?.track ?? ""}
-            aria-invalid={trackError ? true : undefined}
-            aria-describedby={[`${trackId}-hint`, trackError ? `${trackId}-error` : null].filter(Boolean).join(" ")}
-          >
-            {required && tracks.length === 1 ? null : <option value="">{required ? t("orgs.move.choose") : t("track.none")}</option>}
-            {tracks.map((track) => (
-              <option key={track} value={track}>
-                {t(`track.${track}`)}
-              </option>
-            ))}
-          </select>
-          {trackError ? (
-            <p id={`${trackId}-error`} className="field-error" role="alert">
-              {trackError}
-            </p>
-          ) : null}
-        </div>
+        <ChoiceField
+          id={trackId}
+          label={t("orgs.track")}
+          name="track"
+          hint={required ? t("orgs.track.requiredHint") : t("orgs.track.optionalHint")}
+          required={required}
+          defaultValue={refusal?.values.track ?? parent?.track ?? ""}
+          error={trackError}
+          placeholder={required && tracks.length === 1 ? undefined : required ? t("orgs.move.choose") : t("track.none")}
+          options={tracks.map((track) => ({ value: track, label: t(`track.${track}`) }))}
+        />
         <FormDone success={success} />
         <SubmitButton label={t("orgs.create.submit")} />
       </fieldset>
@@ -604,7 +589,7 @@ function MoveForm({ node }: { node: UnitView }) {
             u.id !== node.parentId &&
             !(u.track && node.track && u.track !== node.track),
         )
-        .map((u) => ({ id: u.id, label: namePath(u, byId) }))
+        .map((u) => ({ value: u.id, label: namePath(u, byId) }))
         .sort((a, b) => a.label.localeCompare(b.label, "zh-CN")),
     [units, byId, node, parentKind],
   );
@@ -626,32 +611,17 @@ function MoveForm({ node }: { node: UnitView }) {
       <fieldset className="field">
         <legend>{t("orgs.move.legend")}</legend>
         <FormProblem refusal={refusal} id={idOf("form")} />
-        <div className={`field${error ? " has-error" : ""}`}>
-          <label htmlFor={selectId}>{t("orgs.move.parent", { kind: kindName })}</label>
-          <p id={`${selectId}-hint`} className="hint">
-            {t("orgs.move.hint")}
-          </p>
-          <select
-            id={selectId}
-            name="newParentId"
-            required
-            defaultValue={refusal?.values.newParentId ?? ""}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={[`${selectId}-hint`, error ? `${selectId}-error` : null].filter(Boolean).join(" ")}
-          >
-            <option value="">{t("orgs.move.choose")}</option>
-            {candidates.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-          {error ? (
-            <p id={`${selectId}-error`} className="field-error" role="alert">
-              {error}
-            </p>
-          ) : null}
-        </div>
+        <ChoiceField
+          id={selectId}
+          label={t("orgs.move.parent", { kind: kindName })}
+          name="newParentId"
+          hint={t("orgs.move.hint")}
+          required
+          defaultValue={refusal?.values.newParentId ?? ""}
+          error={error}
+          placeholder={t("orgs.move.choose")}
+          options={candidates}
+        />
         <SubmitButton label={t("orgs.move.submit")} />
       </fieldset>
     </Form>
