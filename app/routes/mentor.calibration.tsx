@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { doubleMarkingTolerance, partialTotal, type SelectionProblem, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
 import { RubricCriterion } from "~/components/rubric-criterion";
+import { SubmittedWork } from "~/components/submitted-work";
 import { useT, type MessageKey } from "~/i18n";
 import { anchorsToPractise, findPracticeAnchor, hasGradedForReal, listMyPracticeResults, recordPracticeGrade, type PracticeProblem } from "~/models/calibration.server";
 
@@ -103,28 +104,7 @@ export default function CalibrationPractice() {
             <h2 id="work-title" className="card-title">
               {t("calibration.mentor.work")}
             </h2>
-            {selected.type === "field_work" ? (
-              <dl className="facts">
-                <dt>{t("sub.field.activityTitle")}</dt>
-                <dd>{selected.activityTitle ?? "—"}</dd>
-                <dt>{t("sub.field.audienceType")}</dt>
-                <dd>{selected.audienceType ? t(`audience.${selected.audienceType}` as MessageKey) : "—"}</dd>
-                <dt>{t("sub.field.peopleReached")}</dt>
-                <dd>{selected.peopleReached ?? "—"}</dd>
-                <dt>{t("sub.field.durationMinutes")}</dt>
-                <dd>{selected.durationMinutes ?? "—"}</dd>
-              </dl>
-            ) : null}
-            {(["plan", "reflection", "text"] as const)
-              .filter((part) => selected.body[part])
-              .map((part) => (
-                <section key={part}>
-                  <h3>{t(`sub.field.${part}`)}</h3>
-                  <div className="prose" style={{ whiteSpace: "pre-wrap" }}>
-                    {selected.body[part]}
-                  </div>
-                </section>
-              ))}
+            <SubmittedWork work={selected} />
           </section>
           <section className="card" aria-labelledby="practice-title">
             <h2 id="practice-title" className="card-title">

@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { isGradeDecision, partialTotal, type GraderRole, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
 import { RubricCriterion } from "~/components/rubric-criterion";
+import { SubmittedWork } from "~/components/submitted-work";
 import { useT, type MessageKey } from "~/i18n";
 import { gradingView, nominateForShowcase, recordGrade, type GradeProblem, type NominateProblem } from "~/services/grading.server";
 import type { SelectionProblem } from "~/domain/grading";
@@ -225,32 +226,7 @@ export default function GradingPage() {
           <h2 id="evidence-title" className="card-title">
             {t("grading.evidence.title")}
           </h2>
-          {submission.type === "field_work" ? (
-            <dl className="facts">
-              <dt>{t("sub.field.activityTitle")}</dt>
-              <dd>{submission.activityTitle ?? "—"}</dd>
-              <dt>{t("sub.field.activityDate")}</dt>
-              <dd>{submission.activityDate ?? "—"}</dd>
-              <dt>{t("grading.evidence.place")}</dt>
-              <dd>{submission.place ?? "—"}</dd>
-              <dt>{t("sub.field.audienceType")}</dt>
-              <dd>{submission.audienceType ? t(`audience.${submission.audienceType}` as MessageKey) : "—"}</dd>
-              <dt>{t("sub.field.peopleReached")}</dt>
-              <dd>{submission.peopleReached ?? "—"}</dd>
-              <dt>{t("sub.field.durationMinutes")}</dt>
-              <dd>{submission.durationMinutes ?? "—"}</dd>
-            </dl>
-          ) : null}
-          {(["plan", "reflection", "text"] as const)
-            .filter((part) => submission.body[part])
-            .map((part) => (
-              <section key={part}>
-                <h3>{t(`sub.field.${part}`)}</h3>
-                <div className="prose" style={{ whiteSpace: "pre-wrap" }}>
-                  {submission.body[part]}
-                </div>
-              </section>
-            ))}
+          <SubmittedWork work={submission} />
           <h3>{t("grading.evidence.files")}</h3>
           {view.evidence.length === 0 ? (
             <p className="muted">{t("grading.evidence.none")}</p>

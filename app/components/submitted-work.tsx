@@ -1,0 +1,56 @@
+import { useT, type MessageKey } from "~/i18n";
+
+/** What a trainee submitted, as a reviewer reads it. Date and place are left out when not given (calibration anchors). */
+export interface SubmittedWorkView {
+  type: string;
+  activityTitle: string | null;
+  activityDate?: string | null;
+  place?: string | null;
+  audienceType: string | null;
+  peopleReached: number | null;
+  durationMinutes: number | null;
+  body: Partial<Record<"plan" | "reflection" | "text", string>>;
+}
+
+/** The field-work facts (for field work) and the written parts of a submission. */
+export function SubmittedWork({ work }: { work: SubmittedWorkView }) {
+  const t = useT();
+  return (
+    <>
+      {work.type === "field_work" ? (
+        <dl className="facts">
+          <dt>{t("sub.field.activityTitle")}</dt>
+          <dd>{work.activityTitle ?? "—"}</dd>
+          {work.activityDate !== undefined ? (
+            <>
+              <dt>{t("sub.field.activityDate")}</dt>
+              <dd>{work.activityDate ?? "—"}</dd>
+            </>
+          ) : null}
+          {work.place !== undefined ? (
+            <>
+              <dt>{t("grading.evidence.place")}</dt>
+              <dd>{work.place ?? "—"}</dd>
+            </>
+          ) : null}
+          <dt>{t("sub.field.audienceType")}</dt>
+          <dd>{work.audienceType ? t(`audience.${work.audienceType}` as MessageKey) : "—"}</dd>
+          <dt>{t("sub.field.peopleReached")}</dt>
+          <dd>{work.peopleReached ?? "—"}</dd>
+          <dt>{t("sub.field.durationMinutes")}</dt>
+          <dd>{work.durationMinutes ?? "—"}</dd>
+        </dl>
+      ) : null}
+      {(["plan", "reflection", "text"] as const)
+        .filter((part) => work.body[part])
+        .map((part) => (
+          <section key={part}>
+            <h3>{t(`sub.field.${part}`)}</h3>
+            <div className="prose" style={{ whiteSpace: "pre-wrap" }}>
+              {work.body[part]}
+            </div>
+          </section>
+        ))}
+    </>
+  );
+}
