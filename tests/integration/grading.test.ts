@@ -49,6 +49,15 @@ async function submittedWork(trainee: User, which: "field" | "double", opts: { d
   return id;
 }
 
+/** Field work of a new trainee, assigned to a new mentor: where most grading stories start. */
+async function assignedFieldWork(traineeOptions: { track?: "campus" | "community" } = {}) {
+  const mentor = await app.signIn(["mentor"]);
+  const trainee = await app.signIn(["trainee"], traineeOptions);
+  const id = await submittedWork(trainee, "field");
+  await assign(id, mentor);
+  return { mentor, trainee, id, task: fieldTask() };
+}
+
 async function assign(submissionId: string, mentor: User, role: "marker" | "second_marker" | "moderator" = "marker") {
   await app.db.insertInto("submission_assignments").values({ submission_id: submissionId, mentor_id: mentor.id, role }).execute();
 }
@@ -127,11 +136,7 @@ describe("mentor queue", () => {
 
 describe("single marking", () => {
   it("passes: status, score, the rubric version used, the event and the eligibility job, all at once", async () => {
-    const mentor = await app.signIn(["mentor"]);
-    const trainee = await app.signIn(["trainee"]);
-    const id = await submittedWork(trainee, "field");
-    await assign(id, mentor);
-    const task = fieldTask();
+    const { mentor, trainee, id, task } = await assignedFieldWork();
 
     const res = await grade(mentor, id, { ...levelFields(task), [`comment.${task.rubric.criteria[0]!.id}`]: "方案完整", comment: "整体很好。", decision: "pass" });
     expect(res.status).toBe(200);
@@ -157,11 +162,7 @@ describe("single marking", () => {
   });
 
   it("refuses a return without a comment, an unknown level and a pass below the pass mark, saving nothing", async () => {
-    const mentor = await app.signIn(["mentor"]);
-    const trainee = await app.signIn(["trainee"]);
-    const id = await submittedWork(trainee, "field");
-    await assign(id, mentor);
-    const task = fieldTask();
+    const { mentor, id, task } = await assignedFieldWork();
 
     const noComment = await grade(mentor, id, { ...levelFields(task), comment: "  ", decision: "return" });
     expect(noComment.status).toBe(400);
@@ -182,11 +183,7 @@ describe("single marking", () => {
   });
 
   it("returns for revision; the trainee edits and resubmits; the mentor grades round 2", async () => {
-    const mentor = await app.signIn(["mentor"]);
-    const trainee = await app.signIn(["trainee"], { track: "campus" });
-    const id = await submittedWork(trainee, "field");
-    await assign(id, mentor);
-    const task = fieldTask();
+    const { mentor, trainee, id, task } = await assignedFieldWork({ track: "campus" });
 
     const returned = await grade(mentor, id, { ...levelFields(task, [1, 1, 1]), comment: "请补充签到表并细化安全预案。", decision: "return" });
     expect((await returned.json()).status).toBe("returned");
@@ -235,13 +232,9 @@ describe("single marking", () => {
   });
 
   it("refuses a mentor the work is not assigned to (404), and lets an admin grade any work", async () => {
-    const mentor = await app.signIn(["mentor"]);
+    const { mentor, trainee, id, task } = await assignedFieldWork();
     const outsider = await app.signIn(["mentor"]);
     const admin = await app.signIn(["admin"]);
-    const trainee = await app.signIn(["trainee"]);
-    const id = await submittedWork(trainee, "field");
-    await assign(id, mentor);
-    const task = fieldTask();
 
     expect((await view(outsider, id)).status).toBe(404);
     expect((await view(trainee, id)).status).toBe(403);
@@ -260,11 +253,7 @@ describe("single marking", () => {
   });
 
   it("refuses a stale form with a clear message and saves nothing", async () => {
-    const mentor = await app.signIn(["mentor"]);
-    const trainee = await app.signIn(["trainee"]);
-    const id = await submittedWork(trainee, "field");
-    await assign(id, mentor);
-    const task = fieldTask();
+    const { mentor, id, task } = await assignedFieldWork();
     const seen = (await viewData(mentor, id)).submission.seenVersion;
     await app.db.updateTable("submissions").set({ updated_at: new Date(Date.now() + 1000) }).where("id", "=", id).execute();
 
@@ -276,11 +265,7 @@ describe("single marking", () => {
   });
 
   it("turns a double-clicked decision into one grade, one move and one job", async () => {
-    const mentor = await app.signIn(["mentor"]);
-    const trainee = await app.signIn(["trainee"]);
-    const id = await submittedWork(trainee, "field");
-    await assign(id, mentor);
-    const task = fieldTask();
+    const { mentor, trainee, id, task } = await assignedFieldWork();
     const seen = (await viewData(mentor, id)).submission.seenVersion;
     const input = { mentor: { id: mentor.id, roles: ["mentor" as const] }, submissionId: id, selections: selections(task), comment: "", decision: "pass" as const, seenVersion: seen };
 
