@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { certificateRuleSchema } from "~/catalog/schema";
 import type { SubmissionStatus, TaskType } from "../../db/schema";
+import { canonicalJson } from "~/utils/canonical-json";
 
 // Whether a trainee may receive a tier's certificate, from the tier's rule in content/ and their
 // decided submissions. No I/O: the caller loads the submissions and stores the answer.
@@ -81,21 +82,9 @@ export function evaluateEligibility(
   return missing.length === 0 ? { eligible: true } : { eligible: false, missing };
 }
 
-/** Canonical JSON (sorted keys): the same rule always gives the same text. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** A short hash of the rule (53-bit cyrb53, hex), stored with each evaluation to tell which rule decided it. */
 export function ruleVersion(rule: CertificateRule): string {
-  const text = canonical(rule);
+  const text = canonicalJson(rule);
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {

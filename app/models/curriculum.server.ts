@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema";
 import type { Catalog } from "~/catalog/types";
 import type { TierId, TrackId } from "~/catalog/schema";
 import type { Db } from "./types";
+import { canonicalJson } from "~/utils/canonical-json";
 
 export interface SyncReport {
   modulesUpserted: number;
@@ -12,20 +13,8 @@ export interface SyncReport {
   tasksRetired: number;
 }
 
-/** Canonical JSON (sorted keys), so the same task always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function taskVersionHash(definition: unknown): string {
-  return createHash("sha256").update(canonical(definition)).digest("hex").slice(0, 16);
+  return createHash("sha256").update(canonicalJson(definition)).digest("hex").slice(0, 16);
 }
 
 /**
