@@ -14,6 +14,7 @@ import { routeSubmission } from "../../workers/processors/routing";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
 import { insertSubmission } from "../support/arrange";
+import { jobCompleted, waitFor } from "../support/wait";
 
 type GradedTask = Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
 type User = Awaited<ReturnType<Awaited<ReturnType<typeof createTestApp>>["signIn"]>>;
@@ -72,16 +73,6 @@ async function gradeAs(mentor: User, submissionId: string, task: GradedTask, dec
 
 const notificationsOf = (userId: string) => app.db.selectFrom("notifications").selectAll().where("user_id", "=", userId).orderBy("created_at").orderBy("id").execute();
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Waits until the worker has written `count` notifications for the user and their outbox rows are done. */
 async function notified(userId: string, count = 1) {
   return waitFor(`${count} notification(s) for ${userId}`, async () => {
@@ -102,7 +93,7 @@ async function replay(jobId: string) {
   const row = await app.db.selectFrom("job_outbox").selectAll().where("job_id", "=", jobId).executeTakeFirstOrThrow();
   const copy = `${jobId}-replay-${Date.now()}`;
   await enqueue("notifications", row.name, row.payload, copy);
-  await waitFor(`replayed ${copy}`, async () => ((await (await queue("notifications").getJob(copy))?.getState()) === "completed" ? true : undefined));
+  await jobCompleted(await queue("notifications").getJob(copy), `replayed ${copy}`);
 }
 
 describe("grading notifies the trainee of the final decision, once", () => {

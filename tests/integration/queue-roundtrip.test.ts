@@ -3,6 +3,7 @@ import { closeQueues, enqueue, queue, registerQueues } from "~/queue.server";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createQueuePrefix } from "../support/redis";
+import { jobCompleted, waitFor } from "../support/wait";
 
 let database: TestDatabase;
 let workers: RunningWorkers;
@@ -21,16 +22,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("timed out waiting");
-}
-
 describe("BullMQ round trip through a real worker", () => {
   it("a notification job enqueued in Redis is written to PostgreSQL once, even when sent twice", async () => {
     const user = await database.db
@@ -41,7 +32,7 @@ describe("BullMQ round trip through a real worker", () => {
 
     const data = { id: "welcome-1", userId: user.id, kind: "welcome", payload: { text: "欢迎" } };
     await enqueue("notifications", "notify", data, "notify-welcome-1");
-    const row = await waitFor(() =>
+    const row = await waitFor("the notification row", () =>
       database.db.selectFrom("notifications").selectAll().where("id", "=", "welcome-1").executeTakeFirst(),
     );
     expect(row.user_id).toBe(user.id);
@@ -50,7 +41,7 @@ describe("BullMQ round trip through a real worker", () => {
     // A retry with a new job id (the first was removed) must not write a second row.
     await enqueue("notifications", "notify", data, "notify-welcome-1-retry");
     const job = await queue("notifications").getJob("notify-welcome-1-retry");
-    await waitFor(async () => ((await job?.getState()) === "completed" ? true : undefined));
+    await jobCompleted(job);
     const count = await database.db
       .selectFrom("notifications")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -61,7 +52,7 @@ describe("BullMQ round trip through a real worker", () => {
   it("a job with invalid data fails instead of writing anything", async () => {
     await enqueue("notifications", "notify", { id: "bad", userId: "not-a-uuid", kind: "x" }, "notify-bad");
     const job = await queue("notifications").getJob("notify-bad");
-    await waitFor(async () => {
+    await waitFor("the bad job to fail", async () => {
       const state = await job?.getState();
       return state === "failed" || state === "delayed" ? state : undefined;
     });

@@ -11,6 +11,8 @@ import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
 import { scoringProcessor } from "../../workers/processors/scoring";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import { createTestApp } from "../support/app";
+import { jobCompleted, waitFor } from "../support/wait";
+import { rightAnswers, wrongAnswers } from "../support/arrange";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let workers: RunningWorkers;
@@ -36,22 +38,6 @@ function scoringWorker() {
   return workers.workers.find((w) => w.name === "scoring")!;
 }
 
-function rightAnswers(task: QuizTask): QuizAnswers {
-  return Object.fromEntries(task.questions.map((q) => [q.id, q.answer]));
-}
-
-/** Every question answered wrongly (and validly). */
-function wrongAnswers(task: QuizTask): QuizAnswers {
-  return Object.fromEntries(
-    task.questions.map((q) => {
-      if (q.kind === "truefalse") return [q.id, !q.answer];
-      if (q.kind === "single") return [q.id, (q.answer + 1) % q.options.length];
-      const others = q.options.map((_, i) => i).filter((i) => !q.answer.includes(i));
-      return [q.id, others.length ? others : q.answer.slice(1)];
-    }),
-  );
-}
-
 async function trainee(module: CatalogModule) {
   return (await app.signIn(["trainee"], { track: module.track })).id;
 }
@@ -69,19 +55,9 @@ async function submit(userId: string, pick: { module: CatalogModule; task: QuizT
   });
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("timed out waiting");
-}
-
 /** Waits until the worker has decided attempt `attempt` of the submission. */
 async function scored(submissionId: string, attempt: number) {
-  await waitFor(async () => {
+  await waitFor(`attempt ${attempt} scored`, async () => {
     const row = await app.db.selectFrom("quiz_attempts").select("scored_at").where("submission_id", "=", submissionId).where("attempt", "=", attempt).executeTakeFirst();
     return row?.scored_at ? true : undefined;
   });
@@ -207,7 +183,7 @@ describe("the scoring job", () => {
     const againId = `score-quiz-${outcome.submissionId}-1-again`;
     await enqueue("scoring", "score-quiz", { submissionId: outcome.submissionId, attempt: 1 }, againId);
     const job = await queue("scoring").getJob(againId);
-    const state = await waitFor(async () => {
+    const state = await waitFor("the job settled", async () => {
       const s = await job?.getState();
       return s === "completed" || s === "failed" ? s : undefined;
     });
@@ -229,7 +205,7 @@ describe("the scoring job", () => {
     scoringWorker().resume();
     // The queued job still runs, finds the attempt scored and completes without a change.
     const queued = await queue("scoring").getJob(`score-quiz-${outcome.submissionId}-1`);
-    expect(await waitFor(async () => ((await queued?.getState()) === "completed" ? true : undefined))).toBe(true);
+    expect(await jobCompleted(queued)).toBe(true);
     expect(await eventsOf(outcome.submissionId)).toHaveLength(2);
   });
 

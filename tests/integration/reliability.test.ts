@@ -22,6 +22,8 @@ import { evaluateEligibilityNow } from "../../workers/processors/eligibility";
 import { reconcileOutbox } from "../../workers/processors/maintenance";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { testIssuerKeyPem } from "../support/issuer-key";
+import { waitFor } from "../support/wait";
+import { rightAnswers, wrongAnswers } from "../support/arrange";
 
 // Reliability: a worker process SIGKILLed mid-run and Redis flushed mid-run lose nothing and double
 // nothing — Postgres (the outbox) is the truth and the reconciler brings Redis back in line.
@@ -49,16 +51,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 25): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}; worker stderr: ${childErrors.join("").slice(-2000)}`);
-}
-
 async function withRedis<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on("error", () => undefined);
@@ -69,6 +61,8 @@ async function withRedis<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
     redis.disconnect();
   }
 }
+
+const workerStderr = () => `worker stderr: ${childErrors.join("").slice(-2000)}`;
 
 /** The standalone worker entry (`npm run start:workers`) as a process group of its own, so SIGKILL reaches node itself. */
 function startWorkerProcess(): ChildProcess {
@@ -117,8 +111,7 @@ async function drained(name: "scoring" | "certificates", timeoutMs: number) {
       const counts = await queue(name).getJobCounts("waiting", "active", "delayed", "prioritized");
       return Object.values(counts).every((n) => n === 0) ? true : undefined;
     },
-    timeoutMs,
-    100,
+    { timeoutMs, everyMs: 100, context: workerStderr },
   );
 }
 
@@ -146,8 +139,7 @@ async function reconcileUntilDone(timeoutMs: number) {
       expect(outcome.failed).toEqual([]);
       return (await pendingOutbox()) === 0 ? true : undefined;
     },
-    timeoutMs,
-    250,
+    { timeoutMs, everyMs: 250, context: workerStderr },
   );
 }
 
@@ -164,26 +156,11 @@ async function createUsers(count: number, tag: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-function rightAnswers(task: QuizTask): QuizAnswers {
-  return Object.fromEntries(task.questions.map((q) => [q.id, q.answer]));
-}
-
-function wrongAnswers(task: QuizTask): QuizAnswers {
-  return Object.fromEntries(
-    task.questions.map((q) => {
-      if (q.kind === "truefalse") return [q.id, !q.answer];
-      if (q.kind === "single") return [q.id, (q.answer + 1) % q.options.length];
-      const others = q.options.map((_, i) => i).filter((i) => !q.answer.includes(i));
-      return [q.id, others.length ? others : q.answer.slice(1)];
-    }),
-  );
-}
-
 beforeAll(async () => {
   const port = await freePort();
   redisUrl = `redis://127.0.0.1:${port}`;
   redisServer = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  await waitFor("redis-server", () => withRedis(async (r) => ((await r.ping()) === "PONG" ? true : undefined)).catch(() => undefined), 10_000, 100);
+  await waitFor("redis-server", () => withRedis(async (r) => ((await r.ping()) === "PONG" ? true : undefined)).catch(() => undefined), { timeoutMs: 10_000, everyMs: 100 });
   dataDir = mkdtempSync(path.join(tmpdir(), "baicheng-reliability-"));
   database = await createTestDatabase();
   registerDatabase(database);
@@ -237,7 +214,7 @@ describe("workers survive SIGKILL and FLUSHALL mid-run", () => {
     const atKill = await waitFor("30 % scored", async () => {
       const n = await scoredCount();
       return n >= SUBMISSIONS * 0.3 ? n : undefined;
-    }, 45_000, 10);
+    }, { timeoutMs: 45_000, everyMs: 10, context: workerStderr });
     await killWorkerProcess(first);
     const afterKill = await scoredCount();
     expect(afterKill).toBeLessThan(SUBMISSIONS); // the kill really happened mid-run
@@ -321,7 +298,7 @@ describe("workers survive SIGKILL and FLUSHALL mid-run", () => {
 
     const renderedCount = async () =>
       Number((await database.db.selectFrom("certificates").select(sql<string>`count(*)`.as("n")).where("rendered_at", "is not", null).executeTakeFirstOrThrow()).n);
-    await waitFor("30 % rendered", async () => ((await renderedCount()) >= CERTIFICATES * 0.3 ? true : undefined), 45_000, 10);
+    await waitFor("30 % rendered", async () => ((await renderedCount()) >= CERTIFICATES * 0.3 ? true : undefined), { timeoutMs: 45_000, everyMs: 10, context: workerStderr });
     await killWorkerProcess(second);
     expect(await renderedCount()).toBeLessThan(CERTIFICATES);
     await flushAll();

@@ -13,6 +13,7 @@ import { reconcileAfterSeconds } from "../../workers/processors/maintenance";
 import { routingProcessor } from "../../workers/processors/routing";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
+import { jobCompleted, waitFor } from "../support/wait";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let workers: RunningWorkers;
@@ -102,19 +103,9 @@ async function submitted(traineeId: string, opts: { track: Track; place?: OrgNod
   return id;
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("timed out waiting");
-}
-
 const outboxRow = (jobId: string) => app.db.selectFrom("job_outbox").selectAll().where("job_id", "=", jobId).executeTakeFirst();
 async function routed(submissionId: string, round = 1) {
-  return waitFor(async () => ((await outboxRow(`route-${submissionId}-${round}`))?.completed_at ? true : undefined));
+  return waitFor(`routing of ${submissionId} round ${round}`, async () => ((await outboxRow(`route-${submissionId}-${round}`))?.completed_at ? true : undefined));
 }
 const assignmentsOf = (submissionId: string) =>
   app.db.selectFrom("submission_assignments").selectAll().where("submission_id", "=", submissionId).orderBy("assigned_at").orderBy("role").execute();
@@ -189,7 +180,7 @@ describe("routing worker", () => {
     await Promise.all(copies.map((jobId) => enqueue("routing", "route-submission", data, jobId)));
     for (const jobId of copies) {
       const job = await queue("routing").getJob(jobId);
-      expect(await waitFor(async () => ((await job?.getState()) === "completed" ? true : undefined))).toBe(true);
+      expect(await jobCompleted(job)).toBe(true);
     }
     const rows = await assignmentsOf(id);
     expect(rows).toHaveLength(2);
@@ -242,7 +233,7 @@ describe("outbox reconciler", () => {
     const job = { jobId: `route-${missing}-1`, queue: "routing" as const, name: "route-submission", payload: { submissionId: missing, round: 1 } };
     await addToOutbox(app.db, job);
     await dispatchAfterCommit([job]);
-    const row = await waitFor(async () => {
+    const row = await waitFor("the failure on the outbox row", async () => {
       const r = await outboxRow(job.jobId);
       return r?.last_error ? r : undefined;
     });

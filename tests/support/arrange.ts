@@ -1,6 +1,7 @@
 import type { Insertable } from "kysely";
 import type { CatalogModule } from "~/catalog/types";
 import type { TaskDefinition } from "~/catalog/schema";
+import type { QuizAnswers, QuizTask } from "~/domain/quiz-scoring";
 import { currentTaskVersion } from "~/models/curriculum.server";
 import type { Db } from "~/models/types";
 import type { SubmissionTable } from "../../db/schema";
@@ -50,4 +51,21 @@ export async function insertSubmission(
     .returning("id")
     .executeTakeFirstOrThrow();
   return { id: row.id, version: version.version };
+}
+
+/** Every question of a quiz answered rightly. */
+export function rightAnswers(task: QuizTask): QuizAnswers {
+  return Object.fromEntries(task.questions.map((q) => [q.id, q.answer]));
+}
+
+/** Every question answered wrongly (and validly). */
+export function wrongAnswers(task: QuizTask): QuizAnswers {
+  return Object.fromEntries(
+    task.questions.map((q) => {
+      if (q.kind === "truefalse") return [q.id, !q.answer];
+      if (q.kind === "single") return [q.id, (q.answer + 1) % q.options.length];
+      const others = q.options.map((_, i) => i).filter((i) => !q.answer.includes(i));
+      return [q.id, others.length ? others : q.answer.slice(1)];
+    }),
+  );
 }
