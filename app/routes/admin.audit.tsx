@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
@@ -43,39 +44,26 @@ export default function AuditLog() {
           {t("users.filter.apply")}
         </button>
       </Form>
-      {events.length === 0 ? (
-        <p className="empty card">{t("audit.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data responsive">
-            <thead>
-              <tr>
-                <th scope="col">{t("audit.col.at")}</th>
-                <th scope="col">{t("audit.col.actor")}</th>
-                <th scope="col">{t("audit.col.action")}</th>
-                <th scope="col">{t("audit.col.target")}</th>
-                <th scope="col">{t("audit.col.ip")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td data-label={t("audit.col.at")}>{time.format(new Date(e.at))}</td>
-                  <td data-label={t("audit.col.actor")}>{e.actor_name ?? t("common.system")}</td>
-                  <td data-label={t("audit.col.action")}>
-                    <code>{e.action}</code>
-                  </td>
-                  <td data-label={t("audit.col.target")}>
-                    {e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ""}` : "—"}
-                    {Object.keys(e.details ?? {}).length ? <small className="muted"> {JSON.stringify(e.details)}</small> : null}
-                  </td>
-                  <td data-label={t("audit.col.ip")}>{e.ip ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={events}
+        rowKey={(e) => e.id}
+        empty={t("audit.empty")}
+        columns={[
+          { label: t("audit.col.at"), cell: (e) => time.format(new Date(e.at)) },
+          { label: t("audit.col.actor"), cell: (e) => e.actor_name ?? t("common.system") },
+          { label: t("audit.col.action"), cell: (e) => <code>{e.action}</code> },
+          {
+            label: t("audit.col.target"),
+            cell: (e) => (
+              <>
+                {e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ""}` : "—"}
+                {Object.keys(e.details ?? {}).length ? <small className="muted"> {JSON.stringify(e.details)}</small> : null}
+              </>
+            ),
+          },
+          { label: t("audit.col.ip"), cell: (e) => e.ip ?? "—" },
+        ]}
+      />
       <Pagination page={page} pageSize={pageSize} total={total} />
     </>
   );

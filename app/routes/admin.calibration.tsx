@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
 import { mentorFigures, percent } from "~/domain/calibration";
@@ -57,120 +58,70 @@ export default function AdminCalibration() {
       <section aria-labelledby="figures-title">
         <h2 id="figures-title">{t("calibration.admin.figures")}</h2>
         <p className="muted">{t("calibration.admin.tolerance", { tolerance: doubleMarkingTolerance, days: windowDays })}</p>
-        {mentors.length === 0 ? (
-          <p className="empty card">{t("calibration.admin.noMentors")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data responsive">
-              <caption className="sr-only">{t("calibration.admin.figures")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("calibration.col.mentor")}</th>
-                  <th scope="col">{t("calibration.col.anchorsGraded")}</th>
-                  <th scope="col">{t("calibration.col.meanDifference")}</th>
-                  <th scope="col">{t("calibration.col.anchorAgreement")}</th>
-                  <th scope="col">{t("calibration.col.coMarked")}</th>
-                  <th scope="col">{t("calibration.col.coAgreement")}</th>
-                  <th scope="col">{t("calibration.col.openLoad")}</th>
-                  <th scope="col">{t("calibration.col.turnaround")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {mentors.map((m) => (
-                  <tr key={m.id}>
-                    <th scope="row" data-label={t("calibration.col.mentor")}>
-                      {m.name}
-                    </th>
-                    <td data-label={t("calibration.col.anchorsGraded")}>{m.anchorsGraded}</td>
-                    <td data-label={t("calibration.col.meanDifference")}>
-                      {m.anchorMeanDifference === null ? none : t("calibration.points", { points: Math.round(m.anchorMeanDifference * 10) / 10 })}
-                    </td>
-                    <td data-label={t("calibration.col.anchorAgreement")}>{share(m.anchorAgreement)}</td>
-                    <td data-label={t("calibration.col.coMarked")}>{m.coMarkedPairs}</td>
-                    <td data-label={t("calibration.col.coAgreement")}>{share(m.coMarkerAgreement)}</td>
-                    <td data-label={t("calibration.col.openLoad")}>{m.openLoad}</td>
-                    <td data-label={t("calibration.col.turnaround")}>
-                      {m.medianTurnaroundHours === null ? none : t("calibration.hours", { hours: Math.round(m.medianTurnaroundHours * 10) / 10 })}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={mentors}
+          rowKey={(m) => m.id}
+          caption={t("calibration.admin.figures")}
+          empty={t("calibration.admin.noMentors")}
+          columns={[
+            { label: t("calibration.col.mentor"), rowHeader: true, cell: (m) => m.name },
+            { label: t("calibration.col.anchorsGraded"), cell: (m) => m.anchorsGraded },
+            {
+              label: t("calibration.col.meanDifference"),
+              cell: (m) => (m.anchorMeanDifference === null ? none : t("calibration.points", { points: Math.round(m.anchorMeanDifference * 10) / 10 })),
+            },
+            { label: t("calibration.col.anchorAgreement"), cell: (m) => share(m.anchorAgreement) },
+            { label: t("calibration.col.coMarked"), cell: (m) => m.coMarkedPairs },
+            { label: t("calibration.col.coAgreement"), cell: (m) => share(m.coMarkerAgreement) },
+            { label: t("calibration.col.openLoad"), cell: (m) => m.openLoad },
+            {
+              label: t("calibration.col.turnaround"),
+              cell: (m) => (m.medianTurnaroundHours === null ? none : t("calibration.hours", { hours: Math.round(m.medianTurnaroundHours * 10) / 10 })),
+            },
+          ]}
+        />
       </section>
 
       <section aria-labelledby="anchors-title">
         <h2 id="anchors-title">{t("calibration.admin.anchors")}</h2>
-        {anchors.length === 0 ? (
-          <p className="empty card">{t("calibration.admin.noAnchors")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data responsive">
-              <caption className="sr-only">{t("calibration.admin.anchors")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("calibration.col.task")}</th>
-                  <th scope="col">{t("calibration.col.status")}</th>
-                  <th scope="col">{t("calibration.col.reference")}</th>
-                  <th scope="col">{t("calibration.col.practised")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {anchors.map((a) => (
-                  <tr key={a.id}>
-                    <td data-label={t("calibration.col.task")}>
-                      <Link to={`/mentor/submissions/${a.id}`}>{a.taskTitle}</Link>
-                    </td>
-                    <td data-label={t("calibration.col.status")}>{t(`sub.status.${a.status}` as MessageKey)}</td>
-                    <td data-label={t("calibration.col.reference")}>{t("calibration.points", { points: a.referenceTotal })}</td>
-                    <td data-label={t("calibration.col.practised")}>{a.practiceCount}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={anchors}
+          rowKey={(a) => a.id}
+          caption={t("calibration.admin.anchors")}
+          empty={t("calibration.admin.noAnchors")}
+          columns={[
+            { label: t("calibration.col.task"), cell: (a) => <Link to={`/mentor/submissions/${a.id}`}>{a.taskTitle}</Link> },
+            { label: t("calibration.col.status"), cell: (a) => t(`sub.status.${a.status}` as MessageKey) },
+            { label: t("calibration.col.reference"), cell: (a) => t("calibration.points", { points: a.referenceTotal }) },
+            { label: t("calibration.col.practised"), cell: (a) => a.practiceCount },
+          ]}
+        />
       </section>
 
       <section aria-labelledby="candidates-title">
         <h2 id="candidates-title">{t("calibration.admin.candidates")}</h2>
-        {candidates.length === 0 ? (
-          <p className="empty card">{t("calibration.admin.noCandidates")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data responsive">
-              <caption className="sr-only">{t("calibration.admin.candidates")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("calibration.col.task")}</th>
-                  <th scope="col">{t("calibration.col.status")}</th>
-                  <th scope="col">{t("calibration.col.score")}</th>
-                  <th scope="col">{t("calibration.col.action")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {candidates.map((c) => (
-                  <tr key={c.id}>
-                    <td data-label={t("calibration.col.task")}>
-                      <Link to={`/mentor/submissions/${c.id}`}>{c.taskTitle}</Link>
-                    </td>
-                    <td data-label={t("calibration.col.status")}>{t(`sub.status.${c.status}` as MessageKey)}</td>
-                    <td data-label={t("calibration.col.score")}>{c.score === null ? none : t("calibration.points", { points: c.score })}</td>
-                    <td data-label={t("calibration.col.action")}>
-                      <Form method="post">
-                        <input type="hidden" name="submissionId" value={c.id} />
-                        <button type="submit" className="button secondary" disabled={busy} aria-label={`${t("calibration.admin.mark")}：${c.taskTitle}`}>
-                          {t("calibration.admin.mark")}
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={candidates}
+          rowKey={(c) => c.id}
+          caption={t("calibration.admin.candidates")}
+          empty={t("calibration.admin.noCandidates")}
+          columns={[
+            { label: t("calibration.col.task"), cell: (c) => <Link to={`/mentor/submissions/${c.id}`}>{c.taskTitle}</Link> },
+            { label: t("calibration.col.status"), cell: (c) => t(`sub.status.${c.status}` as MessageKey) },
+            { label: t("calibration.col.score"), cell: (c) => (c.score === null ? none : t("calibration.points", { points: c.score })) },
+            {
+              label: t("calibration.col.action"),
+              cell: (c) => (
+                <Form method="post">
+                  <input type="hidden" name="submissionId" value={c.id} />
+                  <button type="submit" className="button secondary" disabled={busy} aria-label={`${t("calibration.admin.mark")}：${c.taskTitle}`}>
+                    {t("calibration.admin.mark")}
+                  </button>
+                </Form>
+              ),
+            },
+          ]}
+        />
       </section>
     </>
   );

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
@@ -90,48 +91,42 @@ export default function UsersList() {
       <p className="muted" aria-live="polite">
         {t("users.count", { total })}
       </p>
-      {users.length === 0 ? (
-        <p className="empty card">{t("users.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data responsive">
-            <thead>
-              <tr>
-                <th scope="col">{t("users.col.name")}</th>
-                <th scope="col">{t("users.col.contact")}</th>
-                <th scope="col">{t("users.col.org")}</th>
-                <th scope="col">{t("users.col.roles")}</th>
-                <th scope="col">{t("users.col.status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td data-label={t("users.col.name")}>
-                    <Link to={`/admin/users/${u.id}`}>{u.name}</Link>
-                  </td>
-                  <td data-label={t("users.col.contact")}>{[u.phone, u.email].filter(Boolean).join(" / ")}</td>
-                  <td data-label={t("users.col.org")}>
-                    {u.orgName ?? "—"}
-                    {u.track ? <span className="badge">{t(`track.${u.track}`)}</span> : null}
-                  </td>
-                  <td data-label={t("users.col.roles")}>
-                    {u.roles.map((r) => (
-                      <span key={r} className="badge">
-                        {t(`role.${r}`)}
-                      </span>
-                    ))}
-                  </td>
-                  <td data-label={t("users.col.status")}>
-                    {u.status === "active" ? t("users.status.active") : <span className="badge warn">{t("users.status.deactivated")}</span>}
-                    {!u.hasPassword ? <span className="badge warn">{t("users.noPassword")}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={users}
+        rowKey={(u) => u.id}
+        empty={t("users.empty")}
+        columns={[
+          { label: t("users.col.name"), cell: (u) => <Link to={`/admin/users/${u.id}`}>{u.name}</Link> },
+          { label: t("users.col.contact"), cell: (u) => [u.phone, u.email].filter(Boolean).join(" / ") },
+          {
+            label: t("users.col.org"),
+            cell: (u) => (
+              <>
+                {u.orgName ?? "—"}
+                {u.track ? <span className="badge">{t(`track.${u.track}`)}</span> : null}
+              </>
+            ),
+          },
+          {
+            label: t("users.col.roles"),
+            cell: (u) =>
+              u.roles.map((r) => (
+                <span key={r} className="badge">
+                  {t(`role.${r}`)}
+                </span>
+              )),
+          },
+          {
+            label: t("users.col.status"),
+            cell: (u) => (
+              <>
+                {u.status === "active" ? t("users.status.active") : <span className="badge warn">{t("users.status.deactivated")}</span>}
+                {!u.hasPassword ? <span className="badge warn">{t("users.noPassword")}</span> : null}
+              </>
+            ),
+          },
+        ]}
+      />
       <Pagination page={page} pageSize={pageSize} total={total} />
     </>
   );

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { FilterSelect, SelectField } from "~/components/filter-select";
 import { MentorStats } from "~/components/mentor-stats";
 import { Pagination, pageFromUrl } from "~/components/pagination";
@@ -131,57 +132,59 @@ export default function MentorQueue() {
       <p className="muted" aria-live="polite">
         {t("grading.queue.total", { total })}
       </p>
-      {rows.length === 0 ? (
-        <p className="empty card">{t("grading.queue.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data responsive">
-            <caption className="sr-only">{t("grading.queue.caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("grading.col.task")}</th>
-                <th scope="col">{t("grading.col.trainee")}</th>
-                <th scope="col">{t("grading.col.submitted")}</th>
-                <th scope="col">{t("grading.col.status")}</th>
-                <th scope="col">{t("grading.col.action")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const days = ageInDays(r.submittedAt);
-                return (
-                  <tr key={r.id}>
-                    <td data-label={t("grading.col.task")}>
-                      {r.taskTitle}{" "}
-                      <span className="badge">
-                        {t(`track.${r.track}`)} · {t(`grading.tier.${r.tier}`)}
-                      </span>
-                      {r.doubleMarking ? <span className="badge">{t("grading.doubleMarking")}</span> : null}
-                    </td>
-                    <td data-label={t("grading.col.trainee")}>{r.traineeName}</td>
-                    <td data-label={t("grading.col.submitted")}>
-                      {r.submittedAt ? dateTime.format(new Date(r.submittedAt)) : "—"}
-                      {days !== null ? <span className="muted"> · {t("grading.queue.days", { days })}</span> : null}
-                    </td>
-                    <td data-label={t("grading.col.status")}>
-                      <span className="badge status-badge">{t(`sub.status.${r.status}` as MessageKey)}</span>
-                      {r.resubmitted ? <span className="badge warn">{t("grading.badge.resubmitted")}</span> : null}
-                      {r.needsModerator ? <span className="badge warn">{t("grading.badge.needsModerator")}</span> : null}
-                      {r.gradedByMe && !r.needsModerator && (r.status === "in_review") ? <span className="badge">{t("grading.badge.gradedByMe")}</span> : null}
-                      {r.score !== null ? <span className="muted"> {t("sub.score", { score: r.score })}</span> : null}
-                    </td>
-                    <td data-label={t("grading.col.action")}>
-                      <Link to={`/mentor/submissions/${r.id}`} className="button secondary">
-                        {r.status === "submitted" || r.status === "resubmitted" || (r.status === "in_review" && !r.gradedByMe) ? t("grading.queue.grade") : t("grading.queue.view")}
-                      </Link>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={rows}
+        rowKey={(r) => r.id}
+        caption={t("grading.queue.caption")}
+        empty={t("grading.queue.empty")}
+        columns={[
+          {
+            label: t("grading.col.task"),
+            cell: (r) => (
+              <>
+                {r.taskTitle}{" "}
+                <span className="badge">
+                  {t(`track.${r.track}`)} · {t(`grading.tier.${r.tier}`)}
+                </span>
+                {r.doubleMarking ? <span className="badge">{t("grading.doubleMarking")}</span> : null}
+              </>
+            ),
+          },
+          { label: t("grading.col.trainee"), cell: (r) => r.traineeName },
+          {
+            label: t("grading.col.submitted"),
+            cell: (r) => {
+              const days = ageInDays(r.submittedAt);
+              return (
+                <>
+                  {r.submittedAt ? dateTime.format(new Date(r.submittedAt)) : "—"}
+                  {days !== null ? <span className="muted"> · {t("grading.queue.days", { days })}</span> : null}
+                </>
+              );
+            },
+          },
+          {
+            label: t("grading.col.status"),
+            cell: (r) => (
+              <>
+                <span className="badge status-badge">{t(`sub.status.${r.status}` as MessageKey)}</span>
+                {r.resubmitted ? <span className="badge warn">{t("grading.badge.resubmitted")}</span> : null}
+                {r.needsModerator ? <span className="badge warn">{t("grading.badge.needsModerator")}</span> : null}
+                {r.gradedByMe && !r.needsModerator && (r.status === "in_review") ? <span className="badge">{t("grading.badge.gradedByMe")}</span> : null}
+                {r.score !== null ? <span className="muted"> {t("sub.score", { score: r.score })}</span> : null}
+              </>
+            ),
+          },
+          {
+            label: t("grading.col.action"),
+            cell: (r) => (
+              <Link to={`/mentor/submissions/${r.id}`} className="button secondary">
+                {r.status === "submitted" || r.status === "resubmitted" || (r.status === "in_review" && !r.gradedByMe) ? t("grading.queue.grade") : t("grading.queue.view")}
+              </Link>
+            ),
+          },
+        ]}
+      />
       <Pagination page={page} pageSize={pageSize} total={total} />
     </>
   );
