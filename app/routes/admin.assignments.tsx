@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { findTask } from "~/catalog/learner.server";
+import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { ChoiceField, FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
@@ -286,38 +287,28 @@ export default function AdminAssignments() {
         <p>
           <a href="/admin/queues">{t("queues.openBoard")}</a>
         </p>
-        {jobs.length === 0 ? (
-          <p className="empty card">{t("jobs.empty")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data responsive">
-              <thead>
-                <tr>
-                  <th scope="col">{t("jobs.col.job")}</th>
-                  <th scope="col">{t("jobs.col.createdAt")}</th>
-                  <th scope="col">{t("jobs.col.attempts")}</th>
-                  <th scope="col">{t("jobs.col.error")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => (
-                  <tr key={j.jobId}>
-                    <td data-label={t("jobs.col.job")}>
-                      <code style={breakAnywhere}>{j.jobId}</code>
-                      <span className="hint">
-                        {" "}
-                        {j.queue} · {j.name}
-                      </span>
-                    </td>
-                    <td data-label={t("jobs.col.createdAt")}>{j.createdAt}</td>
-                    <td data-label={t("jobs.col.attempts")}>{j.attempts}</td>
-                    <td data-label={t("jobs.col.error")}>{j.lastError ? <span style={breakAnywhere}>{j.lastError}</span> : <span className="badge warn">{t("jobs.stuck")}</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={jobs}
+          rowKey={(j) => j.jobId}
+          empty={t("jobs.empty")}
+          columns={[
+            {
+              label: t("jobs.col.job"),
+              cell: (j) => (
+                <>
+                  <code style={breakAnywhere}>{j.jobId}</code>
+                  <span className="hint">
+                    {" "}
+                    {j.queue} · {j.name}
+                  </span>
+                </>
+              ),
+            },
+            { label: t("jobs.col.createdAt"), cell: (j) => j.createdAt },
+            { label: t("jobs.col.attempts"), cell: (j) => j.attempts },
+            { label: t("jobs.col.error"), cell: (j) => (j.lastError ? <span style={breakAnywhere}>{j.lastError}</span> : <span className="badge warn">{t("jobs.stuck")}</span>) },
+          ]}
+        />
       </section>
     </div>
   );

@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack } from "~/catalog/learner.server";
 import { tierIds, type TierId } from "~/catalog/schema";
+import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
@@ -370,94 +371,90 @@ export default function AdminCertificates() {
         ) : null}
 
         <p className="muted">{t("certs.list.count", { total: data.certificates.total })}</p>
-        {data.certificates.rows.length === 0 ? (
-          <p className="empty card">{t("certs.list.empty")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data responsive">
-              <thead>
-                <tr>
-                  <th scope="col">{t("certs.col.number")}</th>
-                  <th scope="col">{t("certs.col.name")}</th>
-                  <th scope="col">{t("certs.col.tier")}</th>
-                  <th scope="col">{t("certs.col.status")}</th>
-                  <th scope="col">{t("certs.col.issuedAt")}</th>
-                  <th scope="col">{t("certs.col.validUntil")}</th>
-                  <th scope="col">{t("certs.col.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.certificates.rows.map((c) => {
-                  const revokeError = result?.intent === "revoke" && result.error && result.certificateId === c.id ? result : null;
-                  return (
-                    <tr key={c.id}>
-                      <td data-label={t("certs.col.number")}>
-                        <Link to={`/verify/${c.number}`}>{c.number}</Link>
-                      </td>
-                      <td data-label={t("certs.col.name")}>
-                        {c.name}
-                        {c.currentName ? <p className="hint">{t("certs.currentName", { name: c.currentName })}</p> : null}
-                      </td>
-                      <td data-label={t("certs.col.tier")}>
-                        <span className="badge">{t(`track.${c.track}`)}</span>
-                        {c.tier}
-                      </td>
-                      <td data-label={t("certs.col.status")}>
-                        <span className={`badge${c.status === "issued" ? "" : " warn"}`}>{t(`certs.status.${c.status}`)}</span>
-                        {c.status === "revoked" ? <p className="hint">{t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? "" })}</p> : null}
-                        {c.status === "issued" && c.file !== "ready" ? (
-                          <p className="hint">{c.file === "failed" ? t("certs.renderFailed") : t("certs.rendering")}</p>
-                        ) : null}
-                      </td>
-                      <td data-label={t("certs.col.issuedAt")}>{c.issuedAt}</td>
-                      <td data-label={t("certs.col.validUntil")}>{c.validUntil ?? "—"}</td>
-                      <td data-label={t("certs.col.actions")}>
-                        {c.status === "issued" ? (
-                          <div className="stack">
-                            <Form method="post">
-                              <input type="hidden" name="certificateId" value={c.id} />
-                              <button type="submit" name="intent" value="reissue" className="button secondary" disabled={Boolean(busyIntent)}>
-                                {t("certs.reissue")}
-                              </button>
-                            </Form>
-                            <details open={Boolean(revokeError)}>
-                              <summary>{t("certs.revoke")}</summary>
-                              <Form method="post" noValidate>
-                                <input type="hidden" name="certificateId" value={c.id} />
-                                <div className={`field${revokeError ? " has-error" : ""}`}>
-                                  <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.reason")}</label>
-                                  <textarea
-                                    id={`reason-${c.id}`}
-                                    name="reason"
-                                    required
-                                    maxLength={maxReasonLength}
-                                    defaultValue={revokeError?.reason ?? ""}
-                                    aria-invalid={revokeError ? true : undefined}
-                                    aria-describedby={revokeError ? `reason-${c.id}-error` : undefined}
-                                  />
-                                  {revokeError?.error ? (
-                                    <p id={`reason-${c.id}-error`} className="field-error" role="alert">
-                                      {t(revokeError.error, revokeError.params)}
-                                    </p>
-                                  ) : null}
-                                </div>
-                                <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
-                                  {t("certs.revoke.submit")}
-                                </button>
-                              </Form>
-                            </details>
-                          </div>
-                        ) : (
-                          "—"
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={data.certificates.rows}
+          rowKey={(c) => c.id}
+          empty={t("certs.list.empty")}
+          columns={[
+            { label: t("certs.col.number"), cell: (c) => <Link to={`/verify/${c.number}`}>{c.number}</Link> },
+            {
+              label: t("certs.col.name"),
+              cell: (c) => (
+                <>
+                  {c.name}
+                  {c.currentName ? <p className="hint">{t("certs.currentName", { name: c.currentName })}</p> : null}
+                </>
+              ),
+            },
+            {
+              label: t("certs.col.tier"),
+              cell: (c) => (
+                <>
+                  <span className="badge">{t(`track.${c.track}`)}</span>
+                  {c.tier}
+                </>
+              ),
+            },
+            {
+              label: t("certs.col.status"),
+              cell: (c) => (
+                <>
+                  <span className={`badge${c.status === "issued" ? "" : " warn"}`}>{t(`certs.status.${c.status}`)}</span>
+                  {c.status === "revoked" ? <p className="hint">{t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? "" })}</p> : null}
+                  {c.status === "issued" && c.file !== "ready" ? (
+                    <p className="hint">{c.file === "failed" ? t("certs.renderFailed") : t("certs.rendering")}</p>
+                  ) : null}
+                </>
+              ),
+            },
+            { label: t("certs.col.issuedAt"), cell: (c) => c.issuedAt },
+            { label: t("certs.col.validUntil"), cell: (c) => c.validUntil ?? "—" },
+            {
+              label: t("certs.col.actions"),
+              cell: (c) => {
+                const revokeError = result?.intent === "revoke" && result.error && result.certificateId === c.id ? result : null;
+                return c.status === "issued" ? (
+                  <div className="stack">
+                    <Form method="post">
+                      <input type="hidden" name="certificateId" value={c.id} />
+                      <button type="submit" name="intent" value="reissue" className="button secondary" disabled={Boolean(busyIntent)}>
+                        {t("certs.reissue")}
+                      </button>
+                    </Form>
+                    <details open={Boolean(revokeError)}>
+                      <summary>{t("certs.revoke")}</summary>
+                      <Form method="post" noValidate>
+                        <input type="hidden" name="certificateId" value={c.id} />
+                        <div className={`field${revokeError ? " has-error" : ""}`}>
+                          <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.reason")}</label>
+                          <textarea
+                            id={`reason-${c.id}`}
+                            name="reason"
+                            required
+                            maxLength={maxReasonLength}
+                            defaultValue={revokeError?.reason ?? ""}
+                            aria-invalid={revokeError ? true : undefined}
+                            aria-describedby={revokeError ? `reason-${c.id}-error` : undefined}
+                          />
+                          {revokeError?.error ? (
+                            <p id={`reason-${c.id}-error`} className="field-error" role="alert">
+                              {t(revokeError.error, revokeError.params)}
+                            </p>
+                          ) : null}
+                        </div>
+                        <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
+                          {t("certs.revoke.submit")}
+                        </button>
+                      </Form>
+                    </details>
+                  </div>
+                ) : (
+                  "—"
+                );
+              },
+            },
+          ]}
+        />
         {/* Its own `cpage`, so the eligible list above keeps `page`. */}
         <Pagination page={data.certificates.page} pageSize={certificatePageSize} total={data.certificates.total} param="cpage" label={t("certs.list.title")} />
       </section>

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { db } from "~/db.server";
 import { notFound, requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
@@ -40,34 +41,18 @@ export default function OutcomeDrillDown() {
         {data.region} · {t("outcomes.drill.total", { figure: data.figure.toLocaleString("zh-CN"), rows: data.shown })}
       </p>
       {data.shown >= 500 ? <p className="hint">{t("outcomes.drill.truncated", { rows: data.shown })}</p> : null}
-      {data.rows.length === 0 ? (
-        <p className="empty card">{t("outcomes.drill.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data responsive">
-            <thead>
-              <tr>
-                <th scope="col">{t("outcomes.col.record")}</th>
-                <th scope="col">{t("outcomes.col.who")}</th>
-                <th scope="col">{t("outcomes.col.org")}</th>
-                <th scope="col">{t("outcomes.col.date")}</th>
-                <th scope="col">{t("outcomes.col.amount")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((r) => (
-                <tr key={r.id}>
-                  <td data-label={t("outcomes.col.record")}>{r.link ? <Link to={r.link}>{r.label || "—"}</Link> : r.label}</td>
-                  <td data-label={t("outcomes.col.who")}>{r.who}</td>
-                  <td data-label={t("outcomes.col.org")}>{r.org ?? "—"}</td>
-                  <td data-label={t("outcomes.col.date")}>{r.date}</td>
-                  <td data-label={t("outcomes.col.amount")}>{r.amount.toLocaleString("zh-CN")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={data.rows}
+        rowKey={(r) => r.id}
+        empty={t("outcomes.drill.empty")}
+        columns={[
+          { label: t("outcomes.col.record"), cell: (r) => (r.link ? <Link to={r.link}>{r.label || "—"}</Link> : r.label) },
+          { label: t("outcomes.col.who"), cell: (r) => r.who },
+          { label: t("outcomes.col.org"), cell: (r) => r.org ?? "—" },
+          { label: t("outcomes.col.date"), cell: (r) => r.date },
+          { label: t("outcomes.col.amount"), cell: (r) => r.amount.toLocaleString("zh-CN") },
+        ]}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
@@ -131,64 +132,53 @@ export default function ImportPreview() {
           </Link>
         ))}
       </nav>
-      {data.rows.length === 0 ? (
-        <p className="empty card">{t("import.show.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data responsive">
-            <thead>
-              <tr>
-                <th scope="col" style={noWrap}>{t("import.col.row")}</th>
-                <th scope="col" style={noWrap}>{t("import.col.verdict")}</th>
-                <th scope="col" style={noWrap}>{t("import.col.name")}</th>
-                <th scope="col">{t("import.col.contact")}</th>
-                <th scope="col" style={noWrap}>{t("import.col.roles")}</th>
-                <th scope="col">{t("import.col.org")}</th>
-                <th scope="col" style={noWrap}>{t("import.col.track")}</th>
-                <th scope="col">{t("import.col.reasons")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((r) => (
-                <tr key={r.row}>
-                  <td data-label={t("import.col.row")}>{r.row}</td>
-                  <td data-label={t("import.col.verdict")}>
-                    {r.importable ? (
-                      <span className="badge">{t(imported ? "import.verdict.imported" : "import.verdict.ok")}</span>
-                    ) : (
-                      <span className="badge warn">{t("import.verdict.rejected")}</span>
-                    )}
-                  </td>
-                  <td data-label={t("import.col.name")}>{r.values.name}</td>
-                  <td data-label={t("import.col.contact")}>{[r.values.phone, r.values.email].filter((s) => s.trim()).join(" / ")}</td>
-                  <td data-label={t("import.col.roles")}>
-                    {r.roles.length
-                      ? r.roles.map((role) => (
-                          <span key={role} className="badge">
-                            {t(`role.${role}`)}
-                          </span>
-                        ))
-                      : r.values.roles}
-                  </td>
-                  <td data-label={t("import.col.org")}>{r.orgLabel ?? r.values.org}</td>
-                  <td data-label={t("import.col.track")} style={noWrap}>{r.values.track}</td>
-                  <td data-label={t("import.col.reasons")}>
-                    {r.reasons.length ? (
-                      <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
-                        {r.reasons.map((reason, i) => (
-                          <li key={i}>{t(reason.key, reason.params)}</li>
-                        ))}
-                      </ul>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={data.rows}
+        rowKey={(r) => r.row}
+        empty={t("import.show.empty")}
+        columns={[
+          { label: t("import.col.row"), headerStyle: noWrap, cell: (r) => r.row },
+          {
+            label: t("import.col.verdict"),
+            headerStyle: noWrap,
+            cell: (r) =>
+              r.importable ? (
+                <span className="badge">{t(imported ? "import.verdict.imported" : "import.verdict.ok")}</span>
+              ) : (
+                <span className="badge warn">{t("import.verdict.rejected")}</span>
+              ),
+          },
+          { label: t("import.col.name"), headerStyle: noWrap, cell: (r) => r.values.name },
+          { label: t("import.col.contact"), cell: (r) => [r.values.phone, r.values.email].filter((s) => s.trim()).join(" / ") },
+          {
+            label: t("import.col.roles"),
+            headerStyle: noWrap,
+            cell: (r) =>
+              r.roles.length
+                ? r.roles.map((role) => (
+                    <span key={role} className="badge">
+                      {t(`role.${role}`)}
+                    </span>
+                  ))
+                : r.values.roles,
+          },
+          { label: t("import.col.org"), cell: (r) => r.orgLabel ?? r.values.org },
+          { label: t("import.col.track"), headerStyle: noWrap, cellStyle: noWrap, cell: (r) => r.values.track },
+          {
+            label: t("import.col.reasons"),
+            cell: (r) =>
+              r.reasons.length ? (
+                <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
+                  {r.reasons.map((reason, i) => (
+                    <li key={i}>{t(reason.key, reason.params)}</li>
+                  ))}
+                </ul>
+              ) : (
+                "—"
+              ),
+          },
+        ]}
+      />
       <Pagination page={data.page} pageSize={pageSize} total={data.listedTotal} />
     </>
   );

@@ -9,6 +9,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { DataTable } from "~/components/data-table";
 import { Field } from "~/components/form";
 import { db } from "~/db.server";
 import { checkImportFile, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn } from "~/domain/user-import";
@@ -103,28 +104,23 @@ export default function ImportUpload() {
       <section aria-labelledby="format-title">
         <h2 id="format-title">{t("import.format.title")}</h2>
         <p className="muted">{t("import.format.intro", { maxRows: importLimits.maxRows, maxMb: importLimits.maxBytes / 1_000_000 })}</p>
-        <div className="table-wrap">
-          <table className="data responsive">
-            <thead>
-              <tr>
-                <th scope="col">{t("import.format.column")}</th>
-                <th scope="col">{t("import.format.meaning")}</th>
-                <th scope="col">{t("import.format.example")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {importColumns.map((c) => (
-                <tr key={c}>
-                  <td data-label={t("import.format.column")} style={{ whiteSpace: "nowrap" }}>
-                    <strong>{columnHeaders[c][0]}</strong> <span className="muted">/ {columnHeaders[c].find((w) => /^[a-z]/.test(w))}</span>
-                  </td>
-                  <td data-label={t("import.format.meaning")}>{t(columnHelp[c].meaning)}</td>
-                  <td data-label={t("import.format.example")}>{t(columnHelp[c].example)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={importColumns}
+          rowKey={(c) => c}
+          columns={[
+            {
+              label: t("import.format.column"),
+              cellStyle: { whiteSpace: "nowrap" },
+              cell: (c) => (
+                <>
+                  <strong>{columnHeaders[c][0]}</strong> <span className="muted">/ {columnHeaders[c].find((w) => /^[a-z]/.test(w))}</span>
+                </>
+              ),
+            },
+            { label: t("import.format.meaning"), cell: (c) => t(columnHelp[c].meaning) },
+            { label: t("import.format.example"), cell: (c) => t(columnHelp[c].example) },
+          ]}
+        />
       </section>
     </>
   );

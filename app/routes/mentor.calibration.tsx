@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { taskSchema } from "~/catalog/schema";
+import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
 import { doubleMarkingTolerance, partialTotal, type SelectionProblem, type Selections } from "~/domain/grading";
@@ -157,29 +158,17 @@ export default function CalibrationPractice() {
       {results.length ? (
         <section aria-labelledby="results-title">
           <h2 id="results-title">{t("calibration.mentor.results")}</h2>
-          <div className="table-wrap">
-            <table className="data responsive">
-              <caption className="sr-only">{t("calibration.mentor.results")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("calibration.col.task")}</th>
-                  <th scope="col">{t("calibration.col.myTotal")}</th>
-                  <th scope="col">{t("calibration.col.reference")}</th>
-                  <th scope="col">{t("calibration.col.difference")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {results.map((r) => (
-                  <tr key={r.id}>
-                    <td data-label={t("calibration.col.task")}>{r.title}</td>
-                    <td data-label={t("calibration.col.myTotal")}>{r.total}</td>
-                    <td data-label={t("calibration.col.reference")}>{r.referenceTotal}</td>
-                    <td data-label={t("calibration.col.difference")}>{r.total - r.referenceTotal}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={results}
+            rowKey={(r) => r.id}
+            caption={t("calibration.mentor.results")}
+            columns={[
+              { label: t("calibration.col.task"), cell: (r) => r.title },
+              { label: t("calibration.col.myTotal"), cell: (r) => r.total },
+              { label: t("calibration.col.reference"), cell: (r) => r.referenceTotal },
+              { label: t("calibration.col.difference"), cell: (r) => r.total - r.referenceTotal },
+            ]}
+          />
         </section>
       ) : null}
     </article>

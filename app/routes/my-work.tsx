@@ -3,6 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
 import { learnerState, modulesOf } from "~/catalog/learner.server";
 import { trackIds } from "~/catalog/schema";
+import { DataTable } from "~/components/data-table";
 import { db } from "~/db.server";
 import { isAwaitingReview } from "~/domain/submission-lifecycle";
 import { requirePermission } from "~/guards.server";
@@ -87,42 +88,32 @@ export default function MyWork() {
           </Link>
         ))}
       </nav>
-      {shown.length === 0 ? (
-        <p className="empty card">{t("mywork.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data responsive">
-            <thead>
-              <tr>
-                <th scope="col">{t("mywork.col.task")}</th>
-                <th scope="col">{t("mywork.col.type")}</th>
-                <th scope="col">{t("mywork.col.status")}</th>
-                <th scope="col">{t("mywork.col.score")}</th>
-                <th scope="col">{t("mywork.col.people")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr key={r.taskId}>
-                  <td data-label={t("mywork.col.task")}>
-                    <Link to={`/tasks/${r.taskId}`}>{r.title}</Link>
-                    <br />
-                    <small className="muted">
-                      {r.tierLabel} · {r.module}
-                    </small>
-                  </td>
-                  <td data-label={t("mywork.col.type")}>{t(`task.type.${r.type}`)}</td>
-                  <td data-label={t("mywork.col.status")}>
-                    <span className={`badge${r.group === "returned" ? " warn" : ""}`}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</span>
-                  </td>
-                  <td data-label={t("mywork.col.score")}>{r.score ?? "—"}</td>
-                  <td data-label={t("mywork.col.people")}>{r.people ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={shown}
+        rowKey={(r) => r.taskId}
+        empty={t("mywork.empty")}
+        columns={[
+          {
+            label: t("mywork.col.task"),
+            cell: (r) => (
+              <>
+                <Link to={`/tasks/${r.taskId}`}>{r.title}</Link>
+                <br />
+                <small className="muted">
+                  {r.tierLabel} · {r.module}
+                </small>
+              </>
+            ),
+          },
+          { label: t("mywork.col.type"), cell: (r) => t(`task.type.${r.type}`) },
+          {
+            label: t("mywork.col.status"),
+            cell: (r) => <span className={`badge${r.group === "returned" ? " warn" : ""}`}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</span>,
+          },
+          { label: t("mywork.col.score"), cell: (r) => r.score ?? "—" },
+          { label: t("mywork.col.people"), cell: (r) => r.people ?? "—" },
+        ]}
+      />
     </div>
   );
 }
