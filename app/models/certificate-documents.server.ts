@@ -118,6 +118,12 @@ export async function revokedStatusNumbers(db: Db, from: number, to: number): Pr
   return rows.map((r) => r.status_number);
 }
 
+/** The status of the certificate holding this status number, if any. */
+export async function certificateStatusAt(db: Db, statusNumber: number): Promise<CertificateDocument["status"] | undefined> {
+  const row = await db.selectFrom("certificates").select("status").where("status_number", "=", statusNumber).executeTakeFirst();
+  return row?.status;
+}
+
 /** The largest status number handed out so far, or null before the first certificate. */
 export async function highestStatusNumber(db: Db): Promise<number | null> {
   const row = await db.selectFrom("certificates").select((eb) => eb.fn.max("status_number").as("highest")).executeTakeFirst();

@@ -353,7 +353,7 @@ export async function checkCredentialFor(db: Db, number: string, jws: string | n
   const check = await verifyCredentialJws(db, jws);
   if (!check.valid) return { verdict: check.reason, kid: null };
   if (!check.credential.id.endsWith(`/verify/${encodeURIComponent(number)}`)) return { verdict: "mismatch", kid: check.kid };
-  if ((await checkCredentialStatus(db, issuerKey(), check.credential)) === "revoked") return { verdict: "revoked", kid: check.kid };
+  if ((await checkCredentialStatus(db, check.credential)) === "revoked") return { verdict: "revoked", kid: check.kid };
   const validUntil = check.credential.validUntil ? Date.parse(check.credential.validUntil) : NaN;
   if (Number.isFinite(validUntil) && validUntil <= now.getTime()) return { verdict: "expired", kid: check.kid };
   return { verdict: "ok", kid: check.kid };

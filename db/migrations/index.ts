@@ -10,6 +10,7 @@ import * as outcomes from "./2026-11-29-07-outcomes";
 import * as calibration from "./2026-11-29-08-calibration";
 import * as credentials from "./2026-11-29-10-credentials";
 import * as notificationsMigration from "./2026-11-29-11-notifications";
+import * as statusListIndex from "./2026-11-29-12-status-list-index";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-09-exports": exportsMigration,
   "2026-11-29-10-credentials": credentials,
   "2026-11-29-11-notifications": notificationsMigration,
+  "2026-11-29-12-status-list-index": statusListIndex,
 };
