@@ -21,7 +21,6 @@ export function DataTable<Row>({
   rowKey,
   caption,
   empty,
-  rowClassName,
 }: {
   rows: ReadonlyArray<Row>;
   columns: ReadonlyArray<DataTableColumn<Row>>;
@@ -29,7 +28,6 @@ export function DataTable<Row>({
   /** Read by screen readers only (`sr-only`). */
   caption?: string;
   empty?: ReactNode;
-  rowClassName?: (row: Row) => string | undefined;
 }) {
   if (rows.length === 0 && empty !== undefined) return <p className="empty card">{empty}</p>;
   return (
@@ -47,7 +45,7 @@ export function DataTable<Row>({
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)} className={rowClassName?.(row)}>
+            <tr key={rowKey(row)}>
               {columns.map((column) =>
                 column.rowHeader ? (
                   <th key={column.label} scope="row" data-label={column.label} style={column.cellStyle}>

@@ -1,4 +1,5 @@
 import { useT } from "~/i18n";
+import { DataTable } from "./data-table";
 import type { TraineeGradeRound } from "~/services/grading.server";
 
 /**
@@ -23,28 +24,15 @@ export function GradeSummary({ rounds }: { rounds: TraineeGradeRound[] }) {
           {r.marks.map((mark, i) => (
             <div key={i}>
               {r.marks.length > 1 ? <h4>{t("grading.summary.marker", { n: i + 1 })}</h4> : null}
-              <div className="table-wrap">
-                <table className="data responsive">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("grading.summary.criterion")}</th>
-                      <th scope="col">{t("grading.summary.level")}</th>
-                      <th scope="col">{t("grading.summary.comment")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {mark.criteria.map((c) => (
-                      <tr key={c.criterionId}>
-                        <th scope="row" data-label={t("grading.summary.criterion")}>
-                          {c.title}
-                        </th>
-                        <td data-label={t("grading.summary.level")}>{t("grading.summary.points", { level: c.level, points: c.points, max: c.maxPoints })}</td>
-                        <td data-label={t("grading.summary.comment")}>{c.comment || "—"}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={mark.criteria}
+                rowKey={(c) => c.criterionId}
+                columns={[
+                  { label: t("grading.summary.criterion"), rowHeader: true, cell: (c) => c.title },
+                  { label: t("grading.summary.level"), cell: (c) => t("grading.summary.points", { level: c.level, points: c.points, max: c.maxPoints }) },
+                  { label: t("grading.summary.comment"), cell: (c) => c.comment || "—" },
+                ]}
+              />
               {mark.comment ? <blockquote className="feedback">{mark.comment}</blockquote> : null}
             </div>
           ))}
