@@ -1,5 +1,6 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { Rubric } from "~/catalog/schema";
+import { partialTotal } from "~/domain/grading";
 import { useT, type MessageKey } from "~/i18n";
 
 type Criterion = Rubric["criteria"][number];
@@ -46,4 +47,16 @@ export function RubricCriterion({
       {children}
     </fieldset>
   );
+}
+
+/** The levels chosen on a rubric form so far, with the live total and how many criteria are chosen. */
+export function useRubricLevels(rubric: Rubric | null, initial: Record<string, string> = {}) {
+  const [levels, setLevels] = useState<Record<string, string>>(initial);
+  const choose = (criterionId: string, level: string) => setLevels((prev) => ({ ...prev, [criterionId]: level }));
+  return {
+    levels,
+    choose,
+    total: rubric ? partialTotal(rubric, levels) : 0,
+    chosen: rubric ? rubric.criteria.filter((c) => levels[c.id]).length : 0,
+  };
 }

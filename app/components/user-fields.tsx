@@ -1,5 +1,6 @@
 import { ChoiceField, Field, type FieldErrors } from "./form";
 import { roles } from "~/domain/roles";
+import type { UserFormValues } from "~/domain/user-input";
 import { useT } from "~/i18n";
 
 export interface OrgOption {
@@ -7,17 +8,8 @@ export interface OrgOption {
   label: string;
 }
 
-export interface UserFieldValues {
-  name: string;
-  phone: string;
-  email: string;
-  orgUnitId: string;
-  track: string;
-  roles: string[];
-}
-
 /** The fields of the admin user form; `errors` holds translated messages by field. */
-export function UserFields({ values, errors, orgs }: { values: UserFieldValues; errors: FieldErrors; orgs: OrgOption[] }) {
+export function UserFields({ values, errors, orgs }: { values: UserFormValues; errors: FieldErrors; orgs: OrgOption[] }) {
   const t = useT();
   return (
     <>

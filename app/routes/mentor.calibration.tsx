@@ -1,13 +1,12 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
 import { taskSchema } from "~/catalog/schema";
 import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { doubleMarkingTolerance, partialTotal, type SelectionProblem, type Selections } from "~/domain/grading";
+import { doubleMarkingTolerance, type SelectionProblem, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
-import { RubricCriterion } from "~/components/rubric-criterion";
+import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
 import { SubmittedWork } from "~/components/submitted-work";
 import { useT, type MessageKey } from "~/i18n";
 import { anchorsToPractise, findPracticeAnchor, hasGradedForReal, listMyPracticeResults, recordPracticeGrade, type PracticeProblem } from "~/models/calibration.server";
@@ -77,9 +76,7 @@ export default function CalibrationPractice() {
   const busy = useNavigation().state === "submitting";
   const t = useT();
   const failed = result && !result.ok ? result : null;
-  const [levels, setLevels] = useState<Record<string, string>>(failed?.levels ?? {});
-  const total = selected ? partialTotal(selected.rubric, levels) : 0;
-  const chosen = selected ? selected.rubric.criteria.filter((c) => levels[c.id]).length : 0;
+  const { levels, choose, total, chosen } = useRubricLevels(selected?.rubric ?? null, failed?.levels);
   return (
     <article className="stack">
       <nav className="breadcrumbs" aria-label="breadcrumb">
@@ -118,7 +115,7 @@ export default function CalibrationPractice() {
                   key={criterion.id}
                   criterion={criterion}
                   chosen={levels[criterion.id]}
-                  onChoose={(level) => setLevels((prev) => ({ ...prev, [criterion.id]: level }))}
+                  onChoose={(level) => choose(criterion.id, level)}
                   problem={failed?.errors[criterion.id]}
                 />
               ))}

@@ -1,12 +1,12 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { FormMessage } from "~/components/form";
 import { SubmissionHistory } from "~/components/submission-history";
 import { db } from "~/db.server";
-import { isGradeDecision, partialTotal, type GraderRole, type Selections } from "~/domain/grading";
+import { isGradeDecision, type GraderRole, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
-import { RubricCriterion } from "~/components/rubric-criterion";
+import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
 import { SubmittedWork } from "~/components/submitted-work";
 import { useT, type MessageKey } from "~/i18n";
 import { gradingView, nominateForShowcase, recordGrade, type GradeProblem, type NominateProblem } from "~/services/grading.server";
@@ -114,11 +114,9 @@ export default function GradingPage() {
   const busy = useNavigation().state === "submitting";
   const { submission, task, neighbours } = view;
   const typed = result?.intent === "grade" && !result.ok ? result.typed : null;
-  const [levels, setLevels] = useState<Record<string, string>>(typed?.levels ?? {});
+  const { levels, choose, total, chosen } = useRubricLevels(task.rubric, typed?.levels);
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const rubricRef = useRef<HTMLDivElement>(null);
-  const total = partialTotal(task.rubric, levels);
-  const chosen = task.rubric.criteria.filter((c) => levels[c.id]).length;
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -147,7 +145,7 @@ export default function GradingPage() {
     const level = criterion?.levels[Number(event.key) - 1];
     if (!criterion || !level) return;
     event.preventDefault();
-    setLevels((prev) => ({ ...prev, [criterion.id]: level.label }));
+    choose(criterion.id, level.label);
     document.getElementById(`level-${criterion.id}-${Number(event.key) - 1}`)?.focus();
   }
 
@@ -271,7 +269,7 @@ export default function GradingPage() {
                     key={criterion.id}
                     criterion={criterion}
                     chosen={levels[criterion.id]}
-                    onChoose={(level) => setLevels((prev) => ({ ...prev, [criterion.id]: level }))}
+                    onChoose={(level) => choose(criterion.id, level)}
                     problem={gradeError?.errors[criterion.id]}
                   >
                     <label htmlFor={`comment-${criterion.id}`}>{t("grading.rubric.criterionComment")}</label>
