@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "~/catalog/catalog.server";
 import { tierIds, type TierId } from "~/catalog/schema";
 import { registerDatabase } from "~/db.server";
-import type { QuizAnswers, QuizTask } from "~/domain/quiz-scoring";
+import type { QuizTask } from "~/domain/quiz-scoring";
 import { issueCertificates } from "~/models/certificates.server";
 import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
 import { ruleVersions, tierRule } from "~/models/eligibility.server";
