@@ -26,6 +26,8 @@ interface UserAttributes {
   name: string;
   status: "active" | "deactivated";
   roles: string[];
+  orgUnitId: string | null;
+  orgPath: string | null;
 }
 
 const adapter: Adapter = {
@@ -33,7 +35,10 @@ const adapter: Adapter = {
     const [session, owner] = await findSessionAndOwner(db(), sessionId);
     return [
       session && { id: session.id, userId: session.userId, expiresAt: session.expiresAt, attributes: { createdAt: session.createdAt } },
-      owner && { id: owner.id, attributes: { name: owner.name, status: owner.status, roles: owner.roles } },
+      owner && {
+        id: owner.id,
+        attributes: { name: owner.name, status: owner.status, roles: owner.roles, orgUnitId: owner.orgUnitId, orgPath: owner.orgPath },
+      },
     ];
   },
   async getUserSessions(userId) {
@@ -88,6 +93,9 @@ export interface AuthUser {
   id: string;
   name: string;
   roles: Role[];
+  /** The unit the user belongs to, and its path: an admin acts only inside that subtree. */
+  orgUnitId: string | null;
+  orgPath: string | null;
 }
 
 export interface AuthState {
@@ -111,7 +119,10 @@ export async function authenticate(cookieHeader: string | undefined): Promise<{ 
     return { auth: { user: null, sessionId: null }, setCookie: blank };
   }
   return {
-    auth: { user: { id: user.id, name: user.name, roles: user.roles as Role[] }, sessionId: session.id },
+    auth: {
+      user: { id: user.id, name: user.name, roles: user.roles as Role[], orgUnitId: user.orgUnitId, orgPath: user.orgPath },
+      sessionId: session.id,
+    },
     setCookie: session.fresh ? auth().createSessionCookie(session.id).serialize() : undefined,
   };
 }

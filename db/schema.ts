@@ -34,6 +34,7 @@ export interface UserTable {
   password_hash: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  last_sign_in_at: Timestamp | null;
 }
 
 export interface NotificationTable {
@@ -86,6 +87,8 @@ export interface AuditEventTable {
   target_id: string | null;
   ip: string | null;
   details: Json<Record<string, unknown>>;
+  /** The org path the event concerns (its target's, else its actor's): regional admins read their subtree's. */
+  scope_path: string | null;
 }
 
 export interface UserImportTable {
@@ -329,6 +332,14 @@ export interface CalibrationGradeTable {
   created_at: DefaultTimestamp;
 }
 
+/** A mentor's pool: the units whose work they may be routed (a mentor may serve several). */
+export interface MentorUnitTable {
+  mentor_id: string;
+  org_unit_id: string;
+  added_by: string | null;
+  added_at: DefaultTimestamp;
+}
+
 export interface OrgMilestoneTable {
   id: Generated<string>;
   org_unit_id: string;
@@ -364,6 +375,7 @@ export interface ExportTable {
 export interface Database {
   exports: ExportTable;
   org_milestones: OrgMilestoneTable;
+  mentor_units: MentorUnitTable;
   indicator_targets: IndicatorTargetTable;
   eligibility: EligibilityTable;
   certificate_batches: CertificateBatchTable;

@@ -36,7 +36,9 @@ export type ImportProblemKey =
   | "import.row.orgMissing"
   | "import.row.orgNotFound"
   | "import.row.orgRootNotFound"
-  | "import.row.orgAmbiguous";
+  | "import.row.orgAmbiguous"
+  | "import.row.outsideReach"
+  | "import.row.roleNotAllowed";
 
 /** A message key and its parameters; the route or report translates it. */
 export interface ImportProblem {

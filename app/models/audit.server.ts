@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./types";
 
 export type AuditAction =
@@ -30,7 +31,9 @@ export type AuditAction =
   | "certificates.batch_issued"
   | "assignments.reassigned"
   | "queue.retried"
-  | "queue.promoted";
+  | "queue.promoted"
+  | "reach.refused"
+  | "mentor_units.changed";
 
 export interface AuditEventInput {
   actorId: string | null;
@@ -39,6 +42,35 @@ export interface AuditEventInput {
   targetId?: string;
   ip?: string | null;
   details?: Record<string, unknown>;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The org path an event concerns, resolved in the same statement that writes it: the target's
+ * (a person, a unit, a trainee's submission or certificate), else the actor's own unit.
+ */
+function scopeOf(event: AuditEventInput) {
+  const target = event.targetId && uuidPattern.test(event.targetId) ? event.targetId : null;
+  const actor = event.actorId && uuidPattern.test(event.actorId) ? event.actorId : null;
+  const personPath = (userId: ReturnType<typeof sql>) =>
+    sql`(select o.path from users u join org_units o on o.id = u.org_unit_id where u.id = ${userId})`;
+  const targetPath = (() => {
+    if (!target) return sql`null`;
+    switch (event.targetType) {
+      case "user":
+        return personPath(sql`${target}::uuid`);
+      case "org_unit":
+        return sql`(select path from org_units where id = ${target}::uuid)`;
+      case "submission":
+        return personPath(sql`(select user_id from submissions where id = ${target}::uuid)`);
+      case "certificate":
+        return personPath(sql`(select user_id from certificates where id = ${target}::uuid)`);
+      default:
+        return sql`null`;
+    }
+  })();
+  return sql<string | null>`coalesce(${targetPath}, ${actor ? personPath(sql`${actor}::uuid`) : sql`null`})`;
 }
 
 export async function recordAudit(db: Db, event: AuditEventInput): Promise<void> {
@@ -51,28 +83,27 @@ export async function recordAudit(db: Db, event: AuditEventInput): Promise<void>
       target_id: event.targetId ?? null,
       ip: event.ip ?? null,
       details: JSON.stringify(event.details ?? {}),
+      scope_path: scopeOf(event),
     })
     .execute();
 }
 
-export async function listAuditEvents(db: Db, options: { action?: string; page: number; pageSize: number }) {
-  let query = db
+/** A page of audit events inside `scopePath` (an admin's reach), newest first; and the total. */
+export async function listAuditEvents(db: Db, options: { action?: string; scopePath: string; page: number; pageSize: number }) {
+  const base = db
     .selectFrom("audit_events as a")
-    .leftJoin("users as u", "u.id", "a.actor_id")
-    .select(["a.id", "a.at", "a.action", "a.target_type", "a.target_id", "a.ip", "a.details", "u.name as actor_name"]);
-  if (options.action) query = query.where("a.action", "like", `${options.action}%`);
+    .where("a.scope_path", "like", `${options.scopePath}%`)
+    .$if(!!options.action, (q) => q.where("a.action", "like", `${options.action}%`));
   const [rows, total] = await Promise.all([
-    query
+    base
+      .leftJoin("users as u", "u.id", "a.actor_id")
+      .leftJoin("org_units as ao", "ao.id", "u.org_unit_id")
+      .select(["a.id", "a.at", "a.action", "a.target_type", "a.target_id", "a.ip", "a.details", "u.name as actor_name", "ao.path as actor_path"])
       .orderBy("a.id", "desc")
       .limit(options.pageSize)
       .offset((options.page - 1) * options.pageSize)
       .execute(),
-    (options.action
-      ? db.selectFrom("audit_events").where("action", "like", `${options.action}%`)
-      : db.selectFrom("audit_events")
-    )
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
+    base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: total.n };
+  return { rows, total: Number(total.n) };
 }

@@ -13,20 +13,36 @@ export interface SessionOwner {
   name: string;
   status: "active" | "deactivated";
   roles: string[];
+  /** Where the owner sits in the org tree: an admin's reach is this unit's subtree. */
+  orgUnitId: string | null;
+  orgPath: string | null;
 }
 
 export async function findSessionAndOwner(db: Db, sessionId: string): Promise<[StoredSession | null, SessionOwner | null]> {
+  // One round trip per request: the session, its owner, their roles and their place in the tree.
   const row = await db
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
-    .select(["s.id", "s.user_id", "s.expires_at", "s.created_at", "u.name", "u.status"])
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select((eb) => [
+      "s.id",
+      "s.user_id",
+      "s.expires_at",
+      "s.created_at",
+      "u.name",
+      "u.status",
+      "u.org_unit_id",
+      "o.path",
+      eb
+        .fn<string[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id").orderBy("r.role")])
+        .as("roles"),
+    ])
     .where("s.id", "=", sessionId)
     .executeTakeFirst();
   if (!row) return [null, null];
-  const roles = await db.selectFrom("user_roles").select("role").where("user_id", "=", row.user_id).execute();
   return [
     { id: row.id, userId: row.user_id, expiresAt: new Date(row.expires_at), createdAt: new Date(row.created_at) },
-    { id: row.user_id, name: row.name, status: row.status, roles: roles.map((r) => r.role) },
+    { id: row.user_id, name: row.name, status: row.status, roles: row.roles ?? [], orgUnitId: row.org_unit_id, orgPath: row.path },
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { normaliseEmail, normalisePhone } from "~/domain/contact";
 import { createOrgPathMatcher, isImportable, splitOrgPath, type ImportProblem, type RowVerdict } from "~/domain/user-import";
+import { grantProblem, inReach, type Actor, type Reach } from "~/domain/reach";
 import type { Database } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import { listOrgUnits } from "./orgs.server";
@@ -21,41 +22,63 @@ export interface UserImport {
   importedAt: Date | null;
 }
 
-/** Every active org unit with its name path, for matching the paths written in a file. */
-async function orgPathMatcher(db: Db) {
+/** Active org units with their name paths, for matching the paths written in a file. */
+async function orgPathMatchers(db: Db, reach: Reach | null) {
   const units = await listOrgUnits(db);
   const byId = new Map(units.map((u) => [u.id, u]));
   const entries = units.map((u) => ({
     id: u.id,
+    path: u.path,
     names: u.path
       .split("/")
       .filter(Boolean)
       .map((id) => byId.get(id)?.name ?? ""),
   }));
-  return createOrgPathMatcher(entries);
+  return {
+    // Inside the admin's reach first: "实验中学" names a school in many cities, but only one of theirs.
+    own: createOrgPathMatcher(entries.filter((e) => inReach(reach, e.path))),
+    all: createOrgPathMatcher(entries),
+    pathOf: (id: string) => byId.get(id)?.path ?? null,
+  };
 }
 
 /**
- * Adds the reasons only the database knows: org paths that do not exist, phones and e-mails
- * already used by an account. Returns the verdicts with the org unit each row resolved to.
+ * Adds the reasons only the database knows: org paths that do not exist or lie outside the
+ * importing admin's reach, roles they may not grant there, phones and e-mails already used by an
+ * account. Returns the verdicts, the org unit each row resolved to, and how many rows were refused
+ * for reach (the caller audits them).
  */
-export async function checkAgainstDatabase(db: Db, verdicts: RowVerdict[]): Promise<{ verdicts: RowVerdict[]; orgIds: Map<number, string> }> {
-  const matchOrg = await orgPathMatcher(db);
+export async function checkAgainstDatabase(
+  db: Db,
+  verdicts: RowVerdict[],
+  actor: Actor,
+): Promise<{ verdicts: RowVerdict[]; orgIds: Map<number, string>; reachRefusals: number }> {
+  const matchers = await orgPathMatchers(db, actor.reach);
   const orgIds = new Map<number, string>();
   const checked: RowVerdict[] = [];
+  let reachRefusals = 0;
   for (const verdict of verdicts) {
     const reasons: ImportProblem[] = [...verdict.reasons];
     let orgLabel: string | undefined;
     // Rows rejected for their format are checked too, so that one round of fixes is enough.
     const orgPath = verdict.candidate?.orgPath ?? splitOrgPath(verdict.values.org);
+    let unitPath: string | null = null;
     if (orgPath.length) {
-      const match = matchOrg(orgPath);
+      const own = matchers.own(orgPath);
+      const match = own.ok ? own : matchers.all(orgPath);
       if (match.ok) {
         orgIds.set(verdict.row, match.id);
         orgLabel = match.label;
+        unitPath = matchers.pathOf(match.id);
       } else {
         reasons.push(match.problem);
       }
+    }
+    if (verdict.candidate && (unitPath !== null || orgPath.length === 0)) {
+      const problem = grantProblem(actor, { roles: verdict.candidate.roles, orgPath: unitPath });
+      if (problem === "outsideReach") reasons.push({ key: "import.row.outsideReach", params: { value: orgLabel ?? "—" } });
+      if (problem === "roleAboveOwn" || problem === "adminAtOrAbove") reasons.push({ key: "import.row.roleNotAllowed", params: { value: orgLabel ?? "—" } });
+      if (problem) reachRefusals += 1;
     }
     const phone = verdict.values.phone.trim() ? normalisePhone(verdict.values.phone.trim()) : null;
     const email = verdict.values.email.trim() ? normaliseEmail(verdict.values.email.trim()) : null;
@@ -63,7 +86,7 @@ export async function checkAgainstDatabase(db: Db, verdicts: RowVerdict[]): Prom
     if (email && (await findContactConflict(db, { phone: null, email }))) reasons.push({ key: "import.row.emailTaken", params: { value: email } });
     checked.push({ ...verdict, reasons, orgLabel });
   }
-  return { verdicts: checked, orgIds };
+  return { verdicts: checked, orgIds, reachRefusals };
 }
 
 export async function saveImportPreview(db: Db, input: { createdBy: string; fileName: string; verdicts: RowVerdict[] }): Promise<string> {
@@ -116,7 +139,7 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export async function importValidRows(
   db: Kysely<Database>,
-  input: { importId: string; adminId: string; ip: string | null },
+  input: { importId: string; adminId: string; ip: string | null; actor: Actor },
 ): Promise<ImportOutcome> {
   if (!uuidPattern.test(input.importId)) return { status: "notFound" };
   try {
@@ -135,7 +158,7 @@ export async function importValidRows(
       }
       const previewed = gate.rows as RowVerdict[];
       // Only rows the preview accepted are checked again; the others keep their reasons.
-      const { verdicts: rechecked, orgIds } = await checkAgainstDatabase(trx, previewed.filter(isImportable));
+      const { verdicts: rechecked, orgIds } = await checkAgainstDatabase(trx, previewed.filter(isImportable), input.actor);
       const recheckedByRow = new Map(rechecked.map((v) => [v.row, v]));
       const final = previewed.map((v) => recheckedByRow.get(v.row) ?? v);
 

@@ -72,6 +72,8 @@ export interface UserFilters {
   status?: "active" | "deactivated";
   /** Path prefix of an org unit: the user's node lies in that subtree. */
   orgPath?: string;
+  /** Also people who belong to no unit (only a programme admin reaches them). */
+  includeUnplaced?: boolean;
   page: number;
   pageSize: number;
 }
@@ -85,7 +87,10 @@ export async function listUsers(db: Db, f: UserFilters): Promise<{ rows: UserSum
   if (f.role) q = q.where("r.roles", "@>", sql<Role[]>`array[${f.role}]::text[]`);
   if (f.track) q = q.where("u.track", "=", f.track);
   if (f.status) q = q.where("u.status", "=", f.status);
-  if (f.orgPath) q = q.where("o.path", "like", `${f.orgPath}%`);
+  if (f.orgPath) {
+    const prefix = `${f.orgPath}%`;
+    q = f.includeUnplaced ? q.where((eb) => eb.or([eb("o.path", "like", prefix), eb("u.org_unit_id", "is", null)])) : q.where("o.path", "like", prefix);
+  }
   const [rows, count] = await Promise.all([
     q.orderBy("u.created_at", "desc").orderBy("u.id").limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
     db

@@ -1,15 +1,15 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/guards.server";
+import { isProgrammeWide } from "~/domain/reach";
+import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
-import { seesWholeProgramme } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "管理后台 · 百城学堂" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = requirePermission(request, context, "users.manage");
+  const me = requireReach(request, context, "users.manage");
   // The queue board is for admins of the whole programme; regional admins would only meet its 403.
-  return json({ queueBoard: await seesWholeProgramme(user.id) });
+  return json({ queueBoard: isProgrammeWide(me.reach) });
 }
 
 // reloadDocument: the queue board is served by server.ts, not by a Remix route.

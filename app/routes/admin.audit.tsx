@@ -4,7 +4,8 @@ import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
-import { requirePermission } from "~/guards.server";
+import { inReach } from "~/domain/reach";
+import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { listAuditEvents } from "~/models/audit.server";
 
@@ -12,13 +13,18 @@ export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂"
 const pageSize = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "audit.view");
+  const me = requireReach(request, context, "audit.view");
   const url = new URL(request.url);
   const action = (url.searchParams.get("action") ?? "").replace(/[^a-z._]/g, "").slice(0, 40);
   const page = pageFromUrl(url);
-  const { rows, total } = await listAuditEvents(db(), { action: action || undefined, page, pageSize });
+  const { rows, total } = await listAuditEvents(db(), { action: action || undefined, scopePath: me.reach.path, page, pageSize });
   return json({
-    events: rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })),
+    // An address is shown only for actors inside the reader's own reach (not a superior's sign-ins).
+    events: rows.map(({ actor_path, ip, ...r }) => ({
+      ...r,
+      ip: r.actor_name === null || inReach(me.reach, actor_path) ? ip : null,
+      at: new Date(r.at).toISOString(),
+    })),
     total,
     page,
     action,

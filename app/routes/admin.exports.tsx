@@ -5,7 +5,7 @@ import { SelectField } from "~/components/filter-select";
 import { ProgressBar } from "~/components/progress-bar";
 import { ScopeFields } from "~/components/scope-fields";
 import { db } from "~/db.server";
-import { requirePermission } from "~/guards.server";
+import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { createExport, listExports } from "~/models/exports.server";
@@ -16,8 +16,8 @@ import { outcomeScope } from "~/services/outcome-scope.server";
 export const meta: MetaFunction = () => [{ title: "数据导出 · 百城学堂" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const me = requirePermission(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.id, new URL(request.url));
+  const me = requireReach(request, context, "outcomes.view");
+  const scope = await outcomeScope(me.reach, new URL(request.url));
   const rows = await listExports(db(), me.id);
   return json({
     regions: scope.regions.map((r) => ({ id: r.id, name: `${"　".repeat(r.level - 1)}${r.name}` })),
@@ -36,12 +36,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = requirePermission(request, context, "outcomes.view");
+  const me = requireReach(request, context, "outcomes.view");
   const form = await request.formData();
   const url = new URL(request.url);
   for (const k of ["region", "track", "year"]) if (form.get(k)) url.searchParams.set(k, String(form.get(k)));
   // The same scope rule as the dashboard: only regions this admin may see.
-  const scope = await outcomeScope(me.id, url);
+  const scope = await outcomeScope(me.reach, url);
   const kind = form.get("kind") === "indicators" ? "indicators" : "trainees";
   const params =
     kind === "trainees"

@@ -18,7 +18,9 @@ import {
   type OrgPlacement,
   type OrgTrack,
 } from "~/domain/org-tree";
-import { notFound, requirePermission } from "~/guards.server";
+import { auditRefusal, notFound, requireReach } from "~/guards.server";
+import { inReach, isProgrammeWide, unitProblem, type Actor, type UnitChange } from "~/domain/reach";
+import { actorOf } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import {
@@ -35,13 +37,14 @@ import {
 } from "~/models/orgs.server";
 import type { Db } from "~/models/types";
 import type { OrgUnit } from "../../db/schema";
+import type { AppLoadContext } from "@remix-run/node";
 
 export const meta: MetaFunction = () => [{ title: "组织架构 · 百城学堂" }];
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "orgs.manage");
+  const me = requireReach(request, context, "orgs.manage");
   const showArchived = new URL(request.url).searchParams.get("archived") === "1";
   const [units, members] = await Promise.all([
     listOrgUnits(db(), { includeArchived: showArchived }),
@@ -49,7 +52,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   return json({
     showArchived,
-    units: units.map((u) => ({
+    canCreateRoot: isProgrammeWide(me.reach) && !units.some((u) => u.parent_id === null && u.archived_at === null),
+    // Only the admin's own subtree; their own unit is the top of what they see, and theirs to add to, not to change.
+    units: units
+      .filter((u) => inReach(me.reach, u.path))
+      .map((u) => ({
+      own: u.id === me.reach.unitId,
       id: u.id,
       parentId: u.parent_id,
       name: u.name,
@@ -111,12 +119,26 @@ async function mustFind(trx: Db, id: string): Promise<OrgUnit> {
   return unit;
 }
 
-type AuditBase = { actorId: string; targetType: string; ip: string | null };
+type AuditBase = { actorId: string; targetType: string; ip: string | null; actor: Actor; context: AppLoadContext };
+
+export const intents = ["create", "rename", "move", "archive"] as const;
+
+/**
+ * The reach rule for one change: a unit outside the admin's subtree is the 404 of a missing one;
+ * their own unit may not be renamed, moved or archived. Either way the attempt is audited.
+ */
+async function checkUnitReach(audit: AuditBase, change: UnitChange, unit: OrgUnit, fail: () => OrgOutcome): Promise<OrgOutcome | null> {
+  const problem = unitProblem(audit.actor, change, unit.path);
+  if (!problem) return null;
+  await auditRefusal(audit.context, { attempted: `org.${change}`, targetType: "org_unit", targetId: unit.id, details: { problem } });
+  if (problem === "outsideReach") throw notFound("单位不存在");
+  return fail();
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "orgs.manage");
+  const admin = requireReach(request, context, "orgs.manage");
   const form = await request.formData();
-  const audit: AuditBase = { actorId: admin.id, targetType: "org_unit", ip: context.ip };
+  const audit: AuditBase = { actorId: admin.id, targetType: "org_unit", ip: context.ip, actor: actorOf(admin), context };
   const intent = text(form, "intent");
   const changes: Record<Intent, (form: FormData, audit: AuditBase) => Promise<OrgOutcome>> = {
     create: createUnit,
@@ -145,6 +167,13 @@ async function createUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome>
       const fail = (field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
         ok: false, intent: "create", nodeId: parent?.id ?? "", path: parent?.path ?? "", field, message, params, values,
       });
+      if (parent) {
+        const refused = await checkUnitReach(audit, "createChild", parent, () => fail("form", "reach.error.ownUnit"));
+        if (refused) return refused;
+      } else if (!isProgrammeWide(audit.actor.reach)) {
+        await auditRefusal(audit.context, { attempted: "org.createRoot" });
+        throw notFound("单位不存在");
+      }
       if (parent?.archived_at) return fail("form", "orgs.error.parentArchived", { name: parent.name });
       const kind: OrgKind | null = parent ? childKindOf(parent.kind) : "national";
       if (!kind) return fail("form", "orgs.error.lastLevel");
@@ -188,6 +217,8 @@ async function renameUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome>
       const fail = (field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
         ok: false, intent: "rename", nodeId: id, path: node.path, field, message, params, values,
       });
+      const refused = await checkUnitReach(audit, "rename", node, () => fail("form", "reach.error.ownUnit"));
+      if (refused) return refused;
       if (node.archived_at) return fail("form", "orgs.error.nodeArchived", { name: node.name });
       const nameProblem = checkOrgName(name);
       if (nameProblem === "empty") return fail("name", "orgs.error.nameEmpty");
@@ -218,11 +249,18 @@ async function moveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
       const fail = (node: OrgUnit, field: FormField, message: MessageKey, params: Params = {}): OrgOutcome => ({
         ok: false, intent: "move", nodeId: id, path: node.path, field, message, params, values,
       });
+      const refused = await checkUnitReach(audit, "move", before, () => fail(before, "form", "reach.error.ownUnit"));
+      if (refused) return refused;
       if (!newParentId) return fail(before, "newParentId", "orgs.error.moveNoParent");
       const locked = await lockOrgUnits(trx, [id, newParentId, ...(before.parent_id ? [before.parent_id] : [])]);
       const node = locked.get(id) ?? before;
       const newParent = locked.get(newParentId);
       if (!newParent) throw notFound("单位不存在");
+      // Nothing leaves the admin's subtree: the new parent must be inside it too.
+      if (!inReach(audit.actor.reach, newParent.path)) {
+        await auditRefusal(audit.context, { attempted: "org.move", targetType: "org_unit", targetId: id, details: { newParentId } });
+        return fail(node, "newParentId", "reach.error.outsideReach");
+      }
       if (!node.parent_id) return fail(node, "form", "orgs.error.moveRoot");
       const problem = checkMove(placementOf(node), placementOf(newParent));
       const names = { name: node.name, parent: newParent.name };
@@ -287,6 +325,8 @@ async function archiveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome
       const fail = (field: FormField, message: MessageKey, params: Params, confirmCount?: number): OrgOutcome => ({
         ok: false, intent: "archive", nodeId: id, path: node.path, field, message, params, values: {}, confirmCount,
       });
+      const refused = await checkUnitReach(audit, "archive", node, () => fail("form", "reach.error.ownUnit", {}));
+      if (refused) return refused;
       if (node.archived_at) return fail("form", "orgs.error.alreadyArchived", { name: node.name });
       const members = Number(await countActiveMembers(trx, node));
       if (members > 0 && !confirmed) return fail("confirm", "orgs.error.archiveConfirm", { name: node.name, count: members }, members);
@@ -336,7 +376,7 @@ function namePath(unit: UnitView, byId: Map<string, UnitView>): string {
   return unit.path
     .split("/")
     .filter(Boolean)
-    .map((id) => byId.get(id)?.name ?? "?")
+    .flatMap((id) => byId.get(id)?.name ?? [])
     .join(" / ");
 }
 
@@ -354,12 +394,11 @@ const summaryStyle: CSSProperties = { cursor: "pointer", padding: ".35rem 0", wi
 const panelGrid: CSSProperties = { display: "grid", gap: ".75rem", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 240px), 1fr))", margin: ".5rem 0" };
 
 export default function OrgTreePage() {
-  const { units, showArchived } = useLoaderData<typeof loader>();
+  const { units, showArchived, canCreateRoot } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const say = useSay();
   const tree = useMemo(() => ({ units, ...buildTree(units), result }), [units, result]);
-  const hasActiveRoot = units.some((u) => u.parentId === null && !u.archived);
   return (
     <div className="stack">
       <p>
@@ -383,7 +422,7 @@ export default function OrgTreePage() {
         ) : (
           <p className="empty">{t("orgs.empty")}</p>
         )}
-        {hasActiveRoot ? null : (
+        {!canCreateRoot ? null : (
           <div className="card">
             <CreateForm parent={null} />
           </div>
@@ -445,10 +484,10 @@ function ManagePanel({ node }: { node: UnitView }) {
       </summary>
       {open ? (
         <div style={panelGrid}>
-          <RenameForm node={node} />
+          {node.own ? null : <RenameForm node={node} />}
           {childKindOf(node.kind) ? <CreateForm parent={node} /> : null}
-          {node.parentId ? <MoveForm node={node} /> : null}
-          <ArchiveForm node={node} />
+          {node.parentId && !node.own ? <MoveForm node={node} /> : null}
+          {node.own ? null : <ArchiveForm node={node} />}
         </div>
       ) : null}
     </details>

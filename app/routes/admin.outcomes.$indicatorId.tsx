@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { db } from "~/db.server";
-import { notFound, requirePermission } from "~/guards.server";
+import { notFound, requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { evidenceRows, indicatorFigure } from "~/models/outcomes.server";
 import { outcomeScope } from "~/services/outcome-scope.server";
@@ -11,9 +11,9 @@ export const meta: MetaFunction = () => [{ title: "成果明细 · 百城学堂"
 
 // The list behind one figure of the dashboard: the same query, so the total always equals the figure.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const me = requirePermission(request, context, "outcomes.view");
+  const me = requireReach(request, context, "outcomes.view");
   const url = new URL(request.url);
-  const scope = await outcomeScope(me.id, url);
+  const scope = await outcomeScope(me.reach, url);
   const indicator = scope.indicators.find((i) => i.id === params.indicatorId);
   if (!indicator) throw notFound();
   const inScope = { track: scope.track, regionPath: scope.region.path, window: scope.window };

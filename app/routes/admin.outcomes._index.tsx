@@ -6,7 +6,7 @@ import { ScopeFields } from "~/components/scope-fields";
 import { ProgressBar } from "~/components/progress-bar";
 import { db } from "~/db.server";
 import { parseTarget, progressPercent, yearWindow } from "~/domain/outcomes";
-import { requirePermission } from "~/guards.server";
+import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { listOrgUnits } from "~/models/orgs.server";
@@ -16,8 +16,8 @@ import { outcomeScope } from "~/services/outcome-scope.server";
 export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百城学堂" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const me = requirePermission(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.id, new URL(request.url));
+  const me = requireReach(request, context, "outcomes.view");
+  const scope = await outcomeScope(me.reach, new URL(request.url));
   const targets = await regionTargets(db(), scope.region.id);
   const figureFor = (regionPath: string, indicator: (typeof scope.indicators)[number]) =>
     indicatorFigure(db(), indicator, { track: scope.track, regionPath, window: scope.window });
@@ -52,8 +52,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type OutcomeActionResult = { intent: string; indicatorId: string | null; error: MessageKey | null; ok?: MessageKey };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = requirePermission(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.id, new URL(request.url));
+  const me = requireReach(request, context, "outcomes.view");
+  const scope = await outcomeScope(me.reach, new URL(request.url));
   const form = await request.formData();
   const intent = String(form.get("intent"));
   if (intent === "target") {

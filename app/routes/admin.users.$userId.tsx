@@ -1,112 +1,111 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { endAllSessions } from "~/auth.server";
 import { FormMessage } from "~/components/form";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
+import { inReach } from "~/domain/reach";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
-import { notFound, requirePermission } from "~/guards.server";
+import { auditRefusal, notFound, requireReach, type Steward } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
-import { issueAccessToken } from "~/models/access-tokens.server";
 import { recordAudit } from "~/models/audit.server";
+import { addMentorUnit, mentorUnits, removeMentorUnit } from "~/models/mentor-units.server";
 import { orgOptions } from "~/models/org-options.server";
-import { findContactConflict, getUserSummary, setUserRoles, setUserStatus, updateUser } from "~/models/users.server";
+import { unitPath } from "~/models/placement.server";
+import { publicOrigin } from "~/services/certificate-document.server";
+import { accessLinkValidHours, issuePersonLink, personInReach, savePerson, setPersonActive } from "~/services/people.server";
+import type { AppLoadContext } from "@remix-run/node";
 
 export const meta: MetaFunction = () => [{ title: "编辑用户 · 百城学堂" }];
-const linkValidHours = 72;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const intents = ["save", "deactivate", "reactivate", "link", "addUnit", "removeUnit"] as const;
+type Intent = (typeof intents)[number];
 
-async function loadUser(id: string | undefined) {
-  const user = id && uuid.test(id) ? await getUserSummary(db(), id) : undefined;
-  if (!user) throw notFound("用户不存在");
-  return user;
+/** The person, if inside the admin's reach; anyone else is the 404 of a missing user (audited). */
+async function loadPerson(steward: Steward, context: AppLoadContext, id: string | undefined, attempted: string) {
+  const found = id && uuid.test(id) ? await personInReach(steward, context, id, attempted) : null;
+  if (!found) throw notFound("用户不存在");
+  return found;
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  requirePermission(request, context, "users.manage");
-  const user = await loadUser(params.userId);
-  return json({ user: { ...user, createdAt: user.createdAt.toISOString() }, orgs: await orgOptions(db()) });
+  const me = requireReach(request, context, "users.manage");
+  if (params.userId === me.id) throw redirect("/profile");
+  const { user, readOnly } = await loadPerson(me, context, params.userId, "user.view");
+  const [orgs, pool] = await Promise.all([orgOptions(db(), { within: me.reach.path }), user.roles.includes("mentor") ? mentorUnits(db(), user.id) : []]);
+  return json({
+    user: { ...user, createdAt: user.createdAt.toISOString() },
+    readOnly,
+    orgs,
+    // The admin's own unit's and other regions' entries in a mentor's pool are shown, but only their own reach can be changed.
+    pool: pool.map((u) => ({ id: u.id, name: u.name, label: orgs.find((o) => o.id === u.id)?.label ?? u.name, editable: inReach(me.reach, u.path) })),
+  });
 }
 
 type Result =
   | { intent: "save"; ok: boolean; values?: ReturnType<typeof readUserForm>; errors?: Record<string, MessageKey> }
   | { intent: "status"; ok: boolean; message: MessageKey }
-  | { intent: "link"; ok: true; url: string; hours: number };
+  | { intent: "link"; ok: true; url: string; hours: number }
+  | { intent: "pool"; ok: boolean; message: MessageKey };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "users.manage");
-  const user = await loadUser(params.userId);
+  const me = requireReach(request, context, "users.manage");
   const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const self = user.id === admin.id;
+  const intent = String(form.get("intent") ?? "") as Intent;
+  if (!intents.includes(intent)) throw new Response("未知的操作。", { status: 400 });
+  const { user, readOnly } = await loadPerson(me, context, params.userId, `user.${intent}`);
+  if (readOnly) {
+    await auditRefusal(context, { attempted: `user.${intent}`, targetType: "user", targetId: user.id });
+    const refusal = { ok: false, message: readOnly } as const;
+    if (intent === "save") return json<Result>({ intent: "save", ok: false, errors: { form: readOnly } }, { status: 403 });
+    return json<Result>({ intent: intent === "addUnit" || intent === "removeUnit" ? "pool" : "status", ...refusal }, { status: 403 });
+  }
 
   if (intent === "save") {
     const values = readUserForm(form);
     const parsed = validateUserForm(values, { requireRoles: true, requireOrg: false });
     if (!parsed.ok) return json<Result>({ intent, ok: false, values, errors: parsed.errors }, { status: 400 });
-    if (self && !parsed.user.roles.includes("admin")) {
-      return json<Result>({ intent, ok: false, values, errors: { roles: "users.error.selfAdmin" } }, { status: 400 });
-    }
-    const conflict = await db().transaction().execute(async (trx) => {
-      const taken = await findContactConflict(trx, parsed.user, user.id);
-      if (taken) return taken;
-      await updateUser(trx, user.id, parsed.user);
-      await setUserRoles(trx, user.id, parsed.user.roles, admin.id);
-      await recordAudit(trx, { actorId: admin.id, action: "user.updated", targetType: "user", targetId: user.id, ip: context.ip });
-      const before = [...user.roles].sort().join(",");
-      const after = [...parsed.user.roles].sort().join(",");
-      if (before !== after) {
-        await recordAudit(trx, {
-          actorId: admin.id,
-          action: "user.roles_changed",
-          targetType: "user",
-          targetId: user.id,
-          ip: context.ip,
-          details: { from: user.roles, to: parsed.user.roles },
-        });
-      }
-      return null;
-    });
-    if (conflict) {
-      const errors: Record<string, MessageKey> =
-        conflict === "phoneTaken" ? { phone: "form.error.phoneTaken" } : { email: "form.error.emailTaken" };
-      return json<Result>({ intent, ok: false, values, errors }, { status: 409 });
-    }
+    const saved = await savePerson(me, context, user, parsed.user);
+    if (!saved.ok) return json<Result>({ intent, ok: false, values, errors: saved.errors }, { status: saved.status });
     return json<Result>({ intent, ok: true });
   }
 
   if (intent === "deactivate" || intent === "reactivate") {
-    if (self) return json<Result>({ intent: "status", ok: false, message: "users.error.selfAdmin" }, { status: 400 });
-    const deactivate = intent === "deactivate";
-    await db().transaction().execute(async (trx) => {
-      await setUserStatus(trx, user.id, deactivate ? "deactivated" : "active");
-      await recordAudit(trx, {
-        actorId: admin.id,
-        action: deactivate ? "user.deactivated" : "user.reactivated",
-        targetType: "user",
-        targetId: user.id,
-        ip: context.ip,
-      });
-    });
-    if (deactivate) await endAllSessions(user.id);
-    return json<Result>({ intent: "status", ok: true, message: deactivate ? "users.deactivated" : "users.reactivated" });
+    await setPersonActive(me, context, user, intent === "reactivate");
+    return json<Result>({ intent: "status", ok: true, message: intent === "deactivate" ? "users.deactivated" : "users.reactivated" });
   }
 
   if (intent === "link") {
-    const purpose = user.hasPassword ? "reset" : "invite";
-    const { token } = await db().transaction().execute(async (trx) => {
-      const issued = await issueAccessToken(trx, { userId: user.id, purpose, createdBy: admin.id, validHours: linkValidHours });
-      await recordAudit(trx, { actorId: admin.id, action: "user.link_issued", targetType: "user", targetId: user.id, ip: context.ip, details: { purpose } });
-      return issued;
-    });
-    const origin = new URL(request.url).origin;
-    return json<Result>({ intent: "link", ok: true, url: `${origin}/invite/${token}`, hours: linkValidHours });
+    if (user.status !== "active") return json<Result>({ intent: "status", ok: false, message: "users.link.inactive" }, { status: 409 });
+    const { token } = await issuePersonLink(me, context, user);
+    return json<Result>({ intent: "link", ok: true, url: `${publicOrigin()}/invite/${token}`, hours: accessLinkValidHours });
   }
-  throw new Response("Unknown intent", { status: 400 });
+
+  // A mentor's pool: only units inside the admin's own reach can be added or taken away.
+  if (!user.roles.includes("mentor")) return json<Result>({ intent: "pool", ok: false, message: "pool.error.notMentor" }, { status: 400 });
+  const orgUnitId = String(form.get("orgUnitId") ?? "");
+  const path = uuid.test(orgUnitId) ? await unitPath(db(), orgUnitId) : undefined;
+  if (path === undefined) return json<Result>({ intent: "pool", ok: false, message: "users.error.org" }, { status: 400 });
+  if (!inReach(me.reach, path)) {
+    await auditRefusal(context, { attempted: `mentor_units.${intent}`, targetType: "user", targetId: user.id, details: { orgUnitId } });
+    return json<Result>({ intent: "pool", ok: false, message: "reach.error.outsideReach" }, { status: 403 });
+  }
+  const changed = await db()
+    .transaction()
+    .execute(async (trx) => {
+      const done =
+        intent === "addUnit"
+          ? await addMentorUnit(trx, { mentorId: user.id, orgUnitId, addedBy: me.id })
+          : await removeMentorUnit(trx, { mentorId: user.id, orgUnitId });
+      if (done) {
+        await recordAudit(trx, { actorId: me.id, action: "mentor_units.changed", targetType: "user", targetId: user.id, ip: context.ip, details: { [intent === "addUnit" ? "added" : "removed"]: orgUnitId } });
+      }
+      return done;
+    });
+  return json<Result>({ intent: "pool", ok: true, message: changed ? (intent === "addUnit" ? "pool.added" : "pool.removed") : "pool.unchanged" });
 }
 
 export default function EditUser() {
-  const { user, orgs } = useLoaderData<typeof loader>();
+  const { user, orgs, readOnly, pool } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -117,6 +116,7 @@ export default function EditUser() {
     result?.intent === "save" && result.values
       ? result.values
       : { name: user.name, phone: user.phone ?? "", email: user.email ?? "", orgUnitId: user.orgUnitId ?? "", track: user.track ?? "", roles: user.roles };
+  const poolable = orgs.filter((o) => !pool.some((p) => p.id === o.id));
   return (
     <div className="stack">
       <p>
@@ -129,57 +129,117 @@ export default function EditUser() {
         </h1>
       </div>
       {params.get("created") ? <FormMessage kind="success">{t("users.created")}</FormMessage> : null}
+      {readOnly ? <FormMessage kind="info">{t("reach.readOnly", { reason: t(readOnly) })}</FormMessage> : null}
       {result?.intent === "save" && result.ok ? <FormMessage kind="success">{t("users.saved")}</FormMessage> : null}
-      {result?.intent === "save" && !result.ok ? <FormMessage kind="error">{t("form.errorSummary")}</FormMessage> : null}
-      {result?.intent === "status" ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message)}</FormMessage> : null}
-      <div className="grid two">
-        <Form method="post" className="card" noValidate>
-          <h2 className="card-title">{t("users.edit.title")}</h2>
-          <UserFields values={values} errors={errors} orgs={orgs} />
-          <button type="submit" name="intent" value="save" className="button wide" disabled={busy}>
-            {t("users.save")}
-          </button>
-        </Form>
-        <div className="stack">
-          <section className="card" aria-labelledby="link-title">
-            <h2 id="link-title" className="card-title">
-              {user.hasPassword ? t("users.link.reset") : t("users.link.invite")}
-            </h2>
-            {result?.intent === "link" ? (
-              <>
-                <p>{t("users.link.created", { hours: result.hours })}</p>
-                <p className="copy-box" data-testid="access-link">
-                  {result.url}
-                </p>
-              </>
-            ) : null}
-            <Form method="post">
-              <button type="submit" name="intent" value="link" className="button secondary" disabled={busy || user.status !== "active"}>
+      {result?.intent === "save" && !result.ok ? (
+        <FormMessage kind="error">{result.errors?.form ? t(result.errors.form) : t("form.errorSummary")}</FormMessage>
+      ) : null}
+      {result?.intent === "status" || result?.intent === "pool" ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message)}</FormMessage> : null}
+      {readOnly ? (
+        <section className="card">
+          <dl className="facts">
+            <dt>{t("profile.phone")}</dt>
+            <dd>{user.phone ?? "—"}</dd>
+            <dt>{t("profile.email")}</dt>
+            <dd>{user.email ?? "—"}</dd>
+            <dt>{t("profile.org")}</dt>
+            <dd>{user.orgName ?? "—"}</dd>
+            <dt>{t("profile.roles")}</dt>
+            <dd>{user.roles.map((r) => t(`role.${r}`)).join("、")}</dd>
+          </dl>
+        </section>
+      ) : (
+        <div className="grid two">
+          <Form method="post" className="card" noValidate>
+            <h2 className="card-title">{t("users.edit.title")}</h2>
+            <UserFields values={values} errors={errors} orgs={orgs} />
+            <button type="submit" name="intent" value="save" className="button wide" disabled={busy}>
+              {t("users.save")}
+            </button>
+          </Form>
+          <div className="stack">
+            <section className="card" aria-labelledby="link-title">
+              <h2 id="link-title" className="card-title">
                 {user.hasPassword ? t("users.link.reset") : t("users.link.invite")}
-              </button>
-            </Form>
-          </section>
-          <section className="card" aria-labelledby="status-title">
-            <h2 id="status-title" className="card-title">
-              {t("users.col.status")}
-            </h2>
-            {user.status === "active" ? (
+              </h2>
+              {result?.intent === "link" ? (
+                <>
+                  <p>{t("users.link.created", { hours: result.hours })}</p>
+                  <p className="copy-box" data-testid="access-link">
+                    {result.url}
+                  </p>
+                </>
+              ) : null}
               <Form method="post">
-                <p className="hint">{t("users.deactivate.help")}</p>
-                <button type="submit" name="intent" value="deactivate" className="button danger" disabled={busy}>
-                  {t("users.deactivate")}
+                <button type="submit" name="intent" value="link" className="button secondary" disabled={busy || user.status !== "active"}>
+                  {user.hasPassword ? t("users.link.reset") : t("users.link.invite")}
                 </button>
               </Form>
-            ) : (
-              <Form method="post">
-                <button type="submit" name="intent" value="reactivate" className="button" disabled={busy}>
-                  {t("users.reactivate")}
-                </button>
-              </Form>
-            )}
-          </section>
+            </section>
+            <section className="card" aria-labelledby="status-title">
+              <h2 id="status-title" className="card-title">
+                {t("users.col.status")}
+              </h2>
+              {user.status === "active" ? (
+                <Form method="post">
+                  <p className="hint">{t("users.deactivate.help")}</p>
+                  <button type="submit" name="intent" value="deactivate" className="button danger" disabled={busy}>
+                    {t("users.deactivate")}
+                  </button>
+                </Form>
+              ) : (
+                <Form method="post">
+                  <button type="submit" name="intent" value="reactivate" className="button" disabled={busy}>
+                    {t("users.reactivate")}
+                  </button>
+                </Form>
+              )}
+            </section>
+            {user.roles.includes("mentor") ? (
+              <section className="card" aria-labelledby="pool-title">
+                <h2 id="pool-title" className="card-title">
+                  {t("pool.title")}
+                </h2>
+                <p className="hint">{t("pool.help")}</p>
+                {pool.length === 0 ? <p>{t("pool.empty")}</p> : null}
+                <ul className="plain-list">
+                  {pool.map((u) => (
+                    <li key={u.id}>
+                      {u.label}{" "}
+                      {u.editable ? (
+                        <Form method="post" className="inline">
+                          <input type="hidden" name="orgUnitId" value={u.id} />
+                          <button type="submit" name="intent" value="removeUnit" className="link-button" disabled={busy} aria-label={t("pool.remove", { unit: u.label })}>
+                            {t("pool.removeShort")}
+                          </button>
+                        </Form>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+                {poolable.length ? (
+                  <Form method="post" className="toolbar">
+                    <label htmlFor="pool-unit">{t("pool.add")}</label>
+                    <select id="pool-unit" name="orgUnitId" defaultValue="">
+                      <option value="" disabled>
+                        —
+                      </option>
+                      {poolable.map((o) => (
+                        <option key={o.id} value={o.id}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" name="intent" value="addUnit" className="button secondary" disabled={busy}>
+                      {t("pool.addButton")}
+                    </button>
+                  </Form>
+                ) : null}
+              </section>
+            ) : null}
+          </div>
         </div>
-      </div>
+      )}
     </div>
   );
 }

@@ -4,8 +4,9 @@ import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
+import { isProgrammeWide } from "~/domain/reach";
 import { isRole, roles } from "~/domain/roles";
-import { requirePermission } from "~/guards.server";
+import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { orgOptions } from "~/models/org-options.server";
 import { listUsers } from "~/models/users.server";
@@ -14,21 +15,23 @@ export const meta: MetaFunction = () => [{ title: "用户管理 · 百城学堂"
 const pageSize = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "users.manage");
+  const me = requireReach(request, context, "users.manage");
   const url = new URL(request.url);
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
   const role = param("role");
   const track = param("track");
   const status = param("status");
   const regionId = param("region");
-  const orgs = await orgOptions(db());
+  // Only the admin's own subtree: the region filter narrows it, never widens it.
+  const orgs = await orgOptions(db(), { within: me.reach.path });
   const region = orgs.find((o) => o.id === regionId);
   const filters = {
     q: param("q").slice(0, 100) || undefined,
     role: isRole(role) ? role : undefined,
     track: track === "campus" || track === "community" ? track : undefined,
     status: status === "active" || status === "deactivated" ? status : undefined,
-    orgPath: region?.path,
+    orgPath: region?.path ?? me.reach.path,
+    includeUnplaced: !region && isProgrammeWide(me.reach),
     page: pageFromUrl(url),
     pageSize,
   } as const;

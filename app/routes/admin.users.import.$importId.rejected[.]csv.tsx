@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { csvLine, isImportable, spreadsheetSafe, templateHeader } from "~/domain/user-import";
-import { notFound, requirePermission } from "~/guards.server";
+import { notFound, requireReach } from "~/guards.server";
 import { translate } from "~/i18n";
 import { getImport } from "~/models/user-imports.server";
 
 // Rejected rows with their reasons. The file keeps the import columns, so it can be fixed and uploaded again
 // (the row-number and reason columns are ignored on upload).
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const admin = requirePermission(request, context, "users.manage");
+  const admin = requireReach(request, context, "users.manage");
   const found = params.importId ? await getImport(db(), params.importId, admin.id) : undefined;
   if (!found) throw notFound(translate("zh-CN", "import.notFound"));
 

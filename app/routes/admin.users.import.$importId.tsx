@@ -5,9 +5,10 @@ import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { isImportable } from "~/domain/user-import";
-import { notFound, requirePermission } from "~/guards.server";
+import { notFound, requireReach } from "~/guards.server";
 import { translate, useT, type MessageKey } from "~/i18n";
 import { getImport, importValidRows } from "~/models/user-imports.server";
+import { actorOf } from "~/services/people.server";
 
 export const meta: MetaFunction = () => [{ title: "导入预览 · 百城学堂" }];
 const pageSize = 100;
@@ -23,7 +24,7 @@ async function loadOwnImport(importId: string | undefined, adminId: string) {
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const admin = requirePermission(request, context, "users.manage");
+  const admin = requireReach(request, context, "users.manage");
   const found = await loadOwnImport(params.importId, admin.id);
   const url = new URL(request.url);
   const showParam = url.searchParams.get("show");
@@ -55,9 +56,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "users.manage");
+  const admin = requireReach(request, context, "users.manage");
   const found = await loadOwnImport(params.importId, admin.id);
-  const outcome = await importValidRows(db(), { importId: found.id, adminId: admin.id, ip: context.ip });
+  const outcome = await importValidRows(db(), { importId: found.id, adminId: admin.id, ip: context.ip, actor: actorOf(admin) });
   if (outcome.status === "notFound") throw notFound(translate("zh-CN", "import.notFound"));
   if (outcome.status === "alreadyImported") return json<{ error: MessageKey }>({ error: "import.alreadyImported" }, { status: 409 });
   if (outcome.status === "conflict") return json<{ error: MessageKey }>({ error: "import.conflict" }, { status: 409 });

@@ -13,21 +13,22 @@ import { DataTable } from "~/components/data-table";
 import { Field } from "~/components/form";
 import { db } from "~/db.server";
 import { checkImportFile, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn } from "~/domain/user-import";
-import { requirePermission } from "~/guards.server";
+import { auditRefusal, requireReach } from "~/guards.server";
+import { actorOf } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
 import { checkAgainstDatabase, saveImportPreview } from "~/models/user-imports.server";
 
 export const meta: MetaFunction = () => [{ title: "批量导入用户 · 百城学堂" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "users.manage");
+  requireReach(request, context, "users.manage");
   return json({});
 }
 
 type UploadResult = { error: MessageKey; params?: Record<string, string | number>; fileName: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "users.manage");
+  const admin = requireReach(request, context, "users.manage");
   const fail = (error: MessageKey, params?: Record<string, string | number>, fileName = "", status = 400) =>
     json<UploadResult>({ error, params, fileName }, { status });
 
@@ -52,8 +53,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const checked = checkImportFile(decoded.text);
   if (!checked.ok) return fail(checked.problem.key, checked.problem.params, fileName);
 
-  const { verdicts } = await checkAgainstDatabase(db(), checked.verdicts);
+  const { verdicts, reachRefusals } = await checkAgainstDatabase(db(), checked.verdicts, actorOf(admin));
   const id = await saveImportPreview(db(), { createdBy: admin.id, fileName, verdicts });
+  if (reachRefusals) await auditRefusal(context, { attempted: "users.import", targetType: "user_import", targetId: id, details: { rows: reachRefusals } });
   return redirect(`/admin/users/import/${id}`);
 }
 

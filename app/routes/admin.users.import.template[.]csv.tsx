@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvLine, templateHeader } from "~/domain/user-import";
-import { requirePermission } from "~/guards.server";
+import { requireReach } from "~/guards.server";
 
 // The header row only: sample rows would be imported by whoever forgets to delete them.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "users.manage");
+  requireReach(request, context, "users.manage");
   // The BOM makes Excel open the file as UTF-8 instead of the system code page.
   return new Response(`\uFEFF${csvLine(templateHeader)}`, {
     headers: {

@@ -4,37 +4,26 @@ import { FormMessage } from "~/components/form";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
-import { requirePermission } from "~/guards.server";
+import { requireReach } from "~/guards.server";
+import { createPerson } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
-import { recordAudit } from "~/models/audit.server";
 import { orgOptions } from "~/models/org-options.server";
-import { findContactConflict, insertUser } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "新建用户 · 百城学堂" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "users.manage");
-  return json({ orgs: await orgOptions(db()) });
+  const me = requireReach(request, context, "users.manage");
+  return json({ orgs: await orgOptions(db(), { within: me.reach.path }) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "users.manage");
+  const me = requireReach(request, context, "users.manage");
   const values = readUserForm(await request.formData());
   const parsed = validateUserForm(values, { requireRoles: true, requireOrg: true });
   if (!parsed.ok) return json({ values, errors: parsed.errors as Record<string, MessageKey> }, { status: 400 });
-  const result = await db().transaction().execute(async (trx) => {
-    const conflict = await findContactConflict(trx, parsed.user);
-    if (conflict) return { conflict };
-    const id = await insertUser(trx, parsed.user, parsed.user.roles, admin.id);
-    await recordAudit(trx, { actorId: admin.id, action: "user.created", targetType: "user", targetId: id, ip: context.ip, details: { roles: parsed.user.roles } });
-    return { id };
-  });
-  if ("conflict" in result) {
-    const field = result.conflict === "phoneTaken" ? "phone" : "email";
-    const key: MessageKey = result.conflict === "phoneTaken" ? "form.error.phoneTaken" : "form.error.emailTaken";
-    return json({ values, errors: { [field]: key } as Record<string, MessageKey> }, { status: 409 });
-  }
-  return redirect(`/admin/users/${result.id}?created=1`);
+  const created = await createPerson(me, context, parsed.user);
+  if (!created.ok) return json({ values, errors: created.errors as Record<string, MessageKey> }, { status: created.status });
+  return redirect(`/admin/users/${created.id}?created=1`);
 }
 
 export default function NewUser() {

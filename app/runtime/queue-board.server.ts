@@ -12,7 +12,7 @@ import { can, type Permission } from "../domain/roles";
 import { translate, type MessageKey } from "../i18n";
 import { logger } from "../logger.server";
 import { recordAudit, type AuditAction } from "../models/audit.server";
-import { seesWholeProgramme } from "../services/outcome-scope.server";
+import { isProgrammeWide, reachOf } from "../domain/reach";
 import { queueNames, type QueueName, type QueueSettings } from "../queue.server";
 
 export const queueBoardPath = "/admin/queues";
@@ -234,7 +234,7 @@ export function createQueueBoard(settings: QueueSettings, basePath = queueBoardP
       res.setHeader("Content-Security-Policy", contentSecurityPolicy);
       res.setHeader("X-Content-Type-Options", "nosniff");
       // Jobs of every region pass through one set of queues: regional admins do not see them.
-      if (!can(user.roles, queueBoardPermission) || !(await seesWholeProgramme(user.id))) {
+      if (!can(user.roles, queueBoardPermission) || !isProgrammeWide(reachOf(user))) {
         res.status(403);
         if (isApi) res.json({ error: { key: "ERRORS.FORBIDDEN" }, message: bilingual("queues.forbidden") });
         else res.type("html").send(forbiddenPage());

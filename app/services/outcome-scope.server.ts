@@ -4,34 +4,21 @@ import { db } from "~/db.server";
 import { programmeYearOf, yearWindow } from "~/domain/outcomes";
 import { todayInChina } from "~/domain/submission-input";
 import { forbidden, notFound } from "~/guards.server";
-import { getOrgUnit, listOrgUnits } from "~/models/orgs.server";
-import { getUserSummary } from "~/models/users.server";
+import { listOrgUnits } from "~/models/orgs.server";
+import { inReach, type Reach } from "~/domain/reach";
 
 /**
- * Whether an admin sees the whole programme: attached to the root, or to no unit at all. Regional
- * admins (attached lower in the tree) see their subtree only, and nothing programme-wide.
+ * The region, track and year an admin asks about, checked against their reach: a region outside
+ * it is refused, and with no region asked for they see their own unit.
  */
-export async function seesWholeProgramme(userId: string): Promise<boolean> {
-  const user = await getUserSummary(db(), userId);
-  if (!user) return false;
-  if (!user.orgUnitId) return true;
-  return (await getOrgUnit(db(), user.orgUnitId))?.level === 1;
-}
-
-/**
- * The region, track and year an admin asks about, checked against what they may see: an admin
- * attached to a region sees its subtree only; one attached to the root (or nowhere) sees everything.
- */
-export async function outcomeScope(userId: string, url: URL) {
-  const user = await getUserSummary(db(), userId);
+export async function outcomeScope(reach: Reach, url: URL) {
   const units = await listOrgUnits(db());
-  const home = user?.orgUnitId ? await getOrgUnit(db(), user.orgUnitId) : undefined;
-  const root = home ?? units.find((u) => u.level === 1);
+  const root = units.find((u) => u.id === reach.unitId);
   if (!root) throw notFound("还没有组织架构。");
   const regionId = url.searchParams.get("region") || root.id;
   const region = /^[0-9a-f-]{36}$/i.test(regionId) ? units.find((u) => u.id === regionId) : undefined;
   if (!region) throw notFound("地区不存在。");
-  if (!region.path.startsWith(root.path)) throw forbidden("您只能查看自己负责地区的数据。");
+  if (!inReach(reach, region.path)) throw forbidden("您只能查看自己负责地区的数据。");
   const { program } = catalog();
   const track: TrackId = url.searchParams.get("track") === "community" ? "community" : "campus";
   const current = Math.min(3, Math.max(1, programmeYearOf(program.programStart, todayInChina())));

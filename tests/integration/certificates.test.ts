@@ -23,7 +23,7 @@ let provinceB: string;
 beforeAll(async () => {
   app = await createTestApp();
   await syncCatalog(app.db, catalog());
-  const national = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
+  const national = await app.programmeRoot();
   provinceA = await createOrgUnit(app.db, { parentId: national, kind: "province", name: "山西省", track: null });
   provinceB = await createOrgUnit(app.db, { parentId: national, kind: "province", name: "山东省", track: null });
   admin = await app.signIn(["admin"]);

@@ -16,7 +16,7 @@ let school: string;
 beforeAll(async () => {
   app = await createTestApp();
   registerStorage(new LocalDiskStorage(mkdtempSync(path.join(tmpdir(), "baicheng-exports-"))));
-  root = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国", track: null });
+  root = await app.programmeRoot();
   const province = await createOrgUnit(app.db, { parentId: root, kind: "province", name: "甲省", track: null });
   const city = await createOrgUnit(app.db, { parentId: province, kind: "city", name: "甲市", track: null });
   const district = await createOrgUnit(app.db, { parentId: city, kind: "district", name: "甲区", track: null });

@@ -24,7 +24,7 @@ const doubleTask = () => doubleModule().tasks.find((t) => t.type !== "quiz" && t
 beforeAll(async () => {
   app = await createTestApp();
   await syncCatalog(app.db, catalog());
-  orgId = (await app.db.insertInto("org_units").values({ parent_id: null, level: 1, kind: "national", name: "全国", track: null, path: "/n/" }).returning("id").executeTakeFirstOrThrow()).id;
+  orgId = await app.programmeRoot();
 });
 afterAll(async () => app?.close());
 

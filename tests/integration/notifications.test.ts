@@ -27,7 +27,7 @@ let admin: User;
 beforeAll(async () => {
   app = await createTestApp();
   await syncCatalog(app.db, catalog());
-  orgId = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
+  orgId = await app.programmeRoot();
   admin = await app.signIn(["admin"]);
   workers = await startWorkers({ db: app.db, redisUrl: app.redis.redisUrl, prefix: app.redis.prefix, concurrency: 2 });
 });

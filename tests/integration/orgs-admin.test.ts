@@ -13,7 +13,7 @@ let nationalId: string;
 beforeAll(async () => {
   app = await createTestApp();
   admin = await app.signIn(["admin"]);
-  nationalId = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
+  nationalId = await app.programmeRoot();
 });
 afterAll(async () => app?.close());
 
@@ -285,7 +285,8 @@ describe("moving a unit", () => {
     expect(mismatch.text).toBe("“初二（3）班”属于校园行，不能放到属于社区行的“东城社区心理服务站”之下。");
     const root = await outcomeOf({ intent: "move", id: nationalId, newParentId: tree.province });
     expect(root.status).toBe(400);
-    expect(root.text).toBe("全国节点是最顶层，不能移动。");
+    // The national root is the programme admin's own unit: nobody moves it.
+    expect(root.text).toBe("不能重命名、移动或归档您自己所在的单位，请联系上级管理员。");
     const none = await outcomeOf({ intent: "move", id: tree.klass, newParentId: "" });
     expect(none.status).toBe(400);
     expect(none.text).toBe("请选择新的上级。");

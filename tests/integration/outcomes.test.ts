@@ -13,7 +13,7 @@ const task = "campus-foundation-emotion-friendly-classroom-field";
 beforeAll(async () => {
   app = await createTestApp();
   await syncCatalog(app.db, catalog());
-  ids.root = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国", track: null });
+  ids.root = await app.programmeRoot();
   ids.a = await createOrgUnit(app.db, { parentId: ids.root, kind: "province", name: "甲省", track: null });
   ids.b = await createOrgUnit(app.db, { parentId: ids.root, kind: "province", name: "乙省", track: null });
   ids.aCity = await createOrgUnit(app.db, { parentId: ids.a, kind: "city", name: "甲市", track: null });

@@ -20,7 +20,7 @@ let provinceId: string;
 const cookies: Record<"admin" | "mentor" | "trainee" | "regionalAdmin", string> = { admin: "", mentor: "", trainee: "", regionalAdmin: "" };
 let adminId: string;
 
-async function sessionFor(roles: Array<"trainee" | "mentor" | "admin">, orgUnitId: string | null = null): Promise<{ id: string; cookie: string }> {
+async function sessionFor(roles: Array<"trainee" | "mentor" | "admin">, orgUnitId?: string | null): Promise<{ id: string; cookie: string }> {
   const { id } = await app.signIn(roles, { orgUnitId });
   return { id, cookie: (await startSession(id, {})).split(";")[0]! };
 }
@@ -73,7 +73,7 @@ beforeAll(async () => {
   cookies.admin = admin.cookie;
   cookies.mentor = (await sessionFor(["mentor"])).cookie;
   cookies.trainee = (await sessionFor(["trainee"])).cookie;
-  const national = await createOrgUnit(app.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
+  const national = await app.programmeRoot();
   const province = await createOrgUnit(app.db, { parentId: national, kind: "province", name: "山东省", track: null });
   provinceId = province;
   cookies.regionalAdmin = (await sessionFor(["admin"], province)).cookie;
@@ -201,7 +201,9 @@ describe("the admin home", () => {
       const res = await adminHomeLoader({ request: makeRequest("/admin"), context, params: {} });
       return ((await res.json()) as { queueBoard: boolean }).queueBoard;
     };
-    expect(await offered(null)).toBe(true);
+    expect(await offered(await app.programmeRoot())).toBe(true);
     expect(await offered(provinceId)).toBe(false);
+    // "No unit" used to mean "everything": now it means nothing, so the admin home refuses them.
+    await expect(offered(null)).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -14,7 +14,7 @@ let orgId: string;
 beforeAll(async () => {
   app = await createTestApp();
   await syncCatalog(app.db, catalog());
-  orgId = (await app.db.insertInto("org_units").values({ parent_id: null, level: 1, kind: "national", name: "全国", track: null, path: "/n/" }).returning("id").executeTakeFirstOrThrow()).id;
+  orgId = await app.programmeRoot();
 });
 afterAll(async () => app?.close());
 

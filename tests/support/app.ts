@@ -1,6 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { registerDatabase } from "~/db.server";
 import type { Role } from "~/domain/roles";
+import { createOrgUnit } from "~/models/orgs.server";
 import { insertUser } from "~/models/users.server";
 import { closeQueues, registerQueues } from "~/queue.server";
 import { registerIssuerKey } from "~/runtime/issuer-key.server";
@@ -21,13 +22,21 @@ export async function createTestApp() {
   registerIssuerKey(testIssuerKey);
   await publishIssuerKey(database.db, testIssuerKey);
   let counter = 0;
+  /** The programme's root unit (全国工作组), made on first use: programme admins belong to it. */
+  async function programmeRoot(): Promise<string> {
+    const found = await database.db.selectFrom("org_units").select("id").where("parent_id", "is", null).where("archived_at", "is", null).orderBy("created_at").executeTakeFirst();
+    return found?.id ?? createOrgUnit(database.db, { parentId: null, kind: "national", name: "全国工作组", track: null });
+  }
   return {
     database,
     db: database.db,
     redis,
+    programmeRoot,
     /** A new active user with these roles, and the request context of their signed-in session. */
     async signIn(roles: Role[], overrides: { name?: string; orgUnitId?: string | null; track?: "campus" | "community" | null } = {}) {
       counter += 1;
+      // An admin acts only inside their unit's subtree: one given no unit is a programme admin.
+      if (roles.includes("admin") && overrides.orgUnitId === undefined) overrides = { ...overrides, orgUnitId: await programmeRoot() };
       const id = await insertUser(
         database.db,
         {
@@ -40,7 +49,10 @@ export async function createTestApp() {
         roles,
         null,
       );
-      const context: AppLoadContext = { auth: { user: { id, name: overrides.name ?? `测试用户${counter}`, roles }, sessionId: `test-${id}` }, ip: "127.0.0.1" };
+      const orgUnitId = overrides.orgUnitId ?? null;
+      const unit = orgUnitId ? await database.db.selectFrom("org_units").select("path").where("id", "=", orgUnitId).executeTakeFirst() : undefined;
+      const user = { id, name: overrides.name ?? `测试用户${counter}`, roles, orgUnitId, orgPath: unit?.path ?? null };
+      const context: AppLoadContext = { auth: { user, sessionId: `test-${id}` }, ip: "127.0.0.1" };
       return { id, context };
     },
     anonymous(): AppLoadContext {

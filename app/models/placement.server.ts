@@ -1,0 +1,56 @@
+import type { Role } from "~/domain/roles";
+import type { Db } from "./types";
+
+// Where people and the things they own sit in the org tree: what reach checks compare against.
+
+export interface PlacedPerson {
+  id: string;
+  roles: Role[];
+  /** The path of the person's unit; null when they belong to none. */
+  orgPath: string | null;
+}
+
+export async function placedPeople(db: Db, userIds: readonly string[]): Promise<Map<string, PlacedPerson>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("users as u")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select((eb) => [
+      "u.id",
+      "o.path",
+      eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id")]).as("roles"),
+    ])
+    .where("u.id", "in", [...new Set(userIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, roles: r.roles ?? [], orgPath: r.path }]));
+}
+
+export async function placedPerson(db: Db, userId: string): Promise<PlacedPerson | undefined> {
+  return (await placedPeople(db, [userId])).get(userId);
+}
+
+/** The path a submission (and its evidence, grades and showcase entry) belongs to: its trainee's unit. */
+export async function submissionPath(db: Db, submissionId: string): Promise<{ orgPath: string | null } | undefined> {
+  return db
+    .selectFrom("submissions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select("o.path as orgPath")
+    .where("s.id", "=", submissionId)
+    .executeTakeFirst();
+}
+
+/** The path a certificate belongs to: its holder's unit. */
+export async function certificatePath(db: Db, certificateId: string): Promise<{ orgPath: string | null } | undefined> {
+  return db
+    .selectFrom("certificates as c")
+    .innerJoin("users as u", "u.id", "c.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select("o.path as orgPath")
+    .where("c.id", "=", certificateId)
+    .executeTakeFirst();
+}
+
+export async function unitPath(db: Db, unitId: string): Promise<string | undefined> {
+  return (await db.selectFrom("org_units").select("path").where("id", "=", unitId).executeTakeFirst())?.path;
+}
