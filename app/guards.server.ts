@@ -61,6 +61,11 @@ export function reachFor(user: AuthUser, permission: Permission): Reach | null {
   return can(user.roles, permission) ? reachOf(user) : null;
 }
 
+/** A user as a grader: an admin carries their reach (work of their region), a mentor none. */
+export function graderOf<U extends AuthUser>(user: U): U & { reach: Reach | null } {
+  return { ...user, reach: user.roles.includes("admin") ? reachOf(user) : null };
+}
+
 export interface ReachAttempt {
   /** What was tried, e.g. "user.deactivate", "certificate.revoke". */
   attempted: string;

@@ -107,10 +107,12 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ seeded: boolean 
     await insert(demoTree, null);
 
     const passwordHash = await hashPassword(demoPassword);
-    const people: Array<{ name: string; email?: string; phone?: string; org: string; track: TrackColumn | null; roles: Role[] }> = [
+    // Mentors serve pools of units: the two demo mentors each cover both pilot cities of their track.
+    const people: Array<{ name: string; email?: string; phone?: string; org: string; track: TrackColumn | null; roles: Role[]; serves?: string[] }> = [
       { name: "项目管理员", email: "admin@demo.baicheng.org", org: "全国工作组", track: null, roles: ["admin"] },
-      { name: "王敏", email: "mentor@demo.baicheng.org", org: "运城市", track: "campus", roles: ["mentor"] },
-      { name: "陈立群", email: "mentor2@demo.baicheng.org", org: "烟台市", track: "community", roles: ["mentor"] },
+      { name: "山西省协调员", email: "shanxi@demo.baicheng.org", org: "山西省", track: null, roles: ["admin"] },
+      { name: "王敏", email: "mentor@demo.baicheng.org", org: "运城市", track: "campus", roles: ["mentor"], serves: ["运城市", "烟台市"] },
+      { name: "陈立群", email: "mentor2@demo.baicheng.org", org: "烟台市", track: "community", roles: ["mentor"], serves: ["烟台市", "运城市"] },
       { name: "李静", phone: "13800000001", org: "运城市盐湖区实验中学", track: "campus", roles: ["trainee"] },
       { name: "张伟", phone: "13800000002", org: "盐湖区东城街道社区心理服务站", track: "community", roles: ["trainee"] },
       { name: "刘芳", phone: "13800000003", org: "芝罘区第二实验小学", track: "campus", roles: ["trainee"] },
@@ -133,6 +135,9 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ seeded: boolean 
         .insertInto("user_roles")
         .values(p.roles.map((role) => ({ user_id: user.id, role, granted_by: null })))
         .execute();
+      for (const unit of p.serves ?? []) {
+        await trx.insertInto("mentor_units").values({ mentor_id: user.id, org_unit_id: ids.get(unit)!, added_by: null }).execute();
+      }
     }
     return { seeded: true };
   });

@@ -118,7 +118,27 @@ export function unitProblem(actor: Actor, change: UnitChange, unitPath: string):
   return null;
 }
 
-/** Units a listing may show the actor: their reach, or nothing at all. */
-export function reachPrefix(reach: Reach | null): string | null {
-  return reach?.path ?? null;
+/**
+ * The path prefix a listing filters by: the chosen region (already checked to lie in the reach),
+ * else the reach itself; undefined for a programme admin, who also sees what belongs to no unit.
+ */
+export function listingPrefix(reach: Reach, regionPath?: string): string | undefined {
+  if (regionPath) return regionPath;
+  return isProgrammeWide(reach) ? undefined : reach.path;
+}
+
+export type EvidenceAccess = "allowed" | "outsideReach" | "denied";
+
+/**
+ * Who may open a submission's evidence: its owner, a mentor currently assigned to it, or an admin
+ * whose reach covers the trainee's unit. An admin outside it is told apart so it can be audited.
+ */
+export function evidenceAccess(
+  viewer: { id: string; roles: readonly Role[]; orgUnitId: string | null; orgPath: OrgPath },
+  parties: { ownerId: string; assignedMentorId: string | null; orgPath: OrgPath },
+): EvidenceAccess {
+  if (parties.ownerId === viewer.id) return "allowed";
+  if (parties.assignedMentorId === viewer.id && viewer.roles.includes("mentor")) return "allowed";
+  if (!viewer.roles.includes("admin")) return "denied";
+  return inReach(reachOf(viewer), parties.orgPath) ? "allowed" : "outsideReach";
 }

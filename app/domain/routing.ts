@@ -1,5 +1,7 @@
-// Which mentors review a submission: same track, nearest org subtree first, then least open load.
+// Which mentors review a submission: same track, serving the trainee's unit (a mentor's pool), the
+// most local pool first, then least open load.
 import type { OrgTrack } from "./org-tree";
+import { depthOf } from "./reach";
 
 export interface RoutingSubmission {
   /** The trainee: a mentor never grades their own work. */
@@ -13,26 +15,31 @@ export interface MentorCandidate {
   mentorId: string;
   /** null: the mentor serves both tracks. */
   track: OrgTrack | null;
-  orgPath: string | null;
+  /** The paths of the units the mentor serves (their pool); work from those subtrees may reach them. */
+  servedPaths: readonly string[];
   /** Current, unreleased assignments on open submissions. */
   openLoad: number;
 }
 
-function segments(path: string | null): string[] {
-  return path ? path.split("/").filter(Boolean) : [];
-}
-
-/** How many org levels two paths share from the root: "/a/b/c/" and "/a/b/d/" share 2. */
-export function sharedDepth(a: string | null, b: string | null): number {
-  const left = segments(a);
-  const right = segments(b);
-  let depth = 0;
-  while (depth < left.length && depth < right.length && left[depth] === right[depth]) depth += 1;
-  return depth;
+/**
+ * How local a mentor's pool is to a submission: the depth of the deepest served unit that contains
+ * the submission's unit, or -1 when none does. Work of no known unit is served only from the root.
+ */
+export function servingDepth(orgPath: string | null, servedPaths: readonly string[]): number {
+  let best = -1;
+  for (const served of servedPaths) {
+    const covers = orgPath === null ? depthOf(served) === 1 : orgPath.startsWith(served);
+    if (covers) best = Math.max(best, depthOf(served));
+  }
+  return best;
 }
 
 export function mayReview(submission: RoutingSubmission, candidate: MentorCandidate): boolean {
-  return candidate.mentorId !== submission.userId && (candidate.track === null || candidate.track === submission.track);
+  return (
+    candidate.mentorId !== submission.userId &&
+    (candidate.track === null || candidate.track === submission.track) &&
+    servingDepth(submission.orgPath, candidate.servedPaths) >= 0
+  );
 }
 
 /** Up to `count` mentors, best first; the order is fully determined by the inputs. */
@@ -40,7 +47,7 @@ export function chooseMentors(submission: RoutingSubmission, candidates: readonl
   if (count <= 0) return [];
   return candidates
     .filter((c) => mayReview(submission, c))
-    .map((c) => ({ candidate: c, depth: sharedDepth(submission.orgPath, c.orgPath) }))
+    .map((c) => ({ candidate: c, depth: servingDepth(submission.orgPath, c.servedPaths) }))
     .sort(
       (a, b) =>
         b.depth - a.depth ||
@@ -59,17 +66,25 @@ export function missingRoles(doubleMarking: boolean, held: readonly string[]): M
   return needed.filter((role) => !held.includes(role));
 }
 
-export type ReassignProblem = "notOpen" | "ownWork" | "otherTrack" | "noSecondMarker" | "holdsOtherRole";
+export type ReassignProblem = "notOpen" | "ownWork" | "otherTrack" | "notInPool" | "noSecondMarker" | "holdsOtherRole";
 
 /** Why an administrator may not give `role` on this submission to this mentor; null when they may. */
 export function reassignProblem(
-  submission: { userId: string; track: OrgTrack; open: boolean; doubleMarking: boolean; current: ReadonlyArray<{ mentorId: string; role: string }> },
-  mentor: { mentorId: string; track: OrgTrack | null },
+  submission: {
+    userId: string;
+    track: OrgTrack;
+    orgPath: string | null;
+    open: boolean;
+    doubleMarking: boolean;
+    current: ReadonlyArray<{ mentorId: string; role: string }>;
+  },
+  mentor: { mentorId: string; track: OrgTrack | null; servedPaths: readonly string[] },
   role: MarkingRole,
 ): ReassignProblem | null {
   if (!submission.open) return "notOpen";
   if (mentor.mentorId === submission.userId) return "ownWork";
   if (mentor.track !== null && mentor.track !== submission.track) return "otherTrack";
+  if (servingDepth(submission.orgPath, mentor.servedPaths) < 0) return "notInPool";
   if (role === "second_marker" && !submission.doubleMarking) return "noSecondMarker";
   if (submission.current.some((c) => c.mentorId === mentor.mentorId && c.role !== role)) return "holdsOtherRole";
   return null;

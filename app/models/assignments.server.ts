@@ -1,6 +1,8 @@
 import { sql, type ExpressionBuilder } from "kysely";
 import type { MarkingRole, MentorCandidate } from "~/domain/routing";
 import type { Database, SubmissionStatus, TrackColumn } from "../../db/schema";
+import { servedPaths } from "./mentor-units.server";
+import { mentorServesUnder, userUnder } from "./placement.server";
 import type { Db } from "./types";
 
 // Which mentors review which submissions: written by the routing worker and by administrators.
@@ -23,21 +25,34 @@ function openLoad(eb: UsersEb) {
 
 export interface MentorOption extends MentorCandidate {
   name: string;
+  /** Has set a password (accepted the invitation): work given to someone who never came in would wait. */
+  hasSignedUp: boolean;
 }
 
-/** Active mentors with their open load; with `track`, only those who may take that track. */
-export async function mentorCandidates(db: Db, filter: { track?: TrackColumn } = {}): Promise<MentorOption[]> {
+/**
+ * Active mentors with their open load and pools; with `track`, only those who may take that track;
+ * with `regionPath`, only those who serve a unit in that region.
+ */
+export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; regionPath?: string } = {}): Promise<MentorOption[]> {
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "mentor"))
-    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
-    .select((eb) => ["u.id", "u.name", "u.track", "o.path", openLoad(eb).as("open_load")])
+    .select((eb) => ["u.id", "u.name", "u.track", "u.password_hash", openLoad(eb).as("open_load")])
     .where("u.status", "=", "active")
     .$if(!!filter.track, (q) => q.where((eb) => eb.or([eb("u.track", "=", filter.track!), eb("u.track", "is", null)])))
+    .$if(!!filter.regionPath, (q) => q.where(mentorServesUnder("u.id", filter.regionPath!)))
     .orderBy("u.name")
     .orderBy("u.id")
     .execute();
-  return rows.map((r) => ({ mentorId: r.id, name: r.name, track: r.track, orgPath: r.path, openLoad: r.open_load ?? 0 }));
+  const pools = await servedPaths(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    mentorId: r.id,
+    name: r.name,
+    track: r.track,
+    servedPaths: pools.get(r.id) ?? [],
+    openLoad: r.open_load ?? 0,
+    hasSignedUp: r.password_hash !== null,
+  }));
 }
 
 /** The org path routing measures from: the field-work place's, else the trainee's own. */
@@ -126,9 +141,11 @@ export async function lockSubmissionsForAssignment(db: Db, submissionIds: readon
     .selectFrom("submissions as s")
     .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
     .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("org_units as uo", "uo.id", "u.org_unit_id")
     .select([
       "s.id",
       "s.user_id",
+      "uo.path as trainee_path",
       "u.name as trainee_name",
       "s.task_id",
       "t.title as task_title",
@@ -151,6 +168,8 @@ export async function lockSubmissionsForAssignment(db: Db, submissionIds: readon
 
 export interface AssignmentFilters {
   track?: TrackColumn;
+  /** Only trainees whose unit lies under this path (an admin's reach). */
+  regionPath?: string;
   mentorId?: string;
   /** Only submissions without a current marker or second marker. */
   unassignedOnly?: boolean;
@@ -163,6 +182,7 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
     .where("s.type", "in", [...reviewedTypes])
     .where("s.status", "in", [...assignmentOpenStatuses])
     .$if(!!filters.track, (q) => q.where("s.track", "=", filters.track!))
+    .$if(!!filters.regionPath, (q) => q.where(userUnder("s.user_id", filters.regionPath!)))
     .$if(!!filters.mentorId, (q) =>
       q.where((eb) =>
         eb.exists(

@@ -3,6 +3,7 @@ import { taskSchema } from "~/catalog/schema";
 import { gradeFromSelections, type SelectionProblem, type Selections } from "~/domain/grading";
 import type { CriterionGrade, Database } from "../../db/schema";
 import { openStatuses } from "./grades.server";
+import { mentorServesUnder, userUnder } from "./placement.server";
 import type { Db } from "./types";
 
 // Calibration anchors, practice grades and the raw figures of the mentor dashboard.
@@ -41,8 +42,8 @@ export async function insertAnchor(db: Db, input: { submissionId: string; refere
   return !!row;
 }
 
-/** Every anchor, newest first, with its task and how many mentors practised on it. */
-export async function listAnchors(db: Db) {
+/** Every anchor (of trainees under `regionPath`), newest first, with its task and how many mentors practised on it. */
+export async function listAnchors(db: Db, regionPath?: string) {
   return db
     .selectFrom("calibration_anchors as a")
     .innerJoin("submissions as s", "s.id", "a.submission_id")
@@ -55,12 +56,13 @@ export async function listAnchors(db: Db) {
       "s.status",
       eb.selectFrom("calibration_grades as c").select(sql<number>`count(*)::int`.as("n")).whereRef("c.anchor_submission_id", "=", "a.submission_id").as("practice_count"),
     ])
+    .$if(!!regionPath, (q) => q.where(userUnder("s.user_id", regionPath!)))
     .orderBy("a.created_at", "desc")
     .execute();
 }
 
 /** Recently decided (passed or not passed) graded work that is not an anchor yet. */
-export async function listAnchorCandidates(db: Db, limit = 30) {
+export async function listAnchorCandidates(db: Db, limit = 30, regionPath?: string) {
   return db
     .selectFrom("submissions as s")
     .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
@@ -69,6 +71,7 @@ export async function listAnchorCandidates(db: Db, limit = 30) {
     .where("s.status", "in", ["passed", "not_passed"])
     .where("s.score", "is not", null)
     .where((eb) => eb.not(eb.exists(eb.selectFrom("calibration_anchors as a").select("a.submission_id").whereRef("a.submission_id", "=", "s.id"))))
+    .$if(!!regionPath, (q) => q.where(userUnder("s.user_id", regionPath!)))
     .orderBy("s.decided_at", "desc")
     .orderBy("s.id")
     .limit(limit)
@@ -152,7 +155,7 @@ export const turnaroundWindowDays = 90;
  * The raw dashboard figures of every mentor (or only `mentorId`): practice totals against the
  * reference, provisional totals against the co-marker's, open assignments and turnaround hours.
  */
-export async function mentorFigureInputs(db: Db, mentorId?: string) {
+export async function mentorFigureInputs(db: Db, mentorId?: string, regionPath?: string) {
   const since = new Date(Date.now() - turnaroundWindowDays * 86_400_000);
   const [mentors, anchorPairs, coPairs, load, turnaround] = await Promise.all([
     db
@@ -163,6 +166,8 @@ export async function mentorFigureInputs(db: Db, mentorId?: string) {
       .$if(!mentorId, (q) =>
         q.where("u.status", "=", "active").where((eb) => eb.exists(eb.selectFrom("user_roles as r").select("r.user_id").whereRef("r.user_id", "=", "u.id").where("r.role", "=", "mentor"))),
       )
+      // A regional admin sees the mentors who serve their region (their pools), no others.
+      .$if(!!regionPath, (q) => q.where(mentorServesUnder("u.id", regionPath!)))
       .orderBy("u.name")
       .orderBy("u.id")
       .execute(),

@@ -314,7 +314,8 @@ export interface BatchProgress {
 }
 
 /** Progress of a batch, counted from its certificates (the render worker stamps rendered_at). */
-export async function batchProgress(db: Db, batchId: string): Promise<BatchProgress | undefined> {
+/** A batch's progress; with `createdBy`, only for the admin who issued it. */
+export async function batchProgress(db: Db, batchId: string, createdBy?: string): Promise<BatchProgress | undefined> {
   const row = await db
     .selectFrom("certificate_batches as b")
     .leftJoin("certificates as c", "c.batch_id", "b.id")
@@ -325,6 +326,7 @@ export async function batchProgress(db: Db, batchId: string): Promise<BatchProgr
       eb.fn.count<string>("c.render_error").filterWhere("c.rendered_at", "is", null).as("failed"),
     ])
     .where("b.id", "=", batchId)
+    .$if(createdBy !== undefined, (q) => q.where("b.created_by", "=", createdBy!))
     .groupBy(["b.id", "b.total"])
     .executeTakeFirst();
   if (!row) return undefined;
@@ -337,9 +339,13 @@ export type CertificateStatusFilter = "issued" | "revoked" | "superseded" | "ren
 
 export async function listCertificates(
   db: Db,
-  f: { q?: string; status?: CertificateStatusFilter; renewalBefore?: Date; page: number; pageSize: number },
+  f: { q?: string; status?: CertificateStatusFilter; renewalBefore?: Date; orgPath?: string; page: number; pageSize: number },
 ) {
   let q = db.selectFrom("certificates as c").innerJoin("users as u", "u.id", "c.user_id");
+  if (f.orgPath) {
+    const prefix = `${f.orgPath}%`;
+    q = q.where((eb) => eb.exists(eb.selectFrom("org_units as ho").select("ho.id").whereRef("ho.id", "=", "u.org_unit_id").where("ho.path", "like", prefix)));
+  }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     q = q.where((eb) => eb.or([eb("c.name_on_certificate", "ilike", like), eb("u.name", "ilike", like), eb("c.number", "ilike", like)]));

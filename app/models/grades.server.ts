@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from "kysely";
 import type { CriterionGrade, Database, SubmissionStatus, TierColumn, TrackColumn } from "../../db/schema";
+import { userUnder } from "./placement.server";
 import type { Db } from "./types";
 
 // Grades, the mentor's queue and showcase nominations. Every grade is kept; none is overwritten.
@@ -106,8 +107,10 @@ export function isQueueStatusFilter(value: string): value is QueueStatusFilter {
 export interface QueueScope {
   /** The signed-in mentor: "mine" and "my role" are about them. */
   viewerId: string;
-  /** Only submissions currently assigned to the viewer (mentors); false shows all (admins). */
+  /** Only submissions currently assigned to the viewer (mentors); false shows all in `regionPath` (admins). */
   assignedOnly: boolean;
+  /** An admin's reach: only trainees whose unit lies under this path. */
+  regionPath?: string;
 }
 
 export interface QueueFilters {
@@ -148,6 +151,7 @@ function scoped(db: Db, scope: QueueScope, filters: Omit<QueueFilters, "status">
         ),
       ),
     )
+    .$if(!!scope.regionPath, (q) => q.where(userUnder("s.user_id", scope.regionPath!)))
     .$if(!!filters.track, (q) => q.where("s.track", "=", filters.track!))
     .$if(!!filters.tier, (q) => q.where("s.tier", "=", filters.tier!))
     .$if(!!filters.taskId, (q) => q.where("s.task_id", "=", filters.taskId!))

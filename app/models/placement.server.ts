@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Role } from "~/domain/roles";
 import type { Db } from "./types";
 
@@ -6,6 +7,7 @@ import type { Db } from "./types";
 export interface PlacedPerson {
   id: string;
   roles: Role[];
+  orgUnitId: string | null;
   /** The path of the person's unit; null when they belong to none. */
   orgPath: string | null;
 }
@@ -17,12 +19,13 @@ export async function placedPeople(db: Db, userIds: readonly string[]): Promise<
     .leftJoin("org_units as o", "o.id", "u.org_unit_id")
     .select((eb) => [
       "u.id",
+      "u.org_unit_id",
       "o.path",
       eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id")]).as("roles"),
     ])
     .where("u.id", "in", [...new Set(userIds)])
     .execute();
-  return new Map(rows.map((r) => [r.id, { id: r.id, roles: r.roles ?? [], orgPath: r.path }]));
+  return new Map(rows.map((r) => [r.id, { id: r.id, roles: r.roles ?? [], orgUnitId: r.org_unit_id, orgPath: r.path }]));
 }
 
 export async function placedPerson(db: Db, userId: string): Promise<PlacedPerson | undefined> {
@@ -53,4 +56,17 @@ export async function certificatePath(db: Db, certificateId: string): Promise<{ 
 
 export async function unitPath(db: Db, unitId: string): Promise<string | undefined> {
   return (await db.selectFrom("org_units").select("path").where("id", "=", unitId).executeTakeFirst())?.path;
+}
+
+/**
+ * A filter for any query: the user in `userIdColumn` belongs to a unit under `prefix` (an admin's
+ * reach or a chosen region). People with no unit never match.
+ */
+export function userUnder(userIdColumn: string, prefix: string) {
+  return sql<boolean>`exists (select 1 from users ru join org_units ro on ro.id = ru.org_unit_id where ru.id = ${sql.ref(userIdColumn)} and ro.path like ${`${prefix}%`})`;
+}
+
+/** A filter: the mentor in `mentorIdColumn` serves a unit under `prefix` (their pool reaches into the region). */
+export function mentorServesUnder(mentorIdColumn: string, prefix: string) {
+  return sql<boolean>`exists (select 1 from mentor_units mu join org_units mo on mo.id = mu.org_unit_id where mu.mentor_id = ${sql.ref(mentorIdColumn)} and mo.path like ${`${prefix}%`})`;
 }

@@ -1,3 +1,4 @@
+import { userUnder } from "./placement.server";
 import type { Db } from "./types";
 
 // The public gallery shows only approved items whose trainee consented; never beneficiaries' data.
@@ -26,13 +27,15 @@ export async function getPublicShowcaseItem(db: Db, submissionId: string) {
   return publicItems(db).where("s.id", "=", submissionId).executeTakeFirst();
 }
 
-export async function listNominations(db: Db) {
+/** Nominations of trainees under `regionPath` (all when it is undefined). */
+export async function listNominations(db: Db, regionPath?: string) {
   return db
     .selectFrom("showcase_items as si")
     .innerJoin("submissions as s", "s.id", "si.submission_id")
     .innerJoin("users as u", "u.id", "s.user_id")
     .innerJoin("users as m", "m.id", "si.nominated_by")
     .select(["si.submission_id", "si.reason", "si.nominated_at", "si.status", "s.task_id", "s.activity_title", "s.showcase_consent", "u.name as author", "m.name as nominator"])
+    .$if(!!regionPath, (q) => q.where(userUnder("s.user_id", regionPath!)))
     .orderBy("si.nominated_at", "desc")
     .limit(200)
     .execute();

@@ -126,19 +126,18 @@ export async function listUserSubmissions(db: Db, userId: string) {
     .execute();
 }
 
-/** May this user see this submission (and its files)? Owner, a currently assigned mentor, or an admin. */
-export async function canViewSubmission(db: Db, submissionId: string, user: { id: string; roles: string[] }): Promise<boolean> {
-  if (user.roles.includes("admin")) return true;
-  const row = await db
+/** Who stands where to a submission: its owner, its currently assigned mentors, and its trainee's unit. */
+export async function submissionParties(db: Db, submissionId: string, viewerId: string) {
+  return db
     .selectFrom("submissions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
     .leftJoin("submission_assignments as a", (join) =>
-      join.onRef("a.submission_id", "=", "s.id").on("a.mentor_id", "=", user.id).on("a.released_at", "is", null),
+      join.onRef("a.submission_id", "=", "s.id").on("a.mentor_id", "=", viewerId).on("a.released_at", "is", null),
     )
-    .select(["s.user_id", "a.mentor_id"])
+    .select(["s.user_id as ownerId", "a.mentor_id as assignedMentorId", "o.path as orgPath"])
     .where("s.id", "=", submissionId)
     .executeTakeFirst();
-  if (!row) return false;
-  return row.user_id === user.id || (row.mentor_id === user.id && user.roles.includes("mentor"));
 }
 
 /** Live evidence of a submission, counted by kind (for the submit check). */

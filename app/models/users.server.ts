@@ -138,6 +138,10 @@ export async function insertUser(db: Db, input: UserInput, roles: Role[], grante
       .values(roles.map((role) => ({ user_id: row.id, role, granted_by: grantedBy })))
       .execute();
   }
+  // A new mentor serves their own unit until an admin widens or moves their pool.
+  if (roles.includes("mentor") && input.orgUnitId) {
+    await db.insertInto("mentor_units").values({ mentor_id: row.id, org_unit_id: input.orgUnitId, added_by: grantedBy }).execute();
+  }
   return row.id;
 }
 

@@ -7,7 +7,8 @@ import { ChoiceField, FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { reassignProblem, type MarkingRole, type ReassignProblem } from "~/domain/routing";
-import { requirePermission } from "~/guards.server";
+import { inReach, isProgrammeWide, listingPrefix } from "~/domain/reach";
+import { auditRefusal, requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { assignmentOpenStatuses, listAssignments, lockSubmissionsForAssignment, mentorCandidates, reassignRole } from "~/models/assignments.server";
 import { recordAudit } from "~/models/audit.server";
@@ -39,19 +40,26 @@ function taskTitle(taskId: string, stored: string): string {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "assignments.manage");
+  const me = requireReach(request, context, "assignments.manage");
   const url = new URL(request.url);
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
-  const mentors = await mentorCandidates(db());
+  // The region's work and the mentors whose pools reach into it; nothing of other regions.
+  const regionPath = listingPrefix(me.reach);
+  const mentors = await mentorCandidates(db(), { regionPath });
   const track = param("track");
   const mentor = mentors.find((m) => m.mentorId === param("mentor"));
   const filters = {
     track: track === "campus" || track === "community" ? track : undefined,
     mentorId: mentor?.mentorId,
     unassignedOnly: param("unassigned") === "1",
+    regionPath,
   } as const;
   const page = pageFromUrl(url);
-  const [{ rows, total }, jobs] = await Promise.all([listAssignments(db(), filters, { page, pageSize }), troubledOutboxJobs(db(), stuckAfterMinutes)]);
+  // Queue jobs carry every region's work: only programme admins see the stuck ones.
+  const [{ rows, total }, jobs] = await Promise.all([
+    listAssignments(db(), filters, { page, pageSize }),
+    isProgrammeWide(me.reach) ? troubledOutboxJobs(db(), stuckAfterMinutes) : Promise.resolve([]),
+  ]);
   return json({
     rows: rows.map((r) => ({
       id: r.id,
@@ -65,7 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     total,
     page,
-    mentors: mentors.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad })),
+    mentors: mentors.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad, signedUp: m.hasSignedUp })),
     jobs: jobs.map((j) => ({
       jobId: j.job_id,
       queue: j.queue,
@@ -92,12 +100,13 @@ const problemMessages: Record<ReassignProblem, MessageKey> = {
   notOpen: "assignments.error.notOpen",
   ownWork: "assignments.error.ownWork",
   otherTrack: "assignments.error.otherTrack",
+  notInPool: "assignments.error.notInPool",
   noSecondMarker: "assignments.error.noSecondMarker",
   holdsOtherRole: "assignments.error.holdsOtherRole",
 };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "assignments.manage");
+  const admin = requireReach(request, context, "assignments.manage");
   const form = await request.formData();
   const selected = [...new Set(form.getAll("submissionId").map(String).filter(Boolean))];
   const mentorId = String(form.get("mentorId") ?? "");
@@ -114,22 +123,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const outcome = await db()
     .transaction()
-    .execute(async (trx): Promise<{ refused: MessageKey; params: Record<string, string> } | { changed: number }> => {
-      const mentor = (await mentorCandidates(trx)).find((m) => m.mentorId === mentorId);
+    .execute(async (trx): Promise<{ refused: MessageKey; params: Record<string, string>; outside?: string[] } | { changed: number }> => {
+      const mentor = (await mentorCandidates(trx, { regionPath: listingPrefix(admin.reach) })).find((m) => m.mentorId === mentorId);
       if (!mentor) return { refused: "assignments.error.mentorInvalid", params: {} };
+      if (!mentor.hasSignedUp) return { refused: "assignments.error.notSignedUp", params: { mentor: mentor.name } };
       const submissions = await lockSubmissionsForAssignment(trx, selected);
       if (submissions.length !== selected.length) return { refused: "assignments.error.notFound", params: {} };
+      const outside = submissions.filter((s) => !inReach(admin.reach, s.trainee_path));
+      if (outside.length) return { refused: "assignments.error.notFound", params: {}, outside: outside.map((s) => s.id) };
       // Check every row before writing any, so a refusal leaves nothing half-done.
       for (const s of submissions) {
         const problem = reassignProblem(
           {
             userId: s.user_id,
             track: s.track,
+            orgPath: s.trainee_path,
             open: s.type !== "quiz" && (assignmentOpenStatuses as readonly string[]).includes(s.status),
             doubleMarking: s.double_marking,
             current: s.current.map((c) => ({ mentorId: c.mentor_id, role: c.role })),
           },
-          { mentorId: mentor.mentorId, track: mentor.track },
+          { mentorId: mentor.mentorId, track: mentor.track, servedPaths: mentor.servedPaths },
           markingRole,
         );
         if (problem) {
@@ -152,6 +165,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       return { changed };
     });
+  if ("refused" in outcome && outcome.outside) {
+    await auditRefusal(context, { attempted: "assignments.reassign", details: { submissionIds: outcome.outside } });
+    return refuse(outcome.refused, outcome.params, 404);
+  }
   if ("refused" in outcome) return refuse(outcome.refused, outcome.params, 409);
   return json<ActionResult>(
     outcome.changed
@@ -264,7 +281,10 @@ export default function AdminAssignments() {
               defaultValue={kept?.mentorId ?? ""}
               aria-describedby="reassign-hint"
               placeholder={t("assignments.reassign.choose")}
-              options={mentors.map((m) => ({ value: m.id, label: t("assignments.mentorOption", { name: m.name, track: trackLabel(m.track), load: m.load }) }))}
+              options={mentors.map((m) => ({
+                value: m.id,
+                label: t(m.signedUp ? "assignments.mentorOption" : "assignments.mentorOptionInactive", { name: m.name, track: trackLabel(m.track), load: m.load }),
+              }))}
             />
             <ChoiceField
               id="reassign-role"

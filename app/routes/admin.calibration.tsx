@@ -5,7 +5,9 @@ import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
 import { mentorFigures, percent } from "~/domain/calibration";
 import { doubleMarkingTolerance } from "~/domain/grading";
-import { requirePermission } from "~/guards.server";
+import { inReach, listingPrefix } from "~/domain/reach";
+import { auditRefusal, requireReach } from "~/guards.server";
+import { submissionPath } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
 import { listAnchorCandidates, listAnchors, markAnchor, mentorFigureInputs, turnaroundWindowDays, type MarkAnchorProblem } from "~/models/calibration.server";
 
@@ -14,8 +16,13 @@ export const meta: MetaFunction = () => [{ title: "评分校准与导师看板 �
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "assignments.manage");
-  const [inputs, anchors, candidates] = await Promise.all([mentorFigureInputs(db()), listAnchors(db()), listAnchorCandidates(db())]);
+  const me = requireReach(request, context, "assignments.manage");
+  const region = listingPrefix(me.reach);
+  const [inputs, anchors, candidates] = await Promise.all([
+    mentorFigureInputs(db(), undefined, region),
+    listAnchors(db(), region),
+    listAnchorCandidates(db(), 30, region),
+  ]);
   return json({
     mentors: inputs.map((m) => ({ id: m.mentorId, name: m.name, ...mentorFigures(m) })),
     anchors: anchors.map((a) => ({ id: a.submission_id, taskTitle: a.task_title, status: a.status, referenceTotal: a.reference_total, practiceCount: a.practice_count ?? 0 })),
@@ -27,10 +34,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type ActionResult = { ok: true; referenceTotal: number } | { ok: false; problem: MarkAnchorProblem };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = requirePermission(request, context, "assignments.manage");
+  const me = requireReach(request, context, "assignments.manage");
   const form = await request.formData();
   const submissionId = String(form.get("submissionId") ?? "");
   if (!uuid.test(submissionId)) return json<ActionResult>({ ok: false, problem: "notFound" }, { status: 404 });
+  const placed = await submissionPath(db(), submissionId);
+  if (placed && !inReach(me.reach, placed.orgPath)) {
+    await auditRefusal(context, { attempted: "calibration.markAnchor", targetType: "submission", targetId: submissionId });
+    return json<ActionResult>({ ok: false, problem: "notFound" }, { status: 404 });
+  }
   const result = await markAnchor(db(), { submissionId, adminId: me.id });
   if (!result.ok) return json<ActionResult>(result, { status: result.problem === "notFound" ? 404 : result.problem === "alreadyAnchor" ? 409 : 400 });
   return json<ActionResult>(result);

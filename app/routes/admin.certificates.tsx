@@ -11,7 +11,9 @@ import { Pagination, pageFromUrl } from "~/components/pagination";
 import { ProgressBar } from "~/components/progress-bar";
 import { renewalWindowDays } from "~/domain/eligibility";
 import { db } from "~/db.server";
-import { requirePermission } from "~/guards.server";
+import { inReach, listingPrefix, type Reach } from "~/domain/reach";
+import { auditRefusal, requireReach } from "~/guards.server";
+import { certificatePath, placedPeople } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
 import {
   batchProgress,
@@ -42,15 +44,15 @@ function formatDate(value: Date | string | null): string | null {
   return new Date(value).toLocaleDateString("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
 }
 
-/** The eligible-list filters from a query string or a form; unknown values mean "all". */
-async function readFilters(get: (name: string) => string) {
-  const orgs = await orgOptions(db());
+/** The eligible-list filters from a query string or a form, inside the admin's reach; unknown values mean "all". */
+async function readFilters(reach: Reach, get: (name: string) => string) {
+  const orgs = await orgOptions(db(), { within: reach.path });
   const regionId = get("region");
   const region = orgs.find((o) => o.id === regionId);
   const track = get("track");
   const tier = get("tier");
   const filters: EligibilityFilters = {
-    orgPath: region?.path,
+    orgPath: listingPrefix(reach, region?.path),
     track: isTrack(track) ? track : undefined,
     tier: isTier(tier) ? tier : undefined,
   };
@@ -58,10 +60,10 @@ async function readFilters(get: (name: string) => string) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "certificates.manage");
+  const me = requireReach(request, context, "certificates.manage");
   const url = new URL(request.url);
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
-  const { filters, orgs, query } = await readFilters(param);
+  const { filters, orgs, query } = await readFilters(me.reach, param);
   const program = catalog();
   // Quiz passes queue no evaluation: catch up on what changed since the last one before listing.
   const refreshed = await refreshStaleEligibility(db(), program, { ...filters, limit: 200 });
@@ -71,6 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     q: param("q").slice(0, 100) || undefined,
     status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
     renewalBefore: new Date(Date.now() + renewalWindowDays * 24 * 3600 * 1000),
+    orgPath: filters.orgPath,
     page: pageFromUrl(url, "cpage"),
     pageSize: certificatePageSize,
   };
@@ -78,7 +81,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [eligible, certificates, batch] = await Promise.all([
     listEligibleTrainees(db(), { ...filters, page: pageFromUrl(url), pageSize }),
     listCertificates(db(), certificateFilter),
-    uuid.test(batchId) ? batchProgress(db(), batchId) : Promise.resolve(undefined),
+    uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
   ]);
   const tierTitle = (tier: TierId) => program.program.tiers.find((t) => t.id === tier)?.title.zh ?? tier;
   const count = (k: string) => Math.max(0, Number.parseInt(param(k), 10) || 0);
@@ -140,18 +143,25 @@ function parseCandidate(value: FormDataEntryValue): EligibilityKey | null {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const me = requirePermission(request, context, "certificates.manage");
+  const me = requireReach(request, context, "certificates.manage");
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const program = catalog();
   const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });
 
   if (intent === "issue" || intent === "issueAll") {
-    const { filters, query } = await readFilters((k) => String(form.get(k) ?? "").trim());
+    const { filters, query } = await readFilters(me.reach, (k) => String(form.get(k) ?? "").trim());
     let candidates: EligibilityKey[];
     if (intent === "issue") {
       candidates = form.getAll("candidate").map(parseCandidate).filter((c): c is EligibilityKey => c !== null);
       if (candidates.length === 0) return reply({ intent: "issue", error: "certs.error.noneSelected" }, 400);
+      // A forged candidate from another region refuses the whole batch: nothing is issued.
+      const people = await placedPeople(db(), candidates.map((c) => c.userId));
+      const outside = candidates.filter((c) => !inReach(me.reach, people.get(c.userId)?.orgPath ?? null) || !people.has(c.userId));
+      if (outside.length) {
+        await auditRefusal(context, { attempted: "certificate.issue", details: { userIds: outside.map((c) => c.userId) } });
+        return reply({ intent: "issue", error: "certs.error.outsideReach" }, 404);
+      }
       // Decide on the trainee's state now, not on an evaluation the page showed a while ago.
       await refreshStaleEligibility(db(), program, { userIds: [...new Set(candidates.map((c) => c.userId))], limit: candidates.length * tierIds.length });
     } else {
@@ -178,6 +188,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "revoke" || intent === "reissue") {
     const certificateId = String(form.get("certificateId") ?? "");
     if (!uuid.test(certificateId)) return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
+    const holder = await certificatePath(db(), certificateId);
+    if (!holder) return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
+    if (!inReach(me.reach, holder.orgPath)) {
+      await auditRefusal(context, { attempted: `certificate.${intent}`, targetType: "certificate", targetId: certificateId });
+      return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
+    }
     if (intent === "revoke") {
       const reason = String(form.get("reason") ?? "").trim();
       const fail = (error: MessageKey, status: number, params?: Record<string, number>) => reply({ intent, error, params, certificateId, reason }, status);

@@ -3,26 +3,37 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { findTask } from "~/catalog/learner.server";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { requirePermission } from "~/guards.server";
+import { inReach, listingPrefix } from "~/domain/reach";
+import { auditRefusal, requireReach } from "~/guards.server";
+import { submissionPath } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { decideNomination, listNominations } from "~/models/showcase.server";
 
 export const meta: MetaFunction = () => [{ title: "优秀成果审核 · 百城学堂" }];
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePermission(request, context, "outcomes.view");
-  const rows = await listNominations(db());
+  const me = requireReach(request, context, "outcomes.view");
+  const rows = await listNominations(db(), listingPrefix(me.reach));
   return json({
     items: rows.map((r) => ({ ...r, title: r.activity_title || findTask(r.task_id)?.task.title || r.task_id, nominated_at: new Date(r.nominated_at).toISOString() })),
   });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = requirePermission(request, context, "outcomes.view");
+  const admin = requireReach(request, context, "outcomes.view");
   const form = await request.formData();
   const submissionId = String(form.get("submissionId") ?? "");
-  const approve = form.get("intent") === "approve";
+  const intent = String(form.get("intent") ?? "");
+  if (intent !== "approve" && intent !== "reject") return json({ ok: false, message: "showcase.admin.badIntent" as MessageKey }, { status: 400 });
+  const placed = uuid.test(submissionId) ? await submissionPath(db(), submissionId) : undefined;
+  if (!placed) return json({ ok: false, message: "showcase.admin.notOpen" as MessageKey }, { status: 404 });
+  if (!inReach(admin.reach, placed.orgPath)) {
+    await auditRefusal(context, { attempted: `showcase.${intent}`, targetType: "submission", targetId: submissionId });
+    return json({ ok: false, message: "showcase.admin.notOpen" as MessageKey }, { status: 404 });
+  }
+  const approve = intent === "approve";
   const outcome = await db().transaction().execute(async (trx) => {
     const result = await decideNomination(trx, { submissionId, approve, adminId: admin.id });
     if (result === "ok") await recordAudit(trx, { actorId: admin.id, action: approve ? "showcase.approved" : "showcase.rejected", targetType: "submission", targetId: submissionId, ip: context.ip });

@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
-import { notFound, requireUser } from "~/guards.server";
+import { notFound, refuseOutsideReach, requireUser } from "~/guards.server";
 import { logger } from "~/logger.server";
 import { findEvidenceFile } from "~/models/evidence.server";
-import { canViewSubmission } from "~/models/submissions.server";
+import { evidenceAccess } from "~/domain/reach";
+import { submissionParties } from "~/models/submissions.server";
 import { storage } from "~/services/storage.server";
 
 // An evidence file (or its thumbnail), only for the owner, the mentors assigned to the submission
-// and admins. Everyone else signed in gets the same 404 as for a file that does not exist.
+// and admins of the trainee's region. Everyone else signed in gets the same 404 as for a file that
+// does not exist (evidence often shows minors).
 
 /** RFC 5987 value: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar forbids. */
 function encodeHeaderValue(value: string): string {
@@ -26,7 +28,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const fileId = params.fileId ?? "";
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId)) throw notFound();
   const file = await findEvidenceFile(db(), fileId);
-  if (!file || !(await canViewSubmission(db(), file.submission_id, user))) throw notFound();
+  if (!file) throw notFound();
+  const parties = await submissionParties(db(), file.submission_id, user.id);
+  if (!parties) throw notFound();
+  const access = evidenceAccess(user, parties);
+  if (access === "outsideReach") await refuseOutsideReach(context, { attempted: "evidence.download", targetType: "submission", targetId: file.submission_id });
+  if (access !== "allowed") throw notFound();
 
   const url = new URL(request.url);
   const thumbnail = url.searchParams.get("thumb") === "1";

@@ -7,7 +7,8 @@ import { Pagination, pageFromUrl } from "~/components/pagination";
 import { tierIds } from "~/catalog/schema";
 import { db } from "~/db.server";
 import { mentorFigures } from "~/domain/calibration";
-import { requirePermission } from "~/guards.server";
+import { graderOf, requirePermission } from "~/guards.server";
+import { queueScopeOf } from "~/services/grading.server";
 import { useT, type MessageKey } from "~/i18n";
 import { anchorsToPractise, mentorFigureInputs } from "~/models/calibration.server";
 import { isQueueStatusFilter, mentorQueue, queueTaskOptions, type QueueFilters } from "~/models/grades.server";
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const tier = param("tier");
   const status = param("status");
   const age = Number.parseInt(param("age"), 10);
-  const scope = { viewerId: me.id, assignedOnly: !me.roles.includes("admin") };
+  const scope = queueScopeOf(graderOf(me));
   const filters: QueueFilters = {
     track: track === "campus" || track === "community" ? track : undefined,
     tier: (tierIds as readonly string[]).includes(tier) ? (tier as TierColumn) : undefined,

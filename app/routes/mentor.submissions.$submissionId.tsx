@@ -5,7 +5,9 @@ import { FormMessage } from "~/components/form";
 import { SubmissionHistory } from "~/components/submission-history";
 import { db } from "~/db.server";
 import { isGradeDecision, type GraderRole, type Selections } from "~/domain/grading";
-import { notFound, requirePermission } from "~/guards.server";
+import { inReach } from "~/domain/reach";
+import { graderOf, notFound, refuseOutsideReach, requirePermission } from "~/guards.server";
+import { submissionPath } from "~/models/placement.server";
 import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
 import { SubmittedWork } from "~/components/submitted-work";
 import { useT, type MessageKey } from "~/i18n";
@@ -17,11 +19,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function resolve(request: Request, context: LoaderFunctionArgs["context"], submissionId: string | undefined) {
-  const me = requirePermission(request, context, "grade");
+  const me = graderOf(requirePermission(request, context, "grade"));
   if (!submissionId || !uuid.test(submissionId)) throw notFound();
   // Not assigned (and not an admin) looks exactly like a submission that does not exist.
   const view = await gradingView(db(), { viewer: me, submissionId });
-  if (!view) throw notFound();
+  if (!view) {
+    const placed = me.reach ? await submissionPath(db(), submissionId) : undefined;
+    if (placed && !inReach(me.reach, placed.orgPath)) await refuseOutsideReach(context, { attempted: "submission.grade", targetType: "submission", targetId: submissionId });
+    throw notFound();
+  }
   return { me, view };
 }
 

@@ -14,7 +14,9 @@ import {
   type Selections,
 } from "~/domain/grading";
 import { noteExcerpt, notificationIds, type NotificationEvent } from "~/domain/notifications";
+import { inReach, listingPrefix, type Reach } from "~/domain/reach";
 import { can, type Role } from "~/domain/roles";
+import { placedPerson } from "~/models/placement.server";
 import { defaultLocale, translate } from "~/i18n";
 import { isAwaitingReview } from "~/domain/submission-lifecycle";
 import {
@@ -28,6 +30,7 @@ import {
   queueNeighbours,
   taskDefinitionAt,
   type GradeRow,
+  type QueueScope,
 } from "~/models/grades.server";
 import { queueNotification } from "~/models/notifications.server";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
@@ -43,6 +46,21 @@ import type { Database, SubmissionStatus } from "../../db/schema";
 export interface Grader {
   id: string;
   roles: readonly Role[];
+  /** For admins: the subtree whose trainees' work they may grade without an assignment. */
+  reach?: Reach | null;
+}
+
+/** Does this grader oversee the trainee as an admin (inside their reach)? Mentors never do. */
+async function oversees(db: Db, grader: Grader, traineeId: string): Promise<boolean> {
+  if (!grader.roles.includes("admin") || !grader.reach) return false;
+  const trainee = await placedPerson(db, traineeId);
+  return trainee !== undefined && inReach(grader.reach, trainee.orgPath);
+}
+
+/** The part of the queue a grader sees: their assignments, or for an admin everything in their reach. */
+export function queueScopeOf(grader: Grader): QueueScope {
+  const admin = grader.roles.includes("admin") && grader.reach;
+  return admin ? { viewerId: grader.id, assignedOnly: false, regionPath: listingPrefix(grader.reach!) } : { viewerId: grader.id, assignedOnly: true };
 }
 
 type GradedTask = Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
@@ -137,7 +155,7 @@ export async function recordGrade(db: Kysely<Database>, input: RecordGradeInput)
     if (!s || s.type === "quiz" || s.status === "draft") return fail("notFound");
     if (!can(input.mentor.roles, "grade")) return fail("notAssigned");
     const assignment = await findAssignment(trx, s.id, input.mentor.id);
-    const isAdmin = input.mentor.roles.includes("admin");
+    const isAdmin = await oversees(trx, input.mentor, s.user_id);
     if (!assignment && !isAdmin) return fail("notAssigned");
     const task = await gradedTaskAt(trx, s.task_id, s.task_version);
     if (!task) return fail("notFound");
@@ -246,7 +264,7 @@ export async function nominateForShowcase(
     if (!s || s.type === "quiz") return { ok: false, problem: "notFound" } as const;
     if (!can(input.mentor.roles, "grade")) return { ok: false, problem: "notAssigned" } as const;
     const assigned = await findAssignment(trx, s.id, input.mentor.id);
-    if (!assigned && !input.mentor.roles.includes("admin")) return { ok: false, problem: "notAssigned" } as const;
+    if (!assigned && !(await oversees(trx, input.mentor, s.user_id))) return { ok: false, problem: "notAssigned" } as const;
     if (s.status !== "passed") return { ok: false, problem: "notPassed" } as const;
     if (!s.showcase_consent) return { ok: false, problem: "noConsent" } as const;
     const reason = input.reason.trim();
@@ -296,7 +314,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
   const s = await getSubmission(db, input.submissionId);
   if (!s || s.type === "quiz" || s.status === "draft") return null;
   const assignment = await findAssignment(db, s.id, input.viewer.id);
-  const isAdmin = input.viewer.roles.includes("admin");
+  const isAdmin = await oversees(db, input.viewer, s.user_id);
   if (!assignment && !isAdmin) return null;
   const task = await gradedTaskAt(db, s.task_id, s.task_version);
   if (!task) return null;
@@ -309,7 +327,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     listEvidence(db, s.id),
     db.selectFrom("users").select("name").where("id", "=", s.user_id).executeTakeFirst(),
     findShowcaseItem(db, s.id),
-    queueNeighbours(db, { viewerId: input.viewer.id, assignedOnly: !isAdmin }, { id: s.id, submittedAt: s.submitted_at }),
+    queueNeighbours(db, queueScopeOf(input.viewer), { id: s.id, submittedAt: s.submitted_at }),
   ]);
   const role: GraderRole = assignment?.role ?? openRoleFor(task, inRound);
   const seesAll = !task.doubleMarking || isAdmin || role === "moderator";

@@ -54,7 +54,6 @@ export async function createPerson(steward: Steward, context: AppLoadContext, us
       const conflict = await findContactConflict(trx, user);
       if (conflict) return { ok: false, errors: conflict === "phoneTaken" ? { phone: "form.error.phoneTaken" } : { email: "form.error.emailTaken" }, status: 409 };
       const id = await insertUser(trx, user, user.roles, steward.id);
-      if (user.roles.includes("mentor") && user.orgUnitId) await addMentorUnit(trx, { mentorId: id, orgUnitId: user.orgUnitId, addedBy: steward.id });
       await recordAudit(trx, { actorId: steward.id, action: "user.created", targetType: "user", targetId: id, ip: context.ip, details: { roles: user.roles } });
       return { ok: true, id };
     });

@@ -31,6 +31,7 @@ export async function screenshot(page: Page, name: string, project: string) {
 export const demoPassword = "baicheng-demo-2026";
 export const demo = {
   admin: "admin@demo.baicheng.org",
+  shanxiAdmin: "shanxi@demo.baicheng.org",
   mentor: "mentor@demo.baicheng.org",
   mentor2: "mentor2@demo.baicheng.org",
   campusTrainee: "13800000001",

@@ -107,7 +107,7 @@ describe("invitation links", () => {
   }
 
   it("lets the invited person set a password once, then signs them in", async () => {
-    const { id } = await app.signIn(["trainee"]);
+    const { id } = await app.signIn(["trainee"], { signedUp: false });
     const token = await issueLink(id);
     const stored = await app.db.selectFrom("access_tokens").select("token_hash").where("user_id", "=", id).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token);
@@ -129,7 +129,7 @@ describe("invitation links", () => {
   });
 
   it("refuses an expired link and an unknown one", async () => {
-    const { id } = await app.signIn(["trainee"]);
+    const { id } = await app.signIn(["trainee"], { signedUp: false });
     const token = await issueLink(id);
     await app.db.updateTable("access_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("user_id", "=", id).execute();
     const expired = (await inviteLoader({ request: makeRequest(`/invite/${token}`), context: app.anonymous(), params: { token } })) as Response;

@@ -33,7 +33,7 @@ export async function createTestApp() {
     redis,
     programmeRoot,
     /** A new active user with these roles, and the request context of their signed-in session. */
-    async signIn(roles: Role[], overrides: { name?: string; orgUnitId?: string | null; track?: "campus" | "community" | null } = {}) {
+    async signIn(roles: Role[], overrides: { name?: string; orgUnitId?: string | null; track?: "campus" | "community" | null; signedUp?: boolean } = {}) {
       counter += 1;
       // An admin acts only inside their unit's subtree: one given no unit is a programme admin.
       if (roles.includes("admin") && overrides.orgUnitId === undefined) overrides = { ...overrides, orgUnitId: await programmeRoot() };
@@ -49,6 +49,8 @@ export async function createTestApp() {
         roles,
         null,
       );
+      // Someone signed in has accepted their invitation: they have a password (never checked here).
+      if (overrides.signedUp !== false) await database.db.updateTable("users").set({ password_hash: "signed-in-in-a-test" }).where("id", "=", id).execute();
       const orgUnitId = overrides.orgUnitId ?? null;
       const unit = orgUnitId ? await database.db.selectFrom("org_units").select("path").where("id", "=", orgUnitId).executeTakeFirst() : undefined;
       const user = { id, name: overrides.name ?? `测试用户${counter}`, roles, orgUnitId, orgPath: unit?.path ?? null };

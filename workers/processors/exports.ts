@@ -4,6 +4,8 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { catalog } from "../../app/catalog/catalog.server";
 import { yearWindow } from "../../app/domain/outcomes";
+import { inReach, reachOf } from "../../app/domain/reach";
+import { placedPerson } from "../../app/models/placement.server";
 import { csvLine, spreadsheetSafe } from "../../app/domain/user-import";
 import { countTrainees, getExport, traineeReportPage, updateExport } from "../../app/models/exports.server";
 import { indicatorFigure } from "../../app/models/outcomes.server";
@@ -24,6 +26,14 @@ export async function buildExport(db: Kysely<Database>, exportId: string): Promi
   if (!job) throw new UnrecoverableError(`export ${exportId} not found`);
   if (job.status === "done") return;
   const params = job.params as { regionPath: string; track?: string; year?: number; regions?: Array<{ name: string; path: string }> };
+  // The reach rule holds in jobs too: the admin who asked must still reach the region when it runs.
+  const creator = await placedPerson(db, job.created_by);
+  const reach = creator?.roles.includes("admin") ? reachOf(creator) : null;
+  const regionsInReach = [params.regionPath, ...(params.regions ?? []).map((r) => r.path)].every((path) => inReach(reach, path));
+  if (!regionsInReach) {
+    await updateExport(db, exportId, { status: "failed", error: "导出的地区已不在申请人的管理范围内。" });
+    throw new UnrecoverableError(`export ${exportId}: region outside its creator's reach`);
+  }
   // UTF-8 with a BOM: Excel and WPS then read the Chinese correctly.
   const parts: string[] = ["\uFEFF"];
   try {

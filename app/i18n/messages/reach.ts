@@ -37,4 +37,15 @@ export const reachMessages = {
   "pool.removed": { zh: "已移除服务单位。", en: "Unit removed." },
   "pool.unchanged": { zh: "没有变化。", en: "Nothing changed." },
   "pool.error.notMentor": { zh: "该用户不是导师。", en: "This person is not a mentor." },
+  "certs.error.outsideReach": { zh: "所选学员中有人不在您负责的范围内，本次未颁发任何证书。", en: "Some of the chosen trainees are outside your region; nothing was issued." },
+  "showcase.admin.badIntent": { zh: "未知的操作，请刷新页面后重试。", en: "Unknown action; reload the page and try again." },
+  "assignments.error.notInPool": {
+    zh: "{mentor}的服务范围不包括《{task}》（{trainee}）所在的单位。请先在该导师的用户页添加服务单位。未做任何修改。",
+    en: "{mentor} does not serve the unit of “{task}” ({trainee}). Add the unit to the mentor's pool first. Nothing was changed.",
+  },
+  "assignments.error.notSignedUp": {
+    zh: "{mentor}还没有激活账号（从未设置密码），改派后作业会一直无人评阅。请先发送邀请链接。",
+    en: "{mentor} has never activated their account (no password set); the work would wait unread. Send them an invitation first.",
+  },
+  "assignments.mentorOptionInactive": { zh: "{name}（{track}，未激活账号）", en: "{name} ({track}, account not activated)" },
 } satisfies Messages;
