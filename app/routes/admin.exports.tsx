@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "数据导出 · 百城学堂"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.reach, new URL(request.url));
+  const scope = await outcomeScope(me.reach, new URL(request.url), context);
   const rows = await listExports(db(), me.id);
   return json({
     regions: scope.regions.map((r) => ({ id: r.id, name: `${"　".repeat(r.level - 1)}${r.name}` })),
@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const url = new URL(request.url);
   for (const k of ["region", "track", "year"]) if (form.get(k)) url.searchParams.set(k, String(form.get(k)));
   // The same scope rule as the dashboard: only regions this admin may see.
-  const scope = await outcomeScope(me.reach, url);
+  const scope = await outcomeScope(me.reach, url, context);
   const kind = form.get("kind") === "indicators" ? "indicators" : "trainees";
   const params =
     kind === "trainees"

@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "成果明细 · 百城学堂"
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
   const url = new URL(request.url);
-  const scope = await outcomeScope(me.reach, url);
+  const scope = await outcomeScope(me.reach, url, context);
   const indicator = scope.indicators.find((i) => i.id === params.indicatorId);
   if (!indicator) throw notFound();
   const inScope = { track: scope.track, regionPath: scope.region.path, window: scope.window };

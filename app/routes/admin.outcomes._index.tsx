@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百�
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.reach, new URL(request.url));
+  const scope = await outcomeScope(me.reach, new URL(request.url), context);
   const targets = await regionTargets(db(), scope.region.id);
   const figureFor = (regionPath: string, indicator: (typeof scope.indicators)[number]) =>
     indicatorFigure(db(), indicator, { track: scope.track, regionPath, window: scope.window });
@@ -53,7 +53,7 @@ type OutcomeActionResult = { intent: string; indicatorId: string | null; error: 
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.reach, new URL(request.url));
+  const scope = await outcomeScope(me.reach, new URL(request.url), context);
   const form = await request.formData();
   const intent = String(form.get("intent"));
   if (intent === "target") {

@@ -25,6 +25,7 @@ for (const { datname } of rows) {
 await admin.query(`create database "${name}"`);
 await admin.end();
 
+const dataDir = mkdtempSync(path.join(tmpdir(), "baicheng-e2e-"));
 Object.assign(process.env, {
   NODE_ENV: "production",
   PORT: process.env.E2E_PORT ?? "3100",
@@ -37,11 +38,13 @@ Object.assign(process.env, {
   LOG_LEVEL: "warn",
   // Production reads the signing key from the environment, as a deployment would.
   ISSUER_SIGNING_KEY: generateIssuerKeyPem(),
-  DATA_DIR: mkdtempSync(path.join(tmpdir(), "baicheng-e2e-")),
+  DATA_DIR: dataDir,
 });
 
 // Specs that need to arrange data the UI cannot (a trainee who passed a whole tier) read this.
 mkdirSync(".cache", { recursive: true });
 writeFileSync(".cache/e2e-database-url", databaseUrlFor(name));
+// Specs that need a stored file (evidence, a certificate PDF) write it where the server's storage reads.
+writeFileSync(".cache/e2e-data-dir", dataDir);
 
 await import("../../server");
