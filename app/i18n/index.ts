@@ -1,5 +1,6 @@
 import { adminMessages } from "./messages/admin";
 import { assignmentMessages } from "./messages/assignments";
+import { auditMessages } from "./messages/audit";
 import { authMessages } from "./messages/auth";
 import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
@@ -39,6 +40,7 @@ const messages = {
   ...queueMessages,
   ...notificationMessages,
   ...reachMessages,
+  ...auditMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -107,3 +107,37 @@ export async function listAuditEvents(db: Db, options: { action?: string; scopeP
   ]);
   return { rows, total: Number(total.n) };
 }
+
+export interface AuditTargetNames {
+  users: Map<string, string>;
+  orgUnits: Map<string, string>;
+  certificates: Map<string, { number: string; holder: string }>;
+  submissions: Map<string, { trainee: string; taskTitle: string }>;
+}
+
+/** What the events of one page point at, by name: so the log reads as sentences, not ids. */
+export async function auditTargetNames(db: Db, rows: ReadonlyArray<{ target_type: string | null; target_id: string | null }>): Promise<AuditTargetNames> {
+  const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id && uuidPattern.test(r.target_id)).map((r) => r.target_id!))];
+  const [users, orgUnits, certificates, submissions] = await Promise.all([
+    ids("user").length ? db.selectFrom("users").select(["id", "name"]).where("id", "in", ids("user")).execute() : [],
+    ids("org_unit").length ? db.selectFrom("org_units").select(["id", "name"]).where("id", "in", ids("org_unit")).execute() : [],
+    ids("certificate").length
+      ? db.selectFrom("certificates as c").innerJoin("users as u", "u.id", "c.user_id").select(["c.id", "c.number", "u.name"]).where("c.id", "in", ids("certificate")).execute()
+      : [],
+    ids("submission").length
+      ? db
+          .selectFrom("submissions as s")
+          .innerJoin("users as u", "u.id", "s.user_id")
+          .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
+          .select(["s.id", "u.name", "t.title"])
+          .where("s.id", "in", ids("submission"))
+          .execute()
+      : [],
+  ]);
+  return {
+    users: new Map(users.map((u) => [u.id, u.name])),
+    orgUnits: new Map(orgUnits.map((o) => [o.id, o.name])),
+    certificates: new Map(certificates.map((c) => [c.id, { number: c.number, holder: c.name }])),
+    submissions: new Map(submissions.map((s) => [s.id, { trainee: s.name, taskTitle: s.title }])),
+  };
+}

@@ -6,22 +6,104 @@ import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { inReach } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
-import { useT } from "~/i18n";
-import { listAuditEvents } from "~/models/audit.server";
+import { translate, useT, type MessageKey } from "~/i18n";
+import { auditTargetNames, listAuditEvents, type AuditAction, type AuditTargetNames } from "~/models/audit.server";
+import { isRole, type Role } from "~/domain/roles";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
+/** Filter groups: an event's action starts with the group's prefix. */
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach"] as const;
+
+const sentenceOf = {
+  "login.succeeded": "audit.e.login.succeeded",
+  "login.failed": "audit.e.login.failed",
+  "login.rate_limited": "audit.e.login.rate_limited",
+  logout: "audit.e.logout",
+  "logout.all": "audit.e.logout.all",
+  "password.changed": "audit.e.password.changed",
+  "password.set_by_link": "audit.e.password.set_by_link",
+  "user.created": "audit.e.user.created",
+  "user.updated": "audit.e.user.updated",
+  "user.roles_changed": "audit.e.user.roles_changed",
+  "user.deactivated": "audit.e.user.deactivated",
+  "user.reactivated": "audit.e.user.reactivated",
+  "user.link_issued": "audit.e.user.link_issued",
+  "users.imported": "audit.e.users.imported",
+  "org.created": "audit.e.org.created",
+  "org.renamed": "audit.e.org.renamed",
+  "org.moved": "audit.e.org.moved",
+  "org.archived": "audit.e.org.archived",
+  "outcomes.target_set": "audit.e.outcomes.target_set",
+  "outcomes.milestone_marked": "audit.e.outcomes.milestone_marked",
+  "exports.created": "audit.e.exports.created",
+  "showcase.approved": "audit.e.showcase.approved",
+  "showcase.rejected": "audit.e.showcase.rejected",
+  "certificate.issued": "audit.e.certificate.issued",
+  "certificate.revoked": "audit.e.certificate.revoked",
+  "certificate.reissued": "audit.e.certificate.reissued",
+  "certificates.batch_issued": "audit.e.certificates.batch_issued",
+  "assignments.reassigned": "audit.e.assignments.reassigned",
+  "queue.retried": "audit.e.queue.retried",
+  "queue.promoted": "audit.e.queue.promoted",
+  "reach.refused": "audit.e.reach.refused",
+  "mentor_units.changed": "audit.e.mentor_units.changed",
+} as const satisfies Record<AuditAction, MessageKey>;
+
+function isAuditAction(action: string): action is AuditAction {
+  return Object.hasOwn(sentenceOf, action);
+}
+
+/** The sentence of one event: its message and the names and facts it mentions. */
+function describe(
+  event: { action: string; target_type: string | null; target_id: string | null; details: Record<string, unknown>; actor_name: string | null },
+  names: AuditTargetNames,
+  zh: (key: MessageKey) => string,
+): { key: MessageKey | null; params: Record<string, string | number> } {
+  const d = event.details ?? {};
+  const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+  const roleList = (v: unknown) => (Array.isArray(v) ? v.map((r) => (isRole(String(r)) ? zh(`role.${String(r) as Role}`) : String(r))).join("、") || "—" : "—");
+  const id = event.target_id ?? "";
+  const certificate = names.certificates.get(id);
+  const submission = names.submissions.get(id);
+  const target =
+    names.users.get(id) ?? names.orgUnits.get(id) ?? certificate?.number ?? (submission ? `${submission.taskTitle}（${submission.trainee}）` : text(d.name) || zh("audit.someone"));
+  const params: Record<string, string | number> = {
+    actor: event.actor_name ?? zh("common.system"),
+    target,
+    account: text(d.account),
+    from: event.action === "user.roles_changed" ? roleList(d.from) : text(d.from),
+    to: event.action === "user.roles_changed" ? roleList(d.to) : text(d.to),
+    purpose: d.purpose === "reset" ? zh("audit.purpose.reset") : zh("audit.purpose.invite"),
+    file: text(d.fileName),
+    imported: text(d.imported),
+    rejected: text(d.rejected),
+    value: text(d.target),
+    milestone: d.milestone === "distinctive" ? zh("audit.milestone.distinctive") : zh("audit.milestone.standardised"),
+    holder: certificate?.holder ?? zh("audit.someone"),
+    number: certificate?.number ?? text(d.number),
+    trainee: submission?.trainee ?? zh("audit.someone"),
+    task: submission?.taskTitle ?? zh("audit.someone"),
+    count: text(d.total ?? d.count),
+    attempted: text(d.attempted),
+  };
+  return { key: isAuditAction(event.action) ? sentenceOf[event.action] : null, params };
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "audit.view");
   const url = new URL(request.url);
-  const action = (url.searchParams.get("action") ?? "").replace(/[^a-z._]/g, "").slice(0, 40);
+  const asked = url.searchParams.get("action") ?? "";
+  const action = (groups as readonly string[]).includes(asked) ? asked : "";
   const page = pageFromUrl(url);
   const { rows, total } = await listAuditEvents(db(), { action: action || undefined, scopePath: me.reach.path, page, pageSize });
+  const names = await auditTargetNames(db(), rows);
+  const zh = (key: MessageKey) => translate("zh-CN", key);
   return json({
     // An address is shown only for actors inside the reader's own reach (not a superior's sign-ins).
     events: rows.map(({ actor_path, ip, ...r }) => ({
       ...r,
+      sentence: describe(r, names, zh),
       ip: r.actor_name === null || inReach(me.reach, actor_path) ? ip : null,
       at: new Date(r.at).toISOString(),
     })),
@@ -31,7 +113,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const time = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Shanghai" });
+const time = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
+const noWrap = { whiteSpace: "nowrap" } as const;
 
 export default function AuditLog() {
   const { events, total, page, action } = useLoaderData<typeof loader>();
@@ -39,12 +122,13 @@ export default function AuditLog() {
   return (
     <>
       <h1>{t("admin.audit")}</h1>
+      <p className="lead">{t("admin.audit.lead")}</p>
       <Form method="get" className="toolbar card">
         <FilterSelect
           name="action"
           label={t("audit.col.action")}
           value={action}
-          options={["login", "user", "password", "users.imported", "org"].map((a) => ({ value: a, label: a === "users.imported" ? a : `${a}.*` }))}
+          options={groups.map((g) => ({ value: g, label: t(`audit.group.${g}`) }))}
         />
         <button type="submit" className="button">
           {t("users.filter.apply")}
@@ -55,19 +139,21 @@ export default function AuditLog() {
         rowKey={(e) => e.id}
         empty={t("audit.empty")}
         columns={[
-          { label: t("audit.col.at"), cell: (e) => time.format(new Date(e.at)) },
-          { label: t("audit.col.actor"), cell: (e) => e.actor_name ?? t("common.system") },
-          { label: t("audit.col.action"), cell: (e) => <code>{e.action}</code> },
+          { label: t("audit.col.at"), cell: (e) => time.format(new Date(e.at)), cellStyle: noWrap, headerStyle: noWrap },
+          { label: t("audit.col.actor"), cell: (e) => e.actor_name ?? t("common.system"), cellStyle: { ...noWrap, minWidth: "5em" }, headerStyle: noWrap },
           {
-            label: t("audit.col.target"),
+            label: t("audit.col.action"),
             cell: (e) => (
               <>
-                {e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ""}` : "—"}
-                {Object.keys(e.details ?? {}).length ? <small className="muted"> {JSON.stringify(e.details)}</small> : null}
+                {e.sentence.key ? t(e.sentence.key, e.sentence.params) : e.action}
+                <details className="raw">
+                  <summary>{t("audit.raw")}</summary>
+                  <pre>{JSON.stringify({ action: e.action, target: e.target_type ? `${e.target_type}:${e.target_id}` : null, details: e.details }, null, 2)}</pre>
+                </details>
               </>
             ),
           },
-          { label: t("audit.col.ip"), cell: (e) => e.ip ?? "—" },
+          { label: t("audit.col.ip"), cell: (e) => e.ip ?? "—", cellStyle: noWrap },
         ]}
       />
       <Pagination page={page} pageSize={pageSize} total={total} />
