@@ -11,6 +11,7 @@ import { issueAccessToken } from "~/models/access-tokens.server";
 import { recordAudit } from "~/models/audit.server";
 import { orgOptions } from "~/models/org-options.server";
 import { findContactConflict, getUserSummary, setUserRoles, setUserStatus, updateUser } from "~/models/users.server";
+import { publicOrigin } from "~/services/certificate-document.server";
 
 export const meta: MetaFunction = () => [{ title: "编辑用户 · 百城学堂" }];
 const linkValidHours = 72;
@@ -99,8 +100,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await recordAudit(trx, { actorId: admin.id, action: "user.link_issued", targetType: "user", targetId: user.id, ip: context.ip, details: { purpose } });
       return issued;
     });
-    const origin = new URL(request.url).origin;
-    return json<Result>({ intent: "link", ok: true, url: `${origin}/invite/${token}`, hours: linkValidHours });
+    return json<Result>({ intent: "link", ok: true, url: `${publicOrigin()}/invite/${token}`, hours: linkValidHours });
   }
   throw new Response("Unknown intent", { status: 400 });
 }
