@@ -13,6 +13,7 @@ import { orgMessages } from "./messages/orgs";
 import { outcomeMessages } from "./messages/outcomes";
 import { quizMessages } from "./messages/quiz";
 import { queueMessages } from "./messages/queues";
+import { securityMessages } from "./messages/security";
 import { shellMessages } from "./messages/shell";
 import { showcaseMessages } from "./messages/showcase";
 import { submissionMessages } from "./messages/submissions";
@@ -37,6 +38,7 @@ const messages = {
   ...calibrationMessages,
   ...queueMessages,
   ...notificationMessages,
+  ...securityMessages,
 };
 
 export type MessageKey = keyof typeof messages;
