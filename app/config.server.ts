@@ -99,6 +99,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** The session (and known-device) cookies' `Secure` flag: COOKIE_SECURE, else on when APP_URL is https. */
+export function sessionCookieSecure(config: Pick<Config, "APP_URL" | "COOKIE_SECURE">): boolean {
+  return config.COOKIE_SECURE ?? config.APP_URL.startsWith("https://");
+}
+
 const loopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 
 /**

@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { endAllSessions } from "~/auth.server";
 import { FormMessage } from "~/components/form";
+import { SignInLimitsCard } from "~/components/sign-in-limits";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
@@ -11,7 +12,9 @@ import { issueAccessToken } from "~/models/access-tokens.server";
 import { recordAudit } from "~/models/audit.server";
 import { orgOptions } from "~/models/org-options.server";
 import { findContactConflict, getUserSummary, setUserRoles, setUserStatus, updateUser } from "~/models/users.server";
+import { signInThrottleState } from "~/rate-limit.server";
 import { publicOrigin } from "~/services/certificate-document.server";
+import { liftSignInLimits } from "~/services/sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "编辑用户 · 百城学堂" }];
 const linkValidHours = 72;
@@ -26,13 +29,14 @@ async function loadUser(id: string | undefined) {
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requirePermission(request, context, "users.manage");
   const user = await loadUser(params.userId);
-  return json({ user: { ...user, createdAt: user.createdAt.toISOString() }, orgs: await orgOptions(db()) });
+  return json({ user: { ...user, createdAt: user.createdAt.toISOString() }, orgs: await orgOptions(db()), signIn: await signInThrottleState(user.id) });
 }
 
 type Result =
   | { intent: "save"; ok: boolean; values?: ReturnType<typeof readUserForm>; errors?: Record<string, MessageKey> }
   | { intent: "status"; ok: boolean; message: MessageKey }
-  | { intent: "link"; ok: true; url: string; hours: number };
+  | { intent: "link"; ok: true; url: string; hours: number }
+  | { intent: "unlock"; ok: true };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = requirePermission(request, context, "users.manage");
@@ -93,6 +97,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return json<Result>({ intent: "status", ok: true, message: deactivate ? "users.deactivated" : "users.reactivated" });
   }
 
+  if (intent === "unlock") {
+    await liftSignInLimits(db(), { userId: user.id, adminId: admin.id, ip: context.ip });
+    return json<Result>({ intent: "unlock", ok: true });
+  }
+
   if (intent === "link") {
     const purpose = user.hasPassword ? "reset" : "invite";
     const { token } = await db().transaction().execute(async (trx) => {
@@ -106,7 +115,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditUser() {
-  const { user, orgs } = useLoaderData<typeof loader>();
+  const { user, orgs, signIn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -178,6 +187,7 @@ export default function EditUser() {
               </Form>
             )}
           </section>
+          <SignInLimitsCard {...signIn} unlocked={result?.intent === "unlock"} busy={busy} />
         </div>
       </div>
     </div>
