@@ -1,7 +1,19 @@
 // How password guesses are slowed (docs/decisions/010-login-throttling.md). Pure numbers; the
 // counting is atomic in Redis (app/rate-limit.server.ts).
 
-export const signInThrottle = {
+export interface SignInThrottlePolicy {
+  freeAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  pairMemoryMs: number;
+  accountCeiling: number;
+  accountWindowSeconds: number;
+  networkCeiling: number;
+  networkWindowSeconds: number;
+  knownDeviceDays: number;
+}
+
+export const signInThrottle: Readonly<SignInThrottlePolicy> = {
   /** Attempts per (account, source) before any delay: room for typos. */
   freeAttempts: 5,
   /** The first delay; each further failure doubles it. */
@@ -17,9 +29,7 @@ export const signInThrottle = {
   networkWindowSeconds: 15 * 60,
   /** How long a browser that signed in stays a known device of that account. */
   knownDeviceDays: 180,
-} as const;
-
-export type SignInThrottlePolicy = typeof signInThrottle;
+};
 
 /** The wait imposed after the n-th counted attempt of a pair (1-based): none while free, then doubling. */
 export function delayAfterAttempt(attempt: number, policy: SignInThrottlePolicy = signInThrottle): number {
