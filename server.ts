@@ -77,7 +77,7 @@ async function main() {
   // Off in production unless SEED_DEMO=on: the demo accounts' password is in the README.
   if (config.SEED_DEMO) {
     const { seeded } = await seedDemo(handle.db);
-    if (seeded) (config.NODE_ENV === "production" ? logger.warn : logger.info).call(logger, "demo data seeded (SEED_DEMO=on)");
+    if (seeded) logger[config.NODE_ENV === "production" ? "warn" : "info"]("demo data seeded");
   }
   await publishIssuerKey(handle.db, issuer.key);
   logger.info({ kid: issuer.key.kid, source: issuer.source, file: issuer.file }, "issuer key ready");
