@@ -1,20 +1,18 @@
 // Server entry: config → Redis → database (migrated) → workers → HTTP. `npm start` runs it.
 import path from "node:path";
 import type { Server } from "node:http";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { sql } from "kysely";
-import { authenticate } from "./app/auth.server";
 import { catalog } from "./app/catalog/catalog.server";
 import { syncCatalog } from "./app/models/curriculum.server";
-import { ConfigError, getConfig } from "./app/config.server";
+import { ConfigError, getConfig, trustedOrigins } from "./app/config.server";
 import { registerDatabase } from "./app/db.server";
 import { logger } from "./app/logger.server";
 import { closeQueues, pingRedis, registerQueues } from "./app/queue.server";
 import { createQueueBoard, queueBoardPath } from "./app/runtime/queue-board.server";
 import { IssuerKeyError, loadIssuerKey, registerIssuerKey, type LoadedIssuerKey } from "./app/runtime/issuer-key.server";
 import { ensureRedis, RedisUnavailableError } from "./app/runtime/redis.server";
+import { applyServerTimeouts, createWebApp } from "./app/runtime/web-app.server";
 import { publishIssuerKey } from "./app/services/credentials.server";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateToLatest } from "./db/migrate";
@@ -76,9 +74,10 @@ async function main() {
   } catch (error) {
     fail(`Curriculum sync failed: ${(error as Error).message}`);
   }
+  // Off in production unless SEED_DEMO=on: the demo accounts' password is in the README.
   if (config.SEED_DEMO) {
     const { seeded } = await seedDemo(handle.db);
-    if (seeded) logger.info("demo data seeded");
+    if (seeded) logger[config.NODE_ENV === "production" ? "warn" : "info"]("demo data seeded");
   }
   await publishIssuerKey(handle.db, issuer.key);
   logger.info({ kid: issuer.key.kid, source: issuer.source, file: issuer.file }, "issuer key ready");
@@ -98,67 +97,29 @@ async function main() {
   }
 
   const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms) }, "request");
-    });
-    next();
-  });
-  app.get("/healthz", async (_req, res) => {
-    const check = async (fn: () => Promise<unknown>) =>
-      Promise.race([fn().then(() => "ok"), new Promise((r) => setTimeout(() => r("timeout"), 2000))]).catch(
-        () => "down",
-      );
-    const [database, redis] = await Promise.all([check(() => sql`select 1`.execute(handle.db)), check(pingRedis)]);
-    const ok = database === "ok" && redis === "ok";
-    res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database, redis });
-  });
-  // CSRF: lucia has none, so every state-changing request must come from our own origin.
-  const appOrigin = config.APP_URL ? new URL(config.APP_URL).origin : undefined;
-  app.use((req, res, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    const source = req.get("origin") ?? (req.get("referer") ? new URL(req.get("referer")!).origin : undefined);
-    const own = `${req.protocol}://${req.get("host")}`;
-    if (source === undefined ? Boolean(req.headers.cookie?.includes("bc_session=")) : source !== own && source !== appOrigin) {
-      logger.warn({ origin: source, url: req.originalUrl }, "refused cross-origin request");
-      res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝 / Cross-origin request refused");
-      return;
-    }
-    next();
-  });
-  // Admin-only Bull Board; it authenticates and authorises its own requests (pages, API, assets).
-  app.use(queueBoardPath, queueBoard.app);
-  app.all(
-    "*",
-    async (req, res, next) => {
-      try {
-        const { auth, setCookie } = await authenticate(req.headers.cookie);
-        if (setCookie) res.append("Set-Cookie", setCookie);
-        res.locals.auth = auth;
-        next();
-      } catch (error) {
-        next(error);
-      }
+  const check = async (fn: () => Promise<unknown>) =>
+    Promise.race([fn().then(() => "ok"), new Promise((r) => setTimeout(() => r("timeout"), 2000))]).catch(() => "down");
+  const app = createWebApp({
+    appOrigin: config.APP_URL,
+    trustedOrigins: trustedOrigins(config),
+    handleRequest: createRequestHandler(build, build.mode),
+    health: async () => {
+      const [database, redis] = await Promise.all([check(() => sql`select 1`.execute(handle.db)), check(pingRedis)]);
+      const ok = database === "ok" && redis === "ok";
+      return { ok, body: { status: ok ? "ok" : "unavailable", database, redis } };
     },
-    createRequestHandler({
-      build,
-      mode: build.mode,
-      getLoadContext: (req, res) => ({ auth: res.locals.auth, ip: req.ip ?? null }),
-    }),
-  );
+    queueBoard: { path: queueBoardPath, app: queueBoard.app },
+    logger,
+    trustProxy: config.TRUST_PROXY,
+  });
 
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info(
-      { url: `http://localhost:${config.PORT}`, database: handle.kind, workers: withWorkers },
+      { url: config.APP_URL, host: config.HOST, port: config.PORT, database: handle.kind, workers: withWorkers },
       "百城学堂 is serving",
     );
   });
+  applyServerTimeouts(server);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

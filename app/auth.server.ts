@@ -1,6 +1,6 @@
 // Sessions: the only module that imports lucia (deprecated upstream; keep it contained).
 import { Lucia, TimeSpan, type Adapter } from "lucia";
-import { getConfig } from "./config.server";
+import { getConfig, sessionCookieSecure } from "./config.server";
 import { db } from "./db.server";
 import type { Role } from "./domain/roles";
 import {
@@ -61,8 +61,7 @@ const adapter: Adapter = {
 };
 
 function cookieSecure(): boolean {
-  const config = getConfig();
-  return config.COOKIE_SECURE ?? (config.APP_URL?.startsWith("https://") ?? false);
+  return sessionCookieSecure(getConfig());
 }
 
 function createLucia() {

@@ -5,12 +5,29 @@ const booleanFlag = z
   .enum(["1", "0", "true", "false", "on", "off"])
   .transform((v) => v === "1" || v === "true" || v === "on");
 
+function urlOrNull(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address to listen on: 0.0.0.0 (every interface) by default, 127.0.0.1 to serve this machine only. */
   HOST: z.string().min(1).default("0.0.0.0"),
-  /** Public origin of the site, used for links, QR codes and the Origin check. */
-  APP_URL: z.url().optional(),
+  /**
+   * The public origin of the site: every absolute URL (certificates, QR codes, status lists, invite
+   * links) and the Origin check come from it, never from a request's Host. Required in production;
+   * elsewhere it defaults to http://localhost:PORT.
+   */
+  APP_URL: z
+    .url()
+    .refine((v) => /^https?:$/.test(urlOrNull(v)?.protocol ?? ""), "must be an http:// or https:// URL")
+    .refine((v) => urlOrNull(v)?.pathname === "/", "must be an origin without a path, e.g. https://lms.example.org")
+    .optional(),
   /** Unset: embedded PGlite under DATA_DIR. Set: a real PostgreSQL. */
   DATABASE_URL: z
     .string()
@@ -31,8 +48,8 @@ export const envSchema = z.object({
   WORKERS_IN_PROCESS: booleanFlag.default(true),
   /** Start a local redis-server when none is reachable (npm start only). */
   REDIS_AUTOSTART: booleanFlag.default(true),
-  /** Load demo organisations and accounts at start when the database is empty. */
-  SEED_DEMO: booleanFlag.default(true),
+  /** Load demo organisations and accounts at start when the database is empty. Default: on, except in production. */
+  SEED_DEMO: booleanFlag.optional(),
   /** Session cookie `Secure` flag. Default: on when APP_URL is https (never on plain http, or logins would not stick). */
   COOKIE_SECURE: booleanFlag.optional(),
   /**
@@ -40,10 +57,21 @@ export const envSchema = z.object({
    * production; in development one is made on first start under DATA_DIR/keys.
    */
   ISSUER_SIGNING_KEY: z.string().optional(),
+  /**
+   * Behind a load balancer or reverse proxy: which X-Forwarded-For hops to trust for the client's
+   * address (sign-in throttling is per address). A number of hops (1) or Express's names and
+   * subnets ("loopback", "10.0.0.0/8"). Unset: the socket's address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/, "a hop count (e.g. 1) or addresses/subnets (e.g. loopback, 10.0.0.0/8)")
+    .transform((v) => (/^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Config = z.infer<typeof envSchema>;
+type ParsedEnv = z.infer<typeof envSchema>;
+export type Config = Omit<ParsedEnv, "APP_URL" | "SEED_DEMO"> & { APP_URL: string; SEED_DEMO: boolean };
 
 export class ConfigError extends Error {}
 
@@ -55,7 +83,37 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid environment / 环境变量无效:\n${lines.join("\n")}`);
   }
-  return result.data;
+  const parsed = result.data;
+  const production = parsed.NODE_ENV === "production";
+  if (production && !parsed.APP_URL) {
+    throw new ConfigError(
+      "Invalid environment / 环境变量无效:\n  APP_URL: required in production (the public address, e.g. APP_URL=https://lms.example.org); " +
+        "certificates, QR codes and links are built from it / 生产环境必须设置 APP_URL（站点的公开地址）",
+    );
+  }
+  return {
+    ...parsed,
+    APP_URL: new URL(parsed.APP_URL ?? `http://localhost:${parsed.PORT}`).origin,
+    // Demo accounts have a published password: production loads them only when asked by name.
+    SEED_DEMO: parsed.SEED_DEMO ?? !production,
+  };
+}
+
+/** The session (and known-device) cookies' `Secure` flag: COOKIE_SECURE, else on when APP_URL is https. */
+export function sessionCookieSecure(config: Pick<Config, "APP_URL" | "COOKIE_SECURE">): boolean {
+  return config.COOKIE_SECURE ?? config.APP_URL.startsWith("https://");
+}
+
+const loopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * Origins whose forms we accept (the CSRF check): APP_URL's, and outside production its loopback
+ * spellings, so http://127.0.0.1:3000 works in development as http://localhost:3000 does.
+ */
+export function trustedOrigins(config: Pick<Config, "APP_URL" | "NODE_ENV">): string[] {
+  const app = new URL(config.APP_URL);
+  if (config.NODE_ENV === "production" || !loopbackHosts.includes(app.hostname)) return [app.origin];
+  return loopbackHosts.map((host) => `${app.protocol}//${host}${app.port ? `:${app.port}` : ""}`);
 }
 
 let cached: Config | undefined;

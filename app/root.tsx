@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRout
 import type { ReactNode } from "react";
 import { AppShell } from "./components/app-shell";
 import { ErrorPage } from "./components/error-page";
+import { useNonce } from "./components/nonce";
 import { db } from "./db.server";
 import { currentUser } from "./guards.server";
 import { countUnread } from "./models/notifications.server";
@@ -34,6 +35,7 @@ export function useUnreadNotifications(): number {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="zh-CN">
       <head>
@@ -44,8 +46,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

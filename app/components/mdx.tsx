@@ -1,15 +1,15 @@
-import { getMDXComponent } from "mdx-bundler/client/index.js";
-import { createContext, useContext, useMemo, type ReactNode } from "react";
+import { createContext, useContext, type ReactNode } from "react";
 import type { TaskDefinition } from "~/catalog/schema";
 import { useT } from "~/i18n";
 import { TaskCard } from "./task-card";
 
-// Components that module authors may use in MDX (content/**/*.mdx).
-interface ModuleContextValue {
+// Components that module authors may use in MDX (content/**/*.mdx). They are rendered on the
+// server only (app/catalog/module-html.server.tsx): static HTML, no client-side MDX evaluation.
+export interface ModuleContextValue {
   objectives: string[];
   tasks: TaskDefinition[];
 }
-const ModuleContext = createContext<ModuleContextValue>({ objectives: [], tasks: [] });
+export const ModuleContext = createContext<ModuleContextValue>({ objectives: [], tasks: [] });
 
 function Objectives() {
   const { objectives } = useContext(ModuleContext);
@@ -61,7 +61,7 @@ function Reflection({ children }: { children: ReactNode }) {
 function Task({ id }: { id: string }) {
   const { tasks } = useContext(ModuleContext);
   const task = tasks.find((x) => x.id === id);
-  return task ? <TaskCard task={task} href={`/tasks/${task.id}`} /> : null;
+  return task ? <TaskCard task={task} documentHref={`/tasks/${task.id}`} /> : null;
 }
 
 function Table(props: JSX.IntrinsicElements["table"]) {
@@ -72,17 +72,4 @@ function Table(props: JSX.IntrinsicElements["table"]) {
   );
 }
 
-const components = { Objectives, Callout, CaseStudy, Reflection, Task, Quiz: Task, table: Table };
-
-/** Renders compiled MDX (compiled once at build; evaluated here, never compiled on request). */
-export function ModuleBody({ code, objectives, tasks }: { code: string; objectives: string[]; tasks: TaskDefinition[] }) {
-  const Component = useMemo(() => getMDXComponent(code), [code]);
-  const value = useMemo(() => ({ objectives, tasks }), [objectives, tasks]);
-  return (
-    <ModuleContext.Provider value={value}>
-      <div className="prose">
-        <Component components={components} />
-      </div>
-    </ModuleContext.Provider>
-  );
-}
+export const mdxComponents = { Objectives, Callout, CaseStudy, Reflection, Task, Quiz: Task, table: Table };

@@ -2,8 +2,11 @@ import { Link } from "@remix-run/react";
 import type { TaskDefinition } from "~/catalog/schema";
 import { useT } from "~/i18n";
 
-/** A task as the trainee meets it inside a module: what to do, how it is judged. */
-export function TaskCard({ task, href }: { task: TaskDefinition; href?: string }) {
+/**
+ * A task as the trainee meets it inside a module: what to do, how it is judged. `documentHref`
+ * links with a plain anchor, for HTML rendered outside the Remix tree (module bodies).
+ */
+export function TaskCard({ task, href, documentHref }: { task: TaskDefinition; href?: string; documentHref?: string }) {
   const t = useT();
   return (
     <article className={`task-card task-${task.type}`} id={`task-${task.id}`} aria-labelledby={`task-${task.id}-title`}>
@@ -72,6 +75,12 @@ export function TaskCard({ task, href }: { task: TaskDefinition; href?: string }
           <Link className="button" to={href}>
             {t("task.open")}
           </Link>
+        </p>
+      ) : documentHref ? (
+        <p>
+          <a className="button" href={documentHref}>
+            {t("task.open")}
+          </a>
         </p>
       ) : null}
     </article>

@@ -1,4 +1,5 @@
 import type { TaskDefinition } from "~/catalog/schema";
+import { cleanFreeText, cleanTitle } from "./text-hygiene";
 
 // Validation of what a trainee writes for a work product or field work: formats on every save,
 // completeness only on submit. Errors are message keys by field.
@@ -103,13 +104,14 @@ export function cleanSubmissionInput(
     showcaseConsent: raw.showcaseConsent,
   };
   if (task.type === "work_product") {
-    if (raw.text.length > limits.textMax) errors.text = "sub.error.textLong";
-    value.body = { text: raw.text.slice(0, limits.textMax) };
+    const body = cleanFreeText(raw.text);
+    if (body.length > limits.textMax) errors.text = "sub.error.textLong";
+    value.body = { text: body.slice(0, limits.textMax) };
     return { value, errors };
   }
   if (task.type !== "field_work") return { value, errors };
 
-  const title = raw.activityTitle.trim();
+  const title = cleanTitle(raw.activityTitle);
   if (title && [...title].length > limits.titleMax) errors.activityTitle = "sub.error.titleLength";
   value.activityTitle = title ? text(title, limits.titleMax) : null;
 
@@ -124,7 +126,7 @@ export function cleanSubmissionInput(
     if (uuid.test(raw.orgUnitId)) value.orgUnitId = raw.orgUnitId;
     else errors.orgUnitId = "sub.error.org";
   }
-  const place = raw.place.trim();
+  const place = cleanTitle(raw.place);
   if ([...place].length > limits.placeMax) errors.place = "sub.error.placeLength";
   value.place = place ? text(place, limits.placeMax) : null;
 
@@ -141,7 +143,7 @@ export function cleanSubmissionInput(
   if (minutes === "invalid" || (minutes !== null && (minutes < 1 || minutes > limits.durationMax))) errors.durationMinutes = "sub.error.duration";
   else value.durationMinutes = minutes;
 
-  value.body = { plan: raw.plan.slice(0, limits.textMax), reflection: raw.reflection.slice(0, limits.textMax) };
+  value.body = { plan: cleanFreeText(raw.plan).slice(0, limits.textMax), reflection: cleanFreeText(raw.reflection).slice(0, limits.textMax) };
   return { value, errors };
 }
 

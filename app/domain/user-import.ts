@@ -1,5 +1,6 @@
 import { normaliseEmail, normalisePhone } from "./contact";
 import type { Role } from "./roles";
+import { cleanPersonName } from "./text-hygiene";
 
 // Bulk user import from a spreadsheet exported as CSV: decoding, parsing and per-row verdicts.
 // Pure: the database checks (org paths, contacts already taken) add their reasons in the model.
@@ -22,6 +23,8 @@ export type ImportProblemKey =
   | "import.row.quotes"
   | "import.row.nameMissing"
   | "import.row.nameTooLong"
+  | "import.row.nameInvisible"
+  | "import.row.nameControlCharacters"
   | "import.row.contactMissing"
   | "import.row.phoneInvalid"
   | "import.row.phoneScientific"
@@ -294,10 +297,14 @@ export const isImportable = (v: RowVerdict): boolean => v.candidate !== null && 
 
 function checkRow(row: number, values: ImportRowValues): RowVerdict {
   const reasons: ImportProblem[] = [];
-  const name = values.name.trim();
-  const nameLength = [...name].length;
-  if (!name) reasons.push(problem("import.row.nameMissing"));
-  else if (nameLength > importLimits.maxNameLength) reasons.push(problem("import.row.nameTooLong", { max: importLimits.maxNameLength, length: nameLength }));
+  const cleaned = cleanPersonName(values.name, importLimits.maxNameLength);
+  const name = cleaned.ok ? cleaned.name : values.name.trim();
+  if (!cleaned.ok) {
+    if (cleaned.problem === "empty") reasons.push(problem("import.row.nameMissing"));
+    else if (cleaned.problem === "invisible") reasons.push(problem("import.row.nameInvisible"));
+    else if (cleaned.problem === "controlCharacters") reasons.push(problem("import.row.nameControlCharacters"));
+    else reasons.push(problem("import.row.nameTooLong", { max: importLimits.maxNameLength, length: [...name].length }));
+  }
 
   const rawPhone = values.phone.trim();
   const rawEmail = values.email.trim();

@@ -1,5 +1,6 @@
 import { normaliseEmail, normalisePhone } from "./contact";
 import { isRole, type Role } from "./roles";
+import { cleanPersonName, type NameProblem } from "./text-hygiene";
 
 // Validation of the user form (admin create/edit, profile): values to keep and errors by field.
 export interface UserFormValues {
@@ -13,6 +14,7 @@ export interface UserFormValues {
 
 export type UserFormError =
   | "form.error.name"
+  | NameErrorKey
   | "form.error.phone"
   | "form.error.email"
   | "form.error.contact"
@@ -26,6 +28,15 @@ export interface ParsedUser {
   orgUnitId: string | null;
   track: "campus" | "community" | null;
   roles: Role[];
+}
+
+export type NameErrorKey = "form.error.name" | "name.error.invisible" | "name.error.controlCharacters";
+
+/** The message for a refused name: empty or too long, nothing visible, or invisible control characters. */
+export function nameErrorKey(problem: NameProblem): NameErrorKey {
+  if (problem === "invisible") return "name.error.invisible";
+  if (problem === "controlCharacters") return "name.error.controlCharacters";
+  return "form.error.name";
 }
 
 export function readUserForm(form: FormData): UserFormValues {
@@ -45,7 +56,8 @@ export function validateUserForm(
   options: { requireRoles: boolean; requireOrg: boolean },
 ): { ok: true; user: ParsedUser } | { ok: false; errors: Partial<Record<keyof UserFormValues, UserFormError>> } {
   const errors: Partial<Record<keyof UserFormValues, UserFormError>> = {};
-  if (!v.name || [...v.name].length > 50) errors.name = "form.error.name";
+  const name = cleanPersonName(v.name);
+  if (!name.ok) errors.name = nameErrorKey(name.problem);
   const phone = v.phone ? normalisePhone(v.phone) : null;
   const email = v.email ? normaliseEmail(v.email) : null;
   if (v.phone && !phone) errors.phone = "form.error.phone";
@@ -57,5 +69,5 @@ export function validateUserForm(
   if ((options.requireOrg || v.orgUnitId) && !uuid.test(v.orgUnitId)) errors.orgUnitId = "users.error.org";
   const track = v.track === "campus" || v.track === "community" ? v.track : null;
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, user: { name: v.name, phone, email, orgUnitId: v.orgUnitId || null, track, roles } };
+  return { ok: true, user: { name: name.ok ? name.name : v.name, phone, email, orgUnitId: v.orgUnitId || null, track, roles } };
 }

@@ -15,6 +15,7 @@ import { outcomeMessages } from "./messages/outcomes";
 import { quizMessages } from "./messages/quiz";
 import { queueMessages } from "./messages/queues";
 import { reachMessages } from "./messages/reach";
+import { securityMessages } from "./messages/security";
 import { shellMessages } from "./messages/shell";
 import { showcaseMessages } from "./messages/showcase";
 import { submissionMessages } from "./messages/submissions";
@@ -41,6 +42,7 @@ const messages = {
   ...notificationMessages,
   ...reachMessages,
   ...auditMessages,
+  ...securityMessages,
 };
 
 export type MessageKey = keyof typeof messages;

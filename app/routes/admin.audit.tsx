@@ -23,6 +23,8 @@ const sentenceOf = {
   "logout.all": "audit.e.logout.all",
   "password.changed": "audit.e.password.changed",
   "password.set_by_link": "audit.e.password.set_by_link",
+  "password.rate_limited": "audit.e.password.rate_limited",
+  "user.sign_in_unlocked": "audit.e.user.sign_in_unlocked",
   "user.created": "audit.e.user.created",
   "user.updated": "audit.e.user.updated",
   "user.roles_changed": "audit.e.user.roles_changed",

@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
+import { SignInLimitsCard } from "~/components/sign-in-limits";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
 import { inReach } from "~/domain/reach";
@@ -11,13 +12,15 @@ import { recordAudit } from "~/models/audit.server";
 import { addMentorUnit, mentorUnits, removeMentorUnit } from "~/models/mentor-units.server";
 import { orgOptions } from "~/models/org-options.server";
 import { unitPath } from "~/models/placement.server";
+import { signInThrottleState } from "~/rate-limit.server";
 import { publicOrigin } from "~/services/certificate-document.server";
+import { liftSignInLimits } from "~/services/sign-in.server";
 import { accessLinkValidHours, issuePersonLink, personInReach, savePerson, setPersonActive } from "~/services/people.server";
 import type { AppLoadContext } from "@remix-run/node";
 
 export const meta: MetaFunction = () => [{ title: "编辑用户 · 百城学堂" }];
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const intents = ["save", "deactivate", "reactivate", "link", "addUnit", "removeUnit"] as const;
+export const intents = ["save", "deactivate", "reactivate", "link", "unlock", "addUnit", "removeUnit"] as const;
 type Intent = (typeof intents)[number];
 
 /** The person, if inside the admin's reach; anyone else is the 404 of a missing user (audited). */
@@ -36,6 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     user: { ...user, createdAt: user.createdAt.toISOString() },
     readOnly,
     orgs,
+    signIn: readOnly ? null : await signInThrottleState(user.id),
     // The admin's own unit's and other regions' entries in a mentor's pool are shown, but only their own reach can be changed.
     pool: pool.map((u) => ({ id: u.id, name: u.name, label: orgs.find((o) => o.id === u.id)?.label ?? u.name, editable: inReach(me.reach, u.path) })),
   });
@@ -45,7 +49,8 @@ type Result =
   | { intent: "save"; ok: boolean; values?: ReturnType<typeof readUserForm>; errors?: Record<string, MessageKey> }
   | { intent: "status"; ok: boolean; message: MessageKey }
   | { intent: "link"; ok: true; url: string; hours: number }
-  | { intent: "pool"; ok: boolean; message: MessageKey };
+  | { intent: "pool"; ok: boolean; message: MessageKey }
+  | { intent: "unlock"; ok: true };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
@@ -72,6 +77,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "deactivate" || intent === "reactivate") {
     await setPersonActive(me, context, user, intent === "reactivate");
     return json<Result>({ intent: "status", ok: true, message: intent === "deactivate" ? "users.deactivated" : "users.reactivated" });
+  }
+
+  if (intent === "unlock") {
+    await liftSignInLimits(db(), { userId: user.id, adminId: me.id, ip: context.ip });
+    return json<Result>({ intent: "unlock", ok: true });
   }
 
   if (intent === "link") {
@@ -105,7 +115,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditUser() {
-  const { user, orgs, readOnly, pool } = useLoaderData<typeof loader>();
+  const { user, orgs, readOnly, pool, signIn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -195,6 +205,7 @@ export default function EditUser() {
                 </Form>
               )}
             </section>
+            {signIn ? <SignInLimitsCard {...signIn} unlocked={result?.intent === "unlock"} busy={busy} /> : null}
             {user.roles.includes("mentor") ? (
               <section className="card" aria-labelledby="pool-title">
                 <h2 id="pool-title" className="card-title">

@@ -1,9 +1,10 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { ModuleBody } from "~/components/mdx";
+import { ModuleBody } from "~/components/module-body";
 import { FormMessage } from "~/components/form";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack, learnerState, modulesOf } from "~/catalog/learner.server";
+import { moduleHtml } from "~/catalog/module-html.server";
 import { db } from "~/db.server";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
@@ -34,9 +35,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       title: module.title,
       summary: module.summary,
       minutes: module.minutes,
-      objectives: module.objectives,
-      tasks: module.tasks,
-      code: module.code,
+      html: moduleHtml(module),
     },
     read: state.read.has(module.id),
     progress: state.progressOf(module),
@@ -68,7 +67,7 @@ export default function ModulePage() {
           {t("learn.minutes", { minutes: module.minutes })} · {read ? t("learn.module.read") : t("learn.module.unread")}
         </p>
       </header>
-      <ModuleBody code={module.code} objectives={module.objectives} tasks={module.tasks} />
+      <ModuleBody html={module.html} />
       <Form method="post" className="card">
         {read ? (
           <FormMessage kind="success">{t("learn.module.marked")}</FormMessage>

@@ -3,6 +3,8 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { startSession } from "~/auth.server";
 import { FormMessage, Field } from "~/components/form";
 import { parseLoginIdentifier } from "~/domain/contact";
+import { safeRedirectPath } from "~/domain/redirects";
+import { secondsToWait } from "~/domain/sign-in-throttle";
 import { homePathFor, type Role } from "~/domain/roles";
 import { db } from "~/db.server";
 import { requireAnonymous } from "~/guards.server";
@@ -10,14 +12,11 @@ import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { findCredentials, getUserSummary } from "~/models/users.server";
 import { verifyPassword } from "~/passwords.server";
-import { checkLimits, clearLimit, loginRules, recordFailure } from "~/rate-limit.server";
+import { admitPasswordAttempt, newDeviceId, rememberDevice } from "~/rate-limit.server";
+import { publicOrigin } from "~/services/certificate-document.server";
+import { deviceCookie, readDeviceId, refusalMessage } from "~/services/sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 百城学堂" }];
-
-/** Only same-site paths: never an open redirect. */
-function safeRedirect(to: FormDataEntryValue | string | null): string | null {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") && !to.startsWith("/\\") ? to : null;
-}
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireAnonymous(context);
@@ -30,43 +29,49 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const rawIdentifier = String(form.get("identifier") ?? "").slice(0, 254);
   const password = String(form.get("password") ?? "");
-  const fail = (error: MessageKey, status = 400, params?: Record<string, number>) =>
-    json<ActionResult>({ error, params, identifier: rawIdentifier }, { status });
+  const fail = (error: MessageKey, status = 400, params?: Record<string, number>, headers?: HeadersInit) =>
+    json<ActionResult>({ error, params, identifier: rawIdentifier }, { status, headers });
 
   const identifier = parseLoginIdentifier(rawIdentifier);
   if (!identifier) return fail("login.error.identifier");
   if (!password) return fail("login.error.password");
+  // Decided before anything is written: a bad target falls back to the home page, never a 500.
+  const redirectTo = safeRedirectPath(form.get("redirectTo"), publicOrigin());
 
-  const account = "phone" in identifier ? identifier.phone : identifier.email;
-  const rules = loginRules(account, context.ip);
-  const limited = await checkLimits(rules);
-  if (limited.blocked) {
-    await recordAudit(db(), { actorId: null, action: "login.rate_limited", ip: context.ip, details: { account } });
-    return fail("login.error.rateLimited", 429, { minutes: Math.max(1, Math.ceil(limited.retryAfterSeconds / 60)) });
+  const typed = "phone" in identifier ? identifier.phone : identifier.email;
+  const user = await findCredentials(db(), identifier);
+  const deviceId = readDeviceId(request);
+  const attempt = await admitPasswordAttempt({ account: user ? { userId: user.id } : { unknownIdentifier: typed }, ip: context.ip, deviceId });
+  if (!attempt.admitted) {
+    await recordAudit(db(), { actorId: null, action: "login.rate_limited", targetType: user ? "user" : undefined, targetId: user?.id, ip: context.ip, details: { account: typed, reason: attempt.reason } });
+    const { key, params } = refusalMessage(attempt, "login");
+    return fail(key, 429, params, { "Retry-After": String(secondsToWait(attempt.retryAfterMs)) });
   }
 
-  const user = await findCredentials(db(), identifier);
   const valid = await verifyPassword(user?.password_hash ?? null, password.slice(0, 1024));
+  await attempt.settle(user && valid ? "right" : "wrong");
   if (!user || !valid) {
-    await recordFailure(rules);
     await recordAudit(db(), {
       actorId: user?.id ?? null,
       action: "login.failed",
       targetType: "user",
       targetId: user?.id,
       ip: context.ip,
-      details: { account },
+      details: { account: typed },
     });
     return fail("login.error.invalid", 401);
   }
   if (user.status !== "active") return fail("login.error.deactivated", 403);
 
-  await clearLimit(rules[0]!.key);
+  const device = deviceId ?? newDeviceId();
+  await rememberDevice(user.id, device);
   const cookie = await startSession(user.id, { ip: context.ip, userAgent: request.headers.get("user-agent") });
   await recordAudit(db(), { actorId: user.id, action: "login.succeeded", targetType: "user", targetId: user.id, ip: context.ip });
   const summary = await getUserSummary(db(), user.id);
-  const to = safeRedirect(form.get("redirectTo")) ?? homePathFor((summary?.roles ?? []) as Role[]);
-  return redirect(to, { headers: { "Set-Cookie": cookie } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", cookie);
+  headers.append("Set-Cookie", deviceCookie(device));
+  return redirect(redirectTo ?? homePathFor((summary?.roles ?? []) as Role[]), { headers });
 }
 
 export default function Login() {
@@ -82,7 +87,7 @@ export default function Login() {
         <FormMessage kind="error">{t(result.error, result.params)}</FormMessage>
       ) : null}
       <Form method="post" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo")?.slice(0, 2048) ?? ""} />
         <Field
           label={t("login.identifier")}
           name="identifier"

@@ -11,8 +11,9 @@ export async function loader() {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(request, context);
-  const form = await request.formData();
-  const everywhere = form.get("scope") === "all";
+  // Signing out never fails on what came with it: an unreadable body still ends this session.
+  const form = await request.formData().catch(() => null);
+  const everywhere = form?.get("scope") === "all";
   if (everywhere) await endAllSessions(user.id);
   const cookie = await endSession(context.auth.sessionId!);
   await recordAudit(db(), { actorId: user.id, action: everywhere ? "logout.all" : "logout", targetType: "user", targetId: user.id, ip: context.ip });

@@ -5,11 +5,16 @@ import { Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
 import { normalisePhone } from "~/domain/contact";
 import { checkPassword } from "~/domain/passwords";
+import { secondsToWait } from "~/domain/sign-in-throttle";
+import { cleanPersonName } from "~/domain/text-hygiene";
+import { nameErrorKey } from "~/domain/user-input";
 import { notFound, requireUser } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { findContactConflict, getPasswordHash, getUserSummary, setPasswordHash, updateUser } from "~/models/users.server";
 import { hashPassword, verifyPassword } from "~/passwords.server";
+import { admitPasswordAttempt } from "~/rate-limit.server";
+import { readDeviceId, refusalMessage } from "~/services/sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "个人资料 · 百城学堂" }];
 
@@ -22,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type Result =
   | { intent: "profile"; ok: boolean; values: { name: string; phone: string }; errors?: Record<string, MessageKey> }
-  | { intent: "password"; ok: boolean; error?: MessageKey };
+  | { intent: "password"; ok: boolean; error?: MessageKey; params?: Record<string, number> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireUser(request, context);
@@ -32,16 +37,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!user) throw notFound();
 
   if (intent === "profile") {
-    const values = { name: String(form.get("name") ?? "").trim(), phone: String(form.get("phone") ?? "").trim() };
+    const values = { name: String(form.get("name") ?? "").slice(0, 200), phone: String(form.get("phone") ?? "").trim().slice(0, 40) };
     const errors: Record<string, MessageKey> = {};
-    if (!values.name || [...values.name].length > 50) errors.name = "form.error.name";
+    const name = cleanPersonName(values.name);
+    if (!name.ok) errors.name = nameErrorKey(name.problem);
     const phone = values.phone ? normalisePhone(values.phone) : null;
     if (values.phone && !phone) errors.phone = "form.error.phone";
     if (!phone && !user.email) errors.phone = "form.error.contact";
     if (!errors.phone && phone && (await findContactConflict(db(), { phone, email: null }, me.id))) errors.phone = "form.error.phoneTaken";
     if (Object.keys(errors).length) return json<Result>({ intent, ok: false, values, errors }, { status: 400 });
     await db().transaction().execute(async (trx) => {
-      await updateUser(trx, me.id, { name: values.name, phone });
+      await updateUser(trx, me.id, { name: name.ok ? name.name : values.name, phone });
       await recordAudit(trx, { actorId: me.id, action: "user.updated", targetType: "user", targetId: me.id, ip: context.ip });
     });
     return json<Result>({ intent, ok: true, values });
@@ -51,9 +57,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const current = String(form.get("current") ?? "");
     const next = String(form.get("password") ?? "");
     const confirm = String(form.get("confirm") ?? "");
-    if (!(await verifyPassword(await getPasswordHash(db(), me.id), current))) {
-      return json<Result>({ intent, ok: false, error: "password.error.wrongCurrent" }, { status: 400 });
+    // A stolen session must not become a way to guess the password: the same throttle as sign-in.
+    const attempt = await admitPasswordAttempt({ account: { userId: me.id }, ip: context.ip, deviceId: readDeviceId(request) });
+    if (!attempt.admitted) {
+      await recordAudit(db(), { actorId: me.id, action: "password.rate_limited", targetType: "user", targetId: me.id, ip: context.ip, details: { reason: attempt.reason } });
+      const { key, params } = refusalMessage(attempt, "currentPassword");
+      return json<Result>({ intent, ok: false, error: key, params }, { status: 429, headers: { "Retry-After": String(secondsToWait(attempt.retryAfterMs)) } });
     }
+    const right = await verifyPassword(await getPasswordHash(db(), me.id), current.slice(0, 1024));
+    await attempt.settle(right ? "right" : "wrong");
+    if (!right) return json<Result>({ intent, ok: false, error: "password.error.wrongCurrent" }, { status: 400 });
     const problem = checkPassword(next, { phone: user.phone, email: user.email });
     if (problem) return json<Result>({ intent, ok: false, error: `password.error.${problem}` }, { status: 400 });
     if (next !== confirm) return json<Result>({ intent, ok: false, error: "password.error.mismatch" }, { status: 400 });
@@ -102,7 +115,7 @@ export default function Profile() {
           <Form method="post" className="card" noValidate>
             <h2 className="card-title">{t("profile.changePassword")}</h2>
             {password?.ok ? <FormMessage kind="success">{t("profile.passwordChanged")}</FormMessage> : null}
-            {password?.error ? <FormMessage kind="error">{t(password.error)}</FormMessage> : null}
+            {password?.error ? <FormMessage kind="error">{t(password.error, password.params)}</FormMessage> : null}
             <Field label={t("profile.currentPassword")} name="current" type="password" autoComplete="current-password" required />
             <Field label={t("invite.newPassword")} name="password" type="password" autoComplete="new-password" required hint={t("password.hint")} />
             <Field label={t("invite.confirmPassword")} name="confirm" type="password" autoComplete="new-password" required />

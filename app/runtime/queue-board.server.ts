@@ -34,18 +34,24 @@ interface BoardAction {
   method: string;
   path: RegExp;
   audit: AuditAction;
-  /** Retrying a completed job would redo finished work. */
-  refuseCompletedJob?: boolean;
+  /** A job-level action needs the job to exist in this state (retry a failed job, promote a delayed one). */
+  jobState?: "failed" | "delayed";
 }
 
 // Every other state-changing call (clean, remove, empty, obliterate, add, edit data, pause,
 // schedulers, rate limits) is refused: Postgres decides what work exists, the board only nudges it.
 const allowedActions: BoardAction[] = [
   { method: "PUT", path: /^\/api\/queues\/(?<queue>[^/]+)\/retry\/failed$/, audit: "queue.retried" },
-  { method: "PUT", path: /^\/api\/queues\/(?<queue>[^/]+)\/(?<job>[^/]+)\/retry$/, audit: "queue.retried", refuseCompletedJob: true },
+  { method: "PUT", path: /^\/api\/queues\/(?<queue>[^/]+)\/(?<job>[^/]+)\/retry$/, audit: "queue.retried", jobState: "failed" },
   { method: "PUT", path: /^\/api\/queues\/(?<queue>[^/]+)\/promote$/, audit: "queue.promoted" },
-  { method: "PUT", path: /^\/api\/queues\/(?<queue>[^/]+)\/(?<job>[^/]+)\/promote$/, audit: "queue.promoted" },
+  { method: "PUT", path: /^\/api\/queues\/(?<queue>[^/]+)\/(?<job>[^/]+)\/promote$/, audit: "queue.promoted", jobState: "delayed" },
 ];
+
+/**
+ * Words of bull-board's own queue routes: `PUT …/clean/promote` matches "promote job `clean`" here
+ * but bull-board routes it to "clean the queue", so such a job id is never taken as one.
+ */
+const boardRouteWords = new Set(["add", "clean", "concurrency", "empty", "job-schedulers", "obliterate", "pause", "promote", "rate-limit", "resume", "retry"]);
 
 const readMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -251,9 +257,11 @@ export function createQueueBoard(settings: QueueSettings, basePath = queueBoardP
         logger.warn({ userId: user.id, method: req.method, path: req.path }, "queue board action refused");
         res.status(403).json({ error: { key: "ERRORS.FORBIDDEN" }, message: bilingual("queues.actionRefused") });
       };
-      if (!action || !queueName) return refused();
-      const queue = queues.get(queueName);
-      if (action.refuseCompletedJob && queue && jobId && (await queue.getJobState(jobId)) === "completed") return refused();
+      const queue = queueName ? queues.get(queueName) : undefined;
+      if (!action || !queueName || !queue) return refused();
+      if (action.jobState) {
+        if (!jobId || boardRouteWords.has(jobId) || (await queue.getJobState(jobId)) !== action.jobState) return refused();
+      }
       res.on("finish", () => {
         if (res.statusCode >= 300) return;
         recordBoardAction(user, action.audit, queueName, jobId, req.ip ?? null);

@@ -57,12 +57,12 @@ export function normalizeCertificateNumber(input: string): string | null {
   return numberPattern.test(canonical) ? canonical : null;
 }
 
-/** The public origin for links and QR codes: APP_URL when set, else the request's own. */
-export function publicOrigin(request?: Request): string {
-  const configured = getConfig().APP_URL;
-  if (configured) return new URL(configured).origin;
-  if (request) return new URL(request.url).origin;
-  return `http://localhost:${getConfig().PORT}`;
+/**
+ * The public origin for every absolute URL (links, QR codes, credentials, status lists): APP_URL,
+ * never the request's Host, which anyone can forge. The parameter is ignored, kept so callers compile.
+ */
+export function publicOrigin(_request?: Request): string {
+  return getConfig().APP_URL;
 }
 
 export function verificationUrl(origin: string, number: string): string {

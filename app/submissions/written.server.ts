@@ -8,6 +8,7 @@ import {
   type RawSubmissionInput,
 } from "~/domain/submission-input";
 import { checkTransition, isEditable, submitMove } from "~/domain/submission-lifecycle";
+import { getOrgUnit } from "~/models/orgs.server";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { bumpAttempts, countEvidence, lockSubmission, moveSubmission, saveDraft } from "~/models/submissions.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
@@ -53,6 +54,8 @@ export async function saveOrSubmit(
       return input.submit && current.status !== "draft" ? { ok: false, reason: "alreadySubmitted", errors: {} } : { ok: false, reason: "notEditable", errors: {} };
     }
     const { value, errors } = cleanSubmissionInput(input.task, input.raw, todayInChina());
+    // A well-formed id of no (or an archived) unit would fail the foreign key: a 500 instead of a message.
+    if (value.orgUnitId && !errors.orgUnitId && (await getOrgUnit(trx, value.orgUnitId))?.archived_at !== null) errors.orgUnitId = "sub.error.org";
     if (Object.keys(errors).length) return { ok: false, reason: "invalid", errors: errors as Record<string, FieldErrorKey> };
     await saveDraft(trx, current.id, {
       body: value.body,

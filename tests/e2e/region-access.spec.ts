@@ -46,7 +46,7 @@ interface RegionCase {
 }
 
 const userForm = (d: Data): Form => ({ intent: "save", name: "被改的名字", phone: "", email: `x${d.suffix}@example.org`, orgUnitId: d.units.yuncheng, track: "", roles: ["trainee"] });
-const personActions = ["save", "deactivate", "reactivate", "link", "addUnit", "removeUnit"] as const;
+const personActions = ["save", "deactivate", "reactivate", "link", "unlock", "addUnit", "removeUnit"] as const;
 const personCases = (who: "trainee" | "national"): RegionCase[] =>
   personActions.map((intent) => ({
     file: "admin.users.$userId.tsx",

@@ -26,14 +26,18 @@ await admin.query(`create database "${name}"`);
 await admin.end();
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "baicheng-e2e-"));
+const port = process.env.E2E_PORT ?? "3100";
 Object.assign(process.env, {
   NODE_ENV: "production",
-  PORT: process.env.E2E_PORT ?? "3100",
+  PORT: port,
   HOST: "127.0.0.1",
+  // Production refuses to start without it; the specs browse this origin.
+  APP_URL: `http://127.0.0.1:${port}`,
   DATABASE_URL: databaseUrlFor(name),
   REDIS_URL: testRedisUrl,
   REDIS_AUTOSTART: "off",
   QUEUE_PREFIX: `e2e-${process.pid}`,
+  // Production seeds no demo accounts unless asked; the specs sign in with them.
   SEED_DEMO: "on",
   LOG_LEVEL: "warn",
   // Production reads the signing key from the environment, as a deployment would.

@@ -10,7 +10,7 @@ import { loader as jwksLoader } from "~/routes/[.]well-known.jwks[.]json";
 import { loader as credentialLoader } from "~/routes/certificates.$certificateId.credential";
 import { loader as statusListLoader } from "~/routes/credentials.status.$list";
 import { action as verifyAction } from "~/routes/verify.$code";
-import { certificateNumber, renderAndStoreCertificate } from "~/services/certificate-document.server";
+import { certificateNumber, publicOrigin, renderAndStoreCertificate } from "~/services/certificate-document.server";
 import { LocalDiskStorage, registerStorage } from "~/services/storage.server";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
 
@@ -19,7 +19,8 @@ import { createTestApp, makeRequest, responseOf } from "../support/app";
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let root: string;
-const origin = "https://baicheng.example.org";
+// The origin every credential and status list is built on: APP_URL (never a request's Host).
+const origin = publicOrigin();
 
 beforeAll(async () => {
   app = await createTestApp();

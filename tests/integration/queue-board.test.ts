@@ -176,6 +176,15 @@ describe("the board for an administrator", () => {
       ["PATCH", "/admin/queues/api/queues/scoring/board-done-1/update-data", { jobData: { submissionId: "forged" } }],
       ["PUT", "/admin/queues/api/queues/scoring/retry/completed"],
       ["PUT", "/admin/queues/api/queues/scoring/board-done-1/retry"],
+      // Read by bull-board as "clean the queue" and "retry every … job", not as a job named clean/retry.
+      ["PUT", "/admin/queues/api/queues/scoring/clean/promote"],
+      ["PUT", "/admin/queues/api/queues/scoring/retry/promote"],
+      ["PUT", "/admin/queues/api/queues/scoring/empty/promote"],
+      // Promoting is for delayed jobs, retrying for failed ones; unknown jobs and queues are refused too.
+      ["PUT", "/admin/queues/api/queues/scoring/board-done-1/promote"],
+      ["PUT", "/admin/queues/api/queues/scoring/no-such-job/promote"],
+      ["PUT", "/admin/queues/api/queues/scoring/no-such-job/retry"],
+      ["PUT", "/admin/queues/api/queues/no-such-queue/promote"],
     ];
     for (const [method, path, body] of refused) {
       const res = await call(path, { who: "admin", method, body });
@@ -185,6 +194,22 @@ describe("the board for an administrator", () => {
     expect(await queue("scoring").getJobState("board-done-1")).toBe("completed");
     expect(await queue("scoring").getJobCounts("waiting", "completed")).toEqual({ waiting: 1, completed: 1 });
     expect(await queue("scoring").isPaused()).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    const promotions = await app.db.selectFrom("audit_events").select("id").where("action", "=", "queue.promoted").execute();
+    expect(promotions).toEqual([]);
+  });
+
+  it("promotes a delayed job, audited as a promotion of that job", async () => {
+    await queue("notifications").add("notify", { kind: "test" }, { jobId: "board-delayed-1", delay: 60 * 60_000 });
+    const res = await call("/admin/queues/api/queues/notifications/board-delayed-1/promote", { who: "admin", method: "PUT" });
+    expect(res.status).toBeLessThan(300);
+    expect(await queue("notifications").getJobState("board-delayed-1")).toBe("waiting");
+    let audit;
+    for (let i = 0; i < 100 && !audit; i++) {
+      audit = await app.db.selectFrom("audit_events").selectAll().where("action", "=", "queue.promoted").executeTakeFirst();
+      if (!audit) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(audit).toMatchObject({ actor_id: adminId, target_id: "notifications", details: { jobId: "board-delayed-1" } });
   });
 
   it("passes paths it does not serve on to the app with the request intact", async () => {

@@ -64,3 +64,15 @@ describe("validateUserForm", () => {
     expect(result).toEqual({ ok: true, user: { name: "王老师", phone: "13800002222", email: null, orgUnitId: null, track: "campus", roles: ["mentor"] } });
   });
 });
+
+describe("names in the user form", () => {
+  const values = { name: "", phone: "13800001111", email: "", orgUnitId: "", track: "", roles: ["trainee"] };
+  it("refuses invisible and direction-control names with their own messages", () => {
+    expect(validateUserForm({ ...values, name: "\u200b\u200b" }, { requireRoles: true, requireOrg: false })).toMatchObject({ ok: false, errors: { name: "name.error.invisible" } });
+    expect(validateUserForm({ ...values, name: "张\u202e伟" }, { requireRoles: true, requireOrg: false })).toMatchObject({ ok: false, errors: { name: "name.error.controlCharacters" } });
+  });
+
+  it("stores the name NFC-normalised", () => {
+    expect(validateUserForm({ ...values, name: " Rene\u0301 " }, { requireRoles: true, requireOrg: false })).toMatchObject({ ok: true, user: { name: "René" } });
+  });
+});

@@ -237,3 +237,24 @@ describe("createOrgPathMatcher", () => {
     expect(match(["山东省", "运城市盐湖区实验中学"])).toMatchObject({ ok: false, problem: { key: "import.row.orgRootNotFound" } });
   });
 });
+
+describe("names in imported rows", () => {
+  const file = (name: string) => `姓名,手机号,角色,单位\n${name},13800001111,学员,全国工作组\n`;
+  const reasonsOf = (name: string) => {
+    const result = checkImportFile(file(name));
+    if (!result.ok) throw new Error("file refused");
+    return result.verdicts[0]!.reasons.map((r) => r.key);
+  };
+
+  it("refuses a name of nothing visible and one with direction or zero-width characters", () => {
+    expect(reasonsOf("\u200b\u200b")).toEqual(["import.row.nameInvisible"]);
+    expect(reasonsOf("李\u202e静")).toEqual(["import.row.nameControlCharacters"]);
+    expect(reasonsOf("王\u200d敏")).toEqual(["import.row.nameControlCharacters"]);
+    expect(translate("zh-CN", "import.row.nameControlCharacters")).toContain("控制字符");
+  });
+
+  it("imports the name NFC-normalised with its spaces tidied", () => {
+    const result = checkImportFile(file(" Rene\u0301  Li "));
+    expect(result.ok && result.verdicts[0]!.candidate?.name).toBe("René Li");
+  });
+});

@@ -15,7 +15,7 @@ type RenderAndStore = (db: Kysely<Database>, certificateId: string, origin: stri
 export async function renderCertificateNow(db: Kysely<Database>, data: RenderCertificateJob, render?: RenderAndStore): Promise<void> {
   const exists = await db.selectFrom("certificates").select("id").where("id", "=", data.certificateId).executeTakeFirst();
   if (!exists) throw new UnrecoverableError(`no certificate ${data.certificateId}`);
-  // APP_URL in production; otherwise this server's own address, so QR codes work locally.
+  // APP_URL: required in production, http://localhost:PORT in development.
   const origin = publicOrigin();
   await (render ?? renderAndStoreCertificate)(db, data.certificateId, origin);
   await markCompleted(db, renderJobId(data.certificateId));

@@ -29,6 +29,8 @@ export const auditMessages = {
   "audit.e.logout.all": { zh: "{actor}退出了所有设备上的登录", en: "{actor} signed out everywhere" },
   "audit.e.password.changed": { zh: "{actor}修改了自己的密码", en: "{actor} changed their password" },
   "audit.e.password.set_by_link": { zh: "{target}通过链接设置了密码", en: "{target} set a password through a link" },
+  "audit.e.password.rate_limited": { zh: "{actor}多次输错当前密码，修改密码被暂时放慢", en: "{actor} mistyped their current password repeatedly; password changes were slowed" },
+  "audit.e.user.sign_in_unlocked": { zh: "{actor}解除了“{target}”的登录限制", en: "{actor} lifted the sign-in limits of “{target}”" },
   "audit.e.user.created": { zh: "{actor}创建了用户“{target}”", en: "{actor} created the account of “{target}”" },
   "audit.e.user.updated": { zh: "{actor}修改了“{target}”的资料", en: "{actor} edited “{target}”" },
   "audit.e.user.roles_changed": { zh: "{actor}把“{target}”的角色从{from}改为{to}", en: "{actor} changed the roles of “{target}” from {from} to {to}" },
