@@ -3,6 +3,7 @@ import { assignmentMessages } from "./messages/assignments";
 import { authMessages } from "./messages/auth";
 import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
+import { credentialMessages } from "./messages/credentials";
 import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
 import { gradingMessages } from "./messages/grading";
@@ -29,6 +30,7 @@ const messages = {
   ...quizMessages,
   ...submissionMessages,
   ...certificateMessages,
+  ...credentialMessages,
   ...outcomeMessages,
   ...showcaseMessages,
   ...eligibilityMessages,
