@@ -100,6 +100,8 @@ export interface CertificatePdfInput {
   verifyUrl: string;
   /** Seal and signature images from content/program.yaml, each printed only when configured. */
   art?: CertificateArt;
+  /** Where the art's paths start (content/ of the working directory by default). */
+  contentDir?: string;
 }
 
 /**
@@ -157,8 +159,8 @@ function drawCenteredRuns(page: PDFPage, runs: Array<FontRun & { pdfFont: PDFFon
 }
 
 /** Reads a configured image under content/ and embeds it (PNG or JPEG by its bytes). */
-async function embedContentImage(pdf: PDFDocument, file: string) {
-  const bytes = await readFile(path.join(process.cwd(), "content", file));
+async function embedContentImage(pdf: PDFDocument, contentDir: string, file: string) {
+  const bytes = await readFile(path.join(contentDir, file));
   return bytes[0] === 0x89 && bytes[1] === 0x50 ? pdf.embedPng(bytes) : pdf.embedJpg(bytes);
 }
 
@@ -251,12 +253,12 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
   if (input.art?.seal) {
     // Beside the issuer line, as a seal is stamped over the issuing body's name.
-    const seal = await embedContentImage(pdf, input.art.seal);
+    const seal = await embedContentImage(pdf, input.contentDir ?? path.join(process.cwd(), "content"), input.art.seal);
     const scaled = seal.scaleToFit(110, 110);
     page.drawImage(seal, { x: 250, y: 150 - scaled.height / 2, width: scaled.width, height: scaled.height, opacity: 0.9 });
   }
   if (input.art?.signature) {
-    const signature = await embedContentImage(pdf, input.art.signature.image);
+    const signature = await embedContentImage(pdf, input.contentDir ?? path.join(process.cwd(), "content"), input.art.signature.image);
     const scaled = signature.scaleToFit(150, 56);
     const centre = width / 2 + 120;
     page.drawImage(signature, { x: centre - scaled.width / 2, y: 96, width: scaled.width, height: scaled.height });

@@ -22,13 +22,16 @@ export const obContext = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.
 /** The 1EdTech JSON Schema every credential names in credentialSchema. */
 export const obCredentialSchemaUrl = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
 /**
- * OB 3.0 names its schema validator type, but its context does not define the term: an inline
- * context defines it, so JSON-LD expansion in safe mode keeps every term (no URL that can go dark).
+ * Terms neither published context defines, defined inline so JSON-LD expansion in safe mode keeps
+ * every member of the JWT payload (no URL of ours that could go dark): OB 3.0's schema validator
+ * type, and `jti` (the VC 2.0 context defines iss, sub, nbf and exp, but not jti).
  */
-export const schemaValidatorContext = {
+export const jwtClaimsContext = { jti: { "@id": "https://www.iana.org/assignments/jwt#jti", "@type": "@id" } };
+export const ourContext = {
   "1EdTechJsonSchemaValidator2019": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#1EdTechJsonSchemaValidator2019",
-} as const;
-export const credentialContexts = [vcContext, obContext, schemaValidatorContext] as const;
+  ...jwtClaimsContext,
+};
+export const credentialContexts = [vcContext, obContext, ourContext] as const;
 
 /** The JOSE typ of our Open Badges credentials: OB 3.0 §8.2.3 says "JWT" (decision record 013). */
 export const credentialJwtType = "JWT";
@@ -42,7 +45,7 @@ export interface IdentityObject {
 }
 
 export interface OpenBadgeCredential {
-  "@context": Array<string | Record<string, string>>;
+  "@context": Array<string | Record<string, unknown>>;
   id: string;
   type: ["VerifiableCredential", "OpenBadgeCredential"];
   name: string;
@@ -344,7 +347,7 @@ export function storedCredentialOf(value: unknown): StoredCredential | null {
 }
 
 export interface StatusListCredential {
-  "@context": string[];
+  "@context": Array<string | Record<string, unknown>>;
   id: string;
   type: ["VerifiableCredential", "BitstringStatusListCredential"];
   issuer: string;
@@ -367,7 +370,7 @@ export async function signedStatusList(db: Db, key: IssuerKey, origin: string, l
   const numbers = await revokedStatusNumbers(db, from, from + statusListSize);
   const url = statusListUrl(origin, list);
   const credential: StatusListCredential = {
-    "@context": [vcContext],
+    "@context": [vcContext, jwtClaimsContext],
     id: url,
     type: ["VerifiableCredential", "BitstringStatusListCredential"],
     issuer: issuerId(origin),
