@@ -340,7 +340,14 @@ export default function AdminCertificates() {
                         {row.previouslyRevoked ? <span className="badge warn">{t("certs.previouslyRevoked")}</span> : null}
                         {row.unprintable ? (
                           <>
-                            <p className="field-error">{t("certs.glyph.missing", { chars: row.unprintable })}</p>
+                            <p className="field-error">
+                              {t("certs.glyph.missing", { chars: row.unprintable })}
+                              {/* The browser may lack the glyph too: the code point names it either way. */}
+                              <span className="hint">
+                                {" "}
+                                {[...row.unprintable].map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase()}`).join(" ")}
+                              </span>
+                            </p>
                             <label className="check">
                               <input type="checkbox" name="confirmName" value={row.key} />
                               {t("certs.glyph.confirm")}
