@@ -7,7 +7,7 @@ import { jsonLdResponse, readablePage, wantsHtml } from "~/services/linked-data.
 // Public by design: the issuer profile every credential names as issuer.id. JSON-LD for a
 // verifier, a readable Chinese page for a person (decision 013).
 
-export function issuerProfile(origin: string) {
+function issuerProfile(origin: string) {
   return {
     "@context": [...credentialContexts],
     id: issuerId(origin),

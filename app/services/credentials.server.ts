@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
-import { encodeStatusList, statusListSize } from "~/domain/status-list";
+import { encodeStatusList, statusListSize, statusPosition } from "~/domain/status-list";
 import {
   certificateStatusAt,
   findSigningKey,
@@ -132,8 +132,7 @@ export function statusListUrl(origin: string, list: number): string {
 }
 
 export function statusListEntry(origin: string, statusNumber: number): StatusListEntry {
-  const list = Math.floor(statusNumber / statusListSize);
-  const index = statusNumber % statusListSize;
+  const { list, index } = statusPosition(statusNumber);
   const listUrl = statusListUrl(origin, list);
   return { id: `${listUrl}#${index}`, type: "BitstringStatusListEntry", statusPurpose: "revocation", statusListIndex: String(index), statusListCredential: listUrl };
 }
@@ -292,7 +291,9 @@ export async function verifyCredentialJws(db: Db, jws: string, origin = publicOr
   if (!named) return { valid: false, reason: "unknownKey" };
   if ("foreign" in named) return { valid: false, reason: "foreignKey" };
   const key = await findSigningKey(db, named.local);
-  if (!key) return { valid: false, reason: /^https?:/.test(header.kid) && !header.kid.startsWith(new URL(origin).origin) ? "foreignKey" : "unknownKey" };
+  // A key URL of another site that we do not hold is that site's key, not an unknown one of ours.
+  const elsewhere = /^https?:/.test(header.kid) && new URL(header.kid).origin !== new URL(origin).origin;
+  if (!key) return { valid: false, reason: elsewhere ? "foreignKey" : "unknownKey" };
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey({ key: key.public_jwk as { kty: string }, format: "jwk" });
@@ -340,7 +341,7 @@ export async function publicJwkFor(db: Db, origin: string, localKid: string) {
   return key ? publicJwkAt(origin, key) : undefined;
 }
 
-/** A storedcredential column value, if it has the shape we write. */
+/** A stored credential column value, if it has the shape we write. */
 export function storedCredentialOf(value: unknown): StoredCredential | null {
   if (!isRecord(value) || typeof value.jws !== "string" || !isRecord(value.credential)) return null;
   return value as unknown as StoredCredential;
