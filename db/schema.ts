@@ -149,7 +149,10 @@ export interface CertificateTable {
   issued_by: string | null;
   valid_until: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** The public part of a revocation reason: shown on /verify (null: a neutral text is shown). */
   revoked_reason: string | null;
+  /** The internal note on a revocation: admins only, never public. */
+  revoked_note: string | null;
   superseded_by: string | null;
   batch_id: string | null;
   /** Storage key of the rendered PDF. */
@@ -158,8 +161,15 @@ export interface CertificateTable {
   credential: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   rendered_at: Timestamp | null;
   render_error: string | null;
-  /** Running number from a sequence: the credential's place in the revocation status lists. */
+  /** The credential's place in the revocation status lists (list × 131,072 + index), drawn at random. */
   status_number: Generated<number>;
+}
+
+/** One revocation status list: how many of its positions are taken, and how many it may hand out. */
+export interface CredentialStatusListTable {
+  list: number;
+  allocated: Generated<number>;
+  capacity: number;
 }
 
 export interface EligibilityTable {
@@ -394,6 +404,7 @@ export interface Database {
   tasks: TaskTable;
   module_progress: ModuleProgressTable;
   certificates: CertificateTable;
+  credential_status_lists: CredentialStatusListTable;
   org_units: OrgUnitTable;
   users: UserTable;
   user_roles: UserRoleTable;

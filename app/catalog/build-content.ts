@@ -51,6 +51,12 @@ async function loadProgram(contentDir: string): Promise<ProgramConfig> {
   }
   const parsed = programSchema.safeParse(raw);
   if (!parsed.success) throw new ContentError(describeIssues("content/program.yaml", parsed.error));
+  const art = parsed.data.certificateArt;
+  for (const [field, image] of [["seal", art.seal], ["signature.image", art.signature?.image]] as const) {
+    if (image && !(await exists(path.join(contentDir, image)))) {
+      throw new ContentError(`content/program.yaml: certificateArt.${field}: no file content/${image}`);
+    }
+  }
   return parsed.data;
 }
 

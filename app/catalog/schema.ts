@@ -159,8 +159,21 @@ export const indicatorSchema = z.object({
 });
 export type Indicator = z.infer<typeof indicatorSchema>;
 
+/** An image file under content/ (PNG or JPEG), e.g. "assets/seal.png". */
+const contentImage = z
+  .string()
+  .regex(/^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(png|jpe?g)$/i, "must be a PNG or JPEG path under content/, like assets/seal.png");
+
+/** Optional artwork printed on every certificate: the issuing body's seal and a signature. */
+export const certificateArtSchema = z.object({
+  seal: contentImage.optional(),
+  signature: z.object({ image: contentImage, caption: localized }).optional(),
+});
+export type CertificateArt = z.infer<typeof certificateArtSchema>;
+
 export const programSchema = z.object({
   name: localized,
+  certificateArt: certificateArtSchema.default({}),
   /** First day of programme year 1; year N runs for twelve months from N-1 years later. */
   programStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-09-01"),
   tracks: z

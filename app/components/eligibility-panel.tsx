@@ -45,18 +45,26 @@ export function EligibilityPanel({ trackId, trackTitle, tiers }: { trackId: stri
                       <span className="hint">{t("elig.panel.rendering")}</span>
                     )}
                     {live.credentialUrl ? (
-                      <a href={live.credentialUrl} download>
-                        {t("elig.panel.credential")}
+                      <a className="button secondary" href={live.credentialUrl} download>
+                        {t("credential.holder.download")}
                       </a>
                     ) : null}
                     <a href={live.verifyUrl}>{t("elig.panel.verify")}</a>
                   </p>
+                  {live.credentialUrl ? (
+                    <p className="hint">
+                      {t("credential.holder.explain", { verifyUrl: live.verifyUrl })}{" "}
+                      <a href={`${live.credentialUrl}?format=json`} download>
+                        {t("credential.holder.json")}
+                      </a>
+                    </p>
+                  ) : null}
                 </>
               ) : (
                 <>
                   {cert?.status === "revoked" ? (
                     <p className="form-message error">
-                      {t("elig.panel.revoked", { number: cert.number, date: day(cert.revokedAt), reason: cert.revokedReason ?? "" })}
+                      {t("elig.panel.revoked", { number: cert.number, date: day(cert.revokedAt), reason: cert.revokedReason ?? t("verify.status.revoked.neutral") })}
                     </p>
                   ) : null}
                   {tier.eligible ? (

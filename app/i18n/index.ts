@@ -4,6 +4,7 @@ import { auditMessages } from "./messages/audit";
 import { authMessages } from "./messages/auth";
 import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
+import { credentialMessages } from "./messages/credentials";
 import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
 import { gradingMessages } from "./messages/grading";
@@ -32,6 +33,7 @@ const messages = {
   ...quizMessages,
   ...submissionMessages,
   ...certificateMessages,
+  ...credentialMessages,
   ...outcomeMessages,
   ...showcaseMessages,
   ...eligibilityMessages,

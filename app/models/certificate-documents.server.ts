@@ -16,6 +16,7 @@ const documentColumns = [
   "certificates.valid_until",
   "certificates.revoked_at",
   "certificates.revoked_reason",
+  "certificates.revoked_note",
   "certificates.superseded_by",
   "certificates.pdf_key",
   "certificates.credential",
@@ -37,19 +38,21 @@ export type CertificateDocument = Pick<
   | "valid_until"
   | "revoked_at"
   | "revoked_reason"
+  | "revoked_note"
   | "superseded_by"
   | "pdf_key"
   | "credential"
   | "rendered_at"
   | "render_error"
   | "status_number"
-> & { superseded_by_number: string | null };
+> & { superseded_by_number: string | null; holder_email: string | null; holder_phone: string | null };
 
 function selectDocument(db: Db) {
   return db
     .selectFrom("certificates")
     .leftJoin("certificates as successor", "successor.id", "certificates.superseded_by")
-    .select([...documentColumns, "successor.number as superseded_by_number"]);
+    .innerJoin("users as holder", "holder.id", "certificates.user_id")
+    .select([...documentColumns, "successor.number as superseded_by_number", "holder.email as holder_email", "holder.phone as holder_phone"]);
 }
 
 export async function findCertificateDocument(db: Db, certificateId: string): Promise<CertificateDocument | undefined> {
@@ -124,8 +127,8 @@ export async function certificateStatusAt(db: Db, statusNumber: number): Promise
   return row?.status;
 }
 
-/** The largest status number handed out so far, or null before the first certificate. */
-export async function highestStatusNumber(db: Db): Promise<number | null> {
-  const row = await db.selectFrom("certificates").select((eb) => eb.fn.max("status_number").as("highest")).executeTakeFirst();
-  return row?.highest === null || row?.highest === undefined ? null : Number(row.highest);
+/** Has status list `list` been opened (a certificate was placed in it)? */
+export async function statusListRecorded(db: Db, list: number): Promise<boolean> {
+  const row = await db.selectFrom("credential_status_lists").select("list").where("list", "=", list).executeTakeFirst();
+  return row !== undefined;
 }

@@ -208,15 +208,18 @@ export async function issueCertificates(db: Kysely<Database>, input: IssueInput)
 
 export type RevokeOutcome = { ok: true; jobs: OutboxJob[] } | { ok: false; problem: "notFound" | "alreadyRevoked" | "superseded" };
 
-/** Revokes a live certificate with a reason; the row stays so verification can say when and why. */
+/**
+ * Revokes a live certificate; the row stays so verification can say when. `reason` is public (shown
+ * on /verify and to the holder); `note` is internal (admins and the audit log only).
+ */
 export async function revokeCertificate(
   db: Kysely<Database>,
-  input: { certificateId: string; actorId: string; ip: string | null; reason: string },
+  input: { certificateId: string; actorId: string; ip: string | null; reason: string; note?: string | null },
 ): Promise<RevokeOutcome> {
   return db.transaction().execute(async (trx): Promise<RevokeOutcome> => {
     const revoked = await trx
       .updateTable("certificates")
-      .set({ status: "revoked", revoked_at: sql`now()`, revoked_reason: input.reason })
+      .set({ status: "revoked", revoked_at: sql`now()`, revoked_reason: input.reason, revoked_note: input.note || null })
       .where("id", "=", input.certificateId)
       .where("status", "=", "issued")
       .returning(["id", "number", "user_id", "track", "tier"])
@@ -232,7 +235,7 @@ export async function revokeCertificate(
       targetType: "certificate",
       targetId: revoked.id,
       ip: input.ip,
-      details: { number: revoked.number, userId: revoked.user_id, reason: input.reason },
+      details: { number: revoked.number, userId: revoked.user_id, reason: input.reason, note: input.note || null },
     });
     const notice = await queueNotification(trx, {
       id: notificationIds.certificateRevoked(revoked.id),
@@ -370,6 +373,7 @@ export async function listCertificates(
         "c.valid_until",
         "c.revoked_at",
         "c.revoked_reason",
+        "c.revoked_note",
         "c.rendered_at",
         "c.render_error",
       ])
@@ -381,6 +385,13 @@ export async function listCertificates(
     q.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+/** Current names of these users, for checking that a certificate can print them. */
+export async function currentNames(db: Db, userIds: string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom("users").select(["id", "name"]).where("id", "in", [...new Set(userIds)]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function getCertificate(db: Db, id: string) {

@@ -27,6 +27,8 @@ import {
 } from "~/models/certificates.server";
 import { refreshStaleEligibility, ruleVersions, tierRule, type EligibilityFilters, type EligibilityKey } from "~/models/eligibility.server";
 import { orgOptions } from "~/models/org-options.server";
+import { unprintableCharacters } from "~/services/certificate-fonts.server";
+import { screenNamesForPrinting, type HeldBack } from "~/services/certificate-names.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 
 export const meta: MetaFunction = () => [{ title: "证书管理 · 百城学堂" }];
@@ -36,6 +38,7 @@ const certificatePageSize = 25;
 /** "Issue all" issues at most this many in one batch; the rest stay listed for the next one. */
 const maxBatch = 500;
 const maxReasonLength = 500;
+const maxNoteLength = 2000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const certificateStatuses = ["issued", "revoked", "superseded", "renewal"] as const satisfies readonly CertificateStatusFilter[];
 
@@ -90,15 +93,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     eligible: {
       total: eligible.total,
       page: pageFromUrl(url),
-      rows: eligible.rows.map((r) => ({
+      rows: await Promise.all(eligible.rows.map(async (r) => ({
         key: `${r.user_id}|${r.track}|${r.tier}`,
         name: r.name,
+        unprintable: (await unprintableCharacters(r.name)).join(""),
         org: r.org_name,
         track: r.track,
         tier: tierTitle(r.tier),
         evaluatedAt: formatDate(r.evaluated_at),
         previouslyRevoked: Boolean(r.previously_revoked),
-      })),
+      }))),
     },
     certificates: {
       total: certificates.total,
@@ -115,10 +119,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         validUntil: formatDate(c.valid_until),
         revokedAt: formatDate(c.revoked_at),
         revokedReason: c.revoked_reason,
+        revokedNote: c.revoked_note,
         file: c.rendered_at ? ("ready" as const) : c.render_error ? ("failed" as const) : ("pending" as const),
       })),
     },
-    batch: batch ? { ...batch, notEligible: count("notEligible"), alreadyIssued: count("alreadyIssued") } : null,
+    batch: batch ? { ...batch, notEligible: count("notEligible"), alreadyIssued: count("alreadyIssued"), unprintable: count("unprintable") } : null,
     batchMissing: Boolean(batchId) && !batch,
     regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
     tiers: tierIds.map((id) => ({ id, title: tierTitle(id) })),
@@ -135,6 +140,8 @@ interface ActionResult {
   alreadyIssued?: number;
   certificateId?: string;
   reason?: string;
+  note?: string;
+  heldBack?: Array<Pick<HeldBack, "name"> & { chars: string }>;
 }
 
 function parseCandidate(value: FormDataEntryValue): EligibilityKey | null {
@@ -169,12 +176,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
       candidates = await eligibleKeys(db(), filters, maxBatch);
       if (candidates.length === 0) return reply({ intent: "issue", error: "certs.error.nothingIssued", notEligible: 0, alreadyIssued: 0 }, 400);
     }
+    // A name with a character no certificate font has waits until it is fixed or confirmed as it is.
+    const screened = await screenNamesForPrinting(db(), candidates, new Set(form.getAll("confirmName").map(String)));
+    const heldBack = screened.heldBack.map((h) => ({ name: h.name, chars: h.chars.join("") }));
+    if (screened.accepted.length === 0) return reply({ intent: "issue", error: "certs.glyph.refused", heldBack }, 409);
     const rules = Object.fromEntries(tierIds.map((t) => [t, tierRule(program, t)])) as Record<TierId, ReturnType<typeof tierRule>>;
-    const outcome = await issueCertificates(db(), { actorId: me.id, ip: context.ip, candidates, rules, ruleVersions: ruleVersions(program) });
+    const outcome = await issueCertificates(db(), {
+      actorId: me.id,
+      ip: context.ip,
+      candidates: screened.accepted,
+      rules,
+      ruleVersions: ruleVersions(program),
+    });
     if (!outcome.batchId) {
       const onlyDuplicates = outcome.notEligible.length === 0;
       return reply(
-        { intent: "issue", error: "certs.error.nothingIssued", notEligible: outcome.notEligible.length, alreadyIssued: outcome.alreadyIssued.length },
+        { intent: "issue", error: "certs.error.nothingIssued", notEligible: outcome.notEligible.length, alreadyIssued: outcome.alreadyIssued.length, heldBack },
         onlyDuplicates ? 409 : 400,
       );
     }
@@ -182,6 +199,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const next = new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v)), batch: outcome.batchId });
     if (outcome.notEligible.length) next.set("notEligible", String(outcome.notEligible.length));
     if (outcome.alreadyIssued.length) next.set("alreadyIssued", String(outcome.alreadyIssued.length));
+    if (heldBack.length) next.set("unprintable", String(heldBack.length));
     return redirect(`/admin/certificates?${next}`);
   }
 
@@ -196,10 +214,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (intent === "revoke") {
       const reason = String(form.get("reason") ?? "").trim();
-      const fail = (error: MessageKey, status: number, params?: Record<string, number>) => reply({ intent, error, params, certificateId, reason }, status);
+      const note = String(form.get("note") ?? "").trim();
+      const fail = (error: MessageKey, status: number, params?: Record<string, number>) => reply({ intent, error, params, certificateId, reason, note }, status);
       if (!reason) return fail("certs.error.reason", 400);
       if (reason.length > maxReasonLength) return fail("certs.error.reasonLong", 400, { max: maxReasonLength });
-      const outcome = await revokeCertificate(db(), { certificateId, actorId: me.id, ip: context.ip, reason });
+      if (note.length > maxNoteLength) return fail("certs.error.noteLong", 400, { max: maxNoteLength });
+      const outcome = await revokeCertificate(db(), { certificateId, actorId: me.id, ip: context.ip, reason, note });
       if (!outcome.ok) {
         const error = ({ notFound: "certs.error.notFound", alreadyRevoked: "certs.error.alreadyRevoked", superseded: "certs.error.superseded" } as const)[outcome.problem];
         return fail(error, outcome.problem === "notFound" ? 404 : 409);
@@ -255,6 +275,7 @@ export default function AdminCertificates() {
           <FormMessage kind="success">{t("certs.issued", { count: batch.total })}</FormMessage>
           {batch.notEligible ? <p className="hint">{t("certs.skipped.notEligible", { count: batch.notEligible })}</p> : null}
           {batch.alreadyIssued ? <p className="hint">{t("certs.skipped.alreadyIssued", { count: batch.alreadyIssued })}</p> : null}
+          {batch.unprintable ? <p className="field-error">{t("certs.skipped.unprintable", { count: batch.unprintable })}</p> : null}
           <ProgressBar value={batch.total ? (100 * batch.rendered) / batch.total : 100} label={t("certs.batch.label")} />
           <p className="muted" aria-live="polite">
             {t("certs.batch.progress", { rendered: batch.rendered, total: batch.total })}
@@ -289,6 +310,13 @@ export default function AdminCertificates() {
             {t(result.error)}
             {result.notEligible ? ` ${t("certs.skipped.notEligible", { count: result.notEligible })}` : ""}
             {result.alreadyIssued ? ` ${t("certs.skipped.alreadyIssued", { count: result.alreadyIssued })}` : ""}
+            {result.heldBack?.length ? (
+              <ul>
+                {result.heldBack.map((h) => (
+                  <li key={h.name}>{t("certs.glyph.refusedRow", { name: h.name, chars: h.chars })}</li>
+                ))}
+              </ul>
+            ) : null}
           </FormMessage>
         ) : null}
 
@@ -326,6 +354,22 @@ export default function AdminCertificates() {
                       <td data-label={t("certs.col.name")}>
                         {row.name}
                         {row.previouslyRevoked ? <span className="badge warn">{t("certs.previouslyRevoked")}</span> : null}
+                        {row.unprintable ? (
+                          <>
+                            <p className="field-error">
+                              {t("certs.glyph.missing", { chars: row.unprintable })}
+                              {/* The browser may lack the glyph too: the code point names it either way. */}
+                              <span className="hint">
+                                {" "}
+                                {[...row.unprintable].map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase()}`).join(" ")}
+                              </span>
+                            </p>
+                            <label className="check">
+                              <input type="checkbox" name="confirmName" value={row.key} />
+                              {t("certs.glyph.confirm")}
+                            </label>
+                          </>
+                        ) : null}
                       </td>
                       <td data-label={t("certs.col.org")}>{row.org ?? "—"}</td>
                       <td data-label={t("certs.col.tier")}>
@@ -357,6 +401,7 @@ export default function AdminCertificates() {
             <p id="issue-all-help" className="hint">
               {t("certs.issueAll.help", { max: maxBatch })}
             </p>
+            {data.eligible.rows.some((row) => row.unprintable) ? <p className="hint">{t("certs.glyph.help")}</p> : null}
           </Form>
         )}
         <Pagination page={data.eligible.page} pageSize={pageSize} total={data.eligible.total} />
@@ -416,7 +461,12 @@ export default function AdminCertificates() {
               cell: (c) => (
                 <>
                   <span className={`badge${c.status === "issued" ? "" : " warn"}`}>{t(`certs.status.${c.status}`)}</span>
-                  {c.status === "revoked" ? <p className="hint">{t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? "" })}</p> : null}
+                  {c.status === "revoked" ? (
+                    <p className="hint">
+                      {t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? t("verify.status.revoked.neutral") })}
+                      {c.revokedNote ? ` ${t("certs.revokedNote", { note: c.revokedNote })}` : null}
+                    </p>
+                  ) : null}
                   {c.status === "issued" && c.file !== "ready" ? (
                     <p className="hint">{c.file === "failed" ? t("certs.renderFailed") : t("certs.rendering")}</p>
                   ) : null}
@@ -442,7 +492,10 @@ export default function AdminCertificates() {
                       <Form method="post" noValidate>
                         <input type="hidden" name="certificateId" value={c.id} />
                         <div className={`field${revokeError ? " has-error" : ""}`}>
-                          <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.reason")}</label>
+                          <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.publicReason")}</label>
+                          <p id={`reason-${c.id}-hint`} className="hint">
+                            {t("certs.revoke.publicHint")}
+                          </p>
                           <textarea
                             id={`reason-${c.id}`}
                             name="reason"
@@ -450,13 +503,17 @@ export default function AdminCertificates() {
                             maxLength={maxReasonLength}
                             defaultValue={revokeError?.reason ?? ""}
                             aria-invalid={revokeError ? true : undefined}
-                            aria-describedby={revokeError ? `reason-${c.id}-error` : undefined}
+                            aria-describedby={revokeError ? `reason-${c.id}-hint reason-${c.id}-error` : `reason-${c.id}-hint`}
                           />
                           {revokeError?.error ? (
                             <p id={`reason-${c.id}-error`} className="field-error" role="alert">
                               {t(revokeError.error, revokeError.params)}
                             </p>
                           ) : null}
+                        </div>
+                        <div className="field">
+                          <label htmlFor={`note-${c.id}`}>{t("certs.revoke.internalNote")}</label>
+                          <textarea id={`note-${c.id}`} name="note" maxLength={maxNoteLength} defaultValue={revokeError?.note ?? ""} />
                         </div>
                         <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
                           {t("certs.revoke.submit")}

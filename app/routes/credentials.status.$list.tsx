@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const message = `${translate("zh-CN", "credentialStatus.notFound")} / ${translate("en", "credentialStatus.notFound")}`;
     throw new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  const jwt = await signedStatusList(db(), issuerKey(), publicOrigin(request), translate("zh-CN", "certificate.issuer"), list);
+  const jwt = await signedStatusList(db(), issuerKey(), publicOrigin(request), list);
   return new Response(jwt, {
     status: 200,
     headers: {

@@ -13,6 +13,7 @@ import {
   verificationRules,
   type CredentialVerdict,
 } from "~/services/certificate-document.server";
+import { jwksUrl, maxCredentialLength } from "~/services/credentials.server";
 
 // Public (the QR code's target): is this certificate genuine and still valid? Shows only the
 // holder's name, the certificate, track and tier, dates and issuer. Every look-up counts
@@ -41,19 +42,27 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (number !== code) return redirect(`/verify/${number}`);
   const view = await publicCertificateView(db(), number);
   if (!view) return json({ kind: "notFound" as const, code: number }, { status: 404, headers: noStore });
-  return json({ kind: "found" as const, view, jwksUrl: `${publicOrigin(request)}/.well-known/jwks.json` }, { headers: noStore });
+  return json({ kind: "found" as const, view, jwksUrl: jwksUrl(publicOrigin(request)), maxCredentialLength }, { headers: noStore });
 }
 
 type CheckResult = { verdict: CredentialVerdict | "empty" | "rateLimited"; kid: string | null; jws: string; seconds?: number };
 
 /** Someone holding a credential pastes it: is it ours, untouched, and for this certificate? */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const jws = String(form.get("jws") ?? "").slice(0, 20_000);
+  let pasted = "";
+  try {
+    pasted = String((await request.formData()).get("jws") ?? "");
+  } catch {
+    // A body that is no form at all: answered like an empty paste.
+  }
+  // Too long to be ours: say so, and do not echo the whole paste back into the page.
+  const tooLarge = pasted.length > maxCredentialLength;
+  const jws = tooLarge ? "" : pasted;
   const retryAfter = await limited(context.ip);
   if (retryAfter > 0) return json<CheckResult>({ verdict: "rateLimited", kid: null, jws, seconds: retryAfter }, { status: 429 });
   const number = normalizeCertificateNumber((params.code ?? "").slice(0, 64));
   if (!number) return json({ kind: "malformed" as const, code: params.code ?? "" }, { status: 400 });
+  if (tooLarge) return json<CheckResult>({ verdict: "tooLarge", kid: null, jws }, { status: 413 });
   if (!jws.trim()) return json<CheckResult>({ verdict: "empty", kid: null, jws }, { status: 400 });
   const check = await checkCredentialFor(db(), number, jws.trim());
   return json<CheckResult>({ ...check, jws }, { status: check.verdict === "ok" ? 200 : 422 });
@@ -64,6 +73,10 @@ const verdictMessage: Record<CheckResult["verdict"], MessageKey> = {
   mismatch: "verify.credential.mismatch",
   none: "verify.credential.none",
   malformed: "verify.credential.malformed",
+  tooLarge: "verify.credential.tooLarge",
+  unsigned: "verify.credential.unsigned",
+  foreignKey: "verify.credential.foreignKey",
+  wrongType: "verify.credential.wrongType",
   unknownKey: "verify.credential.unknownKey",
   badSignature: "verify.credential.badSignature",
   revoked: "verify.credential.revoked",
@@ -111,7 +124,7 @@ export default function VerifyCertificate() {
           {view.state === "revoked" ? (
             <>
               <p>{t("verify.status.revoked.body", { date: view.revokedOn ?? "" })}</p>
-              {view.revokedReason ? <p>{t("verify.status.revoked.reason", { reason: view.revokedReason })}</p> : null}
+              <p>{view.revokedReason ? t("verify.status.revoked.reason", { reason: view.revokedReason }) : t("verify.status.revoked.neutral")}</p>
             </>
           ) : null}
           {view.state === "superseded" ? (
@@ -165,7 +178,9 @@ export default function VerifyCertificate() {
           </div>
           {pasted ? (
             <FormMessage kind={pasted.verdict === "ok" ? "success" : "error"}>
-              {t("verify.credential.result", { message: t(verdictMessage[pasted.verdict], { kid: pasted.kid ?? "", seconds: pasted.seconds ?? 0 }) })}
+              {t("verify.credential.result", {
+                message: t(verdictMessage[pasted.verdict], { kid: pasted.kid ?? "", seconds: pasted.seconds ?? 0, max: data.maxCredentialLength }),
+              })}
             </FormMessage>
           ) : null}
           <button type="submit" className="button secondary">

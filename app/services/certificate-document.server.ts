@@ -1,12 +1,12 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import path from "node:path";
 import { PassThrough } from "node:stream";
 import { create as createFont, type Font } from "fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import QRCode from "qrcode";
 import { catalog } from "~/catalog/catalog.server";
-import type { TierId, TrackId } from "~/catalog/schema";
+import type { CertificateArt, TierId, TrackId } from "~/catalog/schema";
 import { getConfig } from "~/config.server";
 import { translate, type Locale } from "~/i18n";
 import { logger } from "~/logger.server";
@@ -21,6 +21,7 @@ import type { Db } from "~/models/types";
 import type { LimitRule } from "~/rate-limit.server";
 import { assertStorageKey, storage } from "~/services/storage.server";
 import { issuerKey } from "~/runtime/issuer-key.server";
+import { certificateFonts, fontRuns, postscriptName, subsetTag, type FontRun } from "./certificate-fonts.server";
 import {
   buildOpenBadgeCredential,
   checkCredentialStatus,
@@ -28,6 +29,7 @@ import {
   signCredential,
   storedCredentialOf,
   verifyCredentialJws,
+  type CredentialProblem,
 } from "./credentials.server";
 
 // The certificate as a document: its number, the A4 PDF with a QR code of the public
@@ -96,31 +98,10 @@ export interface CertificatePdfInput {
   issuer: string;
   number: string;
   verifyUrl: string;
-}
-
-// Noto Serif SC (OFL-1.1) with TrueType outlines, from an npm package. Subsetting goes through
-// upstream fontkit 2: @pdf-lib/fontkit drops the parts of composite CJK glyphs (blank characters).
-const fontPackage = "@expo-google-fonts/noto-serif-sc";
-let fontBytes: Promise<{ regular: Uint8Array; bold: Uint8Array }> | undefined;
-
-function loadFonts() {
-  fontBytes ??= (async () => {
-    let root: string;
-    try {
-      root = createRequire(import.meta.url).resolve(`${fontPackage}/package.json`).replace(/package\.json$/, "");
-    } catch {
-      throw new Error(`the certificate font package ${fontPackage} is not installed: run \`npm ci\``);
-    }
-    const [regular, bold] = await Promise.all([
-      readFile(`${root}400Regular/NotoSerifSC_400Regular.ttf`),
-      readFile(`${root}700Bold/NotoSerifSC_700Bold.ttf`),
-    ]);
-    return { regular: new Uint8Array(regular), bold: new Uint8Array(bold) };
-  })().catch((error: unknown) => {
-    fontBytes = undefined;
-    throw error;
-  });
-  return fontBytes;
+  /** Seal and signature images from content/program.yaml, each printed only when configured. */
+  art?: CertificateArt;
+  /** Where the art's paths start (content/ of the working directory by default). */
+  contentDir?: string;
 }
 
 /**
@@ -165,6 +146,24 @@ function drawCentered(page: PDFPage, text: string, y: number, font: PDFFont, siz
   page.drawText(text, { x: (page.getWidth() - width) / 2, y, size: fitted, font, color });
 }
 
+/** Draws runs of text, each in its own font, centred as one line; shrinks to fit maxWidth. */
+function drawCenteredRuns(page: PDFPage, runs: Array<FontRun & { pdfFont: PDFFont }>, y: number, size: number, color = ink, maxWidth = 680) {
+  const widthAt = (s: number) => runs.reduce((sum, r) => sum + r.pdfFont.widthOfTextAtSize(r.text, s), 0);
+  let fitted = size;
+  while (fitted > 8 && widthAt(fitted) > maxWidth) fitted -= 1;
+  let x = (page.getWidth() - widthAt(fitted)) / 2;
+  for (const run of runs) {
+    page.drawText(run.text, { x, y, size: fitted, font: run.pdfFont, color });
+    x += run.pdfFont.widthOfTextAtSize(run.text, fitted);
+  }
+}
+
+/** Reads a configured image under content/ and embeds it (PNG or JPEG by its bytes). */
+async function embedContentImage(pdf: PDFDocument, contentDir: string, file: string) {
+  const bytes = await readFile(path.join(contentDir, file));
+  return bytes[0] === 0x89 && bytes[1] === 0x50 ? pdf.embedPng(bytes) : pdf.embedJpg(bytes);
+}
+
 /** The QR code as vector squares: sharp at any zoom, and no image library needed. */
 function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: number) {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
@@ -193,11 +192,22 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
 
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {
   const zh = (key: Parameters<typeof translate>[1], params?: Record<string, string>) => translate("zh-CN", key, params);
-  const fonts = await loadFonts();
+  const fonts = await certificateFonts();
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkitForPdfLib);
-  const regular = await pdf.embedFont(fonts.regular, { subset: true });
-  const bold = await pdf.embedFont(fonts.bold, { subset: true });
+  // Subset fonts carry a tag of six capitals (ISO 32000-1 §9.6.4), so readers know they are partial.
+  const regular = await pdf.embedFont(fonts.regular, { subset: true, customName: subsetTag() + postscriptName(fonts.regularFace, "NotoSerifSC-Regular") });
+  const bold = await pdf.embedFont(fonts.bold, { subset: true, customName: subsetTag() + postscriptName(fonts.boldFace, "NotoSerifSC-Bold") });
+  const nameRuns = fontRuns(
+    input.name,
+    (cp) => fonts.boldFace.hasGlyphForCodePoint(cp),
+    (cp) => fonts.fallbackFace?.hasGlyphForCodePoint(cp) ?? false,
+  );
+  // The fallback is embedded only for a name that needs it: most certificates never carry it.
+  const fallback =
+    fonts.fallback && fonts.fallbackFace && nameRuns.some((r) => r.font === "fallback")
+      ? await pdf.embedFont(fonts.fallback, { subset: true, customName: subsetTag() + postscriptName(fonts.fallbackFace, "HanaMinB") })
+      : null;
   const heading = zh("certificate.pdf.heading");
   pdf.setTitle(`${heading} ${input.number}`);
   pdf.setAuthor(input.issuer);
@@ -221,7 +231,14 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   page.drawLine({ start: { x: width / 2 - 90, y: 418 }, end: { x: width / 2 + 90, y: 418 }, thickness: 1, color: gold });
 
   drawCentered(page, zh("certificate.pdf.certifies"), 380, regular, 16);
-  drawCentered(page, input.name, 322, bold, 38, ink, 520);
+  drawCenteredRuns(
+    page,
+    nameRuns.map((run) => ({ ...run, pdfFont: run.font === "fallback" && fallback ? fallback : bold })),
+    322,
+    38,
+    ink,
+    520,
+  );
   page.drawLine({ start: { x: width / 2 - 150, y: 312 }, end: { x: width / 2 + 150, y: 312 }, thickness: 0.75, color: muted });
   drawCentered(page, zh("certificate.pdf.body", { trackTitle: input.trackTitle, tierTitle: input.tierTitle }), 272, regular, 15);
   drawCentered(page, zh("certificate.pdf.awarded", { certificateTitle: input.certificateTitle }), 236, bold, 20, green);
@@ -234,11 +251,33 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   ];
   lines.forEach((line, i) => page.drawText(line, { x: 72, y: 150 - i * 22, size: 12, font: regular, color: ink }));
 
+  if (input.art?.seal) {
+    // Beside the issuer line, as a seal is stamped over the issuing body's name.
+    const seal = await embedContentImage(pdf, input.contentDir ?? path.join(process.cwd(), "content"), input.art.seal);
+    const scaled = seal.scaleToFit(110, 110);
+    page.drawImage(seal, { x: 250, y: 150 - scaled.height / 2, width: scaled.width, height: scaled.height, opacity: 0.9 });
+  }
+  if (input.art?.signature) {
+    const signature = await embedContentImage(pdf, input.contentDir ?? path.join(process.cwd(), "content"), input.art.signature.image);
+    const scaled = signature.scaleToFit(150, 56);
+    const centre = width / 2 + 120;
+    page.drawImage(signature, { x: centre - scaled.width / 2, y: 96, width: scaled.width, height: scaled.height });
+    page.drawLine({ start: { x: centre - 80, y: 92 }, end: { x: centre + 80, y: 92 }, thickness: 0.5, color: muted });
+    const caption = input.art.signature.caption.zh;
+    page.drawText(caption, { x: centre - regular.widthOfTextAtSize(caption, 10) / 2, y: 78, size: 10, font: regular, color: muted });
+  }
+
   const qrSize = 104;
   const qrX = width - 72 - qrSize;
-  drawQrCode(page, input.verifyUrl, qrX, 70, qrSize);
+  const qrY = 84;
+  drawQrCode(page, input.verifyUrl, qrX, qrY, qrSize);
   const scan = zh("certificate.pdf.scan");
-  page.drawText(scan, { x: qrX + (qrSize - regular.widthOfTextAtSize(scan, 9)) / 2, y: 56, size: 9, font: regular, color: muted });
+  page.drawText(scan, { x: qrX + (qrSize - regular.widthOfTextAtSize(scan, 9)) / 2, y: qrY - 13, size: 9, font: regular, color: muted });
+  // The address in print, for whoever cannot scan: right-aligned under the code, inside the border.
+  let urlSize = 8;
+  while (urlSize > 5 && regular.widthOfTextAtSize(input.verifyUrl, urlSize) > 330) urlSize -= 0.5;
+  const urlWidth = regular.widthOfTextAtSize(input.verifyUrl, urlSize);
+  page.drawText(input.verifyUrl, { x: qrX + qrSize - urlWidth, y: qrY - 26, size: urlSize, font: regular, color: ink });
 
   return pdf.save();
 }
@@ -282,20 +321,25 @@ export async function renderAndStoreCertificate(db: Db, certificateId: string, o
       issuer,
       number: certificate.number,
       verifyUrl,
+      art: catalog().program.certificateArt,
     });
     const params = { trackTitle: titles.track.zh, tierTitle: titles.tier.zh };
     const key = issuerKey();
     await publishIssuerKey(db, key);
     const signed = signCredential(
       key,
+      origin,
       buildOpenBadgeCredential({
         verifyUrl,
-        origin: origin.replace(/\/+$/, ""),
+        origin,
         issuerName: issuer,
         holderId: certificate.user_id,
         holderName: certificate.name_on_certificate,
+        holderEmail: certificate.holder_email,
+        holderPhone: certificate.holder_phone,
         credentialName: titles.certificate.zh,
-        achievementId: `${origin.replace(/\/+$/, "")}/achievements/${certificate.track}/${certificate.tier}`,
+        track: certificate.track,
+        tier: certificate.tier,
         achievementName: titles.certificate.zh,
         achievementDescription: translate("zh-CN", "certificate.credential.description", params),
         criteria: translate("zh-CN", "certificate.credential.criteria"),
@@ -342,7 +386,7 @@ export function verificationRules(ip: string | null): LimitRule[] {
   return [{ key: `verify:ip:${ip ?? "unknown"}`, limit: 60, windowSeconds: 60 }];
 }
 
-export type CredentialVerdict = "ok" | "mismatch" | "none" | "malformed" | "unknownKey" | "badSignature" | "revoked" | "expired";
+export type CredentialVerdict = "ok" | "mismatch" | "none" | CredentialProblem | "revoked" | "expired";
 
 /**
  * Checks a credential as an outside verifier would: its signature, that it belongs to this
@@ -350,7 +394,7 @@ export type CredentialVerdict = "ok" | "mismatch" | "none" | "malformed" | "unkn
  */
 export async function checkCredentialFor(db: Db, number: string, jws: string | null, now = new Date()): Promise<{ verdict: CredentialVerdict; kid: string | null }> {
   if (!jws) return { verdict: "none", kid: null };
-  const check = await verifyCredentialJws(db, jws);
+  const check = await verifyCredentialJws(db, jws, publicOrigin());
   if (!check.valid) return { verdict: check.reason, kid: null };
   if (!check.credential.id.endsWith(`/verify/${encodeURIComponent(number)}`)) return { verdict: "mismatch", kid: check.kid };
   if ((await checkCredentialStatus(db, check.credential)) === "revoked") return { verdict: "revoked", kid: check.kid };
@@ -387,6 +431,7 @@ export async function publicCertificateView(db: Db, number: string, now = new Da
     validUntil: certificate.valid_until ? certificateDate(certificate.valid_until) : null,
     issuer: translate("zh-CN", "certificate.issuer"),
     revokedOn: certificate.revoked_at ? certificateDate(certificate.revoked_at) : null,
+    // Only the public part: the internal note never leaves the admin pages.
     revokedReason: certificate.revoked_reason,
     supersededByNumber: certificate.superseded_by_number,
     credential: { ...credential, jws: stored?.jws ?? null },

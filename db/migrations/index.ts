@@ -12,6 +12,7 @@ import * as credentials from "./2026-11-29-10-credentials";
 import * as notificationsMigration from "./2026-11-29-11-notifications";
 import * as statusListIndex from "./2026-11-29-12-status-list-index";
 import * as reach from "./2026-11-30-01-reach";
+import * as credentialConformance from "./2026-11-30-04-credentials";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-11-notifications": notificationsMigration,
   "2026-11-29-12-status-list-index": statusListIndex,
   "2026-11-30-01-reach": reach,
+  "2026-11-30-04-credentials": credentialConformance,
 };

@@ -34,13 +34,20 @@ async function passedFoundationTrainee(phone: string, name: string) {
 
 test("an admin issues a batch, the trainee downloads the PDF, its verification URL verifies, revocation shows there", async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000);
-  const phone = testInfo.project.name === "phone" ? "13900000402" : "13900000401";
-  const name = testInfo.project.name === "phone" ? "吴证明" : "周证明";
+  // Unique per project and attempt, so a retry does not trip over the first attempt's trainees.
+  const slot = `${testInfo.retry}${testInfo.project.name === "phone" ? 2 : 1}`;
+  const phone = `137004${slot}100`;
+  const name = `${testInfo.project.name === "phone" ? "吴证明" : "周证明"}${["", "甲", "乙", "丙"][testInfo.retry] ?? ""}`;
   await passedFoundationTrainee(phone, name);
+  // Someone whose name holds a character of CJK Extension G, which no certificate font has.
+  const rareName = testInfo.project.name === "phone" ? "郑𰀀" : "冯𰀀";
+  await passedFoundationTrainee(`137004${slot}200`, rareName);
 
   await signIn(page, demo.admin);
   await page.goto("/admin/certificates?track=campus&tier=foundation");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("证书管理");
+  await expect(page.getByText("姓名中的「𰀀」无法打印").first()).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: /仍按此姓名发证/ }).first()).toBeVisible();
   await page.getByRole("checkbox", { name: new RegExp(`选择 ${name}`) }).check();
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "admin-certificates", testInfo.project.name);
@@ -59,12 +66,16 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
   expect(Buffer.concat(chunks).subarray(0, 5).toString("latin1")).toBe("%PDF-");
 
-  // The Open Badges credential downloads too, and names a public revocation status list.
+  // "下载电子凭证" gives the signed VC-JWT, explained beside the link; it names a public revocation status list.
+  await expect(trainee.getByText(/电子凭证是颁发单位签名的证书数据/).first()).toBeVisible();
+  await screenshot(trainee, "learn-credential", testInfo.project.name);
   const credentialDownload = trainee.waitForEvent("download");
-  await trainee.getByRole("link", { name: "下载电子凭证（Open Badges）" }).first().click();
+  await trainee.getByRole("link", { name: "下载电子凭证", exact: true }).first().click();
   const credentialChunks: Buffer[] = [];
   for await (const chunk of await (await credentialDownload).createReadStream()) credentialChunks.push(chunk as Buffer);
-  const credential = JSON.parse(Buffer.concat(credentialChunks).toString("utf8")) as { credentialStatus: { type: string; statusListCredential: string } };
+  const jwt = Buffer.concat(credentialChunks).toString("utf8");
+  expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const credential = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString("utf8")) as { credentialStatus: { type: string; statusListCredential: string } };
   expect(credential.credentialStatus.type).toBe("BitstringStatusListEntry");
   const statusList = await trainee.request.get(new URL(credential.credentialStatus.statusListCredential).pathname);
   expect(statusList.status()).toBe(200);
@@ -78,19 +89,43 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   await expect(anonymous.getByText(name).first()).toBeVisible();
   expect(await seriousA11yViolations(anonymous)).toEqual([]);
   await screenshot(anonymous, "verify-valid", testInfo.project.name);
+  // What the holder downloaded checks out when an employer pastes it.
+  await anonymous.getByText("验证电子凭证").click();
+  await anonymous.getByLabel(/粘贴凭证/).fill(jwt);
+  await anonymous.getByRole("button", { name: "核验凭证" }).click();
+  await expect(anonymous.getByText(/核验结果：签名有效/)).toBeVisible();
 
   // Revoke with a reason; the public page says when and why.
   const number = verifyHref!.split("/").pop()!;
   await page.goto(`/admin/certificates?q=${number}`);
   await page.getByText("撤销", { exact: true }).first().click();
-  await page.getByLabel("撤销原因（将显示在查验页）").first().fill("学员申请材料存在重大不实。");
+  await page.getByLabel("公开原因（将显示在公开查验页）").first().fill("学员申请材料存在重大不实。");
+  await page.getByLabel("内部备注（仅管理员可见，可不填）").first().fill("举报人电话 13911112222，内部核查记录见档案。");
   await page.getByRole("button", { name: "确认撤销" }).first().click();
   await expect(page.getByText(`证书 ${number} 已撤销。`)).toBeVisible();
   await anonymous.reload();
   await expect(anonymous.getByRole("alert").getByText("证书已撤销", { exact: true })).toBeVisible();
   await expect(anonymous.getByText("学员申请材料存在重大不实。")).toBeVisible();
+  await expect(anonymous.getByText(/13911112222/)).toHaveCount(0);
   // The credential check reads the status list: the same signed credential now says revoked.
   await anonymous.getByText("验证电子凭证").click();
   await expect(anonymous.getByText("撤销状态列表中标记为撤销")).toBeVisible();
   await screenshot(anonymous, "verify-revoked", testInfo.project.name);
+});
+
+test("a credential's issuer and achievement links open as readable Chinese pages, and as JSON-LD for a verifier", async ({ page, request }, testInfo) => {
+  await page.goto("/issuer");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("项目办公室");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "issuer-profile", testInfo.project.name);
+
+  await page.goto("/achievements/community/specialist");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("心理健康骨干");
+  await expect(page.getByRole("img", { name: "心理健康骨干徽章" })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "achievement", testInfo.project.name);
+
+  const json = await request.get("/achievements/community/specialist", { headers: { Accept: "application/ld+json" } });
+  expect(json.headers()["content-type"]).toContain("application/ld+json");
+  expect(await json.json()).toMatchObject({ type: ["Achievement"], achievementType: "Certificate" });
 });

@@ -67,7 +67,7 @@ test("a trainee is told their certificate was issued and then revoked, reads it,
 
   await admin.goto(`/admin/certificates?q=${encodeURIComponent(name)}`);
   await admin.getByText("撤销", { exact: true }).first().click();
-  await admin.getByLabel("撤销原因（将显示在查验页）").first().fill("培训档案信息有误，待核实后重新颁发。");
+  await admin.getByLabel("公开原因（将显示在公开查验页）").first().fill("培训档案信息有误，待核实后重新颁发。");
   await admin.getByRole("button", { name: "确认撤销" }).first().click();
   await expect(admin.getByText(/证书 BC-.* 已撤销。/)).toBeVisible();
 

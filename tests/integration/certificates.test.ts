@@ -9,6 +9,7 @@ import { createOrgUnit } from "~/models/orgs.server";
 import { addToOutbox } from "~/models/outbox.server";
 import { enqueue } from "~/queue.server";
 import { action, loader } from "~/routes/admin.certificates";
+import { loader as verifyLoader } from "~/routes/verify.$code";
 import { evaluateEligibilityNow } from "../../workers/processors/eligibility";
 import { renderCertificateNow } from "../../workers/processors/certificates";
 import { startWorkers } from "../../workers/runtime";
@@ -221,6 +222,58 @@ describe("the admin certificates page", () => {
     const panel = await eligibilityFor(app.db, userId, "campus");
     expect(panel[0]?.certificate).toMatchObject({ status: "revoked", revokedReason: "材料造假", pdfUrl: null });
     expect((await post({ intent: "revoke", certificateId: "00000000-0000-4000-8000-000000000000", reason: "x" })).status).toBe(404);
+  });
+
+  it("warns of a name the certificate cannot print and holds that person back until an admin confirms", async () => {
+    // 𰀀 (U+30000, CJK Extension G) is in no certificate font; 𠀾 (Extension B) prints through the fallback.
+    const unprintable = await trainee({ name: "张𰀀" });
+    const rare = await trainee({ name: "刘𠀾龘" });
+    await pass(unprintable, "campus", "practitioner");
+    await pass(rare, "campus", "practitioner");
+    const page = (await loadPage("?track=campus&tier=practitioner")) as unknown as { eligible: { rows: Array<{ key: string; unprintable: string }> } };
+    expect(page.eligible.rows.find((r) => r.key === key(unprintable, "campus", "practitioner"))?.unprintable).toBe("𰀀");
+    expect(page.eligible.rows.find((r) => r.key === key(rare, "campus", "practitioner"))?.unprintable).toBe("");
+
+    const refused = await post({ intent: "issue", candidate: [key(unprintable, "campus", "practitioner")] });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: "certs.glyph.refused", heldBack: [{ name: "张𰀀", chars: "𰀀" }] });
+    expect(await certificatesOf(unprintable)).toHaveLength(0);
+
+    // With someone printable in the same batch: they get theirs, the other waits; the batch says so.
+    const mixed = await post({ intent: "issue", candidate: [key(unprintable, "campus", "practitioner"), key(rare, "campus", "practitioner")] });
+    expect(mixed.status).toBe(302);
+    expect(new URL(mixed.headers.get("Location")!, "http://localhost").searchParams.get("unprintable")).toBe("1");
+    expect(await certificatesOf(rare)).toHaveLength(1);
+    expect(await certificatesOf(unprintable)).toHaveLength(0);
+
+    const confirmed = await post({ intent: "issue", candidate: [key(unprintable, "campus", "practitioner")], confirmName: [key(unprintable, "campus", "practitioner")] });
+    expect(confirmed.status).toBe(302);
+    expect(await certificatesOf(unprintable)).toHaveLength(1);
+  });
+
+  it("keeps the internal note of a revocation off the public verification page", async () => {
+    const userId = await trainee({ name: "钱多多" });
+    await pass(userId, "campus", "foundation");
+    await post({ intent: "issue", candidate: [key(userId)] });
+    const [cert] = await certificatesOf(userId);
+    const note = "本人来电 13912345678，称抑郁症复发，申请撤销";
+    const tooLong = await post({ intent: "revoke", certificateId: cert!.id, reason: "应持证人申请", note: "x".repeat(2001) });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({ error: "certs.error.noteLong" });
+    const ok = await post({ intent: "revoke", certificateId: cert!.id, reason: "应持证人申请", note });
+    expect(ok.status).toBe(200);
+    expect((await certificatesOf(userId))[0]).toMatchObject({ revoked_reason: "应持证人申请", revoked_note: note });
+
+    const verify = await responseOf(() =>
+      verifyLoader({ request: makeRequest(`/verify/${cert!.number}`), context: { ...app.anonymous(), ip: "203.0.113.77" }, params: { code: cert!.number } }),
+    );
+    const body = await verify.text();
+    expect(body).toContain("应持证人申请");
+    expect(body).not.toContain("13912345678");
+    expect(body).not.toContain("抑郁症");
+    // Admins still see it.
+    const adminPage = JSON.stringify(await loadPage("?status=revoked"));
+    expect(adminPage).toContain("13912345678");
   });
 
   it("reissues under a corrected name: the old one superseded and kept, the new one live", async () => {

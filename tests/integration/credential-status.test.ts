@@ -46,7 +46,7 @@ async function renderedCertificate(name: string) {
 }
 
 async function jwks() {
-  const res = await responseOf(() => jwksLoader());
+  const res = await responseOf(() => jwksLoader({ request: new Request(`${origin}/.well-known/jwks.json`), context: app.anonymous(), params: {} }));
   return createLocalJWKSet((await res.json()) as JSONWebKeySet);
 }
 
@@ -131,7 +131,7 @@ describe("credential download", () => {
         credentialLoader({ request: makeRequest(`/certificates/${cert.id}/credential${query}`), context, params: { certificateId: cert.id } }),
       );
 
-    const json = await download(holder.context);
+    const json = await download(holder.context, "?format=json");
     expect(json.status).toBe(200);
     expect(json.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
     expect(json.headers.get("Content-Disposition")).toBe(`attachment; filename="${cert.number}.json"`);
@@ -139,7 +139,9 @@ describe("credential download", () => {
     expect(credential).toMatchObject({ type: ["VerifiableCredential", "OpenBadgeCredential"], id: `${origin}/verify/${cert.number}` });
     expect(credential.credentialStatus).toBeDefined();
 
-    const jwt = await download(holder.context, "?format=jwt");
+    // The default is the signed credential: what the holder's "下载电子凭证" gives.
+    const jwt = await download(holder.context);
+    expect((await download(holder.context, "?format=jwt")).headers.get("Content-Type")).toBe("application/vc+jwt");
     expect(jwt.headers.get("Content-Type")).toBe("application/vc+jwt");
     const body = await jwt.text();
     expect(body).toBe(jws);
