@@ -1,3 +1,4 @@
+import { getConfig } from "~/config.server";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,9 @@ import { loader as pdfLoader } from "~/routes/certificates.$certificateId[.]pdf"
 import { action as verifyAction, loader as verifyLoader } from "~/routes/verify.$code";
 import { loader as verifyIndexLoader } from "~/routes/verify._index";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
+
+// Absolute URLs come from APP_URL, this test environment's own.
+const siteOrigin = getConfig().APP_URL;
 import { testIssuerKey } from "../support/issuer-key";
 
 const run = promisify(execFile);
@@ -109,7 +113,7 @@ describe("certificate PDF", () => {
       validUntil: new Date("2029-11-29T02:00:00Z"),
       issuer: "心关爱·进百城 项目办公室",
       number,
-      verifyUrl: verificationUrl("https://baicheng.example.org", number),
+      verifyUrl: verificationUrl(`${siteOrigin}`, number),
     });
     const dir = mkdtempSync(path.join(tmpdir(), "baicheng-cert-pdf-"));
     try {
@@ -141,7 +145,7 @@ describe("certificate PDF", () => {
 
 describe("signed Open Badges credential", () => {
   async function jwksKey(kid: string) {
-    const res = await responseOf(() => jwksLoader({ request: new Request("https://baicheng.example.org/.well-known/jwks.json"), context: app.anonymous(), params: {} }));
+    const res = await responseOf(() => jwksLoader({ request: new Request(`${siteOrigin}/.well-known/jwks.json`), context: app.anonymous(), params: {} }));
     expect(res.status).toBe(200);
     const jwks = (await res.json()) as { keys: JWK[] };
     const jwk = jwks.keys.find((k) => k.kid === kid);
@@ -154,10 +158,10 @@ describe("signed Open Badges credential", () => {
     const holder = await app.signIn(["trainee"], { name: "张三丰" });
     const signed = signCredential(
       testIssuerKey,
-      "https://baicheng.example.org",
+      `${siteOrigin}`,
       buildOpenBadgeCredential({
-        verifyUrl: "https://baicheng.example.org/verify/BC-2026-7K3M-Q9TX",
-        origin: "https://baicheng.example.org",
+        verifyUrl: `${siteOrigin}/verify/BC-2026-7K3M-Q9TX`,
+        origin: `${siteOrigin}`,
         issuerName: "心关爱·进百城 项目办公室",
         holderId: holder.id,
         holderName: "张三丰",
@@ -177,7 +181,7 @@ describe("signed Open Badges credential", () => {
     const [header] = signed.jws.split(".");
     const { kid, alg, typ } = JSON.parse(Buffer.from(header!, "base64url").toString()) as Record<string, string>;
     expect({ alg, typ }).toEqual({ alg: "EdDSA", typ: "JWT" });
-    expect(kid).toBe(`https://baicheng.example.org/issuer/keys/${testIssuerKey.kid}`);
+    expect(kid).toBe(`${siteOrigin}/issuer/keys/${testIssuerKey.kid}`);
 
     const key = await jwksKey(kid!);
     const { payload } = await compactVerify(signed.jws, key);
@@ -187,11 +191,11 @@ describe("signed Open Badges credential", () => {
     expect(JSON.stringify(credential)).not.toContain(holder.id);
     // Number 131,075 is the fourth place of the second list (lists hold 131,072).
     expect(credential.credentialStatus).toEqual({
-      id: "https://baicheng.example.org/credentials/status/1#3",
+      id: `${siteOrigin}/credentials/status/1#3`,
       type: "BitstringStatusListEntry",
       statusPurpose: "revocation",
       statusListIndex: "3",
-      statusListCredential: "https://baicheng.example.org/credentials/status/1",
+      statusListCredential: `${siteOrigin}/credentials/status/1`,
     });
 
     // Change one character of the payload: 张三丰 becomes someone else.
@@ -202,7 +206,7 @@ describe("signed Open Badges credential", () => {
     const flipped = `${h}.${p.slice(0, 10)}${p[10] === "A" ? "B" : "A"}${p.slice(11)}.${s}`;
     await expect(compactVerify(flipped, key)).rejects.toThrow();
 
-    expect(await verifyCredentialJws(app.db, signed.jws, "https://baicheng.example.org")).toMatchObject({ valid: true, kid });
+    expect(await verifyCredentialJws(app.db, signed.jws, `${siteOrigin}`)).toMatchObject({ valid: true, kid });
     expect(await verifyCredentialJws(app.db, tampered)).toEqual({ valid: false, reason: "badSignature" });
     expect(await verifyCredentialJws(app.db, "not a jws")).toEqual({ valid: false, reason: "malformed" });
   });
@@ -213,17 +217,17 @@ describe("rendering and storing a certificate", () => {
   it("stores the PDF and the signed credential once, and leaves a rendered certificate alone", async () => {
     const holder = await app.signIn(["trainee"], { name: "王小明" });
     const cert = await insertCertificate({ userId: holder.id, name: "王小明" });
-    expect(await renderAndStoreCertificate(app.db, cert.id, "https://baicheng.example.org")).toEqual({ rendered: true });
+    expect(await renderAndStoreCertificate(app.db, cert.id, `${siteOrigin}`)).toEqual({ rendered: true });
     const row = await app.db.selectFrom("certificates").selectAll().where("id", "=", cert.id).executeTakeFirstOrThrow();
     expect(row.pdf_key).toMatch(/^cert\/\d{4}\/\d{2}\/[0-9a-f]{32}\.pdf$/);
     expect(row.rendered_at).toBeInstanceOf(Date);
     expect(row.render_error).toBeNull();
     const stored = row.credential as { credential: { id: string }; jws: string };
-    expect(stored.credential.id).toBe(`https://baicheng.example.org/verify/${cert.number}`);
+    expect(stored.credential.id).toBe(`${siteOrigin}/verify/${cert.number}`);
     const pdf = await storage().get(row.pdf_key!);
     expect(Buffer.from(pdf!.subarray(0, 5)).toString()).toBe("%PDF-");
 
-    expect(await renderAndStoreCertificate(app.db, cert.id, "https://baicheng.example.org")).toEqual({ rendered: false });
+    expect(await renderAndStoreCertificate(app.db, cert.id, `${siteOrigin}`)).toEqual({ rendered: false });
     const again = await app.db.selectFrom("certificates").select(["pdf_key", "rendered_at"]).where("id", "=", cert.id).executeTakeFirstOrThrow();
     expect(again).toEqual({ pdf_key: row.pdf_key, rendered_at: row.rendered_at });
   });

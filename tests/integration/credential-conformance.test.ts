@@ -12,6 +12,7 @@ import { decodeJWT, verifyJWS } from "did-jwt";
 import { normalizeCredential } from "did-jwt-vc";
 import jsonld from "jsonld";
 import sharp from "sharp";
+import { getConfig } from "~/config.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader as jwtVcIssuerLoader } from "~/routes/[.]well-known.jwt-vc-issuer.$";
 import { loader as jwksLoader } from "~/routes/[.]well-known.jwks[.]json";
@@ -32,7 +33,8 @@ import { createTestApp, makeRequest, responseOf } from "../support/app";
 // and a status-list decoder written here from the W3C text. Nothing is fetched from the network.
 
 const run = promisify(execFile);
-const origin = "https://baicheng.example.org";
+// Every absolute URL comes from APP_URL (the test environment's own), never from a request.
+const origin = getConfig().APP_URL;
 const fixtures = path.join(import.meta.dirname, "..", "fixtures", "credentials");
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let root: string;
@@ -188,7 +190,7 @@ describe("gap 2 · the kid is an absolute URL that dereferences to the JWK; issu
 describe("gap 3 · typ", () => {
   it("is JWT, as OB 3.0 §8.2.3 requires, with no other JOSE header than alg, kid and typ", async () => {
     const { jws } = await issued();
-    expect(decode(jws.split(".")[0]!)).toEqual({ alg: "EdDSA", kid: expect.stringMatching(/^https:/), typ: "JWT" });
+    expect(decode(jws.split(".")[0]!)).toEqual({ alg: "EdDSA", kid: expect.stringMatching(new RegExp(`^${origin}/issuer/keys/`)), typ: "JWT" });
   });
 });
 
