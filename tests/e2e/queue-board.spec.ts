@@ -14,11 +14,14 @@ async function arrangeUser(phone: string, name: string, role: "admin" | "trainee
     const existing = await db.query<{ id: string }>("select id from users where phone = $1", [phone]);
     if (existing.rows[0]) return;
     const passwordHash = await hash(password, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
-    const user = await db.query<{ id: string }>("insert into users (name, phone, track, password_hash) values ($1, $2, $3, $4) returning id", [
+    // A programme admin belongs to the root of the tree (an admin with no unit reaches nothing).
+    const root = role === "admin" ? (await db.query<{ id: string }>("select id from org_units where parent_id is null")).rows[0]!.id : null;
+    const user = await db.query<{ id: string }>("insert into users (name, phone, track, password_hash, org_unit_id) values ($1, $2, $3, $4, $5) returning id", [
       name,
       phone,
       role === "trainee" ? "campus" : null,
       passwordHash,
+      root,
     ]);
     await db.query("insert into user_roles (user_id, role) values ($1, $2)", [user.rows[0]!.id, role]);
   } finally {
