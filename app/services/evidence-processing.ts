@@ -67,7 +67,8 @@ async function prepareImage(bytes: Uint8Array, mimeType: Exclude<EvidenceMimeTyp
   const extension = ({ "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" } as const)[mimeType];
   let meta;
   try {
-    meta = await sharp(bytes, { failOn: "error" }).metadata();
+    // Reads the header only; the pixel limit is checked below, so a bomb gets its own message.
+    meta = await sharp(bytes, { failOn: "error", limitInputPixels: false }).metadata();
   } catch {
     return { ok: false, problem: "unreadableImage" };
   }
