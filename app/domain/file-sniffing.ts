@@ -10,6 +10,8 @@ export const evidenceLimits = {
   maxFileBytes: 10 * MiB,
   maxFilesPerSubmission: 12,
   maxTotalBytes: 60 * MiB,
+  /** Everything one trainee has on disk: live files and removed ones not yet purged, thumbnails too. */
+  maxStoredBytesPerTrainee: 500 * MiB,
 } as const;
 
 /** For <input accept>: what a phone's picker should offer (iOS then converts HEIC photos to JPEG). */

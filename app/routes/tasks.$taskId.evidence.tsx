@@ -118,6 +118,8 @@ function problemMessage(problem: EvidenceProblem, detected?: string): { error: M
       return { error: "evidence.error.totalTooLarge", params: { maxMb: totalMb } };
     case "unreadableImage":
       return { error: "evidence.error.unreadableImage" };
+    case "quotaExceeded":
+      return { error: "evidence.error.quotaExceeded", params: { quotaMb: evidenceLimits.maxStoredBytesPerTrainee / (1024 * 1024), days: evidenceProcessingLimits().purgeAfterDays } };
     case "notEditable":
       return { error: "evidence.error.notEditable" };
     case "notFound":

@@ -7,21 +7,29 @@ import {
   evidenceUsage,
   insertEvidenceFile,
   listEvidenceFiles,
+  lockOwnerForEvidence,
   lockSubmissionForEvidence,
   softDeleteEvidenceFile,
+  storedBytesOfOwner,
 } from "~/models/evidence.server";
 import { getSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
 import { evidencePool } from "./evidence-pool.server";
 import { imageLimits } from "./evidence-processing";
+import { retentionPolicy } from "./retention.server";
 import { newEvidenceKey, storage, thumbnailKeyFor } from "./storage.server";
 
 export { evidenceLimits };
 
-/** The processing limits as the refusal messages state them. */
+/** The limits as the refusal messages state them. */
 export function evidenceProcessingLimits() {
   const { timeoutMs, limits } = evidencePool().options;
-  return { timeoutSeconds: Math.round(timeoutMs / 1000), maxDecodedMb: Math.round(limits.pdf.maxDecodedBytes / MiB), maxMegapixels: Math.round(imageLimits.maxInputPixels / 1e6) };
+  return {
+    timeoutSeconds: Math.round(timeoutMs / 1000),
+    maxDecodedMb: Math.round(limits.pdf.maxDecodedBytes / MiB),
+    maxMegapixels: Math.round(imageLimits.maxInputPixels / 1e6),
+    purgeAfterDays: retentionPolicy().purgeAfterDays,
+  };
 }
 
 const MiB = 1024 * 1024;
@@ -61,6 +69,7 @@ export type EvidenceProblem =
   | "totalTooLarge"
   | "unreadableImage"
   | "imageTooLarge"
+  | "quotaExceeded"
   | "notEditable"
   | "notFound";
 
@@ -107,6 +116,11 @@ function usageProblem(usage: { files: number; bytes: number }, addedBytes: numbe
   return null;
 }
 
+// Counts what is on disk, removed files included until they are purged: deleting does not make room at once.
+function quotaProblem(storedBytes: number, addedBytes: number): EvidenceProblem | null {
+  return storedBytes + addedBytes > evidenceLimits.maxStoredBytesPerTrainee ? "quotaExceeded" : null;
+}
+
 /**
  * Checks, cleans and stores one evidence file of the owner's editable submission. The file is judged
  * and prepared in a worker thread (evidence-pool.server.ts). The bytes go to storage first and the
@@ -122,7 +136,7 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
   // Checked before the costly work and again under the lock before the row is written.
   const early = submissionProblem(await getSubmission(db, input.submissionId), input.ownerId);
   if (early) return fail(early);
-  const earlyUsage = usageProblem(await evidenceUsage(db, input.submissionId), 0);
+  const earlyUsage = usageProblem(await evidenceUsage(db, input.submissionId), 0) ?? quotaProblem(await storedBytesOfOwner(db, input.ownerId), bytes.byteLength);
   if (earlyUsage) return fail(earlyUsage);
 
   const processed = await evidencePool().process(bytes, input.kind);
@@ -142,9 +156,13 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
       written.push(thumbnailKey);
     }
     const outcome = await db.transaction().execute(async (trx): Promise<StoreEvidenceResult> => {
+      // Owner first, then submission: the same order for every upload, so two never wait on each other.
+      await lockOwnerForEvidence(trx, input.ownerId);
       const problem = submissionProblem(await lockSubmissionForEvidence(trx, input.submissionId), input.ownerId);
       if (problem) return fail(problem);
-      const overLimit = usageProblem(await evidenceUsage(trx, input.submissionId), stored.data.byteLength);
+      const overLimit =
+        usageProblem(await evidenceUsage(trx, input.submissionId), stored.data.byteLength) ??
+        quotaProblem(await storedBytesOfOwner(trx, input.ownerId), stored.data.byteLength + (stored.thumbnail?.byteLength ?? 0));
       if (overLimit) return fail(overLimit);
       const row = await insertEvidenceFile(trx, {
         submissionId: input.submissionId,
@@ -158,6 +176,7 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
         originalName: displayFileName(input.fileName, stored.extension, input.kind),
         width: stored.width,
         height: stored.height,
+        thumbnailSizeBytes: stored.thumbnail?.byteLength ?? null,
       });
       return { ok: true, file: toView(row) };
     });

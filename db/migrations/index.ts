@@ -11,6 +11,7 @@ import * as calibration from "./2026-11-29-08-calibration";
 import * as credentials from "./2026-11-29-10-credentials";
 import * as notificationsMigration from "./2026-11-29-11-notifications";
 import * as statusListIndex from "./2026-11-29-12-status-list-index";
+import * as evidenceRetention from "./2026-11-30-02-evidence-retention";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-10-credentials": credentials,
   "2026-11-29-11-notifications": notificationsMigration,
   "2026-11-29-12-status-list-index": statusListIndex,
+  "2026-11-30-02-evidence-retention": evidenceRetention,
 };

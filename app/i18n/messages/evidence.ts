@@ -95,6 +95,10 @@ export const evidenceMessages = {
     zh: "图片无法读取：文件可能已损坏、没有传完整，或像素过大。请重新导出或拍摄后再上传。",
     en: "The image cannot be read: it may be damaged, incomplete or too many pixels. Export or take it again.",
   },
+  "evidence.error.quotaExceeded": {
+    zh: "你的材料空间（{quotaMb} MB）已用满。删除的文件要在 {days} 天后才会彻底清除并释放空间，所以刚删除的文件仍计入用量。请先删除其他作业中不需要的文件，或过几天再上传。",
+    en: "Your evidence storage ({quotaMb} MB) is full. Deleted files are only purged, and their space freed, {days} days later, so recently deleted files still count. Delete files you do not need from other submissions, or upload again in a few days.",
+  },
   "evidence.error.notEditable": {
     zh: "作业已提交或已评定，现在不能上传或删除材料。",
     en: "The submission has been handed in or graded; evidence cannot be added or removed now.",
