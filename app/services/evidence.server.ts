@@ -139,30 +139,29 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
   const earlyUsage = usageProblem(await evidenceUsage(db, input.submissionId), 0) ?? quotaProblem(await storedBytesOfOwner(db, input.ownerId), bytes.byteLength);
   if (earlyUsage) return fail(earlyUsage);
 
-  const processed = await evidencePool().process(bytes, input.kind);
-  if (!processed.ok) return fail(processed.problem, "detected" in processed ? processed.detected : undefined);
-  const stored = processed;
+  const prepared = await evidencePool().process(bytes, input.kind);
+  if (!prepared.ok) return fail(prepared.problem, "detected" in prepared ? prepared.detected : undefined);
 
   const store = storage();
-  const key = newEvidenceKey(stored.extension);
-  const thumbnailKey = stored.thumbnail ? thumbnailKeyFor(key) : null;
+  const key = newEvidenceKey(prepared.extension);
+  const thumbnailKey = prepared.thumbnail ? thumbnailKeyFor(key) : null;
   const written: string[] = [];
   const removeWritten = () => Promise.allSettled(written.map((k) => store.delete(k)));
   try {
-    await store.put(key, stored.data, stored.mimeType);
+    await store.put(key, prepared.data, prepared.mimeType);
     written.push(key);
-    if (thumbnailKey && stored.thumbnail) {
-      await store.put(thumbnailKey, stored.thumbnail, "image/webp");
+    if (thumbnailKey && prepared.thumbnail) {
+      await store.put(thumbnailKey, prepared.thumbnail, "image/webp");
       written.push(thumbnailKey);
     }
     const outcome = await db.transaction().execute(async (trx): Promise<StoreEvidenceResult> => {
-      // Owner first, then submission: the same order for every upload, so two never wait on each other.
+      // Owner first, then submission, in every upload: concurrent uploads take turns and never deadlock.
       await lockOwnerForEvidence(trx, input.ownerId);
       const problem = submissionProblem(await lockSubmissionForEvidence(trx, input.submissionId), input.ownerId);
       if (problem) return fail(problem);
       const overLimit =
-        usageProblem(await evidenceUsage(trx, input.submissionId), stored.data.byteLength) ??
-        quotaProblem(await storedBytesOfOwner(trx, input.ownerId), stored.data.byteLength + (stored.thumbnail?.byteLength ?? 0));
+        usageProblem(await evidenceUsage(trx, input.submissionId), prepared.data.byteLength) ??
+        quotaProblem(await storedBytesOfOwner(trx, input.ownerId), prepared.data.byteLength + (prepared.thumbnail?.byteLength ?? 0));
       if (overLimit) return fail(overLimit);
       const row = await insertEvidenceFile(trx, {
         submissionId: input.submissionId,
@@ -170,13 +169,13 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
         kind: input.kind,
         storageKey: key,
         thumbnailKey,
-        mimeType: stored.mimeType,
-        sizeBytes: stored.data.byteLength,
-        sha256: createHash("sha256").update(stored.data).digest("hex"),
-        originalName: displayFileName(input.fileName, stored.extension, input.kind),
-        width: stored.width,
-        height: stored.height,
-        thumbnailSizeBytes: stored.thumbnail?.byteLength ?? null,
+        mimeType: prepared.mimeType,
+        sizeBytes: prepared.data.byteLength,
+        sha256: createHash("sha256").update(prepared.data).digest("hex"),
+        originalName: displayFileName(input.fileName, prepared.extension, input.kind),
+        width: prepared.width,
+        height: prepared.height,
+        thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
       });
       return { ok: true, file: toView(row) };
     });
@@ -194,7 +193,7 @@ export async function listEvidence(db: Db, submissionId: string): Promise<Eviden
 
 export type RemoveEvidenceResult = { ok: true } | { ok: false; problem: "notFound" | "notEditable" };
 
-/** Removes a file from the owner's editable submission (kept on disk and in the table, marked deleted). */
+/** Removes a file from the owner's editable submission: marked deleted; its bytes stay until the retention job purges them. */
 export async function removeEvidence(
   db: Kysely<Database>,
   input: { submissionId: string; fileId: string; ownerId: string },
