@@ -74,7 +74,7 @@ export class EvidencePool {
 
   constructor(readonly options: EvidencePoolOptions) {}
 
-  /** Judges and prepares one file in a worker thread. Rejects only when the pool itself is broken. */
+  /** Judges and prepares one file in a worker thread. Rejects only when no worker can start, or after close(). */
   process(bytes: Uint8Array, kind: EvidenceKind): Promise<PoolOutcome> {
     if (this.closed) return Promise.reject(new Error("evidence pool is closed"));
     if (this.queue.length >= this.options.maxQueued) return Promise.resolve({ ok: false, problem: "busy" });
@@ -124,8 +124,9 @@ export class EvidencePool {
       } else if (slot.task?.id === message.id) {
         const task = this.release(slot);
         if ("error" in message) {
-          logger.error({ err: message.error }, "evidence worker failed on a file");
-          task.reject(new Error(`evidence worker failed: ${message.error.split("\n")[0]}`));
+          // A file that trips our own code is still refused, never a 500; the error is ours to read in the log.
+          logger.error({ err: message.error, kind: task.job.kind, bytes: task.job.bytes.byteLength }, "evidence worker threw on a file");
+          task.resolve({ ok: false, problem: "tooComplex" });
         } else task.resolve(message.result);
         this.pump();
       }
