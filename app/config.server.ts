@@ -67,6 +67,10 @@ export const envSchema = z.object({
     .regex(/^[\w.:/, -]+$/, "a hop count (e.g. 1) or addresses/subnets (e.g. loopback, 10.0.0.0/8)")
     .transform((v) => (/^\d+$/.test(v) ? Number(v) : v))
     .optional(),
+  /** Days a removed evidence file (or an orphan in storage) stays on disk before the maintenance job purges it. */
+  EVIDENCE_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  /** Days a draft may go untouched before its owner is told its files will be cleared 30 days later; 0: never. */
+  DRAFT_FILES_KEPT_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

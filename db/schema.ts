@@ -229,6 +229,7 @@ export interface SubmissionTable {
   decided_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  draft_files_notice_at: Timestamp | null;
 }
 
 export interface SubmissionEventTable {
@@ -270,6 +271,9 @@ export interface EvidenceFileTable {
   height: number | null;
   created_at: DefaultTimestamp;
   deleted_at: Timestamp | null;
+  thumbnail_size_bytes: number | null;
+  deletion_reason: "removed" | "draft_expired" | null;
+  purged_at: Timestamp | null;
 }
 
 export interface SubmissionAssignmentTable {

@@ -8,7 +8,7 @@ import type { QueueName } from "../app/queue.server";
 import { certificatesProcessor } from "./processors/certificates";
 import { eligibilityProcessor } from "./processors/eligibility";
 import { exportsProcessor } from "./processors/exports";
-import { maintenanceProcessor } from "./processors/maintenance";
+import { maintenanceProcessor, maintenanceSchedules } from "./processors/maintenance";
 import { notificationsProcessor } from "./processors/notifications";
 import { routingProcessor } from "./processors/routing";
 import { scoringProcessor } from "./processors/scoring";
@@ -53,13 +53,11 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  // Every process upserts the same scheduler id, so N processes still mean one reconcile a minute.
+  // Every process upserts the same scheduler ids, so N processes still mean one reconcile a minute.
   const maintenance = new Queue("maintenance", { connection, prefix: settings.prefix });
-  await maintenance.upsertJobScheduler(
-    "reconcile-outbox",
-    { every: 60_000 },
-    { name: "reconcile-outbox", opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
-  );
+  for (const [name, every] of Object.entries(maintenanceSchedules)) {
+    await maintenance.upsertJobScheduler(name, { every }, { name, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+  }
   return {
     workers,
     async close() {

@@ -10,6 +10,8 @@ export const evidenceLimits = {
   maxFileBytes: 10 * MiB,
   maxFilesPerSubmission: 12,
   maxTotalBytes: 60 * MiB,
+  /** Everything one trainee has on disk: live files and removed ones not yet purged, thumbnails too. */
+  maxStoredBytesPerTrainee: 500 * MiB,
 } as const;
 
 /** For <input accept>: what a phone's picker should offer (iOS then converts HEIC photos to JPEG). */
@@ -66,50 +68,6 @@ function latin1(bytes: Uint8Array): string {
   // Chunked: String.fromCharCode(...bigArray) overflows the call stack.
   for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return out;
-}
-
-/** PDF names may spell any character as #xx ("/J#61vaScript" is "/JavaScript"). */
-function decodeNameEscapes(text: string): string {
-  return text.replace(/\/[^\s/<>[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>[\]()%{}]*/g, (name) =>
-    name.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-  );
-}
-
-// Names that run code or carry other files; a name ends at whitespace or a delimiter.
-const activeNames = /\/(JavaScript|JS|Launch|EmbeddedFile|EmbeddedFiles|RichMedia|XFA)(?=[\s/<>[\]()%{}]|$)/;
-
-function hasActiveName(text: string): boolean {
-  return activeNames.test(decodeNameEscapes(text));
-}
-
-/** Inflates one Flate-compressed stream, or null when it cannot (bad data, too large). */
-export type Inflate = (data: Uint8Array) => Uint8Array | null;
-
-/**
- * Does this PDF carry scripts, launch actions or embedded files? Scans the raw bytes and, when an
- * inflater is given, the Flate-compressed streams too (object streams can hide dictionaries there).
- */
-export function pdfHasScript(bytes: Uint8Array, inflate?: Inflate): boolean {
-  const text = latin1(bytes);
-  if (hasActiveName(text)) return true;
-  if (!inflate) return false;
-  const streamStart = /\/FlateDecode[^]*?>>\s*stream\r?\n/g;
-  let match: RegExpExecArray | null;
-  while ((match = streamStart.exec(text))) {
-    // The dictionary must be the one right before "stream", not an earlier object's.
-    const dictionary = match[0];
-    if (dictionary.includes("endobj")) {
-      streamStart.lastIndex = match.index + match[0].indexOf("endobj") + 6;
-      continue;
-    }
-    const begin = match.index + match[0].length;
-    const end = text.indexOf("endstream", begin);
-    if (end < 0) break;
-    const inflated = inflate(bytes.subarray(begin, end));
-    if (inflated && hasActiveName(latin1(inflated))) return true;
-    streamStart.lastIndex = end;
-  }
-  return false;
 }
 
 /**

@@ -16,6 +16,7 @@ export const notificationPayloads = {
   "certificate.reissued": z.object({ ...certificateFacts, previousNumber: z.string() }),
   "certificate.revoked": z.object({ ...certificateFacts, reason: z.string() }),
   "assignment.new": z.object({ ...submissionFacts, role: z.enum(["marker", "second_marker", "moderator"]) }),
+  "draft.files_expiring": z.object({ ...submissionFacts, days: z.number().int(), clearOn: z.iso.date() }),
 } as const;
 
 export type NotificationKind = keyof typeof notificationPayloads;
@@ -38,6 +39,8 @@ export const notificationIds = {
   certificateRevoked: (certificateId: string) => `certificate-revoked-${certificateId}`,
   /** A mentor's row on a submission is written once (released rows are kept). */
   assigned: (submissionId: string, mentorId: string) => `assigned-${submissionId}-${mentorId}`,
+  /** A draft is noticed at most once per untouched stretch; the moment tells two stretches apart. */
+  draftFilesExpiring: (submissionId: string, noticeAt: Date) => `draft-files-${submissionId}-${noticeAt.getTime()}`,
 };
 
 const excerptLength = 120;
@@ -97,6 +100,7 @@ const describers: { [K in NotificationKind]: Describe<K> } = {
   }),
   "certificate.revoked": (c, names) => ({ params: certificateParams(c, names), quote: c.reason, href: `/verify/${encodeURIComponent(c.number)}`, linkKey: "notif.link.verify" }),
   "assignment.new": (a) => ({ params: { task: a.taskTitle }, quote: null, href: `/mentor/submissions/${a.submissionId}`, linkKey: "notif.link.grade" }),
+  "draft.files_expiring": (d) => ({ params: { task: d.taskTitle, days: d.days, date: d.clearOn }, quote: null, href: taskLink(d.taskId), linkKey: "notif.link.task" }),
 };
 
 /**

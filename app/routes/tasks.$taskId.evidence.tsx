@@ -15,6 +15,7 @@ import type { MessageKey } from "~/i18n";
 import { findSubmission } from "~/models/submissions.server";
 import {
   evidenceLimits,
+  evidenceProcessingLimits,
   isEvidenceKind,
   removeEvidence,
   storeEvidence,
@@ -95,6 +96,20 @@ function problemMessage(problem: EvidenceProblem, detected?: string): { error: M
       return { error: detected === "heic" ? "evidence.error.heic" : "evidence.error.unsupportedType" };
     case "pdfHasScript":
       return { error: "evidence.error.pdfHasScript" };
+    case "pdfEncrypted":
+      return { error: "evidence.error.pdfEncrypted" };
+    case "pdfUnreadable":
+      return { error: "evidence.error.pdfUnreadable" };
+    case "tooMuchData":
+      return { error: "evidence.error.tooMuchData", params: { maxMb: evidenceProcessingLimits().maxDecodedMb } };
+    case "tooComplex":
+      return { error: "evidence.error.tooComplex" };
+    case "processingTimeout":
+      return { error: "evidence.error.processingTimeout", params: { seconds: evidenceProcessingLimits().timeoutSeconds } };
+    case "busy":
+      return { error: "evidence.error.busy" };
+    case "imageTooLarge":
+      return { error: "evidence.error.imageTooLarge", params: { megapixels: evidenceProcessingLimits().maxMegapixels } };
     case "photoNotImage":
       return { error: "evidence.error.photoNotImage" };
     case "tooManyFiles":
@@ -103,6 +118,8 @@ function problemMessage(problem: EvidenceProblem, detected?: string): { error: M
       return { error: "evidence.error.totalTooLarge", params: { maxMb: totalMb } };
     case "unreadableImage":
       return { error: "evidence.error.unreadableImage" };
+    case "quotaExceeded":
+      return { error: "evidence.error.quotaExceeded", params: { quotaMb: evidenceLimits.maxStoredBytesPerTrainee / (1024 * 1024), days: evidenceProcessingLimits().purgeAfterDays } };
     case "notEditable":
       return { error: "evidence.error.notEditable" };
     case "notFound":
@@ -181,6 +198,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (files.length > 0) return reply({ ok: rejected.length === 0, files, rejected });
   // Nothing stored: answer with the reason, and 409 when the submission stopped being editable meanwhile.
-  const status = lastProblem === "notEditable" ? 409 : lastProblem === "tooLarge" ? 413 : 400;
+  const status = lastProblem === "notEditable" ? 409 : lastProblem === "tooLarge" ? 413 : lastProblem === "busy" ? 503 : 400;
   return reply({ ok: false, files, rejected, error: rejected[0]!.error, params: rejected[0]!.params }, status);
 }

@@ -1,37 +1,44 @@
 import { createHash } from "node:crypto";
-import { inflateSync } from "node:zlib";
 import type { Kysely } from "kysely";
-import sharp from "sharp";
 import type { Database, EvidenceKind, SubmissionStatus, TaskType } from "../../db/schema";
-import { displayFileName, evidenceLimits, pdfHasScript, sniffFileType, type EvidenceMimeType, type RefusedKind } from "~/domain/file-sniffing";
+import { displayFileName, evidenceLimits, type EvidenceMimeType, type RefusedKind } from "~/domain/file-sniffing";
 import { isEditable } from "~/domain/submission-lifecycle";
 import {
   evidenceUsage,
   insertEvidenceFile,
   listEvidenceFiles,
+  lockOwnerForEvidence,
   lockSubmissionForEvidence,
   softDeleteEvidenceFile,
+  storedBytesOfOwner,
 } from "~/models/evidence.server";
 import { getSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
+import { evidencePool } from "./evidence-pool.server";
+import { imageLimits } from "./evidence-processing";
+import { retentionPolicy } from "./retention.server";
 import { newEvidenceKey, storage, thumbnailKeyFor } from "./storage.server";
 
-const MiB = 1024 * 1024;
-
 export { evidenceLimits };
+
+/** The limits as the refusal messages state them. */
+export function evidenceProcessingLimits() {
+  const { timeoutMs, limits } = evidencePool().options;
+  return {
+    timeoutSeconds: Math.round(timeoutMs / 1000),
+    maxDecodedMb: Math.round(limits.pdf.maxDecodedBytes / MiB),
+    maxMegapixels: Math.round(imageLimits.maxInputPixels / 1e6),
+    purgeAfterDays: retentionPolicy().purgeAfterDays,
+  };
+}
+
+const MiB = 1024 * 1024;
 
 export const evidenceKinds = ["photo", "sign_in_sheet", "document"] as const satisfies readonly EvidenceKind[];
 
 export function isEvidenceKind(value: unknown): value is EvidenceKind {
   return typeof value === "string" && (evidenceKinds as readonly string[]).includes(value);
 }
-
-const image = {
-  maxSide: 4096,
-  thumbnailSide: 320,
-  // Any phone camera fits; a small file that decodes to billions of pixels (a "bomb") does not.
-  maxInputPixels: 120_000_000,
-};
 
 /** What a page shows about one stored file (plain JSON: loaders pass it to the browser as is). */
 export interface EvidenceFileView {
@@ -51,10 +58,18 @@ export type EvidenceProblem =
   | "tooLarge"
   | "unsupportedType"
   | "pdfHasScript"
+  | "pdfEncrypted"
+  | "pdfUnreadable"
+  | "tooMuchData"
+  | "tooComplex"
+  | "processingTimeout"
+  | "busy"
   | "photoNotImage"
   | "tooManyFiles"
   | "totalTooLarge"
   | "unreadableImage"
+  | "imageTooLarge"
+  | "quotaExceeded"
   | "notEditable"
   | "notFound";
 
@@ -86,47 +101,6 @@ function toView(row: FileRow): EvidenceFileView {
   };
 }
 
-// Object streams are Flate-compressed; cap the output so a compressed bomb cannot exhaust memory.
-function inflateForScan(data: Uint8Array): Uint8Array | null {
-  try {
-    return inflateSync(data, { maxOutputLength: 32 * MiB });
-  } catch {
-    return null;
-  }
-}
-
-interface PreparedImage {
-  data: Uint8Array;
-  thumbnail: Uint8Array;
-  width: number;
-  height: number;
-}
-
-/**
- * Decodes and re-encodes a photo: EXIF orientation applied, then written without any metadata
- * (sharp drops EXIF, GPS, XMP and ICC unless asked to keep them), at most 4096 px on the long side.
- * Null when the bytes do not decode as the image they claim to be.
- */
-async function prepareImage(bytes: Uint8Array, mimeType: Exclude<EvidenceMimeType, "application/pdf">): Promise<PreparedImage | null> {
-  try {
-    const decoded = sharp(bytes, { failOn: "error", limitInputPixels: image.maxInputPixels });
-    const meta = await decoded.metadata();
-    const expected = { "image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp" }[mimeType];
-    if (meta.format !== expected) return null;
-    const upright = decoded.rotate().resize({ width: image.maxSide, height: image.maxSide, fit: "inside", withoutEnlargement: true });
-    const encoded =
-      mimeType === "image/jpeg" ? upright.jpeg({ quality: 85 }) : mimeType === "image/png" ? upright.png() : upright.webp({ quality: 85 });
-    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
-    const thumbnail = await sharp(data)
-      .resize({ width: image.thumbnailSide, height: image.thumbnailSide, fit: "inside", withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer();
-    return { data: new Uint8Array(data), thumbnail: new Uint8Array(thumbnail), width: info.width, height: info.height };
-  } catch {
-    return null;
-  }
-}
-
 type SubmissionCheck = { user_id: string; status: SubmissionStatus; type: TaskType } | undefined;
 
 function submissionProblem(submission: SubmissionCheck, ownerId: string): EvidenceProblem | null {
@@ -142,52 +116,52 @@ function usageProblem(usage: { files: number; bytes: number }, addedBytes: numbe
   return null;
 }
 
+// Counts what is on disk, removed files included until they are purged: deleting does not make room at once.
+function quotaProblem(storedBytes: number, addedBytes: number): EvidenceProblem | null {
+  return storedBytes + addedBytes > evidenceLimits.maxStoredBytesPerTrainee ? "quotaExceeded" : null;
+}
+
 /**
- * Checks, cleans and stores one evidence file of the owner's editable submission. The bytes go to
- * storage first and the row second; when the row cannot be written the bytes are removed again, so
- * there is never a row without a file nor a file that a refused upload left behind.
+ * Checks, cleans and stores one evidence file of the owner's editable submission. The file is judged
+ * and prepared in a worker thread (evidence-pool.server.ts). The bytes go to storage first and the
+ * row second; when the row cannot be written the bytes are removed again, so there is never a row
+ * without a file nor a file that a refused upload left behind.
  */
 export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceInput): Promise<StoreEvidenceResult> {
   const fail = (problem: EvidenceProblem, detected?: RefusedKind): StoreEvidenceResult => ({ ok: false, problem, ...(detected && { detected }) });
   const { bytes } = input;
   if (bytes.byteLength === 0) return fail("empty");
   if (bytes.byteLength > evidenceLimits.maxFileBytes) return fail("tooLarge");
-  const sniffed = sniffFileType(bytes);
-  if (!sniffed.supported) return fail("unsupportedType", sniffed.detected);
-  if (sniffed.mimeType === "application/pdf" && input.kind === "photo") return fail("photoNotImage");
-  if (sniffed.mimeType === "application/pdf" && pdfHasScript(bytes, inflateForScan)) return fail("pdfHasScript");
 
-  // Checked before the costly image work and again under the lock before the row is written.
+  // Checked before the costly work and again under the lock before the row is written.
   const early = submissionProblem(await getSubmission(db, input.submissionId), input.ownerId);
   if (early) return fail(early);
-  const earlyUsage = usageProblem(await evidenceUsage(db, input.submissionId), 0);
+  const earlyUsage = usageProblem(await evidenceUsage(db, input.submissionId), 0) ?? quotaProblem(await storedBytesOfOwner(db, input.ownerId), bytes.byteLength);
   if (earlyUsage) return fail(earlyUsage);
 
-  let stored: { data: Uint8Array; thumbnail: Uint8Array | null; width: number | null; height: number | null };
-  if (sniffed.mimeType === "application/pdf") {
-    stored = { data: bytes, thumbnail: null, width: null, height: null };
-  } else {
-    const prepared = await prepareImage(bytes, sniffed.mimeType);
-    if (!prepared) return fail("unreadableImage");
-    stored = prepared;
-  }
+  const prepared = await evidencePool().process(bytes, input.kind);
+  if (!prepared.ok) return fail(prepared.problem, "detected" in prepared ? prepared.detected : undefined);
 
   const store = storage();
-  const key = newEvidenceKey(sniffed.extension);
-  const thumbnailKey = stored.thumbnail ? thumbnailKeyFor(key) : null;
+  const key = newEvidenceKey(prepared.extension);
+  const thumbnailKey = prepared.thumbnail ? thumbnailKeyFor(key) : null;
   const written: string[] = [];
   const removeWritten = () => Promise.allSettled(written.map((k) => store.delete(k)));
   try {
-    await store.put(key, stored.data, sniffed.mimeType);
+    await store.put(key, prepared.data, prepared.mimeType);
     written.push(key);
-    if (thumbnailKey && stored.thumbnail) {
-      await store.put(thumbnailKey, stored.thumbnail, "image/webp");
+    if (thumbnailKey && prepared.thumbnail) {
+      await store.put(thumbnailKey, prepared.thumbnail, "image/webp");
       written.push(thumbnailKey);
     }
     const outcome = await db.transaction().execute(async (trx): Promise<StoreEvidenceResult> => {
+      // Owner first, then submission, in every upload: concurrent uploads take turns and never deadlock.
+      await lockOwnerForEvidence(trx, input.ownerId);
       const problem = submissionProblem(await lockSubmissionForEvidence(trx, input.submissionId), input.ownerId);
       if (problem) return fail(problem);
-      const overLimit = usageProblem(await evidenceUsage(trx, input.submissionId), stored.data.byteLength);
+      const overLimit =
+        usageProblem(await evidenceUsage(trx, input.submissionId), prepared.data.byteLength) ??
+        quotaProblem(await storedBytesOfOwner(trx, input.ownerId), prepared.data.byteLength + (prepared.thumbnail?.byteLength ?? 0));
       if (overLimit) return fail(overLimit);
       const row = await insertEvidenceFile(trx, {
         submissionId: input.submissionId,
@@ -195,12 +169,13 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
         kind: input.kind,
         storageKey: key,
         thumbnailKey,
-        mimeType: sniffed.mimeType,
-        sizeBytes: stored.data.byteLength,
-        sha256: createHash("sha256").update(stored.data).digest("hex"),
-        originalName: displayFileName(input.fileName, sniffed.extension, input.kind),
-        width: stored.width,
-        height: stored.height,
+        mimeType: prepared.mimeType,
+        sizeBytes: prepared.data.byteLength,
+        sha256: createHash("sha256").update(prepared.data).digest("hex"),
+        originalName: displayFileName(input.fileName, prepared.extension, input.kind),
+        width: prepared.width,
+        height: prepared.height,
+        thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
       });
       return { ok: true, file: toView(row) };
     });
@@ -218,7 +193,7 @@ export async function listEvidence(db: Db, submissionId: string): Promise<Eviden
 
 export type RemoveEvidenceResult = { ok: true } | { ok: false; problem: "notFound" | "notEditable" };
 
-/** Removes a file from the owner's editable submission (kept on disk and in the table, marked deleted). */
+/** Removes a file from the owner's editable submission: marked deleted; its bytes stay until the retention job purges them. */
 export async function removeEvidence(
   db: Kysely<Database>,
   input: { submissionId: string; fileId: string; ownerId: string },

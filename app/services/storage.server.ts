@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getConfig } from "~/config.server";
 
@@ -13,6 +13,14 @@ export interface FileStorage {
   get(key: string): Promise<Uint8Array<ArrayBuffer> | null>;
   /** Removes the object; removing a missing one is not an error. */
   delete(key: string): Promise<void>;
+  /** Every object under a key prefix ("ev/"), with when it was last written (for the orphan sweep). */
+  list(prefix: string): AsyncIterable<StoredObject>;
+}
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  modifiedAt: Date;
 }
 
 export class InvalidStorageKeyError extends Error {}
@@ -30,6 +38,11 @@ export function newEvidenceKey(extension: string, now = new Date()): string {
   const key = `ev/${now.getUTCFullYear()}/${month}/${randomBytes(16).toString("hex")}.${extension}`;
   assertStorageKey(key);
   return key;
+}
+
+/** Keys this app writes under ev/: a file, its thumbnail, or a write that never finished (".part"). */
+export function isEvidenceObjectKey(key: string): boolean {
+  return /^ev\/\d{4}\/\d{2}\/[0-9a-f]{32}\.(?:jpg|png|webp|pdf|thumb\.webp)(?:\.[0-9a-f]{12}\.part)?$/.test(key);
 }
 
 /** The key of a file's thumbnail, next to the file. */
@@ -78,6 +91,31 @@ export class LocalDiskStorage implements FileStorage {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    const root = path.resolve(this.root);
+    const walk = async function* (dir: string): AsyncGenerator<StoredObject> {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) yield* walk(full);
+        else if (entry.isFile()) {
+          const info = await stat(full).catch(() => null);
+          // Keys use "/" whatever the platform's separator is.
+          if (info) yield { key: path.relative(root, full).split(path.sep).join("/"), size: info.size, modifiedAt: info.mtime };
+        }
+      }
+    };
+    const start = prefix.replace(/\/+$/, "");
+    if (start && (start.includes("..") || !keyPattern.test(start))) throw new InvalidStorageKeyError(`invalid storage prefix: ${JSON.stringify(prefix)}`);
+    yield* walk(start ? path.join(root, start) : root);
   }
 }
 

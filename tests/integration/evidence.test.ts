@@ -207,7 +207,7 @@ describe("limits per submission", () => {
   it("refuses a file that would take the submission over the total size", async () => {
     const trainee = await traineeWithDraft();
     const padding = "%".repeat(9 * 1024 * 1024);
-    const bigPdf = latin1(`%PDF-1.4\n${padding}\n%%EOF\n`);
+    const bigPdf = latin1(`%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n${padding}\n%%EOF\n`);
     let result;
     let stored = 0;
     while ((result = await storeEvidence(app.db, { submissionId: trainee.submissionId, ownerId: trainee.id, kind: "document", fileName: "big.pdf", bytes: bigPdf })).ok) stored += 1;

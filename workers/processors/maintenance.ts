@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Kysely } from "kysely";
 import { markEnqueued, markFailed, pendingOutboxJobs } from "../../app/models/outbox.server";
 import { enqueue, queue, queueNames, type QueueName } from "../../app/queue.server";
+import { applyRetention, retentionPolicy } from "../../app/services/retention.server";
 import type { Database } from "../../db/schema";
 
 /** Outbox rows younger than this may still be on their way to Redis from the request that wrote them. */
@@ -43,10 +44,18 @@ export async function reconcileOutbox(db: Kysely<Database>): Promise<ReconcileOu
   return outcome;
 }
 
-/** The "maintenance" queue: job "reconcile-outbox", run by a BullMQ job scheduler. */
+/** The maintenance jobs and how often their schedulers run them (every process upserts the same ids). */
+export const maintenanceSchedules = {
+  "reconcile-outbox": 60_000,
+  // Purges removed evidence after its grace period, orphans, and untouched drafts' files (decision 012).
+  "apply-retention": 6 * 60 * 60_000,
+} as const;
+
+/** The "maintenance" queue: jobs "reconcile-outbox" and "apply-retention", run by BullMQ job schedulers. */
 export function maintenanceProcessor(db: Kysely<Database>) {
   return async (job: Job) => {
-    if (job.name !== "reconcile-outbox") throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
-    return reconcileOutbox(db);
+    if (job.name === "reconcile-outbox") return reconcileOutbox(db);
+    if (job.name === "apply-retention") return applyRetention(db, { now: new Date(), policy: retentionPolicy() });
+    throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
   };
 }

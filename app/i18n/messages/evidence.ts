@@ -51,6 +51,34 @@ export const evidenceMessages = {
     zh: "这个 PDF 含有脚本、自动执行的操作或内嵌文件，出于安全考虑不能上传。请用“打印为 PDF”或扫描重新生成后再上传。",
     en: "This PDF contains scripts, launch actions or embedded files and cannot be accepted. Re-create it with “Print to PDF” or a scanner and upload again.",
   },
+  "evidence.error.pdfEncrypted": {
+    zh: "这个 PDF 设置了密码或经过加密，无法检查其中的内容，不能上传。请导出或打印一份未加密的 PDF 再上传。",
+    en: "This PDF is password-protected or encrypted, so its content cannot be checked. Export or print an unencrypted copy and upload that.",
+  },
+  "evidence.error.pdfUnreadable": {
+    zh: "这个 PDF 无法读取：文件可能已损坏、没有传完整，或并不是真正的 PDF。请重新导出或扫描后再上传。",
+    en: "This PDF cannot be read: it may be damaged, incomplete or not really a PDF. Export or scan it again and upload the new file.",
+  },
+  "evidence.error.tooMuchData": {
+    zh: "这个文件解压后超过 {maxMb} MB，无法处理。请压缩、分拆或用“打印为 PDF”重新生成后再上传。",
+    en: "This file expands to more than {maxMb} MB when unpacked and cannot be processed. Compress or split it, or re-create it with “Print to PDF”.",
+  },
+  "evidence.error.tooComplex": {
+    zh: "这个文件的结构过于复杂，无法完成安全检查。请用“打印为 PDF”或重新导出后再上传。",
+    en: "This file is too complex to be checked safely. Re-create it with “Print to PDF” or export it again.",
+  },
+  "evidence.error.processingTimeout": {
+    zh: "这个文件处理超时（超过 {seconds} 秒），可能过于复杂或已损坏。请压缩或重新导出后再上传。",
+    en: "Processing this file took too long (over {seconds} seconds); it may be too complex or damaged. Compress or export it again.",
+  },
+  "evidence.error.busy": {
+    zh: "服务器正忙，暂时无法处理上传的文件，请稍等一分钟后再试。",
+    en: "The server is busy and cannot process uploads right now; try again in a minute.",
+  },
+  "evidence.error.imageTooLarge": {
+    zh: "图片像素过多：最多 {megapixels} 百万像素。请缩小图片尺寸（例如用手机相册的“编辑 → 调整大小”或截图）后再上传。",
+    en: "The image has too many pixels: at most {megapixels} megapixels. Make it smaller and upload it again.",
+  },
   "evidence.error.photoNotImage": {
     zh: "“现场照片”只能是图片。PDF 文件请选择“签到表”或“其他文件”。",
     en: "A photo must be an image. For a PDF choose “Sign-in sheet” or “Other document”.",
@@ -66,6 +94,10 @@ export const evidenceMessages = {
   "evidence.error.unreadableImage": {
     zh: "图片无法读取：文件可能已损坏、没有传完整，或像素过大。请重新导出或拍摄后再上传。",
     en: "The image cannot be read: it may be damaged, incomplete or too many pixels. Export or take it again.",
+  },
+  "evidence.error.quotaExceeded": {
+    zh: "你的材料空间（{quotaMb} MB）已用满。删除的文件要在 {days} 天后才会彻底清除并释放空间，所以刚删除的文件仍计入用量。请先删除其他作业中不需要的文件，或过几天再上传。",
+    en: "Your evidence storage ({quotaMb} MB) is full. Deleted files are only purged, and their space freed, {days} days later, so recently deleted files still count. Delete files you do not need from other submissions, or upload again in a few days.",
   },
   "evidence.error.notEditable": {
     zh: "作业已提交或已评定，现在不能上传或删除材料。",

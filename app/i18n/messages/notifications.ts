@@ -46,6 +46,10 @@ export const notificationMessages = {
     en: "Your “{certificate}” certificate ({track}, {tier}, number {number}) has been revoked.",
   },
   "notif.kind.assignment.new": { zh: "新的评阅任务：「{task}」已分配给你。", en: "New work to grade: “{task}” has been assigned to you." },
+  "notif.kind.draft.files_expiring": {
+    zh: "你的「{task}」草稿已超过 {days} 天没有更新，其中上传的材料将于 {date} 清除。如需保留，请在此之前打开草稿并保存一次。",
+    en: "Your draft “{task}” has not been touched for over {days} days; its uploaded files will be cleared on {date}. To keep them, open the draft and save it before then.",
+  },
   "notif.kind.unknown": { zh: "一条系统通知。", en: "A system notice." },
 
   "notif.quote.submission.returned": { zh: "导师意见：", en: "Mentor’s note: " },
