@@ -6,6 +6,7 @@ import { FilterSelect } from "~/components/filter-select";
 import { ChoiceField, FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { reassignProblem, type MarkingRole, type ReassignProblem } from "~/domain/routing";
 import { inReach, isProgrammeWide, listingPrefix } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
@@ -107,7 +108,7 @@ const problemMessages: Record<ReassignProblem, MessageKey> = {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "assignments.manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const selected = [...new Set(form.getAll("submissionId").map(String).filter(Boolean))];
   const mentorId = String(form.get("mentorId") ?? "");
   const role = String(form.get("role") ?? "");

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { mentorFigures, percent } from "~/domain/calibration";
 import { doubleMarkingTolerance } from "~/domain/grading";
 import { inReach, listingPrefix } from "~/domain/reach";
@@ -35,7 +36,7 @@ type ActionResult = { ok: true; referenceTotal: number } | { ok: false; problem:
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "assignments.manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const submissionId = String(form.get("submissionId") ?? "");
   if (!uuid.test(submissionId)) return json<ActionResult>({ ok: false, problem: "notFound" }, { status: 404 });
   const placed = await submissionPath(db(), submissionId);

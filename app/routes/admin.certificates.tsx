@@ -11,6 +11,7 @@ import { Pagination, pageFromUrl } from "~/components/pagination";
 import { ProgressBar } from "~/components/progress-bar";
 import { renewalWindowDays } from "~/domain/eligibility";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { inReach, listingPrefix, type Reach } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { certificatePath, placedPeople } from "~/models/placement.server";
@@ -151,7 +152,7 @@ function parseCandidate(value: FormDataEntryValue): EligibilityKey | null {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "certificates.manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const program = catalog();
   const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });

@@ -5,6 +5,8 @@ import { SelectField } from "~/components/filter-select";
 import { ProgressBar } from "~/components/progress-bar";
 import { ScopeFields } from "~/components/scope-fields";
 import { db } from "~/db.server";
+import { z } from "zod";
+import { field, fieldsOf, readForm } from "~/forms.server";
 import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
@@ -35,14 +37,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
+const exportForm = z.object({
+  kind: field.choice(["trainees", "indicators"]),
+  region: field.optionalUuid(),
+  track: z.union([field.choice(["campus", "community"]), z.literal("")]).default(""),
+  year: z.union([field.choice(["1", "2", "3"]), z.literal("")]).default(""),
+});
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const form = await request.formData();
+  const input = fieldsOf(await readForm(request), exportForm);
   const url = new URL(request.url);
-  for (const k of ["region", "track", "year"]) if (form.get(k)) url.searchParams.set(k, String(form.get(k)));
+  for (const k of ["region", "track", "year"] as const) if (input[k]) url.searchParams.set(k, input[k]);
   // The same scope rule as the dashboard: only regions this admin may see.
   const scope = await outcomeScope(me.reach, url, context);
-  const kind = form.get("kind") === "indicators" ? "indicators" : "trainees";
+  const kind = input.kind;
   const params =
     kind === "trainees"
       ? { regionPath: scope.region.path, track: scope.track, label: `${scope.region.name} · ${scope.track === "campus" ? "校园行" : "社区行"} · 学员` }

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { ChoiceField, Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import {
   checkChildTrack,
   checkMove,
@@ -137,7 +138,7 @@ async function checkUnitReach(audit: AuditBase, change: UnitChange, unit: OrgUni
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "orgs.manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const audit: AuditBase = { actorId: admin.id, targetType: "org_unit", ip: context.ip, actor: actorOf(admin), context };
   const intent = text(form, "intent");
   const changes: Record<Intent, (form: FormData, audit: AuditBase) => Promise<OrgOutcome>> = {

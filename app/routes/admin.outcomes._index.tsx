@@ -5,6 +5,7 @@ import { FormMessage } from "~/components/form";
 import { ScopeFields } from "~/components/scope-fields";
 import { ProgressBar } from "~/components/progress-bar";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { parseTarget, progressPercent, yearWindow } from "~/domain/outcomes";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -54,7 +55,7 @@ type OutcomeActionResult = { intent: string; indicatorId: string | null; error: 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
   const scope = await outcomeScope(me.reach, new URL(request.url), context);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent"));
   if (intent === "target") {
     const indicatorId = String(form.get("indicatorId"));

@@ -4,6 +4,7 @@ import { FormMessage } from "~/components/form";
 import { SignInLimitsCard } from "~/components/sign-in-limits";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { inReach } from "~/domain/reach";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
 import { auditRefusal, notFound, requireReach, type Steward } from "~/guards.server";
@@ -54,7 +55,7 @@ type Result =
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "") as Intent;
   if (!intents.includes(intent)) throw new Response("未知的操作。", { status: 400 });
   const { user, readOnly } = await loadPerson(me, context, params.userId, `user.${intent}`);

@@ -13,6 +13,7 @@ import { DataTable } from "~/components/data-table";
 import { Field } from "~/components/form";
 import { db } from "~/db.server";
 import { checkImportFile, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn } from "~/domain/user-import";
+import { assertCleanForm } from "~/forms.server";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { actorOf } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -40,10 +41,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return fail("import.file.tooLarge", { maxMb: importLimits.maxBytes / 1_000_000 }, "", 413);
-    // Not multipart at all: the form was not sent from this page.
-    if (error instanceof TypeError) return fail("import.file.missing");
-    throw error;
+    // Not multipart at all, or a multipart body no browser sends: the form was not sent from this page.
+    return fail("import.file.missing");
   }
+  assertCleanForm(form);
   const file = form.get("file");
   if (!file || typeof file === "string" || (file.size === 0 && !file.name)) return fail("import.file.missing");
   const fileName = file.name.slice(0, 200) || "import.csv";

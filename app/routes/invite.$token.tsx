@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { endAllSessions, startSession } from "~/auth.server";
 import { Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { checkPassword } from "~/domain/passwords";
 import { homePathFor } from "~/domain/roles";
 import { useT, type MessageKey } from "~/i18n";
@@ -21,7 +22,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const password = String(form.get("password") ?? "");
   const confirm = String(form.get("confirm") ?? "");
   const token = params.token ?? "";

@@ -5,7 +5,9 @@ import { FormMessage } from "~/components/form";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack, learnerState, modulesOf } from "~/catalog/learner.server";
 import { moduleHtml } from "~/catalog/module-html.server";
+import { z } from "zod";
 import { db } from "~/db.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
 import { markModuleRead } from "~/models/curriculum.server";
@@ -45,8 +47,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
 }
 
+const markReadForm = z.object({ intent: z.literal("read") });
+
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, module } = await resolve(request, context, params);
+  fieldsOf(await readForm(request), markReadForm);
   await markModuleRead(db(), me.id, module.id);
   return json({ marked: true });
 }
@@ -72,7 +77,7 @@ export default function ModulePage() {
         {read ? (
           <FormMessage kind="success">{t("learn.module.marked")}</FormMessage>
         ) : (
-          <button type="submit" className="button" disabled={busy}>
+          <button type="submit" name="intent" value="read" className="button" disabled={busy}>
             {t("learn.module.markRead")}
           </button>
         )}

@@ -7,6 +7,7 @@ import { safeRedirectPath } from "~/domain/redirects";
 import { secondsToWait } from "~/domain/sign-in-throttle";
 import { homePathFor, type Role } from "~/domain/roles";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { requireAnonymous } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
@@ -26,7 +27,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 type ActionResult = { error: MessageKey; params?: Record<string, number>; identifier: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const rawIdentifier = String(form.get("identifier") ?? "").slice(0, 254);
   const password = String(form.get("password") ?? "");
   const fail = (error: MessageKey, status = 400, params?: Record<string, number>, headers?: HeadersInit) =>

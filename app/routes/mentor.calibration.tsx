@@ -4,6 +4,7 @@ import { taskSchema } from "~/catalog/schema";
 import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { doubleMarkingTolerance, type SelectionProblem, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
 import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
@@ -56,7 +57,7 @@ type ActionResult =
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requirePermission(request, context, "grade");
-  const form = await request.formData();
+  const form = await readForm(request);
   const anchorId = String(form.get("anchorId") ?? "");
   const levels: Record<string, string> = {};
   for (const [key, value] of form.entries()) if (typeof value === "string" && key.startsWith("level.")) levels[key.slice(6)] = value;

@@ -4,6 +4,7 @@ import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from "rea
 import { FormMessage } from "~/components/form";
 import { SubmissionHistory } from "~/components/submission-history";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { isGradeDecision, type GraderRole, type Selections } from "~/domain/grading";
 import { inReach } from "~/domain/reach";
 import { graderOf, notFound, refuseOutsideReach, requirePermission } from "~/guards.server";
@@ -76,7 +77,7 @@ const problemStatus: Record<GradeProblem | "badDecision", number> = {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, view } = await resolve(request, context, params.submissionId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "grade");
 
   if (intent === "nominate") {

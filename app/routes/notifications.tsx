@@ -5,6 +5,7 @@ import { catalog } from "~/catalog/catalog.server";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { describeNotification, type DisplayNames } from "~/domain/notifications";
 import { requireUser } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -64,7 +65,7 @@ interface ActionResult {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireUser(request, context);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });
 

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { endOtherSessions } from "~/auth.server";
 import { Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import { normalisePhone } from "~/domain/contact";
 import { checkPassword } from "~/domain/passwords";
 import { secondsToWait } from "~/domain/sign-in-throttle";
@@ -31,7 +32,7 @@ type Result =
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireUser(request, context);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent"));
   const user = await getUserSummary(db(), me.id);
   if (!user) throw notFound();

@@ -9,6 +9,7 @@ import {
   type UploadHandler,
 } from "@remix-run/node";
 import { db } from "~/db.server";
+import { logger } from "~/logger.server";
 import { isEditable } from "~/domain/submission-lifecycle";
 import { requirePermission } from "~/guards.server";
 import type { MessageKey } from "~/i18n";
@@ -154,10 +155,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return reply({ ok: false, error: "evidence.error.tooManyFiles", params: { max: evidenceLimits.maxFilesPerSubmission } }, 413);
     }
     // Not multipart, a stray field, or a header the parser cannot read (e.g. ";" in a file name).
-    if (error instanceof TypeError || error instanceof UnexpectedPartError || (error instanceof Error && /malformed/.test(error.message))) {
-      return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
+    // Anything else the parser cannot read came from no page of ours: a 400, never a 500.
+    if (!(error instanceof TypeError || error instanceof UnexpectedPartError || (error instanceof Error && /malformed/.test(error.message)))) {
+      logger.warn({ err: error }, "evidence upload body could not be parsed");
     }
-    throw error;
+    return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
   }
 
   const intent = form.get("intent");

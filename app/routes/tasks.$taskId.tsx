@@ -11,6 +11,7 @@ import { catalog } from "~/catalog/catalog.server";
 import { findTask, learnerState } from "~/catalog/learner.server";
 import { taskSchema, type TaskDefinition } from "~/catalog/schema";
 import { db } from "~/db.server";
+import { readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
 import { todayInChina } from "~/domain/submission-input";
 import { isEditable } from "~/domain/submission-lifecycle";
@@ -102,7 +103,7 @@ type ActionResult =
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, module, task, version, submission } = await resolve(request, context, params.taskId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
   const key = { userId: me.id, taskId: task.id, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, type: task.type };
 

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
@@ -54,6 +55,20 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 const routeFiles = readdirSync("app/routes").filter((f) => f.endsWith(".tsx"));
+const routeModules = import.meta.glob<{ action?: Action }>("../../app/routes/*.tsx");
+const routeSources = import.meta.glob<string>("../../app/routes/*.tsx", { query: "?raw", import: "default" });
+
+/** The intents a route's forms post (as the region matrix reads them), and one no page sends. */
+async function intentsOf(file: string): Promise<string[]> {
+  const source = await routeSources[`../../app/routes/${file}`]!();
+  const found = new Set<string>(["bogus"]);
+  for (const m of source.matchAll(/name="intent"/g)) {
+    const value = /value="([A-Za-z]+)"/.exec(source.slice(source.lastIndexOf("<", m.index), m.index + 400));
+    if (value) found.add(value[1]!);
+  }
+  for (const m of source.matchAll(/(?:intent|intents) (?:===|=) \[?"([A-Za-z]+)"/g)) found.add(m[1]!);
+  return [...found];
+}
 
 /** The params a route file's name declares ($userId → params.userId), filled with real ids. */
 function paramsFor(file: string): Record<string, string> {
@@ -62,12 +77,9 @@ function paramsFor(file: string): Record<string, string> {
 }
 
 const long = "字".repeat(200_000);
-const hostileFields = {
-  intent: ["bogus", "save", "delete", "issue", "revoke", "grade", "upload", "create", "rename", "move", "archive", "read", "readAll", "password", "profile", "link", "unlock", "approve"],
-  ids: ["not-a-uuid", "../../etc/passwd", "00000000-0000-0000-0000-000000000000", "' or 1=1 --", "\u0000"],
-};
+const hostileIds = ["not-a-uuid", "../../etc/passwd\u0000", "00000000-0000-0000-0000-000000000000"];
 
-function bodies(path: string): Array<{ label: string; request: () => Request }> {
+function bodies(path: string, intents: string[]): Array<{ label: string; request: () => Request }> {
   const url = `http://localhost${path}`;
   const urlencoded = (fields: Record<string, string | string[]>) => {
     const body = new URLSearchParams();
@@ -81,8 +93,8 @@ function bodies(path: string): Array<{ label: string; request: () => Request }> 
     { label: "broken multipart", request: () => new Request(url, { method: "POST", body: "--x\r\ngarbage without headers", headers: { "Content-Type": "multipart/form-data; boundary=x" } }) },
     { label: "empty form", request: () => urlencoded({}) },
   ];
-  for (const intent of hostileFields.intent) {
-    for (const id of hostileFields.ids) {
+  for (const intent of intents) {
+    for (const id of hostileIds) {
       list.push({ label: `intent=${intent} ids=${JSON.stringify(id)}`, request: () => urlencoded({ intent, ...Object.fromEntries(idFields.map((f) => [f, id])) }) });
     }
     list.push({
@@ -94,12 +106,23 @@ function bodies(path: string): Array<{ label: string; request: () => Request }> 
   return list;
 }
 
+/**
+ * Writes that a complete, valid post makes even among the attacker's stray fields: marking a module
+ * read needs nothing but `intent=read`, starting a task's draft nothing but `intent=start`, a new
+ * invitation link nothing but `intent=link`.
+ */
+const legitimateWrites: Record<string, string[]> = {
+  "learn.$track.$tier.$slug.tsx": ["module_progress"],
+  "tasks.$taskId.tsx": ["submissions"],
+  "admin.users.$userId.tsx": ["access_tokens"],
+};
+
 /** Row counts of every table but the audit log (refusals are written there on purpose). */
-async function counts(): Promise<Record<string, number>> {
+async function counts(except: string[] = []): Promise<Record<string, number>> {
   const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%'`.execute(app.db);
   const result: Record<string, number> = {};
   for (const { table_name } of tables.rows) {
-    if (table_name === "audit_events") continue;
+    if (table_name === "audit_events" || except.includes(table_name)) continue;
     const row = await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table_name)}`.execute(app.db);
     result[table_name] = Number(row.rows[0]!.n);
   }
@@ -109,14 +132,15 @@ async function counts(): Promise<Record<string, number>> {
 describe("hostile form posts to every action", () => {
   for (const file of routeFiles) {
     it(`${file}: never a 5xx, nothing written`, async () => {
-      const mod = (await import(`../../app/routes/${file.replace(/\.tsx$/, "")}`)) as { action?: Action };
+      const mod = await routeModules[`../../app/routes/${file}`]!();
       if (!mod.action) return;
+      const intents = await intentsOf(file);
       const routeParams = paramsFor(file);
       const path = "/" + file.replace(/\.tsx$/, "").replace(/\$([A-Za-z]*)/g, (_, n: string) => routeParams[n || "*"] ?? "x").replace(/\./g, "/");
-      const before = await counts();
+      const before = await counts(legitimateWrites[file]);
       const failures: string[] = [];
       for (const [who, context] of Object.entries(contexts)) {
-        for (const body of bodies(path)) {
+        for (const body of bodies(path, intents)) {
           let status: number;
           try {
             const result = await mod.action({ request: body.request(), context, params: routeParams });
@@ -129,7 +153,7 @@ describe("hostile form posts to every action", () => {
         }
       }
       expect([...new Set(failures)].slice(0, 15)).toEqual([]);
-      expect(await counts(), "no rows written").toEqual(before);
+      expect(await counts(legitimateWrites[file]), "no rows written").toEqual(before);
     }, 120_000);
   }
 });

@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+// Reading what a form posted. Every action reads its body here and declares its fields with one
+// schema: anything our pages never send (no form at all, a broken multipart body, a NUL byte, an
+// over-long value, an id that is not an id) is a 400 with a Chinese message, never a 500, and
+// nothing is written (docs/decisions/016-form-input.md).
+
+const plain = { "Content-Type": "text/plain; charset=utf-8" };
+
+export function badRequest(message = "提交的内容有误，请刷新页面后重新提交。 / The form could not be read; reload the page and try again."): Response {
+  return new Response(message, { status: 400, headers: plain });
+}
+
+/** A form body, or a 400: a body that is not a form must not reach the database as a 500. */
+export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw badRequest();
+  }
+  assertCleanForm(form);
+  return form;
+}
+
+/** NUL bytes cannot be stored in PostgreSQL text and no keyboard types them: refuse the form. */
+export function assertCleanForm(form: FormData): void {
+  for (const [key, value] of form.entries()) {
+    if (key.includes("\u0000") || (typeof value === "string" && value.includes("\u0000"))) {
+      throw badRequest("提交的内容含有无法识别的字符，请检查后重新提交。 / The form contains characters that cannot be stored.");
+    }
+  }
+}
+
+/** The form's text fields as an object: repeated names become arrays, files are left out. */
+export function formObject(form: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value !== "string") continue;
+    const had = out[key];
+    out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+  }
+  return out;
+}
+
+/**
+ * The fields a form declares, parsed by its schema. A value that does not fit could not have come
+ * from our page: the answer is a 400, not a message next to a field (those stay with the domain rules).
+ */
+export function fieldsOf<S extends z.ZodType>(form: FormData, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(formObject(form));
+  if (!parsed.success) throw badRequest();
+  return parsed.data;
+}
+
+/** Schema pieces for form fields. */
+export const field = {
+  /** Free text, at most `max` characters (the domain rules check what a person typed). */
+  text: (max: number) => z.string().max(max).default(""),
+  /** One of the values a form's select or buttons offer. */
+  choice: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values),
+  /** An id: a UUID, or empty when the field is optional. */
+  uuid: () => z.uuid(),
+  optionalUuid: () => z.union([z.uuid(), z.literal("")]).default(""),
+  /** A checkbox group or repeated field: always an array. */
+  list: <T extends z.ZodType<string, string>>(item: T, max: number) =>
+    z
+      .union([item, z.array(item)])
+      .default([])
+      .transform((v): Array<z.infer<T>> => (Array.isArray(v) ? v : [v]))
+      .refine((v) => v.length <= max),
+  checkbox: () => z.union([z.literal("on"), z.literal("yes"), z.literal("1"), z.literal("")]).default(""),
+};
