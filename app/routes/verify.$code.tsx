@@ -4,7 +4,7 @@ import { FormMessage } from "~/components/form";
 import { VerifyNumberForm } from "~/components/verify-number-form";
 import { db } from "~/db.server";
 import { useT, type MessageKey } from "~/i18n";
-import { checkLimits, recordFailure } from "~/rate-limit.server";
+import { consumeLimits } from "~/rate-limit.server";
 import {
   checkCredentialFor,
   normalizeCertificateNumber,
@@ -23,12 +23,10 @@ export const meta: MetaFunction = () => [{ title: "证书验证 · 百城学堂"
 
 const noStore = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
+/** Counts the look-up first, then decides (atomic): parallel look-ups cannot all slip past the limit. */
 async function limited(ip: string | null) {
-  const rules = verificationRules(ip);
-  const verdict = await checkLimits(rules);
-  if (verdict.blocked) return verdict.retryAfterSeconds;
-  await recordFailure(rules);
-  return 0;
+  const verdict = await consumeLimits(verificationRules(ip));
+  return verdict.blocked ? verdict.retryAfterSeconds : 0;
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

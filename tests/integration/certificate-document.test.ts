@@ -319,6 +319,13 @@ describe("public verification page", () => {
     expect(body).toMatchObject({ kind: "rateLimited" });
     expect((await verifyPage("BC-2026-ZZZZ-ZZZ0", visitor())).res.status).toBe(404);
   });
+
+  it("holds the limit under 80 simultaneous look-ups from one address (counted before deciding)", async () => {
+    const context = visitor();
+    const statuses = await Promise.all(Array.from({ length: 80 }, () => verifyPage("BC-2026-ZZZZ-ZZZ0", context).then((r) => r.res.status)));
+    expect(statuses.filter((s) => s === 404)).toHaveLength(60);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
 });
 
 describe("certificate PDF download", () => {
