@@ -18,6 +18,7 @@ import { action as evidenceAction, type EvidenceActionResult } from "~/routes/ta
 import { defaultPoolOptions, EvidencePool, registerEvidencePool } from "~/services/evidence-pool.server";
 import { storeEvidence } from "~/services/evidence.server";
 import { LocalDiskStorage, registerStorage } from "~/services/storage.server";
+import { createEvidenceWorld } from "../support/evidence-world";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
 import {
   activeContentPdfs,
@@ -34,41 +35,20 @@ import {
 // Issue 13, part 1: every hostile file of the probe is refused with a clear Chinese message and
 // leaves nothing behind, an ordinary PDF is accepted, and the server keeps answering meanwhile.
 
+let world: Awaited<ReturnType<typeof createEvidenceWorld>>;
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let root: string;
 let taskId: string;
-let draftKey: Omit<Parameters<typeof getOrCreateDraft>[1], "userId">;
 
 beforeAll(async () => {
-  app = await createTestApp();
-  root = mkdtempSync(path.join(tmpdir(), "baicheng-hostile-"));
-  registerStorage(new LocalDiskStorage(root));
-  await syncCatalog(app.db, catalog());
-  const module = catalog().modules.find((m) => m.tasks.some((t) => t.type === "field_work"))!;
-  const task = module.tasks.find((t) => t.type === "field_work")!;
-  taskId = task.id;
-  const version = await currentTaskVersion(app.db, taskId);
-  draftKey = { taskId, taskVersion: version!.version, moduleId: module.id, track: module.track, tier: module.tier, type: "field_work" };
+  world = await createEvidenceWorld("hostile");
+  ({ app, root, taskId } = world);
 });
-afterAll(async () => {
-  registerStorage(null);
-  rmSync(root, { recursive: true, force: true });
-  await app?.close();
-});
+afterAll(async () => world?.close());
 
-async function traineeWithDraft() {
-  const trainee = await app.signIn(["trainee"]);
-  const submission = await getOrCreateDraft(app.db, { userId: trainee.id, ...draftKey });
-  return { ...trainee, submissionId: submission.id };
-}
-
-function filesOnDisk(): string[] {
-  return (readdirSync(root, { recursive: true }) as string[]).filter((p) => /\.[a-z]+$/.test(p)).sort();
-}
-
-async function rowsOf(submissionId: string) {
-  return app.db.selectFrom("evidence_files").selectAll().where("submission_id", "=", submissionId).execute();
-}
+const traineeWithDraft = () => world.traineeWithDraft();
+const filesOnDisk = () => world.filesOnDisk();
+const rowsOf = (submissionId: string) => world.rowsOf(submissionId);
 
 function uploadForm(kind: string, files: Array<{ name: string; bytes: Uint8Array; type: string }>) {
   const form = new FormData();

@@ -20,6 +20,7 @@ import { LocalDiskStorage, newEvidenceKey, registerStorage, type FileStorage } f
 import { maintenanceProcessor } from "../../workers/processors/maintenance";
 import { startWorkers } from "../../workers/runtime";
 import { queue } from "~/queue.server";
+import { createEvidenceWorld } from "../support/evidence-world";
 import { createTestApp, responseOf } from "../support/app";
 
 // Issue 13, part 5: removed evidence leaves the disk after the grace period (and not before), the
@@ -28,35 +29,20 @@ import { createTestApp, responseOf } from "../support/app";
 
 const day = 86_400_000;
 const MiB = 1024 * 1024;
+let world: Awaited<ReturnType<typeof createEvidenceWorld>>;
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let root: string;
 let store: FileStorage;
 let taskId: string;
-let draftKey: Omit<Parameters<typeof getOrCreateDraft>[1], "userId">;
 
 beforeAll(async () => {
-  app = await createTestApp();
-  root = mkdtempSync(path.join(tmpdir(), "baicheng-retention-"));
-  store = new LocalDiskStorage(root);
-  registerStorage(store);
-  await syncCatalog(app.db, catalog());
-  const module = catalog().modules.find((m) => m.tasks.some((t) => t.type === "field_work"))!;
-  const task = module.tasks.find((t) => t.type === "field_work")!;
-  taskId = task.id;
-  const version = await currentTaskVersion(app.db, taskId);
-  draftKey = { taskId, taskVersion: version!.version, moduleId: module.id, track: module.track, tier: module.tier, type: "field_work" };
+  world = await createEvidenceWorld("retention");
+  ({ app, root, taskId, store } = world);
 });
-afterAll(async () => {
-  registerStorage(null);
-  rmSync(root, { recursive: true, force: true });
-  await app?.close();
-});
+afterAll(async () => world?.close());
 
-async function traineeWithDraft() {
-  const trainee = await app.signIn(["trainee"]);
-  const submission = await getOrCreateDraft(app.db, { userId: trainee.id, ...draftKey });
-  return { ...trainee, submissionId: submission.id };
-}
+const traineeWithDraft = () => world.traineeWithDraft();
+const rowsOf = (submissionId: string) => world.rowsOf(submissionId);
 
 /** A harmless PDF of about `mib` MiB, stored as it is. */
 const pdfOf = (mib: number) => new Uint8Array(Buffer.from(`%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%${"x".repeat(mib * MiB)}\n%%EOF\n`, "latin1"));
@@ -69,10 +55,6 @@ async function upload(trainee: { id: string; submissionId: string }, bytes: Uint
   const result = await storeEvidence(app.db, { submissionId: trainee.submissionId, ownerId: trainee.id, kind, fileName: kind === "photo" ? "p.jpg" : "d.pdf", bytes });
   if (!result.ok) throw new Error(`upload refused: ${result.problem}`);
   return result.file;
-}
-
-async function rowsOf(submissionId: string) {
-  return app.db.selectFrom("evidence_files").selectAll().where("submission_id", "=", submissionId).orderBy("created_at").execute();
 }
 
 const onDisk = (key: string) => existsSync(path.join(root, key));
