@@ -32,26 +32,27 @@ export async function placedPerson(db: Db, userId: string): Promise<PlacedPerson
   return (await placedPeople(db, [userId])).get(userId);
 }
 
-/** The path a submission (and its evidence, grades and showcase entry) belongs to: its trainee's unit. */
-export async function submissionPath(db: Db, submissionId: string): Promise<{ orgPath: string | null } | undefined> {
+/** The path of a person's unit (undefined when there is no such person). */
+async function personPath(db: Db, userId: string | undefined): Promise<{ orgPath: string | null } | undefined> {
+  if (!userId) return undefined;
   return db
-    .selectFrom("submissions as s")
-    .innerJoin("users as u", "u.id", "s.user_id")
+    .selectFrom("users as u")
     .leftJoin("org_units as o", "o.id", "u.org_unit_id")
     .select("o.path as orgPath")
-    .where("s.id", "=", submissionId)
+    .where("u.id", "=", userId)
     .executeTakeFirst();
+}
+
+/** The path a submission (and its evidence, grades and showcase entry) belongs to: its trainee's unit. */
+export async function submissionPath(db: Db, submissionId: string): Promise<{ orgPath: string | null } | undefined> {
+  const owner = await db.selectFrom("submissions").select("user_id").where("id", "=", submissionId).executeTakeFirst();
+  return personPath(db, owner?.user_id);
 }
 
 /** The path a certificate belongs to: its holder's unit. */
 export async function certificatePath(db: Db, certificateId: string): Promise<{ orgPath: string | null } | undefined> {
-  return db
-    .selectFrom("certificates as c")
-    .innerJoin("users as u", "u.id", "c.user_id")
-    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
-    .select("o.path as orgPath")
-    .where("c.id", "=", certificateId)
-    .executeTakeFirst();
+  const holder = await db.selectFrom("certificates").select("user_id").where("id", "=", certificateId).executeTakeFirst();
+  return personPath(db, holder?.user_id);
 }
 
 export async function unitPath(db: Db, unitId: string): Promise<string | undefined> {
