@@ -1,6 +1,7 @@
 // The HTTP edge: everything a request meets before Remix (headers, body limits and deadlines, the
 // request log, the Origin check, the queue board, the session) and the Remix handler itself.
 // server.ts builds it; tests build it with a stand-in Remix handler.
+import compression from "compression";
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
@@ -246,6 +247,8 @@ export function createWebApp(options: WebAppOptions): express.Express {
   app.disable("x-powered-by");
   if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
   app.use(securityHeaders);
+  // gzip or br as the browser asks: pages are Chinese text and a phone on a weak signal pays per byte.
+  app.use(compression({ threshold: 1024 }));
   const publicDir = options.publicDir ?? "public";
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));

@@ -42,6 +42,7 @@ beforeAll(async () => {
     health: async () => ({ ok: true, body: { status: "ok" } }),
     handleRequest: async (request, context) => {
       const url = new URL(request.url);
+      if (url.pathname === "/long") return new Response(`<!doctype html><title>长页面</title>${"<p>心关爱·进百城：学员在学校和社区开展心理健康服务。</p>".repeat(400)}`, { headers: { "Content-Type": "text/html; charset=utf-8" } });
       if (url.pathname === "/boom") throw new Error(`exploded in ${path.resolve("app/routes/boom.tsx")}`);
       if (request.method === "POST") {
         const body = new Uint8Array(await request.clone().arrayBuffer());
@@ -308,6 +309,32 @@ describe("security headers", () => {
       expect(res.headers.get("x-robots-tag")).toContain("noindex");
       expect(res.headers.get("cache-control")).toBe("no-store");
     }
+  });
+});
+
+describe("compression", () => {
+  /** The raw bytes on the wire, not what fetch decodes. */
+  const raw = (pathname: string, acceptEncoding?: string) =>
+    new Promise<{ encoding: string | undefined; bytes: number; vary: string | undefined }>((resolve, reject) => {
+      const req = httpRequest(`${base}${pathname}`, { headers: acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}, agent: false }, (res) => {
+        let bytes = 0;
+        res.on("data", (c: Buffer) => (bytes += c.length));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], bytes, vary: res.headers.vary }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("sends pages gzip- or br-encoded when the browser asks, and plain when it does not", async () => {
+    const plain = await raw("/long");
+    const gzip = await raw("/long", "gzip");
+    const br = await raw("/long", "br, gzip");
+    expect(plain.encoding).toBeUndefined();
+    expect(gzip.encoding).toBe("gzip");
+    expect(br.encoding).toBe("br");
+    expect(gzip.vary).toContain("Accept-Encoding");
+    expect(gzip.bytes).toBeLessThan(plain.bytes / 5);
+    expect(br.bytes).toBeLessThan(plain.bytes / 5);
   });
 });
 
