@@ -3,25 +3,9 @@ import { z } from "zod";
 // The shape of everything under content/: validated at build time so a broken
 // file fails the build with its path and field, never a blank page.
 
-export const trackIds = ["campus", "community"] as const;
-export type TrackId = (typeof trackIds)[number];
-export const tierIds = ["foundation", "practitioner", "specialist", "supervisor"] as const;
-export type TierId = (typeof tierIds)[number];
-export const themeIds = ["promotion", "crisis", "career", "family"] as const;
-export type ThemeId = (typeof themeIds)[number];
-export const audienceTypes = [
-  "students",
-  "parents",
-  "teachers",
-  "residents",
-  "elderly",
-  "children",
-  "volunteers",
-  "social_workers",
-  "colleagues",
-  "other",
-] as const;
-export type AudienceType = (typeof audienceTypes)[number];
+import { audienceTypes, themeIds, tierIds, trackIds } from "./ids";
+
+export * from "./ids";
 
 const stableId = z
   .string()

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tierIds, trackIds } from "~/catalog/schema";
+import { tierIds, trackIds } from "~/catalog/ids";
 
 // In-app notifications: which events notify whom, the deterministic id of each (one event, one row,
 // however often its job runs), and what the notification centre shows for a stored row.

@@ -180,24 +180,29 @@ export interface StoredQuizResult {
   results: QuestionResult[];
 }
 
-const answerShape = z.union([z.number(), z.array(z.number()), z.boolean()]);
-const storedResultSchema = z.object({
-  taskVersion: z.number().int(),
-  passMark: z.number(),
-  passed: z.boolean(),
-  results: z.array(
-    z.object({
-      questionId: z.string(),
-      kind: z.enum(["single", "multiple", "truefalse"]),
-      prompt: z.string(),
-      options: z.array(z.string()).nullable(),
-      correct: z.boolean(),
-      given: answerShape.nullable(),
-      answer: answerShape,
-      explanation: z.string(),
-    }),
-  ),
-});
+// Built on first use, not at import: the quiz form imports this module in the browser, which
+// should not download a validator it never runs.
+function buildStoredResultSchema() {
+  const answerShape = z.union([z.number(), z.array(z.number()), z.boolean()]);
+  return z.object({
+    taskVersion: z.number().int(),
+    passMark: z.number(),
+    passed: z.boolean(),
+    results: z.array(
+      z.object({
+        questionId: z.string(),
+        kind: z.enum(["single", "multiple", "truefalse"]),
+        prompt: z.string(),
+        options: z.array(z.string()).nullable(),
+        correct: z.boolean(),
+        given: answerShape.nullable(),
+        answer: answerShape,
+        explanation: z.string(),
+      }),
+    ),
+  });
+}
+let storedResultSchema: ReturnType<typeof buildStoredResultSchema> | undefined;
 
 export function storedQuizResult(scored: QuizScore, task: Pick<QuizTask, "passMark">, taskVersion: number): StoredQuizResult {
   return { taskVersion, passMark: task.passMark, passed: scored.passed, results: scored.results };
@@ -205,6 +210,6 @@ export function storedQuizResult(scored: QuizScore, task: Pick<QuizTask, "passMa
 
 /** The stored result, or null when the row holds something else (never trust a jsonb column blindly). */
 export function readQuizResult(stored: unknown): StoredQuizResult | null {
-  const parsed = storedResultSchema.safeParse(stored);
+  const parsed = (storedResultSchema ??= buildStoredResultSchema()).safeParse(stored);
   return parsed.success ? parsed.data : null;
 }

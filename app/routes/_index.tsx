@@ -1,7 +1,7 @@
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
-import { themeIds } from "~/catalog/schema";
+import { themeIds } from "~/catalog/ids";
 import { useT } from "~/i18n";
 
 // Public page: what the platform is, its tracks, tiers and targets (no personal data).

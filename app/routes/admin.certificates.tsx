@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect } from "react";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack } from "~/catalog/learner.server";
-import { tierIds, type TierId } from "~/catalog/schema";
+import { tierIds, type TierId } from "~/catalog/ids";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { FormMessage } from "~/components/form";

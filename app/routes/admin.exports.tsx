@@ -37,14 +37,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const exportForm = z.object({
-  kind: field.choice(["trainees", "indicators"]),
-  region: field.optionalUuid(),
-  track: z.union([field.choice(["campus", "community"]), z.literal("")]).default(""),
-  year: z.union([field.choice(["1", "2", "3"]), z.literal("")]).default(""),
-});
-
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Declared inside the action so the browser bundle never carries zod.
+  const exportForm = z.object({
+    kind: field.choice(["trainees", "indicators"]),
+    region: field.optionalUuid(),
+    track: z.union([field.choice(["campus", "community"]), z.literal("")]).default(""),
+    year: z.union([field.choice(["1", "2", "3"]), z.literal("")]).default(""),
+  });
   const me = requireReach(request, context, "outcomes.view");
   const input = fieldsOf(await readForm(request), exportForm);
   const url = new URL(request.url);

@@ -47,11 +47,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
 }
 
-const markReadForm = z.object({ intent: z.literal("read") });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, module } = await resolve(request, context, params);
-  fieldsOf(await readForm(request), markReadForm);
+  fieldsOf(await readForm(request), z.object({ intent: z.literal("read") }));
   await markModuleRead(db(), me.id, module.id);
   return json({ marked: true });
 }

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ProgressBar } from "~/components/progress-bar";
 import { catalog } from "~/catalog/catalog.server";
 import { learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
-import { trackIds } from "~/catalog/schema";
+import { trackIds } from "~/catalog/ids";
 import { currentTier, overallProgress } from "~/domain/learning-path";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { db } from "~/db.server";

@@ -4,7 +4,7 @@ import { DataTable } from "~/components/data-table";
 import { FilterSelect, SelectField } from "~/components/filter-select";
 import { MentorStats } from "~/components/mentor-stats";
 import { Pagination, pageFromUrl } from "~/components/pagination";
-import { tierIds } from "~/catalog/schema";
+import { tierIds } from "~/catalog/ids";
 import { db } from "~/db.server";
 import { mentorFigures } from "~/domain/calibration";
 import { graderOf, requirePermission } from "~/guards.server";

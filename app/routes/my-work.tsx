@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
 import { learnerState, modulesOf } from "~/catalog/learner.server";
-import { trackIds } from "~/catalog/schema";
+import { trackIds } from "~/catalog/ids";
 import { DataTable } from "~/components/data-table";
 import { db } from "~/db.server";
 import { isAwaitingReview } from "~/domain/submission-lifecycle";

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
 import { findTask } from "~/catalog/learner.server";
-import { themeIds } from "~/catalog/schema";
+import { themeIds } from "~/catalog/ids";
 import { FilterSelect } from "~/components/filter-select";
 import { pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
