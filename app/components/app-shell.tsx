@@ -1,5 +1,5 @@
-import { Form, Link, NavLink } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { can, type Role } from "~/domain/roles";
 import { useT } from "~/i18n";
 
@@ -28,6 +28,63 @@ function NotificationsLink({ unread }: { unread: number }) {
   );
 }
 
+/** The places this person can go, and the way out: the same list on a wide screen and in the phone menu. */
+function NavItems({ user }: { user?: ShellUser | null }) {
+  const t = useT();
+  return (
+    <>
+      <NavLink to="/" end>
+        {t("nav.home")}
+      </NavLink>
+      <NavLink to="/showcase">{t("nav.showcase")}</NavLink>
+      {user && can(user.roles, "learn") ? <NavLink to="/learn">{t("nav.learn")}</NavLink> : null}
+      {user && can(user.roles, "learn") ? <NavLink to="/my-work">{t("nav.myWork")}</NavLink> : null}
+      {user && can(user.roles, "grade") ? <NavLink to="/mentor">{t("nav.mentor")}</NavLink> : null}
+      {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
+      {user ? (
+        <>
+          <NavLink to="/profile" className="nav-user">
+            {user.name}
+          </NavLink>
+          <Form method="post" action="/logout" className="inline-form">
+            <button type="submit" className="link-button">
+              {t("nav.logout")}
+            </button>
+          </Form>
+        </>
+      ) : (
+        <NavLink to="/login">{t("nav.login")}</NavLink>
+      )}
+    </>
+  );
+}
+
+/**
+ * The phone menu: a <details> disclosure, so it opens with a tap before the page's JavaScript has
+ * arrived on a slow line; it closes again after each navigation.
+ */
+function PhoneMenu({ user }: { user?: ShellUser | null }) {
+  const t = useT();
+  const menu = useRef<HTMLDetailsElement>(null);
+  const location = useLocation();
+  useEffect(() => {
+    if (menu.current) menu.current.open = false;
+  }, [location.key]);
+  return (
+    <details className="phone-menu" ref={menu}>
+      <summary>
+        <svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <path d="M4 6h16M4 12h16M4 18h16" />
+        </svg>
+        <span>{t("nav.menu")}</span>
+      </summary>
+      <nav aria-label={t("nav.main")} className="phone-nav">
+        <NavItems user={user} />
+      </nav>
+    </details>
+  );
+}
+
 export function AppShell({ children, user, unreadNotifications = 0 }: { children: ReactNode; user?: ShellUser | null; unreadNotifications?: number }) {
   const t = useT();
   return (
@@ -46,31 +103,13 @@ export function AppShell({ children, user, unreadNotifications = 0 }: { children
               <span className="brand-tagline">{t("app.tagline")}</span>
             </span>
           </Link>
-          <nav aria-label={t("nav.main")} className="main-nav">
-            <NavLink to="/" end>
-              {t("nav.home")}
-            </NavLink>
-            <NavLink to="/showcase">{t("nav.showcase")}</NavLink>
-            {user && can(user.roles, "learn") ? <NavLink to="/learn">{t("nav.learn")}</NavLink> : null}
-            {user && can(user.roles, "learn") ? <NavLink to="/my-work">{t("nav.myWork")}</NavLink> : null}
-            {user && can(user.roles, "grade") ? <NavLink to="/mentor">{t("nav.mentor")}</NavLink> : null}
-            {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
-            {user ? (
-              <>
-                <NotificationsLink unread={unreadNotifications} />
-                <NavLink to="/profile" className="nav-user">
-                  {user.name}
-                </NavLink>
-                <Form method="post" action="/logout" className="inline-form">
-                  <button type="submit" className="link-button">
-                    {t("nav.logout")}
-                  </button>
-                </Form>
-              </>
-            ) : (
-              <NavLink to="/login">{t("nav.login")}</NavLink>
-            )}
-          </nav>
+          <div className="header-actions">
+            {user ? <NotificationsLink unread={unreadNotifications} /> : null}
+            <nav aria-label={t("nav.main")} className="main-nav">
+              <NavItems user={user} />
+            </nav>
+            <PhoneMenu user={user} />
+          </div>
         </div>
       </header>
       <main id="main" className="container main">

@@ -1,4 +1,4 @@
-import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from "./fixtures";
+import { demo, expect, screenshot, seriousA11yViolations, signIn, signOut, test } from "./fixtures";
 
 test("an admin creates a trainee, hands out an invite link, the trainee sets a password and signs in", async ({ page, browser, consoleErrors }, testInfo) => {
   // Two browsers, nine pages and their accessibility scans: more than 30 s on a loaded machine.
@@ -59,7 +59,7 @@ test("an admin creates a trainee, hands out an invite link, the trainee sets a p
   await tp.goto("/profile");
   expect(await seriousA11yViolations(tp)).toEqual([]);
   await screenshot(tp, "profile", testInfo.project.name);
-  await tp.getByRole("button", { name: "退出", exact: true }).click();
+  await signOut(tp);
   await expect(tp).toHaveURL(/\/login$/);
   expect(await seriousA11yViolations(tp)).toEqual([]);
   await screenshot(tp, "login", testInfo.project.name);

@@ -48,3 +48,10 @@ export async function signIn(page: Page, identifier: string, password = demoPass
   await page.getByRole("button", { name: "登录" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
+
+/** Signs out through the header, opening the phone menu first when the page shows one. */
+export async function signOut(page: Page) {
+  const menu = page.locator(".phone-menu summary");
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole("button", { name: "退出", exact: true }).click();
+}

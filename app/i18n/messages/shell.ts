@@ -18,6 +18,10 @@ export const shellMessages = {
     zh: "主导航",
     en: "Main navigation",
   },
+  "nav.menu": {
+    zh: "菜单",
+    en: "Menu",
+  },
   "nav.skip": {
     zh: "跳到主要内容",
     en: "Skip to main content",
