@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { db } from "~/db.server";
 import { can } from "~/domain/roles";
-import { moduleProgress, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
+import { moduleProgress, nextModule, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
 import { heldCertificates, readModuleIds } from "~/models/curriculum.server";
 import { getUserSummary } from "~/models/users.server";
 import { catalog } from "./catalog.server";
@@ -48,4 +48,12 @@ export function findTask(taskId: string): { module: CatalogModule; task: Catalog
     if (task) return { module, task };
   }
   return undefined;
+}
+
+/** The module "继续学习" opens for this learner in a track, with its progress; null when all open modules are done. */
+export function continueLearning(track: TrackId, state: Pick<Awaited<ReturnType<typeof learnerState>>, "access" | "progressOf">) {
+  const tierOrder = [...catalog().program.tiers].sort((a, b) => a.order - b.order).map((t) => t.id);
+  const modules = catalog().modules.filter((m) => m.track === track);
+  const next = nextModule(modules, tierOrder, state.progressOf, (tier) => state.access(track, tier).unlocked);
+  return next ? { title: next.title, href: `/learn/${next.track}/${next.tier}/${next.slug}`, progress: state.progressOf(next) } : null;
 }

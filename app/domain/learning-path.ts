@@ -44,3 +44,18 @@ export function currentTier(tiers: readonly TierRule[], track: TrackId, held: Re
   const open = sorted.find((t) => !held.some((c) => c.track === track && c.tier === t.id));
   return (open ?? sorted[sorted.length - 1]!).id;
 }
+
+/**
+ * Where "继续学习" leads: in curriculum order (tier, then module), the first module of an unlocked
+ * tier that is not finished. Null when everything open is done.
+ */
+export function nextModule<M extends { tier: TierId; order: number }>(
+  modules: readonly M[],
+  tierOrder: readonly TierId[],
+  progressOf: (m: M) => number,
+  unlocked: (tier: TierId) => boolean,
+): M | null {
+  const rank = (m: M) => tierOrder.indexOf(m.tier) * 10_000 + m.order;
+  const open = modules.filter((m) => unlocked(m.tier)).sort((a, b) => rank(a) - rank(b));
+  return open.find((m) => progressOf(m) < 100) ?? null;
+}

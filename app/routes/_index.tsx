@@ -1,13 +1,31 @@
-import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
 import { themeIds } from "~/catalog/ids";
+import { continueLearning, learnerState } from "~/catalog/learner.server";
+import { ProgressBar } from "~/components/progress-bar";
+import { can } from "~/domain/roles";
 import { useT } from "~/i18n";
+import { programmeFigures } from "~/services/programme-figures.server";
 
-// Public page: what the platform is, its tracks, tiers and targets (no personal data).
-export async function loader() {
+// Public page: what the platform is, its tracks, tiers, targets and the programme's live figures
+// (aggregates only, no personal data); a signed-in learner also gets the way back to their next module.
+export async function loader({ context }: LoaderFunctionArgs) {
   const { program, modules } = catalog();
+  const user = context.auth.user;
+  const learner = user && can(user.roles, "learn") ? user : null;
+  const [figures, next] = await Promise.all([
+    programmeFigures(),
+    learner
+      ? learnerState(learner.id, context).then((state) => ({
+          resume: continueLearning(state.user?.track ?? program.tracks[0]!.id, state),
+        }))
+      : null,
+  ]);
   return json({
+    signedIn: Boolean(user),
+    next,
+    figures,
     tracks: program.tracks.map((t) => ({
       id: t.id,
       title: t.title.zh,
@@ -27,14 +45,51 @@ export async function loader() {
 }
 
 export default function Home() {
-  const { tracks, tiers } = useLoaderData<typeof loader>();
+  const { tracks, tiers, signedIn, next, figures } = useLoaderData<typeof loader>();
   const t = useT();
+  const number = new Intl.NumberFormat("zh-CN");
   return (
     <>
       <section className="hero">
         <h1>{t("home.title")}</h1>
         <p className="lead">{t("home.lead")}</p>
+        <p className="cta-row">
+          {next ? (
+            <Link className="button" to="/learn">
+              {t("home.cta.learn")}
+            </Link>
+          ) : signedIn ? null : (
+            <Link className="button" to="/login">
+              {t("home.cta.start")}
+            </Link>
+          )}
+          <Link className="button secondary" to="/verify">
+            {t("home.cta.verify")}
+          </Link>
+          <Link className="button secondary" to="/showcase">
+            {t("home.cta.showcase")}
+          </Link>
+        </p>
       </section>
+
+      {next ? (
+        <section className="card continue-card" aria-labelledby="continue-title">
+          <h2 id="continue-title">{t("home.continue.title")}</h2>
+          {next.resume ? (
+            <>
+              <p>{t("home.continue.next", { title: next.resume.title })}</p>
+              <ProgressBar value={next.resume.progress} label={next.resume.title} />
+              <Link className="button" to={next.resume.href}>
+                {t("home.continue.button")}
+              </Link>
+            </>
+          ) : (
+            <p>
+              <Link to="/learn">{t("home.continue.done")}</Link>
+            </p>
+          )}
+        </section>
+      ) : null}
 
       <section aria-labelledby="tracks-title">
         <h2 id="tracks-title">{t("home.tracks")}</h2>
@@ -75,6 +130,27 @@ export default function Home() {
             </li>
           ))}
         </ul>
+      </section>
+
+      <section aria-labelledby="figures-title">
+        <h2 id="figures-title">{t("home.figures.title", { year: figures.year, date: figures.asOf })}</h2>
+        <p className="muted">{t("home.figures.lead")}</p>
+        <div className="grid two">
+          {figures.tracks.map((track) => (
+            <article key={track.id} className="card">
+              <h3>{track.title}</h3>
+              <ul className="figure-list">
+                {track.figures.map((f) => (
+                  <li key={f.id}>
+                    <span className="figure-title">{f.title}</span>
+                    <span className="figure-value">{t("home.figures.value", { figure: number.format(f.figure), target: number.format(f.target) })}</span>
+                    <ProgressBar value={f.percent} label={t("home.figures.label", { title: f.title, figure: f.figure, target: f.target })} />
+                  </li>
+                ))}
+              </ul>
+            </article>
+          ))}
+        </div>
       </section>
 
       <section aria-labelledby="targets-title">

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { ProgressBar } from "~/components/progress-bar";
 import { catalog } from "~/catalog/catalog.server";
-import { learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
+import { continueLearning, learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
 import { trackIds } from "~/catalog/ids";
 import { currentTier, overallProgress } from "~/domain/learning-path";
 import { EligibilityPanel } from "~/components/eligibility-panel";
@@ -29,6 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         id: track,
         title: program.tracks.find((t) => t.id === track)!.title.zh,
         progress: trackProgress(track, state.progressOf),
+        resume: continueLearning(track, state),
         currentTier: program.tiers.find((t) => t.id === current)!.title.zh,
         certificates,
         tiers: tiers.map((tier) => {
@@ -67,6 +68,14 @@ export default function Learn() {
             <span className="badge">{t("learn.currentTier", { tier: track.currentTier })}</span>
           </div>
           <ProgressBar value={track.progress} label={`${track.title} ${t("learn.overall")}`} />
+          {track.resume ? (
+            <p className="continue-row">
+              <span>{t("home.continue.next", { title: track.resume.title })}</span>
+              <Link className="button" to={track.resume.href}>
+                {t("home.continue.button")}
+              </Link>
+            </p>
+          ) : null}
           <ol className="tier-list">
             {track.tiers.map((tier) => (
               <li key={tier.id} className={`tier-row${tier.access.unlocked ? "" : " locked"}`}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentTier, moduleProgress, overallProgress, tierAccess } from "~/domain/learning-path";
+import { currentTier, moduleProgress, nextModule, overallProgress, tierAccess } from "~/domain/learning-path";
 
 const tiers = [
   { id: "foundation", order: 1, requiresPreviousTier: false },
@@ -31,5 +31,23 @@ describe("progress", () => {
   it("finds the tier being worked on", () => {
     expect(currentTier(tiers, "campus", [])).toBe("foundation");
     expect(currentTier(tiers, "campus", [{ track: "campus", tier: "foundation" }])).toBe("practitioner");
+  });
+});
+
+describe("nextModule (继续学习)", () => {
+  const order = ["foundation", "practitioner", "specialist", "supervisor"] as const;
+  const m = (tier: (typeof order)[number], o: number) => ({ id: `${tier}-${o}`, tier, order: o });
+  const modules = [m("practitioner", 1), m("foundation", 2), m("foundation", 1), m("foundation", 3)];
+
+  it("leads to the first unfinished module in curriculum order, skipping finished ones", () => {
+    const progress = new Map([["foundation-1", 100], ["foundation-2", 50]]);
+    const next = nextModule(modules, order, (x) => progress.get(x.id) ?? 0, (tier) => tier === "foundation");
+    expect(next?.id).toBe("foundation-2");
+  });
+
+  it("moves to the next tier once it opens, and is null when everything open is done", () => {
+    const done = (x: { id: string }) => (x.id.startsWith("foundation") ? 100 : 0);
+    expect(nextModule(modules, order, done, () => true)?.id).toBe("practitioner-1");
+    expect(nextModule(modules, order, done, (tier) => tier === "foundation")).toBeNull();
   });
 });

@@ -1,0 +1,65 @@
+import { catalog } from "~/catalog/catalog.server";
+import type { TrackId } from "~/catalog/ids";
+import { db } from "~/db.server";
+import { programmeYearOf, progressPercent, yearWindow } from "~/domain/outcomes";
+import { todayInChina } from "~/domain/submission-input";
+import { indicatorFigure } from "~/models/outcomes.server";
+
+export interface PublicFigure {
+  id: string;
+  title: string;
+  figure: number;
+  target: number;
+  percent: number;
+}
+
+export interface PublicFigures {
+  year: number;
+  /** The day the figures were counted, as people read it: 2026年11月30日. */
+  asOf: string;
+  tracks: Array<{ id: TrackId; title: string; figures: PublicFigure[] }>;
+}
+
+// The home page is public and busy; the whole programme's figures move slowly. Five minutes old is fresh enough.
+const freshForMs = 5 * 60_000;
+let cached: { at: number; value: Promise<PublicFigures> } | null = null;
+
+/** The 百千万 figures of the whole programme for the current programme year (year 1 before it starts). */
+export function programmeFigures(now = Date.now()): Promise<PublicFigures> {
+  if (cached && now - cached.at < freshForMs) return cached.value;
+  const value = computeFigures().catch((error: unknown) => {
+    cached = null;
+    throw error;
+  });
+  cached = { at: now, value };
+  return value;
+}
+
+/** For tests that change the rows behind the figures. */
+export function forgetProgrammeFigures(): void {
+  cached = null;
+}
+
+async function computeFigures(): Promise<PublicFigures> {
+  const { program } = catalog();
+  const today = todayInChina();
+  const year = Math.min(3, Math.max(1, programmeYearOf(program.programStart, today)));
+  const window = yearWindow(program.programStart, year);
+  const tracks = await Promise.all(
+    program.tracks.map(async (track) => ({
+      id: track.id,
+      title: track.title.zh,
+      figures: await Promise.all(
+        track.indicators
+          .filter((i) => i.year === year)
+          .map(async (i) => {
+            // An empty region path is the whole tree: every unit's path starts with it.
+            const figure = await indicatorFigure(db(), i, { track: track.id, regionPath: "", window });
+            return { id: i.id, title: i.title.zh, figure, target: i.target, percent: progressPercent(figure, i.target) };
+          }),
+      ),
+    })),
+  );
+  const asOf = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric" }).format(new Date());
+  return { year, asOf, tracks };
+}
