@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CourseSearchForm } from "~/components/course-search-form";
 import { ProgressBar } from "~/components/progress-bar";
 import { catalog } from "~/catalog/catalog.server";
 import { continueLearning, learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
@@ -59,6 +60,7 @@ export default function Learn() {
   return (
     <div className="stack">
       <h1>{t("learn.title")}</h1>
+      <CourseSearchForm />
       {preview ? <p className="form-message info">{t("learn.preview")}</p> : null}
       {!hasTrack && !preview ? <p className="form-message info">{t("learn.noTrack")}</p> : null}
       {tracks.map((track) => (

@@ -25,6 +25,7 @@ const cases: RouteCase[] = [
   { file: "profile.tsx", path: "/profile", expect: { anonymous: 302, ...signedIn } },
   { file: "invite.$token.tsx", path: "/invite/not-a-real-token", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "learn._index.tsx", path: "/learn", expect: { anonymous: 302, ...signedIn } },
+  { file: "learn.search.tsx", path: "/learn/search?q=%E6%83%85%E7%BB%AA", expect: { anonymous: 302, ...signedIn } },
   { file: "learn.$track.$tier._index.tsx", path: "/learn/campus/foundation", expect: { anonymous: 302, ...signedIn } },
   { file: "learn.$track.$tier._index.tsx", path: "/learn/campus/nonsense", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "learn.$track.$tier.$slug.tsx", path: "/learn/community/foundation/mental-health-literacy", expect: { anonymous: 302, ...signedIn } },

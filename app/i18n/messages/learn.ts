@@ -3,6 +3,14 @@ import type { Messages } from "../types";
 
 export const learnMessages = {
   "learn.title": { zh: "我的学习", en: "My learning" },
+  "learn.search.title": { zh: "搜索课程", en: "Search courses" },
+  "learn.search.label": { zh: "搜索课程与模块", en: "Search courses and modules" },
+  "learn.search.placeholder": { zh: "如：情绪、转介、家长沟通", en: "e.g. emotions, referral, talking with parents" },
+  "learn.search.button": { zh: "搜索", en: "Search" },
+  "learn.search.results": { zh: "找到 {count} 个与「{query}」相关的模块", en: "{count} modules match “{query}”" },
+  "learn.search.none": { zh: "没有找到与「{query}」相关的模块。试试更短或更常用的词，如“情绪”“转介”。", en: "No module matches “{query}”. Try a shorter or more common word." },
+  "learn.search.hint": { zh: "输入关键词，查找两条路径、四个级别中的全部模块；未解锁的模块也会列出，并说明解锁条件。", en: "Type a keyword to find modules in both tracks and all four tiers; locked modules are listed with what unlocks them." },
+  "learn.search.where": { zh: "{track} · {tier}", en: "{track} · {tier}" },
   "learn.track": { zh: "{track}路径", en: "{track} path" },
   "learn.overall": { zh: "总体进度", en: "Overall progress" },
   "learn.currentTier": { zh: "当前级别：{tier}", en: "Current tier: {tier}" },
