@@ -139,3 +139,21 @@ export async function activeMemberCountsBySubtree(db: Db): Promise<Map<string, n
   }
   return counts;
 }
+
+/** Active units inside `withinPath` whose name holds `q`, each with its name path from the root. */
+export async function searchOrgUnits(db: Db, f: { q: string; withinPath: string; limit: number }) {
+  const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const base = db
+    .selectFrom("org_units")
+    .where("archived_at", "is", null)
+    .where("name", "ilike", like)
+    .where("path", "like", `${f.withinPath}%`);
+  const [rows, count] = await Promise.all([
+    base.select(["id", "name", "kind", "path"]).orderBy(sql`length(path)`).orderBy("name").limit(f.limit).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  const ancestorIds = [...new Set(rows.flatMap((r) => r.path.split("/").filter(Boolean)))];
+  const names = ancestorIds.length ? await db.selectFrom("org_units").select(["id", "name"]).where("id", "in", ancestorIds).execute() : [];
+  const byId = new Map(names.map((n) => [n.id, n]));
+  return { rows: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, label: namePathOf(r, byId) })), total: Number(count.n) };
+}

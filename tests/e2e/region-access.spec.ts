@@ -65,6 +65,10 @@ const cases: RegionCase[] = [
   ...personCases("trainee"),
   ...personCases("national"),
   // Unit labels name the path from the root (全国工作组 / 山西省 / …); no unit of 山东 is offered.
+  // One box for people, units and certificates: 山东's trainee, unit and certificate are not found.
+  { file: "admin.search.tsx", path: (d) => `/admin/search?q=${d.trainee.phone}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
+  { file: "admin.search.tsx", path: () => `/admin/search?q=${encodeURIComponent("烟台")}`, shanxi: [200], leaks: () => ["烟台市"], national: 200 },
+  { file: "admin.search.tsx", path: (d) => `/admin/search?q=${d.certificate.number}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.users.new.tsx", path: () => "/admin/users/new", shanxi: [200], leaks: () => ["山东省", "烟台市"] },
   {
     file: "admin.users.new.tsx",

@@ -71,6 +71,7 @@ const cases: RouteCase[] = [
   { file: "admin.users.new.tsx", path: "/admin/users/new", expect: adminOnly },
   { file: "admin.users.$userId.tsx", path: (ids) => `/admin/users/${ids.traineeId}`, expect: adminOnly },
   { file: "admin.orgs.tsx", path: "/admin/orgs", expect: adminOnly },
+  { file: "admin.search.tsx", path: "/admin/search?q=%E6%9D%8E", expect: adminOnly },
   { file: "admin.users.import._index.tsx", path: "/admin/users/import", expect: adminOnly },
   { file: "admin.users.import.template[.]csv.tsx", path: "/admin/users/import/template.csv", expect: adminOnly },
   { file: "admin.users.import.$importId.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000", expect: { ...adminOnly, admin: 404 } },
