@@ -1,7 +1,6 @@
 // The first administrator of a real deployment, where no demo data is seeded: created with an
 // invitation link to set their password. `npm run admin:first -- --name 王敏 --contact 13800000000`.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { parseLoginIdentifier } from "../app/domain/contact";
 import { cleanPersonName } from "../app/domain/text-hygiene";
@@ -9,6 +8,7 @@ import { issueAccessToken } from "../app/models/access-tokens.server";
 import { recordAudit } from "../app/models/audit.server";
 import { insertUser } from "../app/models/users.server";
 import type { Database } from "./schema";
+import { startedAs } from "../app/utils/entry-point";
 
 export class FirstAdminError extends Error {}
 
@@ -33,7 +33,7 @@ export async function createFirstAdmin(db: Kysely<Database>, input: { name: stri
   });
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const isMain = startedAs("db/first-admin.ts");
 if (isMain) {
   const { parseArgs } = await import("node:util");
   const { getConfig } = await import("../app/config.server");

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Migrator, type Kysely } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
+import { startedAs } from "../app/utils/entry-point";
 
 export class MigrationError extends Error {}
 
@@ -23,7 +23,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   return (results ?? []).map((r) => r.migrationName);
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const isMain = startedAs("db/migrate.ts");
 if (isMain) {
   const { getConfig } = await import("../app/config.server");
   const { openDatabase } = await import("./client");

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { hashPassword } from "../app/passwords.server";
 import type { Database, OrgKind, Role, TrackColumn } from "./schema";
+import { startedAs } from "../app/utils/entry-point";
 
 /** The password of every demo account (printed in the README; demo data only). */
 export const demoPassword = "baicheng-demo-2026";
@@ -143,7 +143,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ seeded: boolean 
   });
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const isMain = startedAs("db/seed.ts");
 if (isMain) {
   const { getConfig } = await import("../app/config.server");
   const { openDatabase } = await import("./client");

@@ -17,6 +17,7 @@ import {
   type ProgramConfig,
 } from "./schema";
 import type { Catalog, CatalogModule } from "./types";
+import { startedAs } from "~/utils/entry-point";
 
 const root = process.cwd();
 const defaultContentDir = path.join(root, "content");
@@ -174,7 +175,7 @@ export async function buildCatalog(contentDir = defaultContentDir): Promise<Cata
   return { program, modules };
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const isMain = startedAs("app/catalog/build-content.ts");
 if (isMain) {
   const started = Date.now();
   buildCatalog()

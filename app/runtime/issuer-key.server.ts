@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { startedAs } from "~/utils/entry-point";
 
 // The key that signs Open Badges credentials. Production reads it from ISSUER_SIGNING_KEY (an
 // Ed25519 private key as PKCS#8 PEM or as a JWK); development makes one on first start under
@@ -97,7 +98,7 @@ export function issuerKey(): IssuerKey {
 }
 
 // `npm run issuer-key`: prints a new key for ISSUER_SIGNING_KEY (PEM on stdout, its kid on stderr).
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const isMain = startedAs("app/runtime/issuer-key.server.ts");
 if (isMain) {
   const pem = generateIssuerKeyPem();
   process.stdout.write(pem);

@@ -51,4 +51,5 @@ writeFileSync(".cache/e2e-database-url", databaseUrlFor(name));
 // Specs that need a stored file (evidence, a certificate PDF) write it where the server's storage reads.
 writeFileSync(".cache/e2e-data-dir", dataDir);
 
-await import("../../server");
+// The production start: the compiled server (`npm run build:server`), not the TypeScript source.
+await import(path.resolve("build/server/server.mjs"));
