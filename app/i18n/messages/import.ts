@@ -152,6 +152,7 @@ export const importMessages = {
   "links.col.link": { zh: "邀请链接", en: "Invitation link" },
   "links.col.phone": { zh: "手机号", en: "Mobile" },
   "links.col.email": { zh: "邮箱", en: "E-mail" },
+  "links.beijingTime": { zh: "{time}（北京时间）", en: "{time} (Beijing time)" },
   "links.sheet.title": { zh: "邀请二维码打印页", en: "Invitation QR sheet" },
   "links.sheet.lead": {
     zh: "每人一张卡片，共 {count} 张。请用浏览器打印（A4），沿虚线裁开后发给本人。二维码就是登录凭据，请勿张贴或转交他人。",
