@@ -25,7 +25,6 @@ const stateBadge: Record<HandoutState, string> = { active: "badge", signedUp: "b
 type Show = (typeof shows)[number];
 
 export const intents = ["import", "links"] as const;
-const actionFields = z.object({ intent: field.choice(intents) });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const admin = requireReach(request, context, "users.manage");
@@ -74,7 +73,8 @@ type ActionResult = { error: MessageKey } | { notice: MessageKey; count: number 
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "users.manage");
-  const { intent } = fieldsOf(await readForm(request), actionFields);
+  // Built here, not at module level: forms.server is empty in the browser bundle.
+  const { intent } = fieldsOf(await readForm(request), z.object({ intent: field.choice(intents) }));
   const found = await ownImport(admin, context, params.importId, intent === "links" ? "users.links" : "users.import");
   if (intent === "links") {
     const made = await makeImportLinks(admin, context, found);

@@ -130,8 +130,8 @@ test("an admin imports the Excel workbook, makes everyone's links, downloads the
   const tp = await ctx.newPage();
   await tp.goto(new URL(links[0]!).pathname);
   await expect(tp.getByText(people[0]!.name)).toBeVisible();
-  await tp.getByLabel("新密码", { exact: true }).fill("齐鲁大地春风暖");
-  await tp.getByLabel("再次输入新密码").fill("齐鲁大地春风暖");
+  await tp.getByLabel("新密码", { exact: true }).fill("齐鲁大地春风暖人心");
+  await tp.getByLabel("再次输入新密码").fill("齐鲁大地春风暖人心");
   await tp.getByRole("button", { name: "设置密码并登录" }).click();
   await expect(tp).toHaveURL(/\/learn$/);
   await expect(tp.getByRole("heading", { name: "校园行路径" })).toBeVisible();

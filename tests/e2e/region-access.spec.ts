@@ -96,7 +96,7 @@ const cases: RegionCase[] = [
   { file: "admin.users.import.$importId.tsx", intent: "links", path: (d) => `/admin/users/import/${d.nationalImportId}`, form: () => ({ intent: "links" }), shanxi: [404] },
   { file: "admin.users.import.$importId.rejected[.]csv.tsx", path: (d) => `/admin/users/import/${d.nationalImportId}/rejected.csv`, shanxi: [404] },
   { file: "admin.users.import.$importId.links[.]csv.tsx", path: (d) => `/admin/users/import/${d.nationalImportId}/links.csv`, shanxi: [404] },
-  { file: "admin.users.import.$importId.sheet.tsx", path: (d) => `/admin/users/import/${d.nationalImportId}/sheet`, shanxi: [404], national: 200 },
+  { file: "admin.users.import.$importId_.sheet.tsx", path: (d) => `/admin/users/import/${d.nationalImportId}/sheet`, shanxi: [404], national: 200 },
   { file: "admin.orgs.tsx", path: () => "/admin/orgs", shanxi: [200], leaks: () => ["山东省", "烟台市"], national: 200 },
   { file: "admin.orgs.tsx", intent: "create", path: () => "/admin/orgs", form: (d) => ({ intent: "create", parentId: d.units.shandong, name: `越权市${d.suffix}` }), shanxi: [404] },
   { file: "admin.orgs.tsx", intent: "rename", path: () => "/admin/orgs", form: (d) => ({ intent: "rename", id: d.units.shandong, name: "被改名的省" }), shanxi: [404] },

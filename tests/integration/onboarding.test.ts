@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOrgByNamePath } from "~/models/orgs.server";
 import { action as importAction, loader as importLoader } from "~/routes/admin.users.import.$importId";
 import { loader as csvLoader } from "~/routes/admin.users.import.$importId.links[.]csv";
-import { loader as sheetLoader } from "~/routes/admin.users.import.$importId.sheet";
+import { loader as sheetLoader } from "~/routes/admin.users.import.$importId_.sheet";
 import { action as uploadAction } from "~/routes/admin.users.import._index";
 import { action as inviteAction } from "~/routes/invite.$token";
 import { seedDemo } from "../../db/seed";
