@@ -121,6 +121,7 @@ test("an admin imports the Excel workbook, makes everyone's links, downloads the
   }
   await page.getByRole("link", { name: "返回导入结果" }).click();
   await expect(page.getByRole("cell", { name: "已过期" })).toBeVisible();
+  await screenshot(page, "import-links-expired", testInfo.project.name);
   await page.getByRole("button", { name: "重新生成链接（1 人）" }).click();
   await expect(page.getByText("已生成 1 个邀请链接。")).toBeVisible();
   await expect(page.getByTestId("link-counts")).toContainText("链接有效 2 人");
