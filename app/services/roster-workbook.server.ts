@@ -1,5 +1,6 @@
+import { inflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
-import { workbookProblem, zipDirectory } from "~/domain/roster-file";
+import { entryDataOffset, workbookLimits, workbookProblem, zipDirectory, type ZipEntry } from "~/domain/roster-file";
 import { importLimits, type CsvRecord, type ImportProblem } from "~/domain/user-import";
 import { logger } from "~/logger.server";
 
@@ -24,12 +25,41 @@ export function cellText(value: CellValue): string {
   return "";
 }
 
+/**
+ * Does every entry unpack to what the directory declares, within the budget? A zip bomb lies about its
+ * sizes; inflating here with a cap on the output stops it before exceljs (JSZip) inflates it without one.
+ */
+export function unpackProblem(bytes: Uint8Array, entries: readonly ZipEntry[]): "damaged" | "tooBig" | null {
+  let budget: number = workbookLimits.maxUnpackedBytes;
+  for (const entry of entries) {
+    const start = entryDataOffset(bytes, entry);
+    if (start === null) return "damaged";
+    const data = bytes.subarray(start, start + entry.compressedSize);
+    let size: number;
+    if (entry.method === 0) {
+      size = data.length;
+    } else {
+      try {
+        size = inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(budget, entry.uncompressedSize + 1)) }).length;
+      } catch (error) {
+        return error instanceof RangeError ? "tooBig" : "damaged";
+      }
+    }
+    if (size !== entry.uncompressedSize) return size > entry.uncompressedSize ? "tooBig" : "damaged";
+    budget -= size;
+  }
+  return null;
+}
+
 /** The first sheet that holds anything, as records numbered like the rows Excel shows. */
 export async function readRosterWorkbook(bytes: Uint8Array): Promise<WorkbookRecords> {
   if (bytes.length > importLimits.maxBytes) return { ok: false, problem: { key: "import.file.tooLarge", params: { maxMb: importLimits.maxBytes / 1_000_000 } } };
-  const problem = workbookProblem(zipDirectory(bytes));
+  const entries = zipDirectory(bytes);
+  const problem = workbookProblem(entries);
   if (problem === "notWorkbook") return { ok: false, problem: { key: "import.file.notWorkbook" } };
   if (problem === "tooBig") return { ok: false, problem: { key: "import.file.workbookTooBig" } };
+  const unpacked = unpackProblem(bytes, entries!);
+  if (unpacked) return { ok: false, problem: { key: unpacked === "tooBig" ? "import.file.workbookTooBig" : "import.file.workbookUnreadable" } };
 
   const workbook = new ExcelJS.Workbook();
   try {

@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { handoutStateOf, needsNewLink } from "~/domain/onboarding";
@@ -77,7 +78,19 @@ describe("reading a roster workbook", () => {
     const entries = zipDirectory(await workbookBytes(roster))!;
     expect(entries.map((e) => e.name)).toContain("xl/workbook.xml");
     expect(workbookProblem(entries)).toBeNull();
-    expect(workbookProblem([...entries, { name: "xl/sharedStrings.xml", compressedSize: 60_000, uncompressedSize: 900_000_000 }])).toBe("tooBig");
+    expect(workbookProblem([...entries, { name: "xl/sharedStrings.xml", method: 8, compressedSize: 60_000, uncompressedSize: 900_000_000, localOffset: 0 }])).toBe("tooBig");
+  });
+
+  it("refuses a zip bomb that lies about its sizes, without unpacking more than the budget", async () => {
+    // 80 MB of one letter deflates to ~80 kB; the directory claims 100 bytes.
+    const bomb = zipOf([
+      { name: "[Content_Types].xml", data: Buffer.from("<Types/>") },
+      { name: "xl/workbook.xml", data: Buffer.alloc(80 * 1024 * 1024, 0x41), claimedSize: 100 },
+    ]);
+    expect(workbookProblem(zipDirectory(bomb))).toBeNull();
+    const started = Date.now();
+    expect(await readRosterWorkbook(bomb)).toEqual({ ok: false, problem: { key: "import.file.workbookTooBig" } });
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("turns every kind of cell into the text a person sees", () => {
@@ -104,3 +117,42 @@ describe("handout link states", () => {
     expect((["active", "expired", "none", "signedUp", "inactive"] as const).filter(needsNewLink)).toEqual(["expired", "none"]);
   });
 });
+
+/** A zip written by hand (deflated entries), so a test can make one lie about its sizes. */
+function zipOf(files: Array<{ name: string; data: Buffer; claimedSize?: number }>): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name);
+    const packed = deflateRawSync(f.data);
+    const size = f.claimedSize ?? f.data.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += 30 + name.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
