@@ -112,6 +112,10 @@ export default function ImportUpload() {
           </button>
         </Form>
         <p>
+          <a href="/admin/users/import/template.xlsx" download>
+            {t("import.template.xlsx")}
+          </a>
+          {" · "}
           <a href="/admin/users/import/template.csv" download>
             {t("import.template")}
           </a>

@@ -90,6 +90,7 @@ const cases: RegionCase[] = [
     shanxi: [302],
   },
   { file: "admin.users.import.template[.]csv.tsx", path: () => "/admin/users/import/template.csv", shanxi: [200] },
+  { file: "admin.users.import.template[.]xlsx.tsx", path: () => "/admin/users/import/template.xlsx", shanxi: [200] },
   { file: "admin.users.import.$importId.tsx", path: (d) => `/admin/users/import/${d.nationalImportId}`, shanxi: [404], national: 200 },
   // Another admin's import: a 404, audited (it names people of another region).
   { file: "admin.users.import.$importId.tsx", intent: "import", path: (d) => `/admin/users/import/${d.nationalImportId}`, form: () => ({ intent: "import" }), shanxi: [404] },

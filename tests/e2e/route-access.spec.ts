@@ -72,6 +72,7 @@ const cases: RouteCase[] = [
   { file: "admin.orgs.tsx", path: "/admin/orgs", expect: adminOnly },
   { file: "admin.users.import._index.tsx", path: "/admin/users/import", expect: adminOnly },
   { file: "admin.users.import.template[.]csv.tsx", path: "/admin/users/import/template.csv", expect: adminOnly },
+  { file: "admin.users.import.template[.]xlsx.tsx", path: "/admin/users/import/template.xlsx", expect: adminOnly },
   { file: "admin.users.import.$importId.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000", expect: { ...adminOnly, admin: 404 } },
   { file: "admin.users.import.$importId.rejected[.]csv.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000/rejected.csv", expect: { ...adminOnly, admin: 404 } },
   { file: "admin.users.import.$importId.links[.]csv.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000/links.csv", expect: { ...adminOnly, admin: 404 } },

@@ -6,6 +6,8 @@ import { action as importAction, loader as importLoader } from "~/routes/admin.u
 import { loader as csvLoader } from "~/routes/admin.users.import.$importId.links[.]csv";
 import { loader as sheetLoader } from "~/routes/admin.users.import.$importId_.sheet";
 import { action as uploadAction } from "~/routes/admin.users.import._index";
+import { loader as templateLoader } from "~/routes/admin.users.import.template[.]xlsx";
+import { readRosterWorkbook } from "~/services/roster-workbook.server";
 import { action as inviteAction } from "~/routes/invite.$token";
 import { seedDemo } from "../../db/seed";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
@@ -150,6 +152,21 @@ describe("links for everyone of an import", () => {
     const used = await app.db.selectFrom("access_tokens").select(["handout_token", "used_at"]).where("id", "=", live[0]!.id).executeTakeFirstOrThrow();
     expect(used.handout_token).toBeNull();
     expect(used.used_at).not.toBeNull();
+  });
+});
+
+describe("the workbook template", () => {
+  it("is a workbook our reader takes: the header row only, the phone column kept as text", async () => {
+    const res = await responseOf(() => templateLoader({ request: makeRequest("/admin/users/import/template.xlsx"), context: shanxiAdmin.context, params: {} }));
+    expect(res.headers.get("Content-Type")).toContain("spreadsheetml");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const read = await readRosterWorkbook(bytes);
+    expect(read.ok && read.records.map((r) => r.fields)).toEqual([["姓名", "手机号", "邮箱", "角色", "单位", "条线"]]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets[0]!.getColumn(2).numFmt).toBe("@");
+    const refused = await responseOf(() => templateLoader({ request: makeRequest("/admin/users/import/template.xlsx"), context: app.anonymous(), params: {} }));
+    expect(refused.status).toBe(302);
   });
 });
 

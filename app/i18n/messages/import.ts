@@ -29,6 +29,7 @@ export const importMessages = {
   "import.example.org": { zh: "山西省/运城市/盐湖区/运城市盐湖区实验中学", en: "山西省/运城市/盐湖区/运城市盐湖区实验中学" },
   "import.example.track": { zh: "校园行", en: "校园行 (campus)" },
   "import.template": { zh: "下载模板（CSV）", en: "Download template (CSV)" },
+  "import.template.xlsx": { zh: "下载模板（Excel）", en: "Download template (Excel)" },
   "import.file.label": { zh: "名单文件（.xlsx 或 .csv）", en: "Roster file (.xlsx or .csv)" },
   "import.file.hint": { zh: "Excel 工作簿（.xlsx），或 UTF-8 / GBK 编码的 CSV，不超过 2 MB。", en: "An Excel workbook (.xlsx), or CSV in UTF-8 or GBK, up to 2 MB." },
   "import.upload": { zh: "上传并预览", en: "Upload and preview" },
