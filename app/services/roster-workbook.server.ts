@@ -1,90 +1,56 @@
-import { inflateRawSync } from "node:zlib";
-import ExcelJS from "exceljs";
-import { entryDataOffset, workbookLimits, workbookProblem, zipDirectory, type ZipEntry } from "~/domain/roster-file";
-import { importLimits, type CsvRecord, type ImportProblem } from "~/domain/user-import";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { logger } from "~/logger.server";
+import type { WorkbookRecords } from "./roster-reading";
 
-// A roster kept as an Excel workbook (.xlsx), read with exceljs into the same records a CSV file
-// gives, so one set of row rules judges both (docs/decisions/014-onboarding.md).
+// Reads an uploaded roster workbook in a worker thread with a heap cap and a time limit: exceljs
+// parses on the thread it runs on (about a second for 5,000 rows), and that must not be the one
+// answering every other request (docs/decisions/014-onboarding.md).
 
-export type WorkbookRecords = { ok: true; records: CsvRecord[]; sheetName: string } | { ok: false; problem: ImportProblem };
+export const workbookReading = { timeoutMs: 20_000, heapMb: 256 } as const;
 
-type CellValue = ExcelJS.CellValue;
-
-/** The text a person sees in a cell: a phone typed as a number stays its digits, a formula shows its result. */
-export function cellText(value: CellValue): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) < 1e21 ? BigInt(value).toString() : String(value);
-  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ("richText" in value) return value.richText.map((part) => part.text).join("");
-  if ("error" in value) return "";
-  if ("formula" in value || "sharedFormula" in value) return cellText((value as ExcelJS.CellFormulaValue).result ?? null);
-  if ("text" in value) return typeof value.text === "string" ? value.text : cellText(value.text);
-  return "";
+/** The worker entry, found from this module's place whether it runs from app/ (tsx, vitest) or build/. */
+function workerScript(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth++) {
+    const candidate = path.join(dir, "app", "services", "roster-worker.mjs");
+    if (existsSync(candidate)) return candidate;
+    const here = path.join(dir, "roster-worker.mjs");
+    if (existsSync(here)) return here;
+    dir = path.dirname(dir);
+  }
+  throw new Error("roster worker script app/services/roster-worker.mjs not found");
 }
 
-/**
- * Does every entry unpack to what the directory declares, within the budget? A zip bomb lies about its
- * sizes; inflating here with a cap on the output stops it before exceljs (JSZip) inflates it without one.
- */
-export function unpackProblem(bytes: Uint8Array, entries: readonly ZipEntry[]): "damaged" | "tooBig" | null {
-  let budget: number = workbookLimits.maxUnpackedBytes;
-  for (const entry of entries) {
-    const start = entryDataOffset(bytes, entry);
-    if (start === null) return "damaged";
-    const data = bytes.subarray(start, start + entry.compressedSize);
-    let size: number;
-    if (entry.method === 0) {
-      size = data.length;
-    } else {
-      try {
-        size = inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(budget, entry.uncompressedSize + 1)) }).length;
-      } catch (error) {
-        return error instanceof RangeError ? "tooBig" : "damaged";
-      }
-    }
-    if (size !== entry.uncompressedSize) return size > entry.uncompressedSize ? "tooBig" : "damaged";
-    budget -= size;
-  }
-  return null;
-}
-
-/** The first sheet that holds anything, as records numbered like the rows Excel shows. */
-export async function readRosterWorkbook(bytes: Uint8Array): Promise<WorkbookRecords> {
-  if (bytes.length > importLimits.maxBytes) return { ok: false, problem: { key: "import.file.tooLarge", params: { maxMb: importLimits.maxBytes / 1_000_000 } } };
-  const entries = zipDirectory(bytes);
-  const problem = workbookProblem(entries);
-  if (problem === "notWorkbook") return { ok: false, problem: { key: "import.file.notWorkbook" } };
-  if (problem === "tooBig") return { ok: false, problem: { key: "import.file.workbookTooBig" } };
-  const unpacked = unpackProblem(bytes, entries!);
-  if (unpacked) return { ok: false, problem: { key: unpacked === "tooBig" ? "import.file.workbookTooBig" : "import.file.workbookUnreadable" } };
-
-  const workbook = new ExcelJS.Workbook();
-  try {
-    // exceljs's own Buffer type predates the generic one of @types/node 20.
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
-  } catch (error) {
-    logger.info({ err: error }, "an uploaded workbook could not be read");
-    return { ok: false, problem: { key: "import.file.workbookUnreadable" } };
-  }
-  const sheet = workbook.worksheets.find((s) => s.state === "visible" && s.actualRowCount > 0);
-  if (!sheet) return { ok: false, problem: { key: "import.file.empty" } };
-  if (sheet.actualRowCount > importLimits.maxRows + 1) {
-    return { ok: false, problem: { key: "import.file.tooManyRows", params: { rows: sheet.actualRowCount - 1, max: importLimits.maxRows } } };
-  }
-
-  const rows: Array<{ row: number; fields: string[] }> = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const fields: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
-      fields[column - 1] = cellText(cell.value);
+export function readRosterWorkbook(bytes: Uint8Array): Promise<WorkbookRecords> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerScript(), {
+      workerData: bytes,
+      resourceLimits: { maxOldGenerationSizeMb: workbookReading.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     });
-    rows.push({ row: rowNumber, fields });
+    let settled = false;
+    const finish = (outcome: WorkbookRecords | Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      if (outcome instanceof Error) return reject(outcome);
+      if (!outcome.ok && outcome.detail) logger.info({ detail: outcome.detail }, "an uploaded workbook could not be read");
+      resolve(outcome);
+    };
+    const tooBig: WorkbookRecords = { ok: false, problem: { key: "import.file.workbookTooBig" } };
+    const timer = setTimeout(() => {
+      logger.warn({ bytes: bytes.length }, "reading an uploaded workbook took too long; stopped");
+      finish(tooBig);
+    }, workbookReading.timeoutMs);
+    worker.once("message", (result: WorkbookRecords) => finish(result));
+    worker.once("error", (error) => {
+      // The heap cap: a workbook that needs more memory than any roster is refused, not a 500.
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") return finish(tooBig);
+      finish(error);
+    });
+    worker.once("exit", (code) => finish(new Error(`roster worker exited with code ${code} before answering`)));
   });
-  // A sheet has no ragged rows: empty trailing cells are just empty.
-  const width = Math.max(0, ...rows.map((r) => r.fields.length));
-  const records = rows.map((r) => ({ row: r.row, fields: Array.from({ length: width }, (_, i) => r.fields[i] ?? ""), malformed: false }));
-  return { ok: true, records, sheetName: sheet.name };
 }
