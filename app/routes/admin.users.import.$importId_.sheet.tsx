@@ -1,10 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import QRCode from "qrcode";
 import { groupedPhone } from "~/domain/onboarding";
 import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
-import { handoutsForDownload, ownImport } from "~/services/onboarding.server";
+import { handoutsForDownload, ownImport, qrSvg } from "~/services/onboarding.server";
 
 // The printable A4 sheet for a training day: one card per person with their QR code (their invitation
 // link), name, phone and expiry. Print CSS hides the site around it (app.css, "handout").
@@ -26,8 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       orgName: p.orgName,
       url: p.url ?? "",
       expiresAt: p.expiresAt ? expiry.format(new Date(p.expiresAt)) : "",
-      // An SVG we draw from our own URL: no script, safe to inline.
-      qr: await QRCode.toString(p.url ?? "", { type: "svg", errorCorrectionLevel: "M", margin: 1 }),
+      qr: await qrSvg(p.url ?? ""),
     })),
   );
   return json({ id: found.id, fileName: found.fileName, cards }, { headers: { "Cache-Control": "private, no-store" } });

@@ -1,4 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
+import QRCode from "qrcode";
 import { db } from "~/db.server";
 import { countHandoutStates, handoutLinkValidHours, handoutStateOf, needsNewLink, type HandoutCounts, type HandoutState } from "~/domain/onboarding";
 import { personProblem } from "~/domain/reach";
@@ -120,4 +121,9 @@ export async function handoutsForDownload(steward: Steward, context: AppLoadCont
     details: { fileName: imported.fileName, count: live.length, format },
   });
   return live;
+}
+
+/** A QR code of an invitation address as an SVG we draw from our own URL: no script, safe to inline. */
+export function qrSvg(url: string): Promise<string> {
+  return QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
 }
