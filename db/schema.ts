@@ -35,6 +35,8 @@ export interface UserTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   last_sign_in_at: Timestamp | null;
+  /** The bulk import that created this person, if one did. */
+  user_import_id: Generated<string | null>;
 }
 
 export interface NotificationTable {
@@ -76,6 +78,10 @@ export interface AccessTokenTable {
   used_at: Timestamp | null;
   created_by: string | null;
   created_at: DefaultTimestamp;
+  /** The import whose handout batch made this link. */
+  user_import_id: Generated<string | null>;
+  /** The token itself, kept only for an unused handout link so its list and sheet can be downloaded again. */
+  handout_token: Generated<string | null>;
 }
 
 export interface AuditEventTable {

@@ -12,6 +12,10 @@ export type ImportProblemKey =
   | "import.file.tooLarge"
   | "import.file.tooManyRows"
   | "import.file.workbook"
+  | "import.file.xls"
+  | "import.file.notWorkbook"
+  | "import.file.workbookTooBig"
+  | "import.file.workbookUnreadable"
   | "import.file.utf16"
   | "import.file.encoding"
   | "import.file.unclosedQuote"
@@ -369,8 +373,13 @@ export type ImportFileResult = { ok: true; verdicts: RowVerdict[] } | { ok: fals
 export function checkImportFile(text: string): ImportFileResult {
   const parsed = parseCsv(text);
   if (!parsed.ok) return parsed;
+  return checkImportRecords(parsed.records);
+}
+
+/** The header and data rows of a roster, from a CSV file or a workbook's sheet, as per-row verdicts. */
+export function checkImportRecords(all: readonly CsvRecord[]): ImportFileResult {
   const isBlank = (r: CsvRecord) => r.fields.every((f) => f.trim() === "");
-  const records = parsed.records.filter((r) => !isBlank(r));
+  const records = all.filter((r) => !isBlank(r));
   const [header, ...rows] = records;
   if (!header) return { ok: false, problem: problem("import.file.empty") };
 

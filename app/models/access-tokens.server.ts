@@ -8,21 +8,29 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 export async function issueAccessToken(
   db: Db,
-  input: { userId: string; purpose: TokenPurpose; createdBy: string | null; validHours: number },
+  input: { userId: string; purpose: TokenPurpose; createdBy: string | null; validHours: number; handoutFor?: string },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + input.validHours * 3600_000);
   // A new link replaces any unused one of the same purpose.
   await db
     .updateTable("access_tokens")
-    .set({ used_at: new Date() })
+    .set({ used_at: new Date(), handout_token: null })
     .where("user_id", "=", input.userId)
     .where("purpose", "=", input.purpose)
     .where("used_at", "is", null)
     .execute();
   await db
     .insertInto("access_tokens")
-    .values({ user_id: input.userId, purpose: input.purpose, token_hash: hashToken(token), expires_at: expiresAt, created_by: input.createdBy })
+    .values({
+      user_id: input.userId,
+      purpose: input.purpose,
+      token_hash: hashToken(token),
+      expires_at: expiresAt,
+      created_by: input.createdBy,
+      // A handout link (bulk onboarding) keeps its token until it is used, for the list and the printed sheet.
+      ...(input.handoutFor && { user_import_id: input.handoutFor, handout_token: token }),
+    })
     .execute();
   return { token, expiresAt };
 }
@@ -46,7 +54,7 @@ export async function inspectAccessToken(db: Db, token: string): Promise<TokenSt
 export async function consumeAccessToken(db: Db, token: string): Promise<{ userId: string; purpose: TokenPurpose } | null> {
   const row = await db
     .updateTable("access_tokens")
-    .set({ used_at: new Date() })
+    .set({ used_at: new Date(), handout_token: null })
     .where("token_hash", "=", hashToken(token))
     .where("used_at", "is", null)
     .where("expires_at", ">", new Date())

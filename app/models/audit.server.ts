@@ -18,6 +18,8 @@ export type AuditAction =
   | "user.link_issued"
   | "user.sign_in_unlocked"
   | "users.imported"
+  | "users.links_issued"
+  | "users.links_downloaded"
   | "org.created"
   | "org.renamed"
   | "org.moved"

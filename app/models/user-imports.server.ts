@@ -122,6 +122,13 @@ export async function getImport(db: Db, id: string, createdBy: string): Promise<
   };
 }
 
+/** Who made an import (any admin's): to tell a forged id from someone else's import. */
+export async function importOwner(db: Db, id: string): Promise<string | undefined> {
+  if (!uuidPattern.test(id)) return undefined;
+  const row = await db.selectFrom("user_imports").select("created_by").where("id", "=", id).executeTakeFirst();
+  return row?.created_by;
+}
+
 export type ImportOutcome =
   | { status: "imported"; imported: number; rejected: number }
   | { status: "alreadyImported" }
@@ -172,6 +179,7 @@ export async function importValidRows(
           { name: candidate.name, phone: candidate.phone, email: candidate.email, orgUnitId: orgIds.get(verdict.row) ?? null, track: candidate.track },
           candidate.roles,
           input.adminId,
+          input.importId,
         );
         imported += 1;
         for (const role of candidate.roles) roleCounts[role] = (roleCounts[role] ?? 0) + 1;

@@ -126,10 +126,10 @@ export async function findContactConflict(db: Db, input: Pick<UserInput, "phone"
   return null;
 }
 
-export async function insertUser(db: Db, input: UserInput, roles: Role[], grantedBy: string | null): Promise<string> {
+export async function insertUser(db: Db, input: UserInput, roles: Role[], grantedBy: string | null, userImportId: string | null = null): Promise<string> {
   const row = await db
     .insertInto("users")
-    .values({ name: input.name, phone: input.phone, email: input.email, org_unit_id: input.orgUnitId, track: input.track })
+    .values({ name: input.name, phone: input.phone, email: input.email, org_unit_id: input.orgUnitId, track: input.track, user_import_id: userImportId })
     .returning("id")
     .executeTakeFirstOrThrow();
   if (roles.length) {

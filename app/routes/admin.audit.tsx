@@ -32,6 +32,8 @@ const sentenceOf = {
   "user.reactivated": "audit.e.user.reactivated",
   "user.link_issued": "audit.e.user.link_issued",
   "users.imported": "audit.e.users.imported",
+  "users.links_issued": "audit.e.users.links_issued",
+  "users.links_downloaded": "audit.e.users.links_downloaded",
   "org.created": "audit.e.org.created",
   "org.renamed": "audit.e.org.renamed",
   "org.moved": "audit.e.org.moved",
@@ -88,6 +90,7 @@ function describe(
     task: submission?.taskTitle ?? zh("audit.someone"),
     count: text(d.total ?? d.count),
     attempted: text(d.attempted),
+    format: d.format === "sheet" ? zh("audit.format.sheet") : zh("audit.format.csv"),
   };
   return { key: isAuditAction(event.action) ? sentenceOf[event.action] : null, params };
 }

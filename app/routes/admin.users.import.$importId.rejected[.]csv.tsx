@@ -20,7 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const reasons = v.reasons.map((r) => zh(r.key, r.params)).join("");
     body += csvLine([String(v.row), ...[name, phone, email, roles, org, track, reasons].map(spreadsheetSafe)]);
   }
-  const base = found.fileName.replace(/\.csv$/i, "");
+  const base = found.fileName.replace(/\.(csv|xlsx)$/i, "");
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -12,12 +12,14 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { Field } from "~/components/form";
 import { db } from "~/db.server";
-import { checkImportFile, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn } from "~/domain/user-import";
+import { sniffRoster } from "~/domain/roster-file";
+import { checkImportFile, checkImportRecords, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn, type ImportFileResult } from "~/domain/user-import";
 import { assertCleanForm } from "~/forms.server";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { actorOf } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
 import { checkAgainstDatabase, saveImportPreview } from "~/models/user-imports.server";
+import { readRosterWorkbook } from "~/services/roster-workbook.server";
 
 export const meta: MetaFunction = () => [{ title: "批量导入用户 · 百城学堂" }];
 
@@ -47,11 +49,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   assertCleanForm(form);
   const file = form.get("file");
   if (!file || typeof file === "string" || (file.size === 0 && !file.name)) return fail("import.file.missing");
-  const fileName = file.name.slice(0, 200) || "import.csv";
+  const fileName = file.name.slice(0, 200) || "import";
 
-  const decoded = decodeCsvBytes(new Uint8Array(await file.arrayBuffer()));
-  if (!decoded.ok) return fail(decoded.problem.key, decoded.problem.params, fileName);
-  const checked = checkImportFile(decoded.text);
+  // What the file is comes from its bytes: an .xlsx is a zip, an old .xls an OLE file, anything else must be CSV text.
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = sniffRoster(bytes);
+  if (kind === "xls") return fail("import.file.xls", undefined, fileName);
+  let checked: ImportFileResult;
+  if (kind === "xlsx") {
+    const workbook = await readRosterWorkbook(bytes);
+    if (!workbook.ok) return fail(workbook.problem.key, workbook.problem.params, fileName);
+    checked = checkImportRecords(workbook.records);
+  } else {
+    const decoded = decodeCsvBytes(bytes);
+    if (!decoded.ok) return fail(decoded.problem.key, decoded.problem.params, fileName);
+    checked = checkImportFile(decoded.text);
+  }
   if (!checked.ok) return fail(checked.problem.key, checked.problem.params, fileName);
 
   const { verdicts, reachRefusals } = await checkAgainstDatabase(db(), checked.verdicts, actorOf(admin));
@@ -89,7 +102,7 @@ export default function ImportUpload() {
             label={t("import.file.label")}
             name="file"
             type="file"
-            accept=".csv,text/csv"
+            accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
             required
             hint={t("import.file.hint")}
             error={result ? [result.fileName ? t("import.preview.file", { file: result.fileName }) : "", t(result.error, result.params)].join(" ").trim() : undefined}
@@ -99,6 +112,10 @@ export default function ImportUpload() {
           </button>
         </Form>
         <p>
+          <a href="/admin/users/import/template.xlsx" download>
+            {t("import.template.xlsx")}
+          </a>
+          {" · "}
           <a href="/admin/users/import/template.csv" download>
             {t("import.template")}
           </a>

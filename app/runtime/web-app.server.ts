@@ -34,7 +34,7 @@ export const bodyLimits = {
   queueBoard: 64 * KiB,
   /** The evidence upload route's own declared maximum (a submission's worth of files). */
   evidenceUpload: evidenceLimits.maxFilesPerSubmission * evidenceLimits.maxFileBytes + MiB,
-  /** The CSV import: the file's limit and room for the multipart envelope. */
+  /** The roster import (.xlsx or CSV): the file's limit and room for the multipart envelope. */
   userImport: importLimits.maxBytes + 256 * KiB,
 } as const;
 

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
+import pg from "pg";
 import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from "./fixtures";
 
 test("an admin imports a CSV, hands out an invite link, and the imported trainee signs in", async ({ page, browser, consoleErrors }, testInfo) => {
@@ -15,7 +18,7 @@ test("an admin imports a CSV, hands out an invite link, and the imported trainee
   await expect(page.getByRole("heading", { level: 1 })).toContainText("批量导入");
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "import", testInfo.project.name);
-  await page.getByLabel("CSV 文件").setInputFiles({ name: "名单.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${csv}`, "utf8") });
+  await page.getByLabel("名单文件（.xlsx 或 .csv）").setInputFiles({ name: "名单.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${csv}`, "utf8") });
   await page.getByRole("button", { name: "上传并预览" }).click();
 
   await expect(page.getByText("共 3 行：1 行可以导入，2 行有问题。")).toBeVisible();
@@ -51,6 +54,92 @@ test("an admin imports a CSV, hands out an invite link, and the imported trainee
   await expect(tp).toHaveURL(/\/learn$/);
   await expect(tp.getByRole("heading", { name: "校园行路径" })).toBeVisible();
   await ctx.close();
+  expect(consoleErrors).toEqual([]);
+});
+
+test("an admin imports the Excel workbook, makes everyone's links, downloads the list and the QR sheet, and one imported trainee signs in through their link", async ({ page, browser, consoleErrors }, testInfo) => {
+  test.setTimeout(90_000);
+  // Unique phones per attempt and project: 13 + project digit + 6 digits of the clock + 0 + person.
+  const stamp = `1${testInfo.project.name === "phone" ? 8 : 7}${String(Date.now()).slice(-6)}0`;
+  const people = [
+    { name: "鲁晓梅", phone: `13${stamp.slice(1)}1` },
+    { name: "孔令东", phone: `13${stamp.slice(1)}2` },
+  ];
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("培训日名单");
+  sheet.addRow(["姓名", "手机号", "角色", "单位", "条线"]);
+  sheet.addRow([people[0]!.name, Number(people[0]!.phone), "学员", "山西省/运城市", "校园行"]);
+  sheet.addRow([]);
+  sheet.addRow([people[1]!.name, Number(people[1]!.phone), "学员", "山西省/运城市", "校园行"]);
+  const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+
+  await signIn(page, demo.admin);
+  await page.goto("/admin/users/import");
+  await page.getByLabel("名单文件（.xlsx 或 .csv）").setInputFiles({ name: "培训日名单.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: xlsx });
+  await page.getByRole("button", { name: "上传并预览" }).click();
+  await expect(page.getByText("共 2 行：2 行可以导入，0 行有问题。")).toBeVisible();
+  await page.getByRole("button", { name: "导入 2 条有效记录" }).click();
+  await expect(page.getByText("导入完成：已导入 2 人，0 行未导入。")).toBeVisible();
+
+  await page.getByRole("button", { name: "为 2 人生成邀请链接" }).click();
+  await expect(page.getByText("已生成 2 个邀请链接。")).toBeVisible();
+  await expect(page.getByTestId("link-counts")).toContainText("链接有效 2 人");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "import-links", testInfo.project.name);
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "下载名单（CSV）" }).click();
+  const chunks: Buffer[] = [];
+  for await (const chunk of await (await download).createReadStream()) chunks.push(chunk as Buffer);
+  const list = Buffer.concat(chunks).toString("utf8");
+  expect(list.startsWith("\uFEFF姓名,手机号,邮箱,单位,邀请链接,有效期至")).toBe(true);
+  const links = people.map((p) => new RegExp(`^${p.name},${p.phone},,[^,]*,(http[^,]+/invite/[\\w-]+),`, "m").exec(list)?.[1]);
+  expect(links.every(Boolean), list).toBe(true);
+
+  await page.getByRole("link", { name: "二维码打印页（A4）" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "邀请二维码打印页" })).toBeVisible();
+  const cards = page.getByTestId("handout-card");
+  await expect(cards).toHaveCount(2);
+  await expect(cards.filter({ hasText: people[0]!.name })).toContainText(links[0]!);
+  await expect(cards.first().locator("svg")).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "import-sheet", testInfo.project.name);
+  await page.emulateMedia({ media: "print" });
+  await screenshot(page, "import-sheet-print", testInfo.project.name);
+  await page.emulateMedia({ media: "screen" });
+
+  // 73 hours later for the second person: their unused link shows as expired and can be made again.
+  const db = new pg.Client({ connectionString: readFileSync(".cache/e2e-database-url", "utf8").trim() });
+  await db.connect();
+  try {
+    await db.query(
+      "update access_tokens set created_at = now() - interval '73 hours', expires_at = now() - interval '1 hour' where user_import_id is not null and used_at is null and user_id = (select id from users where phone = $1)",
+      [people[1]!.phone],
+    );
+  } finally {
+    await db.end();
+  }
+  await page.getByRole("link", { name: "返回导入结果" }).click();
+  await expect(page.getByRole("cell", { name: "已过期" })).toBeVisible();
+  await screenshot(page, "import-links-expired", testInfo.project.name);
+  await page.getByRole("button", { name: "重新生成链接（1 人）" }).click();
+  await expect(page.getByText("已生成 1 个邀请链接。")).toBeVisible();
+  await expect(page.getByTestId("link-counts")).toContainText("链接有效 2 人");
+
+  // The first person opens their link from the list, sets a password and is signed in.
+  const ctx = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const tp = await ctx.newPage();
+  await tp.goto(new URL(links[0]!).pathname);
+  await expect(tp.getByText(people[0]!.name)).toBeVisible();
+  await tp.getByLabel("新密码", { exact: true }).fill("齐鲁大地春风暖人心");
+  await tp.getByLabel("再次输入新密码").fill("齐鲁大地春风暖人心");
+  await tp.getByRole("button", { name: "设置密码并登录" }).click();
+  await expect(tp).toHaveURL(/\/learn$/);
+  await expect(tp.getByRole("heading", { name: "校园行路径" })).toBeVisible();
+  await ctx.close();
+
+  await page.reload();
+  await expect(page.getByTestId("link-counts")).toContainText("已设置密码 1 人");
   expect(consoleErrors).toEqual([]);
 });
 

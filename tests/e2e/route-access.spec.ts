@@ -74,8 +74,11 @@ const cases: RouteCase[] = [
   { file: "admin.search.tsx", path: "/admin/search?q=%E6%9D%8E", expect: adminOnly },
   { file: "admin.users.import._index.tsx", path: "/admin/users/import", expect: adminOnly },
   { file: "admin.users.import.template[.]csv.tsx", path: "/admin/users/import/template.csv", expect: adminOnly },
+  { file: "admin.users.import.template[.]xlsx.tsx", path: "/admin/users/import/template.xlsx", expect: adminOnly },
   { file: "admin.users.import.$importId.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000", expect: { ...adminOnly, admin: 404 } },
   { file: "admin.users.import.$importId.rejected[.]csv.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000/rejected.csv", expect: { ...adminOnly, admin: 404 } },
+  { file: "admin.users.import.$importId.links[.]csv.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000/links.csv", expect: { ...adminOnly, admin: 404 } },
+  { file: "admin.users.import.$importId_.sheet.tsx", path: "/admin/users/import/00000000-0000-0000-0000-000000000000/sheet", expect: { ...adminOnly, admin: 404 } },
   // Not route files: the Bull Board server.ts mounts before Remix (app/runtime/queue-board.server.ts).
   { file: "server.ts:/admin/queues", path: "/admin/queues", expect: adminOnly },
   { file: "server.ts:/admin/queues", path: "/admin/queues/api/queues", expect: adminOnly },

@@ -171,7 +171,7 @@ describe("creating admins above their region", () => {
     const reasons = (stored.rows as Array<{ row: number; reasons: Array<{ key: string }> }>).map((r) => r.reasons.map((x) => x.key));
     expect(reasons[0]).toContain("import.row.outsideReach");
     expect(reasons[1]).toEqual([]);
-    await responseOf(() => importConfirm({ request: makeRequest(`/admin/users/import/${importId}`, { form: {} }), context: shanxi.context, params: { importId } }));
+    await responseOf(() => importConfirm({ request: makeRequest(`/admin/users/import/${importId}`, { form: { intent: "import" } }), context: shanxi.context, params: { importId } }));
     expect(await app.db.selectFrom("users").select("id").where("phone", "=", "13900000095").execute()).toEqual([]);
     expect(await app.db.selectFrom("users").select("org_unit_id").where("phone", "=", "13900000094").executeTakeFirst()).toEqual({ org_unit_id: units.yuncheng });
   });

@@ -220,8 +220,11 @@ describe("importing", () => {
     const res = await upload(admin.context, latin1, "export.csv");
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: "import.file.encoding", fileName: "export.csv" });
+    // A zip that is not a readable workbook, and an old .xls: each named for what it is.
     const workbook = await upload(admin.context, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), "名单.xlsx");
-    expect(await workbook.json()).toMatchObject({ error: "import.file.workbook" });
+    expect(await workbook.json()).toMatchObject({ error: "import.file.notWorkbook" });
+    const xls = await upload(admin.context, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), "名单.xls");
+    expect(await xls.json()).toMatchObject({ error: "import.file.xls" });
     expect((await app.db.selectFrom("user_imports").select("id").execute()).length).toBe(importsBefore);
   });
 
