@@ -90,7 +90,7 @@ export function WrittenSubmissionForm({
             {field(
               "orgUnitId",
               t("sub.field.orgUnitId"),
-              <select defaultValue={values.orgUnitId} {...aria("orgUnitId")}>
+              <select defaultValue={values.orgUnitId} {...aria("orgUnitId", true)}>
                 <option value="">—</option>
                 {orgs.map((o) => (
                   <option key={o.id} value={o.id}>
@@ -98,6 +98,13 @@ export function WrittenSubmissionForm({
                   </option>
                 ))}
               </select>,
+              orgs.length ? t("sub.field.orgUnitId.hint") : t("sub.error.noOwnUnit"),
+            )}
+            {field(
+              "otherOrgName",
+              t("sub.field.otherOrgName"),
+              <input type="text" maxLength={100} defaultValue={values.otherOrgName} {...aria("otherOrgName", true)} />,
+              t("sub.field.otherOrgName.hint"),
             )}
             {field("place", t("sub.field.place"), <input type="text" maxLength={100} defaultValue={values.place} {...aria("place")} />)}
             {field(
