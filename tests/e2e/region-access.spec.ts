@@ -60,6 +60,9 @@ const cases: RegionCase[] = [
   { file: "admin._index.tsx", path: () => "/admin", shanxi: [200] },
   { file: "admin.users._index.tsx", path: (d) => `/admin/users?q=${d.trainee.phone}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.users._index.tsx", path: (d) => `/admin/users?region=${d.units.shandong}`, shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName] },
+  // The lists the home page's figures open: filtered inside the reach, never wider.
+  { file: "admin.users._index.tsx", path: (d) => `/admin/users?attention=invited&region=${d.units.shandong}`, shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
+  { file: "admin.users._index.tsx", path: () => "/admin/users?attention=stalled", shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.users.$userId.tsx", path: (d) => `/admin/users/${d.trainee.id}`, shanxi: [404], national: 200 },
   { file: "admin.users.$userId.tsx", path: (d) => `/admin/users/${d.nationalAdminId}`, shanxi: [404] },
   ...personCases("trainee"),
@@ -103,11 +106,13 @@ const cases: RegionCase[] = [
   { file: "admin.orgs.tsx", intent: "move", path: () => "/admin/orgs", form: (d) => ({ intent: "move", id: d.units.yuncheng, newParentId: d.units.shandong }), shanxi: [400] },
   { file: "admin.audit.tsx", path: () => "/admin/audit?action=user", shanxi: [200], leaks: (d) => [d.trainee.id.slice(0, 8)], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
+  { file: "admin.assignments.tsx", path: () => "/admin/assignments?overdue=1", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
   { file: "admin.assignments.tsx", intent: "(action)", path: () => "/admin/assignments", form: (d) => ({ submissionId: d.openId, mentorId: d.shanxiAdmin.id, role: "marker" }), shanxi: [404, 409] },
   { file: "admin.calibration.tsx", path: () => "/admin/calibration", shanxi: [200], leaks: (d) => [d.mentorName], national: 200 },
   { file: "admin.calibration.tsx", intent: "(action)", path: () => "/admin/calibration", form: (d) => ({ submissionId: d.passedId }), shanxi: [404] },
   // The search box echoes the number typed; the holder's name is what must not appear.
   { file: "admin.certificates.tsx", path: (d) => `/admin/certificates?q=${d.certificate.number}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
+  { file: "admin.certificates.tsx", path: () => "/admin/certificates?status=expiring", shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.certificates.tsx", intent: "issue", path: () => "/admin/certificates", form: (d) => ({ intent: "issue", candidate: `${d.trainee.id}|campus|practitioner` }), shanxi: [404] },
   { file: "admin.certificates.tsx", intent: "issueAll", path: () => "/admin/certificates", form: (d) => ({ intent: "issueAll", region: d.units.shandong, track: "campus", tier: "practitioner" }), shanxi: [400, 409] },
   { file: "admin.certificates.tsx", intent: "revoke", path: () => "/admin/certificates", form: (d) => ({ intent: "revoke", certificateId: d.certificate.id, reason: "越权撤销" }), shanxi: [404] },
