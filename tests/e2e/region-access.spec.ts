@@ -230,7 +230,7 @@ async function arrange(): Promise<Data> {
     const openId = (
       await db.query<{ id: string }>(
         `insert into submissions (user_id, task_id, task_version, module_id, track, tier, type, status, body, consent_confirmed, submitted_at, attempts_used)
-         values ($1, $2, $3, $4, 'campus', 'practitioner', 'work_product', 'submitted', '{"text":"作业"}', true, now(), 1) returning id`,
+         values ($1, $2, $3, $4, 'campus', 'practitioner', 'work_product', 'submitted', '{"text":"作业"}', true, now() - interval '6 days', 1) returning id`,
         [trainee.id, practitioner.id, practitioner.version, practitioner.module_id],
       )
     ).rows[0]!.id;
@@ -254,7 +254,7 @@ async function arrange(): Promise<Data> {
     const number = `BC-2026-${suffix.slice(0, 4)}-${suffix.slice(4, 8)}`.replace(/[01]/g, "7");
     const certificateId = (
       await db.query<{ id: string }>(
-        "insert into certificates (number, user_id, track, tier, name_on_certificate, pdf_key, rendered_at) values ($1, $2, 'campus', 'foundation', $3, $4, now()) returning id",
+        "insert into certificates (number, user_id, track, tier, name_on_certificate, pdf_key, rendered_at, valid_until) values ($1, $2, 'campus', 'foundation', $3, $4, now(), now() + interval '30 days') returning id",
         [number, trainee.id, trainee.name, pdfKey],
       )
     ).rows[0]!.id;
