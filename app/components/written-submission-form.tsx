@@ -87,6 +87,9 @@ export function WrittenSubmissionForm({
           <div className="form-grid">
             {field("activityTitle", t("sub.field.activityTitle"), <input type="text" maxLength={100} defaultValue={values.activityTitle} {...aria("activityTitle")} />)}
             {field("activityDate", t("sub.field.activityDate"), <input type="date" max={today} min="2020-01-01" defaultValue={values.activityDate} {...aria("activityDate")} />)}
+          </div>
+          {/* The unit on a row of its own: a choice from the trainee's subtree, or another school named in text. */}
+          <div className="form-grid org-row">
             {field(
               "orgUnitId",
               t("sub.field.orgUnitId"),
@@ -106,6 +109,8 @@ export function WrittenSubmissionForm({
               <input type="text" maxLength={100} defaultValue={values.otherOrgName} {...aria("otherOrgName", true)} />,
               t("sub.field.otherOrgName.hint"),
             )}
+          </div>
+          <div className="form-grid">
             {field("place", t("sub.field.place"), <input type="text" maxLength={100} defaultValue={values.place} {...aria("place")} />)}
             {field(
               "audienceType",

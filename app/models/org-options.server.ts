@@ -7,9 +7,18 @@ import type { Db } from "./types";
  * under its parent). With `within`, only that subtree: an admin is offered their own reach, a
  * trainee their own unit and the units below it.
  */
-export async function orgOptions(db: Db, options: { within?: string } = {}): Promise<Array<{ id: string; label: string; path: string }>> {
+export async function orgOptions(
+  db: Db,
+  options: { within?: string; labelsFromWithin?: boolean } = {},
+): Promise<Array<{ id: string; label: string; path: string }>> {
   const units = await listOrgUnits(db);
   const byId = new Map(units.map((u) => [u.id, u]));
   const within = options.within;
-  return treeOrder(units.filter((u) => !within || u.path.startsWith(within))).map((u) => ({ id: u.id, path: u.path, label: namePathOf(u, byId) }));
+  // With `labelsFromWithin`, labels start at the subtree's own unit (a trainee reads 实验中学/初二（3）班, not the national path).
+  const skip = within && options.labelsFromWithin ? within.split("/").filter(Boolean).length - 1 : 0;
+  return treeOrder(units.filter((u) => !within || u.path.startsWith(within))).map((u) => ({
+    id: u.id,
+    path: u.path,
+    label: namePathOf(u, byId).split("/").slice(skip).join("/"),
+  }));
 }

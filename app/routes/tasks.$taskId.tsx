@@ -75,7 +75,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     submission ? listSubmissionEvents(db(), submission.id) : [],
     submission && task.type !== "quiz" ? listEvidence(db(), submission.id) : Promise.resolve([] as EvidenceFileView[]),
     // The trainee's own unit and the units below it; one who belongs to no unit is offered none.
-    task.type === "field_work" && me.orgPath ? orgOptions(db(), { within: me.orgPath }) : [],
+    task.type === "field_work" && me.orgPath ? orgOptions(db(), { within: me.orgPath, labelsFromWithin: true }) : [],
     task.type === "quiz" ? quizView(db(), { userId: me.id, task, submission: submission ?? null }) : null,
     submission && task.type !== "quiz" ? traineeGradeSummary(db(), submission.id) : Promise.resolve([]),
   ]);
