@@ -50,8 +50,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 /** This list's address with one filter dropped and the others kept. */
 function withoutParam(query: Record<string, string>, name: string): string {
-  const kept = new URLSearchParams(Object.entries(query).filter(([k, v]) => k !== name && v));
-  return kept.size ? `?${kept}` : "/admin/users";
+  const kept = new URLSearchParams(Object.entries(query).filter(([k, v]) => k !== name && v)).toString();
+  return kept ? `?${kept}` : "/admin/users";
 }
 
 export default function UsersList() {
