@@ -15,7 +15,7 @@ import { readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
 import { todayInChina } from "~/domain/submission-input";
 import { isEditable } from "~/domain/submission-lifecycle";
-import { forbidden, notFound, requirePermission } from "~/guards.server";
+import { auditRefusal, forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { currentTaskVersion } from "~/models/curriculum.server";
 import { orgOptions } from "~/models/org-options.server";
@@ -121,7 +121,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (!["save", "autosave", "submit"].includes(intent)) throw new Response("Unknown intent", { status: 400 });
   const draft = submission ?? (await getOrCreateDraft(db(), key));
-  const outcome = await saveOrSubmit(db(), { submissionId: draft.id, userId: me.id, task, raw: readSubmissionForm(form), submit: intent === "submit" });
+  const raw = readSubmissionForm(form);
+  const outcome = await saveOrSubmit(db(), { submissionId: draft.id, userId: me.id, task, raw, submit: intent === "submit" });
+  if (!outcome.ok && outcome.errors.orgUnitId === "sub.error.orgOutside") {
+    // Our page never offers such a unit: a forged or stale id, kept in the audit log like any reach refusal.
+    await auditRefusal(context, { attempted: "submission.org_unit", targetType: "org_unit", targetId: raw.orgUnitId, details: { submissionId: draft.id } });
+  }
   if (!outcome.ok) {
     const status = outcome.reason === "notEditable" || outcome.reason === "alreadySubmitted" ? 409 : 400;
     return json<ActionResult>({ kind: "problem", reason: outcome.reason, errors: outcome.errors }, { status });

@@ -53,7 +53,10 @@ describe("the field-work org picker", () => {
     expect(values.orgUnitId).toBe(units.school);
   });
 
-  it("refuses a unit outside the trainee's subtree with a Chinese message, and writes nothing", async () => {
+  it("refuses a unit outside the trainee's subtree with a Chinese message, writes nothing, and audits the attempt", async () => {
+    const refusals = async () =>
+      (await app.db.selectFrom("audit_events").select("target_id").where("action", "=", "reach.refused").where("actor_id", "=", trainee.id).orderBy("id").execute()).map((r) => r.target_id);
+    const before = (await refusals()).length;
     for (const outside of [units.otherSchool, units.district, units.root]) {
       const { res, row } = await save(trainee, { orgUnitId: outside });
       expect(res.status).toBe(400);
@@ -62,6 +65,7 @@ describe("the field-work org picker", () => {
       expect(row?.activity_title ?? null).toBeNull();
     }
     expect(translate("zh-CN", "sub.error.orgOutside")).toContain("其他单位名称");
+    expect((await refusals()).slice(before)).toEqual([units.otherSchool, units.district, units.root]);
   });
 
   it("keeps a unit below the trainee's own", async () => {
