@@ -12,6 +12,7 @@ import {
   listUserSessions,
   updateSessionExpiry,
 } from "./models/sessions.server";
+import { recordSignIn } from "./models/users.server";
 
 /** Idle timeout (sliding) and absolute timeout: see docs/decisions/002-sessions.md. */
 export const sessionIdleDays = 3;
@@ -129,6 +130,7 @@ export async function authenticate(cookieHeader: string | undefined): Promise<{ 
 /** Starts a new session (always a new id) and returns its Set-Cookie header. */
 export async function startSession(userId: string, meta: { ip?: string | null; userAgent?: string | null }): Promise<string> {
   const session = await auth().createSession(userId, { ip: meta.ip ?? null, userAgent: meta.userAgent ?? null });
+  await recordSignIn(db(), userId);
   return auth().createSessionCookie(session.id).serialize();
 }
 

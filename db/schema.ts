@@ -236,6 +236,8 @@ export interface SubmissionTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   draft_files_notice_at: Timestamp | null;
+  /** Field work at a school or centre outside the tree: its name, the work attached to the trainee's own unit. */
+  other_org_name: string | null;
 }
 
 export interface SubmissionEventTable {

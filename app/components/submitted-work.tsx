@@ -6,6 +6,8 @@ export interface SubmittedWorkView {
   activityTitle: string | null;
   activityDate?: string | null;
   place?: string | null;
+  /** A school or organisation outside the tree where the activity took place. */
+  otherOrgName?: string | null;
   audienceType: string | null;
   peopleReached: number | null;
   durationMinutes: number | null;
@@ -31,6 +33,12 @@ export function SubmittedWork({ work }: { work: SubmittedWorkView }) {
             <>
               <dt>{t("grading.evidence.place")}</dt>
               <dd>{work.place ?? "—"}</dd>
+            </>
+          ) : null}
+          {work.otherOrgName ? (
+            <>
+              <dt>{t("sub.field.otherOrgName")}</dt>
+              <dd>{work.otherOrgName}</dd>
             </>
           ) : null}
           <dt>{t("sub.field.audienceType")}</dt>

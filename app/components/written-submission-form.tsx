@@ -87,10 +87,13 @@ export function WrittenSubmissionForm({
           <div className="form-grid">
             {field("activityTitle", t("sub.field.activityTitle"), <input type="text" maxLength={100} defaultValue={values.activityTitle} {...aria("activityTitle")} />)}
             {field("activityDate", t("sub.field.activityDate"), <input type="date" max={today} min="2020-01-01" defaultValue={values.activityDate} {...aria("activityDate")} />)}
+          </div>
+          {/* The unit on a row of its own: a choice from the trainee's subtree, or another school named in text. */}
+          <div className="form-grid org-row">
             {field(
               "orgUnitId",
               t("sub.field.orgUnitId"),
-              <select defaultValue={values.orgUnitId} {...aria("orgUnitId")}>
+              <select defaultValue={values.orgUnitId} {...aria("orgUnitId", true)}>
                 <option value="">—</option>
                 {orgs.map((o) => (
                   <option key={o.id} value={o.id}>
@@ -98,7 +101,16 @@ export function WrittenSubmissionForm({
                   </option>
                 ))}
               </select>,
+              orgs.length ? t("sub.field.orgUnitId.hint") : t("sub.error.noOwnUnit"),
             )}
+            {field(
+              "otherOrgName",
+              t("sub.field.otherOrgName"),
+              <input type="text" maxLength={100} defaultValue={values.otherOrgName} {...aria("otherOrgName", true)} />,
+              t("sub.field.otherOrgName.hint"),
+            )}
+          </div>
+          <div className="form-grid">
             {field("place", t("sub.field.place"), <input type="text" maxLength={100} defaultValue={values.place} {...aria("place")} />)}
             {field(
               "audienceType",

@@ -90,3 +90,32 @@ export function checkChildTrack(kind: OrgKind, track: OrgTrack | null, parentTra
   if (track && parentTrack && track !== parentTrack) return "trackMismatch";
   return null;
 }
+
+/** A unit placed in a tree-ordered list: `depth` counts from the shallowest unit listed (0). */
+export type InTreeOrder<T> = T & { depth: number };
+
+/**
+ * Units in tree order: each child right under its parent, siblings by name (pinyin order, then id
+ * so namesakes never interleave their children). Ancestors missing from the list sort as equals.
+ */
+export function treeOrder<T extends { id: string; name: string; path: string }>(units: readonly T[]): Array<InTreeOrder<T>> {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const segments = (u: T) => u.path.split("/").filter(Boolean);
+  const shallowest = Math.min(...units.map((u) => segments(u).length));
+  const compare = (a: T, b: T) => {
+    const pa = segments(a);
+    const pb = segments(b);
+    for (let i = 0; i < Math.min(pa.length, pb.length); i += 1) {
+      if (pa[i] === pb[i]) continue;
+      const byName = (byId.get(pa[i]!)?.name ?? "").localeCompare(byId.get(pb[i]!)?.name ?? "", "zh-CN");
+      return byName !== 0 ? byName : pa[i]! < pb[i]! ? -1 : 1;
+    }
+    return pa.length - pb.length;
+  };
+  return [...units].sort(compare).map((u) => ({ ...u, depth: segments(u).length - shallowest }));
+}
+
+/** A name indented by its depth (full-width spaces), for a <select> or an exported column. */
+export function indentedName(unit: { name: string; depth: number }): string {
+  return `${"\u3000".repeat(unit.depth)}${unit.name}`;
+}

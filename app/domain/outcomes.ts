@@ -23,6 +23,16 @@ export function programmeYearOf(programStart: string, date: string): number {
   return year;
 }
 
+/**
+ * The target a region is measured against: its own, else, for the programme as a whole, the national
+ * target from content. A province or anything below without a target of its own has none ("未设定"):
+ * measuring a province against the national figure would make every region look hopeless.
+ */
+export function regionTarget(own: number | undefined, national: number, programmeWide: boolean): number | null {
+  if (own !== undefined) return own;
+  return programmeWide ? national : null;
+}
+
 export function progressPercent(figure: number, target: number): number {
   if (target <= 0) return figure > 0 ? 100 : 0;
   return Math.min(100, Math.round((figure / target) * 100));

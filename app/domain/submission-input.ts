@@ -9,6 +9,9 @@ export type FieldErrorKey =
   | "sub.error.dateFuture"
   | "sub.error.dateTooOld"
   | "sub.error.org"
+  | "sub.error.orgOutside"
+  | "sub.error.noOwnUnit"
+  | "sub.error.otherOrgLength"
   | "sub.error.placeLength"
   | "sub.error.audience"
   | "sub.error.people"
@@ -28,6 +31,7 @@ export interface RawSubmissionInput {
   activityTitle: string;
   activityDate: string;
   orgUnitId: string;
+  otherOrgName: string;
   place: string;
   audienceType: string;
   peopleReached: string;
@@ -43,6 +47,7 @@ export interface CleanSubmissionInput {
   activityTitle: string | null;
   activityDate: string | null;
   orgUnitId: string | null;
+  otherOrgName: string | null;
   place: string | null;
   audienceType: string | null;
   peopleReached: number | null;
@@ -55,6 +60,7 @@ export interface CleanSubmissionInput {
 export const limits = {
   titleMax: 100,
   placeMax: 100,
+  otherOrgNameMax: 100,
   peopleMax: 10_000,
   durationMax: 1440,
   textMax: 20_000,
@@ -95,6 +101,7 @@ export function cleanSubmissionInput(
     activityTitle: null,
     activityDate: null,
     orgUnitId: null,
+    otherOrgName: null,
     place: null,
     audienceType: null,
     peopleReached: null,
@@ -126,6 +133,9 @@ export function cleanSubmissionInput(
     if (uuid.test(raw.orgUnitId)) value.orgUnitId = raw.orgUnitId;
     else errors.orgUnitId = "sub.error.org";
   }
+  const otherOrg = cleanTitle(raw.otherOrgName);
+  if ([...otherOrg].length > limits.otherOrgNameMax) errors.otherOrgName = "sub.error.otherOrgLength";
+  value.otherOrgName = otherOrg ? text(otherOrg, limits.otherOrgNameMax) : null;
   const place = cleanTitle(raw.place);
   if ([...place].length > limits.placeMax) errors.place = "sub.error.placeLength";
   value.place = place ? text(place, limits.placeMax) : null;
@@ -145,6 +155,26 @@ export function cleanSubmissionInput(
 
   value.body = { plan: cleanFreeText(raw.plan).slice(0, limits.textMax), reflection: cleanFreeText(raw.reflection).slice(0, limits.textMax) };
   return { value, errors };
+}
+
+/** A unit as the field-work place check sees it. */
+export interface PlacedUnit {
+  id: string;
+  path: string;
+}
+
+export type ActivityPlace = { orgUnitId: string | null; problem?: undefined } | { orgUnitId?: undefined; problem: "sub.error.orgOutside" | "sub.error.noOwnUnit" };
+
+/**
+ * Which unit field work is attached to. A trainee names their own unit or one below it; work done
+ * at a school outside that subtree is named in `otherOrgName` and attached to their own unit, so it
+ * counts in their region. A trainee who belongs to no unit can name none.
+ */
+export function placeOfActivity(own: PlacedUnit | null, chosen: PlacedUnit | null, otherOrgName: string | null): ActivityPlace {
+  if (otherOrgName) return own ? { orgUnitId: own.id } : { problem: "sub.error.noOwnUnit" };
+  if (!chosen) return { orgUnitId: null };
+  if (!own) return { problem: "sub.error.noOwnUnit" };
+  return chosen.path.startsWith(own.path) ? { orgUnitId: chosen.id } : { problem: "sub.error.orgOutside" };
 }
 
 /** What is still missing before the trainee may submit. */

@@ -4,6 +4,7 @@ import { auditMessages } from "./messages/audit";
 import { authMessages } from "./messages/auth";
 import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
+import { coordinatorMessages } from "./messages/coordinator";
 import { credentialMessages } from "./messages/credentials";
 import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
@@ -45,6 +46,7 @@ const messages = {
   ...reachMessages,
   ...auditMessages,
   ...securityMessages,
+  ...coordinatorMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -173,11 +173,13 @@ export interface AssignmentFilters {
   mentorId?: string;
   /** Only submissions without a current marker or second marker. */
   unassignedOnly?: boolean;
+  /** Only work handed in before this moment and still waiting (the coordinator's "waiting too long"). */
+  submittedBefore?: Date;
 }
 
-/** Open submissions that need a mentor, oldest first, with their current mentors; and the total. */
-export async function listAssignments(db: Db, filters: AssignmentFilters, page: { page: number; pageSize: number }) {
-  const base = db
+/** Open submissions that need a mentor: one query behind the list, its total and the home page's figure. */
+function openWork(db: Db, filters: AssignmentFilters) {
+  return db
     .selectFrom("submissions as s")
     .where("s.type", "in", [...reviewedTypes])
     .where("s.status", "in", [...assignmentOpenStatuses])
@@ -208,7 +210,17 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
           ),
         ),
       ),
-    );
+    )
+    .$if(!!filters.submittedBefore, (q) => q.where("s.submitted_at", "<", filters.submittedBefore!));
+}
+
+export async function countOpenWork(db: Db, filters: AssignmentFilters): Promise<number> {
+  return (await openWork(db, filters).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow()).n;
+}
+
+/** Open submissions that need a mentor, oldest first, with their current mentors; and the total. */
+export async function listAssignments(db: Db, filters: AssignmentFilters, page: { page: number; pageSize: number }) {
+  const base = openWork(db, filters);
   const [rows, total] = await Promise.all([
     base
       .innerJoin("users as u", "u.id", "s.user_id")
@@ -230,7 +242,7 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
       .limit(page.pageSize)
       .offset((page.page - 1) * page.pageSize)
       .execute(),
-    base.select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow(),
+    countOpenWork(db, filters),
   ]);
   const mentors = rows.length
     ? await db
@@ -248,7 +260,7 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
     : [];
   return {
     rows: rows.map((r) => ({ ...r, mentors: mentors.filter((m) => m.submission_id === r.id) })),
-    total: total.n,
+    total,
   };
 }
 export type AssignmentRow = Awaited<ReturnType<typeof listAssignments>>["rows"][number];

@@ -49,6 +49,11 @@ function eligibleQuery(db: Db, f: EligibilityFilters) {
     .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`));
 }
 
+/** How many are eligible and not yet issued: the coordinator's home counts the list it links to. */
+export async function countEligible(db: Db, f: EligibilityFilters): Promise<number> {
+  return Number((await eligibleQuery(db, f).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+}
+
 export async function listEligibleTrainees(db: Db, f: EligibleListFilters) {
   const base = eligibleQuery(db, f);
   const [rows, count] = await Promise.all([
@@ -338,12 +343,20 @@ export async function batchProgress(db: Db, batchId: string, createdBy?: string)
   return { id: row.id, total: row.total, rendered, failed, done: rendered + failed >= row.total };
 }
 
-export type CertificateStatusFilter = "issued" | "revoked" | "superseded" | "renewal";
+/** "expiring": live, still valid now and ending by `expiringBefore`; "renewal": live and ending by `renewalBefore` (expired included). */
+export type CertificateStatusFilter = "issued" | "revoked" | "superseded" | "renewal" | "expiring";
 
-export async function listCertificates(
-  db: Db,
-  f: { q?: string; status?: CertificateStatusFilter; renewalBefore?: Date; orgPath?: string; page: number; pageSize: number },
-) {
+export interface CertificateFilters {
+  q?: string;
+  status?: CertificateStatusFilter;
+  renewalBefore?: Date;
+  expiringBefore?: Date;
+  now?: Date;
+  orgPath?: string;
+}
+
+/** The certificates matching the filters: one query behind the list, its total and the home page's figure. */
+function filteredCertificates(db: Db, f: CertificateFilters) {
   let q = db.selectFrom("certificates as c").innerJoin("users as u", "u.id", "c.user_id");
   if (f.orgPath) {
     const prefix = `${f.orgPath}%`;
@@ -355,10 +368,25 @@ export async function listCertificates(
   }
   if (f.status === "renewal") {
     q = q.where("c.status", "=", "issued").where("c.valid_until", "is not", null).where("c.valid_until", "<=", f.renewalBefore ?? new Date());
+  } else if (f.status === "expiring") {
+    q = q
+      .where("c.status", "=", "issued")
+      .where("c.valid_until", "is not", null)
+      .where("c.valid_until", ">", f.now ?? new Date())
+      .where("c.valid_until", "<=", f.expiringBefore ?? new Date());
   } else if (f.status) {
     q = q.where("c.status", "=", f.status);
   }
-  const [rows, count] = await Promise.all([
+  return q;
+}
+
+export async function countCertificates(db: Db, f: CertificateFilters): Promise<number> {
+  return Number((await filteredCertificates(db, f).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+}
+
+export async function listCertificates(db: Db, f: CertificateFilters & { page: number; pageSize: number }) {
+  const q = filteredCertificates(db, f);
+  const [rows, total] = await Promise.all([
     q
       .select([
         "c.id",
@@ -382,9 +410,9 @@ export async function listCertificates(
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize)
       .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
+    countCertificates(db, f),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total };
 }
 
 /** Current names of these users, for checking that a certificate can print them. */

@@ -43,6 +43,7 @@ export interface DraftFields {
   activityTitle?: string | null;
   activityDate?: string | null;
   orgUnitId?: string | null;
+  otherOrgName?: string | null;
   place?: string | null;
   audienceType?: string | null;
   peopleReached?: number | null;
@@ -60,6 +61,7 @@ export async function saveDraft(db: Db, submissionId: string, fields: DraftField
       ...(fields.activityTitle !== undefined && { activity_title: fields.activityTitle }),
       ...(fields.activityDate !== undefined && { activity_date: fields.activityDate }),
       ...(fields.orgUnitId !== undefined && { org_unit_id: fields.orgUnitId }),
+      ...(fields.otherOrgName !== undefined && { other_org_name: fields.otherOrgName }),
       ...(fields.place !== undefined && { place: fields.place }),
       ...(fields.audienceType !== undefined && { audience_type: fields.audienceType }),
       ...(fields.peopleReached !== undefined && { people_reached: fields.peopleReached }),

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { attentionThresholds, daysBefore, type PeopleAttention } from "~/domain/attention";
 import type { Role } from "~/domain/roles";
 import type { LoginIdentifier } from "~/domain/contact";
 import type { TrackColumn } from "../../db/schema";
@@ -74,31 +75,86 @@ export interface UserFilters {
   orgPath?: string;
   /** Also people who belong to no unit (only a programme admin reaches them). */
   includeUnplaced?: boolean;
-  page: number;
-  pageSize: number;
+  /** Only the people a coordinator's home counts under this heading (app/domain/attention.ts). */
+  attention?: PeopleAttention;
 }
 
-export async function listUsers(db: Db, f: UserFilters): Promise<{ rows: UserSummary[]; total: number }> {
-  let q = summaryQuery(db);
+/**
+ * The people matching the filters: one query behind the list, its total and the home page's
+ * figures, so a figure and the list it links to cannot disagree.
+ */
+function filteredUsers(db: Db, f: UserFilters, now: Date) {
+  let q = db.selectFrom("users as u").leftJoin("org_units as o", "o.id", "u.org_unit_id");
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb("u.name", "like", like), eb("u.phone", "like", like), eb("u.email", "ilike", like)]));
   }
-  if (f.role) q = q.where("r.roles", "@>", sql<Role[]>`array[${f.role}]::text[]`);
+  if (f.role) q = q.where((eb) => eb.exists(eb.selectFrom("user_roles as fr").select("fr.user_id").whereRef("fr.user_id", "=", "u.id").where("fr.role", "=", f.role!)));
   if (f.track) q = q.where("u.track", "=", f.track);
   if (f.status) q = q.where("u.status", "=", f.status);
   if (f.orgPath) {
     const prefix = `${f.orgPath}%`;
     q = f.includeUnplaced ? q.where((eb) => eb.or([eb("o.path", "like", prefix), eb("u.org_unit_id", "is", null)])) : q.where("o.path", "like", prefix);
   }
-  const [rows, count] = await Promise.all([
-    q.orderBy("u.created_at", "desc").orderBy("u.id").limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
-    db
-      .selectFrom(q.as("filtered"))
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
+  if (f.attention === "invited") q = q.where(invitedNeverSignedIn());
+  if (f.attention === "stalled") q = q.where(stalledTrainee(daysBefore(now, attentionThresholds.stalledDays)));
+  return q;
+}
+
+/**
+ * Invited but never signed in: an active account nobody has signed in to, whose person was given
+ * an invitation link or has not set a password yet.
+ */
+function invitedNeverSignedIn() {
+  return sql<boolean>`(u.status = 'active' and u.last_sign_in_at is null and (u.password_hash is null or exists (select 1 from access_tokens it where it.user_id = u.id and it.purpose = 'invite')))`;
+}
+
+/**
+ * Stalled: an active trainee who has signed in at least once, whose account is older than the
+ * window, and who since `since` has read no module, saved or handed in no work and tried no quiz.
+ */
+function stalledTrainee(since: Date) {
+  return sql<boolean>`(u.status = 'active' and u.last_sign_in_at is not null and u.created_at < ${since}
+    and exists (select 1 from user_roles sr where sr.user_id = u.id and sr.role = 'trainee')
+    and not exists (select 1 from module_progress mp where mp.user_id = u.id and mp.read_at >= ${since})
+    and not exists (select 1 from submissions ss where ss.user_id = u.id and ss.updated_at >= ${since})
+    and not exists (select 1 from submissions qs join quiz_attempts qa on qa.submission_id = qs.id where qs.user_id = u.id and qa.submitted_at >= ${since}))`;
+}
+
+export async function countUsers(db: Db, f: UserFilters, now = new Date()): Promise<number> {
+  const row = await filteredUsers(db, f, now).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function listUsers(db: Db, f: UserFilters & { page: number; pageSize: number }, now = new Date()): Promise<{ rows: UserSummary[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    filteredUsers(db, f, now)
+      .select((eb) => [
+        "u.id",
+        "u.name",
+        "u.phone",
+        "u.email",
+        "u.track",
+        "u.status",
+        "u.org_unit_id as orgUnitId",
+        "o.name as orgName",
+        eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id").orderBy("r.role")]).as("roles"),
+        sql<boolean>`u.password_hash is not null`.as("hasPassword"),
+        "u.created_at as createdAt",
+      ])
+      .orderBy("u.created_at", "desc")
+      .orderBy("u.id")
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+    countUsers(db, f, now),
   ]);
-  return { rows: rows.map(toSummary), total: count.n };
+  return { rows: rows.map(toSummary), total };
+}
+
+/** Marks a sign-in: the coordinator's home tells people who never came from those who did. */
+export async function recordSignIn(db: Db, userId: string, at = new Date()): Promise<void> {
+  await db.updateTable("users").set({ last_sign_in_at: at }).where("id", "=", userId).execute();
 }
 
 export interface UserInput {

@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { findTask } from "~/catalog/learner.server";
+import { ActiveFilter } from "~/components/active-filter";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { ChoiceField, FormMessage } from "~/components/form";
@@ -14,6 +15,8 @@ import { useT, type MessageKey } from "~/i18n";
 import { assignmentOpenStatuses, listAssignments, lockSubmissionsForAssignment, mentorCandidates, reassignRole } from "~/models/assignments.server";
 import { recordAudit } from "~/models/audit.server";
 import { troubledOutboxJobs } from "~/models/outbox.server";
+import { overdueWorkFilter } from "~/models/region-attention.server";
+import { attentionThresholds } from "~/domain/attention";
 
 export const meta: MetaFunction = () => [{ title: "导师分配 · 百城学堂" }];
 const pageSize = 25;
@@ -49,11 +52,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const mentors = await mentorCandidates(db(), { regionPath });
   const track = param("track");
   const mentor = mentors.find((m) => m.mentorId === param("mentor"));
+  const overdue = param("overdue") === "1";
   const filters = {
     track: track === "campus" || track === "community" ? track : undefined,
     mentorId: mentor?.mentorId,
     unassignedOnly: param("unassigned") === "1",
     regionPath,
+    // The home page's "waiting too long" figure: the same filter, so the list shows what it counted.
+    submittedBefore: overdue ? overdueWorkFilter(me.reach, new Date()).submittedBefore : undefined,
   } as const;
   const page = pageFromUrl(url);
   // Queue jobs carry every region's work: only programme admins see the stuck ones.
@@ -83,7 +89,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       attempts: j.attempts,
       lastError: j.last_error,
     })),
-    query: { track: filters.track ?? "", mentor: filters.mentorId ?? "", unassigned: filters.unassignedOnly },
+    query: { track: filters.track ?? "", mentor: filters.mentorId ?? "", unassigned: filters.unassignedOnly, overdue },
   });
 }
 
@@ -193,7 +199,14 @@ export default function AdminAssignments() {
       </div>
       <p className="muted">{t("assignments.lead")}</p>
 
+      {query.overdue ? (
+        <ActiveFilter
+          label={t("assignments.filter.overdue", { days: attentionThresholds.waitingDays })}
+          clearTo={`?${new URLSearchParams(Object.entries({ track: query.track, mentor: query.mentor, unassigned: query.unassigned ? "1" : "" }).filter(([, v]) => v))}`}
+        />
+      ) : null}
       <Form method="get" className="toolbar card" role="search">
+        {query.overdue ? <input type="hidden" name="overdue" value="1" /> : null}
         <FilterSelect
           name="track"
           label={t("assignments.filter.track")}

@@ -28,6 +28,9 @@ import {
 } from "~/models/certificates.server";
 import { refreshStaleEligibility, ruleVersions, tierRule, type EligibilityFilters, type EligibilityKey } from "~/models/eligibility.server";
 import { orgOptions } from "~/models/org-options.server";
+import { expiringFilter } from "~/models/region-attention.server";
+import { attentionThresholds } from "~/domain/attention";
+import { ActiveFilter } from "~/components/active-filter";
 import { unprintableCharacters } from "~/services/certificate-fonts.server";
 import { screenNamesForPrinting, type HeldBack } from "~/services/certificate-names.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
@@ -41,7 +44,7 @@ const maxBatch = 500;
 const maxReasonLength = 500;
 const maxNoteLength = 2000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const certificateStatuses = ["issued", "revoked", "superseded", "renewal"] as const satisfies readonly CertificateStatusFilter[];
+const certificateStatuses = ["issued", "revoked", "superseded", "renewal", "expiring"] as const satisfies readonly CertificateStatusFilter[];
 
 function formatDate(value: Date | string | null): string | null {
   if (!value) return null;
@@ -73,10 +76,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const refreshed = await refreshStaleEligibility(db(), program, { ...filters, limit: 200 });
 
   const status = param("status");
+  const now = new Date();
   const certificateFilter = {
     q: param("q").slice(0, 100) || undefined,
     status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
-    renewalBefore: new Date(Date.now() + renewalWindowDays * 24 * 3600 * 1000),
+    renewalBefore: new Date(now.getTime() + renewalWindowDays * 24 * 3600 * 1000),
+    // The home page's "expiring soon" figure counts this same filter.
+    now,
+    expiringBefore: expiringFilter(now).expiringBefore,
     orgPath: filters.orgPath,
     page: pageFromUrl(url, "cpage"),
     pageSize: certificatePageSize,
@@ -410,6 +417,12 @@ export default function AdminCertificates() {
 
       <section aria-labelledby="issued-title">
         <h2 id="issued-title">{t("certs.list.title")}</h2>
+        {query.status === "expiring" ? (
+          <ActiveFilter
+            label={t("certs.status.expiring", { days: attentionThresholds.expiringDays })}
+            clearTo={`?${new URLSearchParams(Object.entries({ region: query.region, track: query.track, tier: query.tier, q: query.q }).filter(([, v]) => v))}#issued-title`}
+          />
+        ) : null}
         <Form method="get" className="toolbar card" role="search">
           <input type="hidden" name="region" value={query.region} />
           <input type="hidden" name="track" value={query.track} />
@@ -418,7 +431,7 @@ export default function AdminCertificates() {
             <label htmlFor="q">{t("certs.search")}</label>
             <input id="q" type="search" name="q" defaultValue={query.q} />
           </div>
-          <FilterSelect name="status" label={t("certs.filter.status")} value={query.status} options={certificateStatuses.map((s) => ({ value: s, label: t(`certs.status.${s}`) }))} />
+          <FilterSelect name="status" label={t("certs.filter.status")} value={query.status} options={certificateStatuses.map((s) => ({ value: s, label: t(`certs.status.${s}`, { days: attentionThresholds.expiringDays }) }))} />
           <button type="submit" className="button">
             {t("certs.filter.apply")}
           </button>

@@ -8,6 +8,7 @@ import { db } from "~/db.server";
 import { z } from "zod";
 import { field, fieldsOf, readForm } from "~/forms.server";
 import { requireReach } from "~/guards.server";
+import { indentedName } from "~/domain/org-tree";
 import { useT } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { createExport, listExports } from "~/models/exports.server";
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = await outcomeScope(me.reach, new URL(request.url), context);
   const rows = await listExports(db(), me.id);
   return json({
-    regions: scope.regions.map((r) => ({ id: r.id, name: `${"　".repeat(r.level - 1)}${r.name}` })),
+    regions: scope.regions.map((r) => ({ id: r.id, name: indentedName(r) })),
     region: scope.region.id,
     exports: rows.map((e) => ({
       id: e.id,
@@ -59,7 +60,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
           regionPath: scope.region.path,
           track: scope.track,
           year: scope.year,
-          regions: [scope.region, ...scope.children].map((r) => ({ name: r.name, path: r.path })),
+          // The region and every region below it down to districts, in tree order, each indented under its parent.
+          regions: scope.regions.filter((r) => r.path.startsWith(scope.region.path)).map((r) => ({ id: r.id, name: indentedName({ name: r.name, depth: r.depth - regionDepth(scope) }), path: r.path })),
           label: `${scope.region.name} · ${scope.track === "campus" ? "校园行" : "社区行"} · 第 ${scope.year} 年指标`,
         };
   const jobs: OutboxJob[] = [];
@@ -72,6 +74,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   await dispatchAfterCommit(jobs);
   return redirect("/admin/exports");
+}
+
+/** How deep the chosen region lies in the admin's own tree-ordered list (its children are one deeper). */
+function regionDepth(scope: { region: { id: string }; regions: ReadonlyArray<{ id: string; depth: number }> }): number {
+  return scope.regions.find((r) => r.id === scope.region.id)?.depth ?? 0;
 }
 
 export default function Exports() {

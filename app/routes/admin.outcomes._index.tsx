@@ -6,7 +6,9 @@ import { ScopeFields } from "~/components/scope-fields";
 import { ProgressBar } from "~/components/progress-bar";
 import { db } from "~/db.server";
 import { readForm } from "~/forms.server";
-import { parseTarget, progressPercent, yearWindow } from "~/domain/outcomes";
+import { indentedName } from "~/domain/org-tree";
+import { parseTarget, progressPercent, regionTarget, yearWindow } from "~/domain/outcomes";
+import { depthOf } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
@@ -26,8 +28,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     scope.indicators.map(async (i) => {
       const inScope = { track: scope.track, regionPath: scope.region.path, window: scope.window };
       const [figure, trend] = await Promise.all([figureFor(scope.region.path, i), indicatorTrend(db(), i, inScope)]);
-      const target = targets.get(i.id) ?? i.target;
-      return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: progressPercent(figure, target), trend };
+      const target = regionTarget(targets.get(i.id), i.target, depthOf(scope.region.path) === 1);
+      return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: target === null ? null : progressPercent(figure, target), trend };
     }),
   );
   const comparison = await Promise.all(
@@ -40,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const sites = (await listOrgUnits(db())).filter((u) => u.kind === "site" && u.track === scope.track && u.path.startsWith(scope.region.path));
   return json({
     region: { id: scope.region.id, name: scope.region.name },
-    regions: scope.regions.map((r) => ({ id: r.id, name: `${"　".repeat(r.level - 1)}${r.name}` })),
+    regions: scope.regions.map((r) => ({ id: r.id, name: indentedName(r) })),
     track: scope.track,
     year: scope.year,
     years: [1, 2, 3].map((y) => ({ year: y, from: yearWindow(scope.programStart, y).from })),
@@ -146,17 +148,17 @@ export default function OutcomesDashboard() {
             <h2 className="card-title">{i.title}</h2>
             <p className="indicator-figure">
               <Link to={`/admin/outcomes/${i.id}?${query}`}>
-                {t("outcomes.figure", { figure: i.figure.toLocaleString("zh-CN"), target: i.target.toLocaleString("zh-CN") })}
+                {t("outcomes.figure", { figure: i.figure.toLocaleString("zh-CN"), target: i.target === null ? t("outcomes.target.unset") : i.target.toLocaleString("zh-CN") })}
                 <span className="sr-only">（{t("outcomes.drill")}）</span>
               </Link>
             </p>
-            <ProgressBar value={i.percent} label={i.title} />
+            {i.percent === null ? <p className="hint">{t("outcomes.target.unsetHint")}</p> : <ProgressBar value={i.percent} label={i.title} />}
             <Trend points={i.trend} label={`${i.title}：${t("outcomes.trend")}`} />
             <Form method="post" className="inline-target">
               <input type="hidden" name="intent" value="target" />
               <input type="hidden" name="indicatorId" value={i.id} />
               <label htmlFor={`target-${i.id}`}>{t("outcomes.target")}</label>
-              <input id={`target-${i.id}`} name="target" inputMode="numeric" defaultValue={String(i.target)} aria-invalid={result?.indicatorId === i.id && result.error ? true : undefined} />
+              <input id={`target-${i.id}`} name="target" inputMode="numeric" defaultValue={i.target === null ? "" : String(i.target)} placeholder={t("outcomes.target.unset")} aria-invalid={result?.indicatorId === i.id && result.error ? true : undefined} />
               <button type="submit" className="button secondary">
                 {t("outcomes.target.save")}
               </button>

@@ -1,14 +1,16 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { ActiveFilter } from "~/components/active-filter";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
-import { isProgrammeWide } from "~/domain/reach";
+import { attentionThresholds, isPeopleAttention } from "~/domain/attention";
 import { isRole, roles } from "~/domain/roles";
 import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { orgOptions } from "~/models/org-options.server";
+import { peopleInReach } from "~/models/region-attention.server";
 import { listUsers } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 百城学堂" }];
@@ -22,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const track = param("track");
   const status = param("status");
   const regionId = param("region");
+  const attention = param("attention");
   // Only the admin's own subtree: the region filter narrows it, never widens it.
   const orgs = await orgOptions(db(), { within: me.reach.path });
   const region = orgs.find((o) => o.id === regionId);
@@ -30,8 +33,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     role: isRole(role) ? role : undefined,
     track: track === "campus" || track === "community" ? track : undefined,
     status: status === "active" || status === "deactivated" ? status : undefined,
-    orgPath: region?.path ?? me.reach.path,
-    includeUnplaced: !region && isProgrammeWide(me.reach),
+    ...(region ? { orgPath: region.path, includeUnplaced: false } : peopleInReach(me.reach)),
+    attention: isPeopleAttention(attention) ? attention : undefined,
     page: pageFromUrl(url),
     pageSize,
   } as const;
@@ -41,8 +44,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     total,
     page: filters.page,
     regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
-    query: { q: param("q"), role, track, status, region: regionId },
+    query: { q: param("q"), role, track, status, region: regionId, attention: filters.attention ?? "" },
   });
+}
+
+/** This list's address with one filter dropped and the others kept. */
+function withoutParam(query: Record<string, string>, name: string): string {
+  const kept = new URLSearchParams(Object.entries(query).filter(([k, v]) => k !== name && v)).toString();
+  return kept ? `?${kept}` : "/admin/users";
 }
 
 export default function UsersList() {
@@ -62,7 +71,11 @@ export default function UsersList() {
           </Link>
         </div>
       </div>
+      {isPeopleAttention(query.attention) ? (
+        <ActiveFilter label={t(`users.attention.${query.attention}`, { days: attentionThresholds.stalledDays })} clearTo={withoutParam(query, "attention")} />
+      ) : null}
       <Form method="get" className="toolbar card" role="search">
+        {query.attention ? <input type="hidden" name="attention" value={query.attention} /> : null}
         <div className="field">
           <label htmlFor="q">{t("users.search")}</label>
           <input id="q" type="search" name="q" defaultValue={query.q} />

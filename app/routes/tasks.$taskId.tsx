@@ -15,7 +15,7 @@ import { readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
 import { todayInChina } from "~/domain/submission-input";
 import { isEditable } from "~/domain/submission-lifecycle";
-import { forbidden, notFound, requirePermission } from "~/guards.server";
+import { auditRefusal, forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { currentTaskVersion } from "~/models/curriculum.server";
 import { orgOptions } from "~/models/org-options.server";
@@ -49,11 +49,13 @@ async function resolve(request: Request, context: LoaderFunctionArgs["context"],
   return { me, module, task, version: submission?.task_version ?? version.version, submission };
 }
 
-function writtenValues(s: Selectable<Database["submissions"]> | undefined): WrittenValues {
+/** What the form shows: the saved draft; a unit not yet chosen defaults to the trainee's own. */
+function writtenValues(s: Selectable<Database["submissions"]> | undefined, ownUnitId: string | null): WrittenValues {
   return {
     activityTitle: s?.activity_title ?? "",
     activityDate: s?.activity_date ?? "",
-    orgUnitId: s?.org_unit_id ?? "",
+    orgUnitId: s?.org_unit_id ?? ownUnitId ?? "",
+    otherOrgName: s?.other_org_name ?? "",
     place: s?.place ?? "",
     audienceType: s?.audience_type ?? "",
     peopleReached: s?.people_reached?.toString() ?? "",
@@ -72,7 +74,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const [events, evidence, orgs, quiz, grades] = await Promise.all([
     submission ? listSubmissionEvents(db(), submission.id) : [],
     submission && task.type !== "quiz" ? listEvidence(db(), submission.id) : Promise.resolve([] as EvidenceFileView[]),
-    task.type === "field_work" ? orgOptions(db()) : [],
+    // The trainee's own unit and the units below it; one who belongs to no unit is offered none.
+    task.type === "field_work" && me.orgPath ? orgOptions(db(), { within: me.orgPath, labelsFromWithin: true }) : [],
     task.type === "quiz" ? quizView(db(), { userId: me.id, task, submission: submission ?? null }) : null,
     submission && task.type !== "quiz" ? traineeGradeSummary(db(), submission.id) : Promise.resolve([]),
   ]);
@@ -85,7 +88,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     submission: submission
       ? { id: submission.id, status: submission.status, score: submission.score, editable: isEditable(submission.status) }
       : null,
-    values: writtenValues(submission),
+    values: writtenValues(submission, task.type === "field_work" ? me.orgUnitId : null),
     events: events.map((e) => ({ ...e, created_at: new Date(e.created_at).toISOString() })),
     evidence,
     orgs: orgs.map(({ id, label }) => ({ id, label })),
@@ -118,7 +121,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (!["save", "autosave", "submit"].includes(intent)) throw new Response("Unknown intent", { status: 400 });
   const draft = submission ?? (await getOrCreateDraft(db(), key));
-  const outcome = await saveOrSubmit(db(), { submissionId: draft.id, userId: me.id, task, raw: readSubmissionForm(form), submit: intent === "submit" });
+  const raw = readSubmissionForm(form);
+  const outcome = await saveOrSubmit(db(), { submissionId: draft.id, userId: me.id, task, raw, submit: intent === "submit" });
+  if (!outcome.ok && outcome.errors.orgUnitId === "sub.error.orgOutside") {
+    // Our page never offers such a unit: a forged or stale id, kept in the audit log like any reach refusal.
+    await auditRefusal(context, { attempted: "submission.org_unit", targetType: "org_unit", targetId: raw.orgUnitId, details: { submissionId: draft.id } });
+  }
   if (!outcome.ok) {
     const status = outcome.reason === "notEditable" || outcome.reason === "alreadySubmitted" ? 409 : 400;
     return json<ActionResult>({ kind: "problem", reason: outcome.reason, errors: outcome.errors }, { status });

@@ -364,6 +364,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
       activityTitle: s.activity_title,
       activityDate: s.activity_date,
       place: s.place,
+      otherOrgName: s.other_org_name,
       audienceType: s.audience_type,
       peopleReached: s.people_reached,
       durationMinutes: s.duration_minutes,

@@ -7,6 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { auditRefusal, forbidden, notFound } from "~/guards.server";
 import { listOrgUnits } from "~/models/orgs.server";
 import { inReach, type Reach } from "~/domain/reach";
+import { treeOrder } from "~/domain/org-tree";
 
 /**
  * The region, track and year an admin asks about, checked against their reach: a region outside
@@ -29,7 +30,8 @@ export async function outcomeScope(reach: Reach, url: URL, context: AppLoadConte
   const asked = Number(url.searchParams.get("year"));
   const year = [1, 2, 3].includes(asked) ? asked : current;
   const indicators: Indicator[] = program.tracks.find((t) => t.id === track)!.indicators.filter((i) => i.year === year);
-  const children = units.filter((u) => u.parent_id === region.id);
-  const regions = units.filter((u) => u.path.startsWith(root.path) && u.level <= 4);
+  // Both lists in tree order: each child right under its parent, siblings by name.
+  const children = treeOrder(units.filter((u) => u.parent_id === region.id));
+  const regions = treeOrder(units.filter((u) => u.path.startsWith(root.path) && u.level <= 4));
   return { root, region, children, regions, track, year, window: yearWindow(program.programStart, year), indicators, programStart: program.programStart };
 }

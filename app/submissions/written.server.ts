@@ -3,12 +3,14 @@ import type { TaskDefinition } from "~/catalog/schema";
 import {
   cleanSubmissionInput,
   completenessProblems,
+  placeOfActivity,
   todayInChina,
   type FieldErrorKey,
   type RawSubmissionInput,
 } from "~/domain/submission-input";
 import { checkTransition, isEditable, submitMove } from "~/domain/submission-lifecycle";
 import { getOrgUnit } from "~/models/orgs.server";
+import { placedPerson } from "~/models/placement.server";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { bumpAttempts, countEvidence, lockSubmission, moveSubmission, saveDraft } from "~/models/submissions.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
@@ -21,6 +23,7 @@ export function readSubmissionForm(form: FormData): RawSubmissionInput {
     activityTitle: s("activityTitle"),
     activityDate: s("activityDate"),
     orgUnitId: s("orgUnitId"),
+    otherOrgName: s("otherOrgName"),
     place: s("place"),
     audienceType: s("audienceType"),
     peopleReached: s("peopleReached"),
@@ -54,14 +57,25 @@ export async function saveOrSubmit(
       return input.submit && current.status !== "draft" ? { ok: false, reason: "alreadySubmitted", errors: {} } : { ok: false, reason: "notEditable", errors: {} };
     }
     const { value, errors } = cleanSubmissionInput(input.task, input.raw, todayInChina());
-    // A well-formed id of no (or an archived) unit would fail the foreign key: a 500 instead of a message.
-    if (value.orgUnitId && !errors.orgUnitId && (await getOrgUnit(trx, value.orgUnitId))?.archived_at !== null) errors.orgUnitId = "sub.error.org";
+    if (input.task.type === "field_work" && !errors.orgUnitId && !errors.otherOrgName) {
+      // A well-formed id of no (or an archived) unit would fail the foreign key: a 500 instead of a message.
+      const chosen = value.orgUnitId ? await getOrgUnit(trx, value.orgUnitId) : undefined;
+      if (value.orgUnitId && (!chosen || chosen.archived_at !== null)) errors.orgUnitId = "sub.error.org";
+      else {
+        const me = await placedPerson(trx, input.userId);
+        const own = me?.orgUnitId && me.orgPath ? { id: me.orgUnitId, path: me.orgPath } : null;
+        const place = placeOfActivity(own, chosen ? { id: chosen.id, path: chosen.path } : null, value.otherOrgName);
+        if (place.problem) errors.orgUnitId = place.problem;
+        else value.orgUnitId = place.orgUnitId;
+      }
+    }
     if (Object.keys(errors).length) return { ok: false, reason: "invalid", errors: errors as Record<string, FieldErrorKey> };
     await saveDraft(trx, current.id, {
       body: value.body,
       activityTitle: value.activityTitle,
       activityDate: value.activityDate,
       orgUnitId: value.orgUnitId,
+      otherOrgName: value.otherOrgName,
       place: value.place,
       audienceType: value.audienceType,
       peopleReached: value.peopleReached,

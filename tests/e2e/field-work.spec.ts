@@ -17,7 +17,10 @@ test("a trainee submits field work with two photos and sees it in My work", asyn
   await page.getByRole("button", { name: "开始这个任务" }).click();
   await page.getByLabel("活动名称", { exact: true }).fill("情绪小课堂：认识我的情绪");
   await page.getByLabel("活动日期", { exact: true }).fill("2026-11-20");
-  await page.getByLabel("开展单位", { exact: true }).selectOption({ label: "全国工作组/山西省/运城市/盐湖区/运城市盐湖区实验中学" });
+  // The unit defaults to the trainee's own; only it and the units below it are offered.
+  const ownUnit = testInfo.project.name === "phone" ? "芝罘区第二实验小学" : "运城市盐湖区实验中学";
+  await expect(page.getByLabel("开展单位", { exact: true }).locator("option:checked")).toHaveText(ownUnit);
+  await expect(page.getByLabel("开展单位", { exact: true }).locator("option", { hasText: ownUnit === "运城市盐湖区实验中学" ? "芝罘区" : "运城市" })).toHaveCount(0);
   await page.getByLabel("服务对象", { exact: true }).selectOption("students");
   await page.getByLabel("服务人数", { exact: true }).fill("42");
   await page.getByLabel("时长（分钟）", { exact: true }).fill("10");

@@ -60,6 +60,9 @@ const cases: RegionCase[] = [
   { file: "admin._index.tsx", path: () => "/admin", shanxi: [200] },
   { file: "admin.users._index.tsx", path: (d) => `/admin/users?q=${d.trainee.phone}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.users._index.tsx", path: (d) => `/admin/users?region=${d.units.shandong}`, shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName] },
+  // The lists the home page's figures open: filtered inside the reach, never wider.
+  { file: "admin.users._index.tsx", path: (d) => `/admin/users?attention=invited&region=${d.units.shandong}`, shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
+  { file: "admin.users._index.tsx", path: () => "/admin/users?attention=stalled", shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.users.$userId.tsx", path: (d) => `/admin/users/${d.trainee.id}`, shanxi: [404], national: 200 },
   { file: "admin.users.$userId.tsx", path: (d) => `/admin/users/${d.nationalAdminId}`, shanxi: [404] },
   ...personCases("trainee"),
@@ -112,11 +115,13 @@ const cases: RegionCase[] = [
   { file: "admin.orgs.tsx", intent: "move", path: () => "/admin/orgs", form: (d) => ({ intent: "move", id: d.units.yuncheng, newParentId: d.units.shandong }), shanxi: [400] },
   { file: "admin.audit.tsx", path: () => "/admin/audit?action=user", shanxi: [200], leaks: (d) => [d.trainee.id.slice(0, 8)], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
+  { file: "admin.assignments.tsx", path: () => "/admin/assignments?overdue=1", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
   { file: "admin.assignments.tsx", intent: "(action)", path: () => "/admin/assignments", form: (d) => ({ submissionId: d.openId, mentorId: d.shanxiAdmin.id, role: "marker" }), shanxi: [404, 409] },
   { file: "admin.calibration.tsx", path: () => "/admin/calibration", shanxi: [200], leaks: (d) => [d.mentorName], national: 200 },
   { file: "admin.calibration.tsx", intent: "(action)", path: () => "/admin/calibration", form: (d) => ({ submissionId: d.passedId }), shanxi: [404] },
   // The search box echoes the number typed; the holder's name is what must not appear.
   { file: "admin.certificates.tsx", path: (d) => `/admin/certificates?q=${d.certificate.number}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
+  { file: "admin.certificates.tsx", path: () => "/admin/certificates?status=expiring", shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.certificates.tsx", intent: "issue", path: () => "/admin/certificates", form: (d) => ({ intent: "issue", candidate: `${d.trainee.id}|campus|practitioner` }), shanxi: [404] },
   { file: "admin.certificates.tsx", intent: "issueAll", path: () => "/admin/certificates", form: (d) => ({ intent: "issueAll", region: d.units.shandong, track: "campus", tier: "practitioner" }), shanxi: [400, 409] },
   { file: "admin.certificates.tsx", intent: "revoke", path: () => "/admin/certificates", form: (d) => ({ intent: "revoke", certificateId: d.certificate.id, reason: "越权撤销" }), shanxi: [404] },
@@ -234,7 +239,7 @@ async function arrange(): Promise<Data> {
     const openId = (
       await db.query<{ id: string }>(
         `insert into submissions (user_id, task_id, task_version, module_id, track, tier, type, status, body, consent_confirmed, submitted_at, attempts_used)
-         values ($1, $2, $3, $4, 'campus', 'practitioner', 'work_product', 'submitted', '{"text":"作业"}', true, now(), 1) returning id`,
+         values ($1, $2, $3, $4, 'campus', 'practitioner', 'work_product', 'submitted', '{"text":"作业"}', true, now() - interval '6 days', 1) returning id`,
         [trainee.id, practitioner.id, practitioner.version, practitioner.module_id],
       )
     ).rows[0]!.id;
@@ -258,7 +263,7 @@ async function arrange(): Promise<Data> {
     const number = `BC-2026-${suffix.slice(0, 4)}-${suffix.slice(4, 8)}`.replace(/[01]/g, "7");
     const certificateId = (
       await db.query<{ id: string }>(
-        "insert into certificates (number, user_id, track, tier, name_on_certificate, pdf_key, rendered_at) values ($1, $2, 'campus', 'foundation', $3, $4, now()) returning id",
+        "insert into certificates (number, user_id, track, tier, name_on_certificate, pdf_key, rendered_at, valid_until) values ($1, $2, 'campus', 'foundation', $3, $4, now(), now() + interval '30 days') returning id",
         [number, trainee.id, trainee.name, pdfKey],
       )
     ).rows[0]!.id;

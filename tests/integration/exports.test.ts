@@ -59,7 +59,13 @@ describe("exports", () => {
     const id = (await app.db.selectFrom("exports").select("id").where("created_by", "=", admin.id).executeTakeFirstOrThrow()).id;
     await buildExport(app.db, id);
     const row = await app.db.selectFrom("exports").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: "done", rows_total: 2, rows_done: 2 });
+    // The root and every region below it to districts, in tree order, indented; no province target of its own: 未设定.
+    expect(row).toMatchObject({ status: "done", rows_total: 4, rows_done: 4 });
+    const file = await responseOf(() => downloadExport({ request: makeRequest(`/admin/exports/${id}.csv`), context: admin.context, params: { exportId: id } }));
+    const lines = (await file.text()).replace(/^\uFEFF/, "").split("\r\n").filter(Boolean);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(["全国工作组", "\u3000甲省", "\u3000\u3000甲市", "\u3000\u3000\u3000甲区"]);
+    expect(lines[1]).not.toContain("未设定");
+    expect(lines[2]).toContain("未设定");
   });
 
   it("keeps a regional admin to their own subtree", async () => {

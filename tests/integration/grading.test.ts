@@ -52,7 +52,8 @@ async function submittedWork(trainee: User, which: "field" | "double", opts: { d
 /** Field work of a new trainee, assigned to a new mentor: where most grading stories start. */
 async function assignedFieldWork(traineeOptions: { track?: "campus" | "community" } = {}) {
   const mentor = await app.signIn(["mentor"]);
-  const trainee = await app.signIn(["trainee"], traineeOptions);
+  // Placed at the root, so the root is a unit the trainee may name when editing the work.
+  const trainee = await app.signIn(["trainee"], { orgUnitId: orgId, ...traineeOptions });
   const id = await submittedWork(trainee, "field");
   await assign(id, mentor);
   return { mentor, trainee, id, task: fieldTask() };
@@ -204,6 +205,7 @@ describe("single marking", () => {
       activityTitle: "情绪小课堂（修改版）",
       activityDate: "2026-11-20",
       orgUnitId: orgId,
+      otherOrgName: "",
       place: "教室",
       audienceType: "students",
       peopleReached: "42",

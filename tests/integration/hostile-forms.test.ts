@@ -100,7 +100,7 @@ function bodies(path: string, intents: string[]): Array<{ label: string; request
     list.push({
       label: `intent=${intent} over-long values`,
       request: () =>
-        urlencoded({ intent, name: long, text: long, reason: long, comment: long, identifier: long, password: long, plan: long, reflection: long, roles: ["admin", "admin", "root"], answers: long }),
+        urlencoded({ intent, name: long, text: long, otherOrgName: long, reason: long, comment: long, identifier: long, password: long, plan: long, reflection: long, roles: ["admin", "admin", "root"], answers: long }),
     });
   }
   return list;

@@ -68,6 +68,20 @@ describe("outcomes dashboard", () => {
     expect(drillOther.status).toBe(403);
   });
 
+  it("shows 未设定 for a province without a target of its own, never the national target", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.b)), context: admin.context, params: {} }))).json();
+    const students = data.indicators.find((i: { id: string }) => i.id === "campus-y1-students");
+    expect(students.target).toBeNull();
+    expect(students.percent).toBeNull();
+  });
+
+  it("lists the regions as a tree, each child right under its parent", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: admin.context, params: {} }))).json();
+    expect(data.regions.map((r: { name: string }) => r.name)).toEqual(["全国工作组", "\u3000甲省", "\u3000\u3000甲市", "\u3000\u3000\u3000甲区", "\u3000乙省", "\u3000\u3000乙市"]);
+  });
+
   it("refuses bad targets and saves a good one for the region", async () => {
     const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
     const post = (target: string) => responseOf(() => dashboardAction({ request: makeRequest(url(ids.a), { form: { intent: "target", indicatorId: "campus-y1-students", target } }), context: admin.context, params: {} }));

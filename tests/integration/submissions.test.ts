@@ -22,6 +22,7 @@ const complete = () => ({
   activityTitle: "情绪小课堂：认识我的情绪",
   activityDate: "2026-11-20",
   orgUnitId: orgId,
+  otherOrgName: "",
   place: "初二（3）班教室",
   audienceType: "students",
   peopleReached: "42",
@@ -47,7 +48,7 @@ async function addEvidence(submissionId: string, ownerId: string, kind: "photo" 
 
 describe("field work submission", () => {
   it("refuses bad figures with a per-field message and leaves the draft as it was", async () => {
-    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
     const task = fieldTask();
     expect((await act(trainee.context, task.id, { intent: "start" })).status).toBe(200);
     for (const [field, value, error] of [
@@ -68,7 +69,7 @@ describe("field work submission", () => {
   });
 
   it("will not submit without the evidence and consent, and writes nothing for the workers", async () => {
-    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
     const task = fieldTask();
     const res = await act(trainee.context, task.id, { intent: "submit", ...complete(), consentConfirmed: "" });
     expect(res.status).toBe(400);
@@ -83,7 +84,7 @@ describe("field work submission", () => {
   });
 
   it("submits atomically: status, event and routing job together; a double submit moves once", async () => {
-    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
     const task = fieldTask();
     await act(trainee.context, task.id, { intent: "start" });
     const draft = await app.db.selectFrom("submissions").selectAll().where("user_id", "=", trainee.id).executeTakeFirstOrThrow();
@@ -108,8 +109,8 @@ describe("field work submission", () => {
   });
 
   it("keeps each trainee to their own submission and locked tiers closed", async () => {
-    const a = await app.signIn(["trainee"], { track: "campus" });
-    const b = await app.signIn(["trainee"], { track: "campus" });
+    const a = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
+    const b = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
     const task = fieldTask();
     await act(a.context, task.id, { intent: "save", ...complete() });
     await act(b.context, task.id, { intent: "save", ...complete(), activityTitle: "乙的活动" });
@@ -124,7 +125,7 @@ describe("field work submission", () => {
   });
 
   it("lists the trainee's tasks with their status in My work", async () => {
-    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
     const task = fieldTask();
     await act(trainee.context, task.id, { intent: "save", ...complete() });
     const res = await responseOf(() => myWorkLoader({ request: makeRequest("/my-work"), context: trainee.context, params: {} }));

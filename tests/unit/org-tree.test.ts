@@ -5,14 +5,17 @@ import {
   checkOrgName,
   childKindOf,
   cleanOrgName,
+  indentedName,
   levelOf,
   parentKindOf,
   parentPathOf,
   rebasePath,
   sameOrgName,
+  treeOrder,
   type OrgKind,
   type OrgPlacement,
 } from "~/domain/org-tree";
+import { regionTarget } from "~/domain/outcomes";
 
 const unit = (id: string, kind: OrgKind, path: string, extra: Partial<OrgPlacement> = {}): OrgPlacement => ({
   id,
@@ -119,5 +122,51 @@ describe("names and tracks", () => {
     expect(checkChildTrack("district", null, null)).toBeNull();
     expect(checkChildTrack("group", "community", "campus")).toBe("trackMismatch");
     expect(checkChildTrack("site", "campus", null)).toBeNull();
+  });
+});
+
+describe("treeOrder", () => {
+  const u = (id: string, name: string, path: string) => ({ id, name, path });
+  // Listed as a query ordered by level then name returns them: provinces first, then cities.
+  const byLevel = [
+    u("sd", "山东省", "/n/sd/"),
+    u("sx", "山西省", "/n/sx/"),
+    u("jn", "济南市", "/n/sd/jn/"),
+    u("yt", "烟台市", "/n/sd/yt/"),
+    u("yc", "运城市", "/n/sx/yc/"),
+    u("zf", "芝罘区", "/n/sd/yt/zf/"),
+    u("n", "全国工作组", "/n/"),
+  ];
+
+  it("puts each child right under its parent, siblings by name in pinyin order", () => {
+    expect(treeOrder(byLevel).map((x) => x.name)).toEqual(["全国工作组", "山东省", "济南市", "烟台市", "芝罘区", "山西省", "运城市"]);
+  });
+
+  it("gives each unit its depth below the shallowest listed, for indenting", () => {
+    const shandong = treeOrder(byLevel.filter((x) => x.path.startsWith("/n/sd/")));
+    expect(shandong.map((x) => [x.name, x.depth])).toEqual([
+      ["山东省", 0],
+      ["济南市", 1],
+      ["烟台市", 1],
+      ["芝罘区", 2],
+    ]);
+    expect(shandong.map(indentedName)).toEqual(["山东省", "\u3000济南市", "\u3000烟台市", "\u3000\u3000芝罘区"]);
+  });
+
+  it("keeps namesakes' children under their own parent", () => {
+    const twins = treeOrder([u("b", "新区", "/n/b/"), u("a", "新区", "/n/a/"), u("bk", "甲校", "/n/b/bk/"), u("ak", "乙校", "/n/a/ak/")]);
+    expect(twins.map((x) => x.id)).toEqual(["a", "ak", "b", "bk"]);
+  });
+});
+
+describe("regionTarget", () => {
+  it("uses a region's own target when it has one", () => {
+    expect(regionTarget(800, 10_000, false)).toBe(800);
+    expect(regionTarget(0, 10_000, true)).toBe(0);
+  });
+
+  it("shows the national target only for the programme as a whole; a province without its own has none (未设定)", () => {
+    expect(regionTarget(undefined, 10_000, true)).toBe(10_000);
+    expect(regionTarget(undefined, 10_000, false)).toBeNull();
   });
 });

@@ -3,14 +3,15 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { catalog } from "../../app/catalog/catalog.server";
-import { yearWindow } from "../../app/domain/outcomes";
-import { inReach, reachOf } from "../../app/domain/reach";
+import { regionTarget, yearWindow } from "../../app/domain/outcomes";
+import { depthOf, inReach, reachOf } from "../../app/domain/reach";
 import { placedPerson } from "../../app/models/placement.server";
 import { csvLine, spreadsheetSafe } from "../../app/domain/user-import";
 import { countTrainees, getExport, traineeReportPage, updateExport } from "../../app/models/exports.server";
-import { indicatorFigure } from "../../app/models/outcomes.server";
+import { indicatorFigure, regionTargets } from "../../app/models/outcomes.server";
 import { markCompleted } from "../../app/models/outbox.server";
 import { storage } from "../../app/services/storage.server";
+import { translate } from "../../app/i18n";
 import type { Database } from "../../db/schema";
 
 const payload = z.object({ exportId: z.uuid() });
@@ -25,7 +26,7 @@ export async function buildExport(db: Kysely<Database>, exportId: string): Promi
   const job = await getExport(db, exportId);
   if (!job) throw new UnrecoverableError(`export ${exportId} not found`);
   if (job.status === "done") return;
-  const params = job.params as { regionPath: string; track?: string; year?: number; regions?: Array<{ name: string; path: string }> };
+  const params = job.params as { regionPath: string; track?: string; year?: number; regions?: Array<{ id?: string; name: string; path: string }> };
   // The reach rule holds in jobs too: the admin who asked must still reach the region when it runs.
   const creator = await placedPerson(db, job.created_by);
   const reach = creator?.roles.includes("admin") ? reachOf(creator) : null;
@@ -69,7 +70,10 @@ export async function buildExport(db: Kysely<Database>, exportId: string): Promi
       let done = 0;
       for (const region of regions) {
         const figures = await Promise.all(indicators.map((i) => indicatorFigure(db, i, { track, regionPath: region.path, window })));
-        parts.push(csvLine([region.name, ...indicators.flatMap((i, k) => [String(figures[k]), String(i.target)])].map(spreadsheetSafe)));
+        // Exports made before regions carried their id have no own targets to look up.
+        const own = region.id ? await regionTargets(db, region.id) : new Map<string, number>();
+        const targets = indicators.map((i) => regionTarget(own.get(i.id), i.target, depthOf(region.path) === 1));
+        parts.push(csvLine([region.name, ...indicators.flatMap((i, k) => [String(figures[k]), targets[k] === null ? translate("zh-CN", "outcomes.target.unset") : String(targets[k])])].map(spreadsheetSafe)));
         done += 1;
         await updateExport(db, exportId, { rowsDone: done });
       }

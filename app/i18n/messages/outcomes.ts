@@ -17,6 +17,8 @@ export const outcomeMessages = {
   "outcomes.trend": { zh: "按月趋势", en: "By month" },
   "outcomes.drill": { zh: "查看明细", en: "See the records" },
   "outcomes.target": { zh: "本地区目标", en: "Target for this region" },
+  "outcomes.target.unset": { zh: "未设定", en: "Not set" },
+  "outcomes.target.unsetHint": { zh: "本地区尚未设定目标，请在下方填写。", en: "This region has no target of its own yet; set one below." },
   "outcomes.target.save": { zh: "保存目标", en: "Save target" },
   "outcomes.target.saved": { zh: "目标已保存。", en: "Target saved." },
   "outcomes.target.notNumber": { zh: "目标必须是整数。", en: "The target must be a whole number." },
