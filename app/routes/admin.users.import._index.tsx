@@ -13,7 +13,8 @@ import { DataTable } from "~/components/data-table";
 import { Field } from "~/components/form";
 import { db } from "~/db.server";
 import { checkImportFile, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn } from "~/domain/user-import";
-import { assertCleanForm } from "~/forms.server";
+import { userImportForm } from "~/form-schemas.server";
+import { assertCleanForm, fieldsOf, filesOf } from "~/forms.server";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { actorOf } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -45,8 +46,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return fail("import.file.missing");
   }
   assertCleanForm(form);
-  const file = form.get("file");
-  if (!file || typeof file === "string" || (file.size === 0 && !file.name)) return fail("import.file.missing");
+  fieldsOf(form, userImportForm);
+  const file = filesOf(form, "file")[0];
+  if (!file) return fail("import.file.missing");
   const fileName = file.name.slice(0, 200) || "import.csv";
 
   const decoded = decodeCsvBytes(new Uint8Array(await file.arrayBuffer()));
