@@ -109,6 +109,7 @@ export const gradingForm = z.discriminatedUnion("intent", [
     .object({ intent: z.literal("grade"), decision: picked(), role: picked(), seenVersion: field.text(100), comment: prose() })
     .catchall(field.rest(100_000)),
 ]);
+export type GradeInput = Extract<z.infer<typeof gradingForm>, { intent: "grade" }>;
 
 // ── /notifications ──────────────────────────────────────────────────────────────────────────────
 export const notificationsForm = z.discriminatedUnion("intent", [
