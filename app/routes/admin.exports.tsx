@@ -5,8 +5,8 @@ import { SelectField } from "~/components/filter-select";
 import { ProgressBar } from "~/components/progress-bar";
 import { ScopeFields } from "~/components/scope-fields";
 import { db } from "~/db.server";
-import { z } from "zod";
-import { field, fieldsOf, readForm } from "~/forms.server";
+import { exportForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
@@ -36,13 +36,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
   });
 }
-
-const exportForm = z.object({
-  kind: field.choice(["trainees", "indicators"]),
-  region: field.optionalUuid(),
-  track: z.union([field.choice(["campus", "community"]), z.literal("")]).default(""),
-  year: z.union([field.choice(["1", "2", "3"]), z.literal("")]).default(""),
-});
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
