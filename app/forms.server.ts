@@ -59,8 +59,13 @@ export function tryFieldsOf<S extends z.ZodType>(form: FormData, schema: S): z.i
   return parsed.success ? parsed.data : null;
 }
 
+/** Whether a value was too long (or a list too long), also inside a union's alternatives. */
+function tooBig(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.some((i) => i.code === "too_big" || (i.code === "invalid_union" && i.errors.some((alternative) => tooBig(alternative))));
+}
+
 function messageFor(error: z.ZodError): string | undefined {
-  if (error.issues.some((i) => i.code === "too_big")) {
+  if (tooBig(error.issues)) {
     return "提交的内容过长，请缩短后重新提交。 / A value in the form is too long; shorten it and try again.";
   }
   return undefined;

@@ -4,6 +4,8 @@ import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
+import { importConfirmForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { isImportable } from "~/domain/user-import";
 import { notFound, requireReach } from "~/guards.server";
 import { translate, useT, type MessageKey } from "~/i18n";
@@ -58,6 +60,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "users.manage");
   const found = await loadOwnImport(params.importId, admin.id);
+  fieldsOf(await readForm(request), importConfirmForm);
   const outcome = await importValidRows(db(), { importId: found.id, adminId: admin.id, ip: context.ip, actor: actorOf(admin) });
   if (outcome.status === "notFound") throw notFound(translate("zh-CN", "import.notFound"));
   if (outcome.status === "alreadyImported") return json<{ error: MessageKey }>({ error: "import.alreadyImported" }, { status: 409 });
