@@ -87,8 +87,8 @@ export const userForm = z.discriminatedUnion("intent", [
 // ── /admin/users/import (the CSV upload: its one part is the file, checked by the action) ──────
 export const userImportForm = z.object({});
 
-// ── /admin/users/import/:importId (the confirm button) ─────────────────────────────────────────
-export const importConfirmForm = z.object({ intent: z.literal("import") });
+// ── /admin/users/import/:importId (the confirm button; a single-purpose action, so its intent may be left out) ──
+export const importConfirmForm = z.object({ intent: z.enum(["import", ""]).default("") });
 
 // ── /invite/:token ──────────────────────────────────────────────────────────────────────────────
 export const inviteForm = z.object({ password: password(), confirm: password() });

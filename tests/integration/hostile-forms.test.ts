@@ -199,16 +199,19 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
 };
 
 /** The forms a schema describes: one per intent, with the fields each declares (and whether others are bounded too). */
-function formsIn(schema: z.ZodType): Array<{ intent: string | null; fields: string[]; catchall: boolean }> {
+function formsIn(schema: z.ZodType): Array<{ intent: string | null; fields: string[]; catchall: boolean; intentRequired?: boolean }> {
   if (schema instanceof z.ZodDiscriminatedUnion) return (schema.options as z.ZodType[]).flatMap((o) => formsIn(o));
   if (!(schema instanceof z.ZodObject)) throw new Error("a form schema is an object or a union of objects");
   const shape = schema.shape as Record<string, z.ZodType>;
   const fields = Object.keys(shape).filter((k) => k !== "intent");
   const catchall = schema.def.catchall !== undefined && !(schema.def.catchall instanceof z.ZodNever);
-  const intent = shape.intent;
+  let intent = shape.intent;
   if (!intent) return [{ intent: null, fields, catchall }];
-  if (intent instanceof z.ZodLiteral) return [{ intent: String(intent.value), fields, catchall }];
-  if (intent instanceof z.ZodEnum) return (intent.options as string[]).map((i) => ({ intent: i, fields, catchall }));
+  // A single-purpose action may leave its intent out (its button sends one); any other value is still refused.
+  const intentRequired = !(intent instanceof z.ZodDefault);
+  if (intent instanceof z.ZodDefault) intent = intent.def.innerType as z.ZodType;
+  if (intent instanceof z.ZodLiteral) return [{ intent: String(intent.value), fields, catchall, intentRequired }];
+  if (intent instanceof z.ZodEnum) return (intent.options as string[]).filter(Boolean).map((i) => ({ intent: i, fields, catchall, intentRequired }));
   throw new Error("an intent is a literal or a choice");
 }
 
@@ -276,7 +279,9 @@ describe("every action parses its input with one schema", () => {
         }
       }
       if (forms.some((f) => f.intent) && file !== "logout.tsx") {
-        const withoutIntent: Array<Record<string, string>> = [{}, { intent: "" }, { intent: "bogus" }, { intent: "__proto__" }];
+        const withoutIntent: Array<Record<string, string>> = forms.every((f) => f.intentRequired)
+          ? [{}, { intent: "" }, { intent: "bogus" }, { intent: "__proto__" }]
+          : [{ intent: "bogus" }, { intent: "__proto__" }];
         for (const fields of withoutIntent) {
           const res = await post(fields);
           if (res.status !== 400) failures.push(`intent ${JSON.stringify(fields)}: ${res.status} ${res.text.slice(0, 80)}`);
