@@ -103,7 +103,7 @@ export const loginForm = z.object({ identifier: line(), password: password(), re
 export const logoutForm = z.object({ scope: z.union([z.literal("all"), z.literal("")]).default("") });
 
 // ── /mentor/calibration (`level.<criterionId>` per criterion) ───────────────────────────────────
-export const practiceGradeForm = z.object({ anchorId: field.ref() }).catchall(field.rest(100));
+export const practiceGradeForm = z.object({ anchorId: field.ref() }).catchall(field.rest(1_000));
 
 // ── /mentor/submissions/:submissionId (`level.<id>` and `comment.<id>` per criterion) ──────────
 export const gradingForm = z.discriminatedUnion("intent", [
