@@ -49,8 +49,49 @@ export function formObject(form: FormData): Record<string, string | string[]> {
  */
 export function fieldsOf<S extends z.ZodType>(form: FormData, schema: S): z.infer<S> {
   const parsed = schema.safeParse(formObject(form));
-  if (!parsed.success) throw badRequest();
+  if (!parsed.success) throw badRequest(messageFor(parsed.error));
   return parsed.data;
+}
+
+/** The same parse for an action that answers a form no page sends in its own way (JSON the page shows). */
+export function tryFieldsOf<S extends z.ZodType>(form: FormData, schema: S): z.infer<S> | null {
+  const parsed = schema.safeParse(formObject(form));
+  return parsed.success ? parsed.data : null;
+}
+
+/** Whether a value was too long (or a list too long), also inside a union's alternatives. */
+function tooBig(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.some((i) => i.code === "too_big" || (i.code === "invalid_union" && i.errors.some((alternative) => tooBig(alternative))));
+}
+
+function messageFor(error: z.ZodError): string | undefined {
+  if (tooBig(error.issues)) {
+    return "提交的内容过长，请缩短后重新提交。 / A value in the form is too long; shorten it and try again.";
+  }
+  return undefined;
+}
+
+/** A file part of a multipart form (a file input with nothing chosen sends a nameless empty part: none). */
+export function filesOf(form: FormData, name: string): File[] {
+  return form.getAll(name).filter((f): f is File => typeof f !== "string" && !(f.size === 0 && f.name === ""));
+}
+
+/** Fields named `<prefix><id>` (one per criterion or question), as { id: value }; a repeated name keeps its last value. */
+export function prefixed(fields: Record<string, unknown>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (!key.startsWith(prefix)) continue;
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (typeof last === "string") out[key.slice(prefix.length)] = last;
+  }
+  return out;
+}
+
+/** The parsed fields as name/value pairs again, a repeated name once per value (for parsers that read entries). */
+export function entriesOf(fields: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(fields).flatMap(([key, value]): Array<[string, string]> =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === "string").map((v) => [key, v]) : typeof value === "string" ? [[key, value]] : [],
+  );
 }
 
 /** Schema pieces for form fields. */
@@ -61,6 +102,13 @@ export const field = {
   choice: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values),
   /** An id: a UUID, or empty when the field is optional. */
   uuid: () => z.uuid(),
+  /**
+   * An id as the page posted it, bounded but not judged here: the action answers a malformed or
+   * unknown id exactly like one outside the visitor's reach (404, audited where reach is checked).
+   */
+  ref: (max = 100) => z.string().trim().max(max).default(""),
+  /** Fields whose names carry an id (`level.<criterionId>`, `q.<questionId>`): every other field bounded. */
+  rest: (max: number, maxRepeats = 200) => z.union([z.string().max(max), z.array(z.string().max(max)).max(maxRepeats)]),
   optionalUuid: () => z.union([z.uuid(), z.literal("")]).default(""),
   /** A checkbox group or repeated field: always an array. */
   list: <T extends z.ZodType<string, string>>(item: T, max: number) =>

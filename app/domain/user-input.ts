@@ -39,15 +39,18 @@ export function nameErrorKey(problem: NameProblem): NameErrorKey {
   return "form.error.name";
 }
 
-export function readUserForm(form: FormData): UserFormValues {
-  const text = (k: string) => String(form.get(k) ?? "").trim();
+/** The person form's fields as posted (parsed by the action's schema, or read from a FormData). */
+export type UserFormFields = Omit<UserFormValues, "roles"> & { roles: string[] };
+
+export function readUserForm(source: FormData | UserFormFields): UserFormValues {
+  const get = (k: Exclude<keyof UserFormValues, "roles">) => (source instanceof FormData ? String(source.get(k) ?? "") : source[k]).trim();
   return {
-    name: text("name").slice(0, 200),
-    phone: text("phone").slice(0, 40),
-    email: text("email").slice(0, 300),
-    orgUnitId: text("orgUnitId"),
-    track: text("track"),
-    roles: form.getAll("roles").map(String),
+    name: get("name").slice(0, 200),
+    phone: get("phone").slice(0, 40),
+    email: get("email").slice(0, 300),
+    orgUnitId: get("orgUnitId"),
+    track: get("track"),
+    roles: source instanceof FormData ? source.getAll("roles").map(String) : source.roles,
   };
 }
 

@@ -7,7 +7,8 @@ import { FilterSelect } from "~/components/filter-select";
 import { ChoiceField, FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { assignmentsForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { reassignProblem, type MarkingRole, type ReassignProblem } from "~/domain/routing";
 import { inReach, isProgrammeWide, listingPrefix } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
@@ -114,10 +115,9 @@ const problemMessages: Record<ReassignProblem, MessageKey> = {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "assignments.manage");
-  const form = await readForm(request);
-  const selected = [...new Set(form.getAll("submissionId").map(String).filter(Boolean))];
-  const mentorId = String(form.get("mentorId") ?? "");
-  const role = String(form.get("role") ?? "");
+  const input = fieldsOf(await readForm(request), assignmentsForm);
+  const selected = [...new Set(input.submissionId.filter(Boolean))];
+  const { mentorId, role } = input;
   const refuse = (message: MessageKey, params: Record<string, string | number> = {}, status = 400) =>
     json<ActionResult>({ ok: false, message, params, kept: { selected, mentorId, role }, doneAt: null }, { status });
 

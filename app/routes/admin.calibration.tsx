@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { calibrationAnchorForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { mentorFigures, percent } from "~/domain/calibration";
 import { doubleMarkingTolerance } from "~/domain/grading";
 import { inReach, listingPrefix } from "~/domain/reach";
@@ -36,8 +37,7 @@ type ActionResult = { ok: true; referenceTotal: number } | { ok: false; problem:
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "assignments.manage");
-  const form = await readForm(request);
-  const submissionId = String(form.get("submissionId") ?? "");
+  const { submissionId } = fieldsOf(await readForm(request), calibrationAnchorForm);
   if (!uuid.test(submissionId)) return json<ActionResult>({ ok: false, problem: "notFound" }, { status: 404 });
   const placed = await submissionPath(db(), submissionId);
   if (placed && !inReach(me.reach, placed.orgPath)) {

@@ -11,7 +11,8 @@ import { Pagination, pageFromUrl } from "~/components/pagination";
 import { ProgressBar } from "~/components/progress-bar";
 import { renewalWindowDays } from "~/domain/eligibility";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { certificatesForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { inReach, listingPrefix, type Reach } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { certificatePath, placedPeople } from "~/models/placement.server";
@@ -52,7 +53,7 @@ function formatDate(value: Date | string | null): string | null {
 }
 
 /** The eligible-list filters from a query string or a form, inside the admin's reach; unknown values mean "all". */
-async function readFilters(reach: Reach, get: (name: string) => string) {
+async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier") => string) {
   const orgs = await orgOptions(db(), { within: reach.path });
   const regionId = get("region");
   const region = orgs.find((o) => o.id === regionId);
@@ -159,16 +160,15 @@ function parseCandidate(value: FormDataEntryValue): EligibilityKey | null {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "certificates.manage");
-  const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "");
+  const input = fieldsOf(await readForm(request), certificatesForm);
   const program = catalog();
   const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });
 
-  if (intent === "issue" || intent === "issueAll") {
-    const { filters, query } = await readFilters(me.reach, (k) => String(form.get(k) ?? "").trim());
+  if (input.intent === "issue" || input.intent === "issueAll") {
+    const { filters, query } = await readFilters(me.reach, (k) => input[k].trim());
     let candidates: EligibilityKey[];
-    if (intent === "issue") {
-      candidates = form.getAll("candidate").map(parseCandidate).filter((c): c is EligibilityKey => c !== null);
+    if (input.intent === "issue") {
+      candidates = input.candidate.map(parseCandidate).filter((c): c is EligibilityKey => c !== null);
       if (candidates.length === 0) return reply({ intent: "issue", error: "certs.error.noneSelected" }, 400);
       // A forged candidate from another region refuses the whole batch: nothing is issued.
       const people = await placedPeople(db(), candidates.map((c) => c.userId));
@@ -185,7 +185,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (candidates.length === 0) return reply({ intent: "issue", error: "certs.error.nothingIssued", notEligible: 0, alreadyIssued: 0 }, 400);
     }
     // A name with a character no certificate font has waits until it is fixed or confirmed as it is.
-    const screened = await screenNamesForPrinting(db(), candidates, new Set(form.getAll("confirmName").map(String)));
+    const screened = await screenNamesForPrinting(db(), candidates, new Set(input.confirmName));
     const heldBack = screened.heldBack.map((h) => ({ name: h.name, chars: h.chars.join("") }));
     if (screened.accepted.length === 0) return reply({ intent: "issue", error: "certs.glyph.refused", heldBack }, 409);
     const rules = Object.fromEntries(tierIds.map((t) => [t, tierRule(program, t)])) as Record<TierId, ReturnType<typeof tierRule>>;
@@ -211,8 +211,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(`/admin/certificates?${next}`);
   }
 
-  if (intent === "revoke" || intent === "reissue") {
-    const certificateId = String(form.get("certificateId") ?? "");
+  if (input.intent === "revoke" || input.intent === "reissue") {
+    const { certificateId, intent } = input;
     if (!uuid.test(certificateId)) return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
     const holder = await certificatePath(db(), certificateId);
     if (!holder) return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
@@ -220,9 +220,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await auditRefusal(context, { attempted: `certificate.${intent}`, targetType: "certificate", targetId: certificateId });
       return reply({ intent, error: "certs.error.notFound", certificateId }, 404);
     }
-    if (intent === "revoke") {
-      const reason = String(form.get("reason") ?? "").trim();
-      const note = String(form.get("note") ?? "").trim();
+    if (input.intent === "revoke") {
+      const reason = input.reason.trim();
+      const note = input.note.trim();
       const fail = (error: MessageKey, status: number, params?: Record<string, number>) => reply({ intent, error, params, certificateId, reason, note }, status);
       if (!reason) return fail("certs.error.reason", 400);
       if (reason.length > maxReasonLength) return fail("certs.error.reasonLong", 400, { max: maxReasonLength });

@@ -5,8 +5,8 @@ import { SelectField } from "~/components/filter-select";
 import { ProgressBar } from "~/components/progress-bar";
 import { ScopeFields } from "~/components/scope-fields";
 import { db } from "~/db.server";
-import { z } from "zod";
-import { field, fieldsOf, readForm } from "~/forms.server";
+import { exportForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { requireReach } from "~/guards.server";
 import { indentedName } from "~/domain/org-tree";
 import { useT } from "~/i18n";
@@ -39,13 +39,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  // Declared inside the action so the browser bundle never carries zod.
-  const exportForm = z.object({
-    kind: field.choice(["trainees", "indicators"]),
-    region: field.optionalUuid(),
-    track: z.union([field.choice(["campus", "community"]), z.literal("")]).default(""),
-    year: z.union([field.choice(["1", "2", "3"]), z.literal("")]).default(""),
-  });
   const me = requireReach(request, context, "outcomes.view");
   const input = fieldsOf(await readForm(request), exportForm);
   const url = new URL(request.url);

@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { ChoiceField, Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { orgsForm, type OrgsInput } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import {
   checkChildTrack,
   checkMove,
@@ -103,13 +104,8 @@ function placementOf(unit: OrgUnit): OrgPlacement {
   return { id: unit.id, kind: unit.kind, path: unit.path, archived: unit.archived_at !== null, track: unit.track };
 }
 
-function text(form: FormData, key: string): string {
-  return String(form.get(key) ?? "").slice(0, 1000);
-}
-
 /** A unit id from the form: a malformed or unknown id is a 404, never a message. */
-function idFrom(form: FormData, key: string): string {
-  const id = text(form, key);
+function idFrom(id: string): string {
   if (!uuid.test(id)) throw notFound("单位不存在");
   return id;
 }
@@ -138,26 +134,23 @@ async function checkUnitReach(audit: AuditBase, change: UnitChange, unit: OrgUni
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "orgs.manage");
-  const form = await readForm(request);
+  const input = fieldsOf(await readForm(request), orgsForm);
   const audit: AuditBase = { actorId: admin.id, targetType: "org_unit", ip: context.ip, actor: actorOf(admin), context };
-  const intent = text(form, "intent");
-  const changes: Record<Intent, (form: FormData, audit: AuditBase) => Promise<OrgOutcome>> = {
-    create: createUnit,
-    rename: renameUnit,
-    move: moveUnit,
-    archive: archiveUnit,
-  };
-  const change = Object.hasOwn(changes, intent) ? changes[intent as Intent] : null;
-  if (!change) throw new Response("Unknown intent", { status: 400 });
-  const outcome = await change(form, audit);
+  const outcome =
+    input.intent === "create"
+      ? await createUnit(input, audit)
+      : input.intent === "rename"
+        ? await renameUnit(input, audit)
+        : input.intent === "move"
+          ? await moveUnit(input, audit)
+          : await archiveUnit(input, audit);
   return json(outcome, { status: outcome.ok ? 200 : 400 });
 }
 
 /** Creates a child of the next level (or the national root when there is none). */
-async function createUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
-  const rawParentId = text(form, "parentId");
-  const parentId = rawParentId ? idFrom(form, "parentId") : null;
-  const values = { name: text(form, "name"), track: text(form, "track") };
+async function createUnit(input: Extract<OrgsInput, { intent: "create" }>, audit: AuditBase): Promise<OrgOutcome> {
+  const parentId = input.parentId ? idFrom(input.parentId) : null;
+  const values = { name: input.name, track: input.track };
   const name = cleanOrgName(values.name);
   const rawTrack = values.track;
   return db()
@@ -204,9 +197,9 @@ async function createUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome>
 }
 
 /** Renames a unit; the name stays unique among its active siblings. */
-async function renameUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
-  const id = idFrom(form, "id");
-  const values = { name: text(form, "name") };
+async function renameUnit(input: Extract<OrgsInput, { intent: "rename" }>, audit: AuditBase): Promise<OrgOutcome> {
+  const id = idFrom(input.id);
+  const values = { name: input.name };
   const name = cleanOrgName(values.name);
   return db()
     .transaction()
@@ -239,10 +232,10 @@ async function renameUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome>
 }
 
 /** Moves a unit and its subtree under another parent of the level above. */
-async function moveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
-  const id = idFrom(form, "id");
-  const values = { newParentId: text(form, "newParentId") };
-  const newParentId = values.newParentId ? idFrom(form, "newParentId") : null;
+async function moveUnit(input: Extract<OrgsInput, { intent: "move" }>, audit: AuditBase): Promise<OrgOutcome> {
+  const id = idFrom(input.id);
+  const values = { newParentId: input.newParentId };
+  const newParentId = values.newParentId ? idFrom(values.newParentId) : null;
   return db()
     .transaction()
     .execute(async (trx): Promise<OrgOutcome> => {
@@ -315,9 +308,9 @@ async function moveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
 }
 
 /** Archives a unit and its subtree; people in it need an explicit confirmation. */
-async function archiveUnit(form: FormData, audit: AuditBase): Promise<OrgOutcome> {
-  const id = idFrom(form, "id");
-  const confirmed = text(form, "confirm") === "yes";
+async function archiveUnit(input: Extract<OrgsInput, { intent: "archive" }>, audit: AuditBase): Promise<OrgOutcome> {
+  const id = idFrom(input.id);
+  const confirmed = input.confirm === "yes";
   return db()
     .transaction()
     .execute(async (trx): Promise<OrgOutcome> => {

@@ -5,7 +5,8 @@ import { FormMessage } from "~/components/form";
 import { ScopeFields } from "~/components/scope-fields";
 import { ProgressBar } from "~/components/progress-bar";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { outcomesForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { indentedName } from "~/domain/org-tree";
 import { parseTarget, progressPercent, regionTarget, yearWindow } from "~/domain/outcomes";
 import { depthOf } from "~/domain/reach";
@@ -57,12 +58,12 @@ type OutcomeActionResult = { intent: string; indicatorId: string | null; error: 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
   const scope = await outcomeScope(me.reach, new URL(request.url), context);
-  const form = await readForm(request);
-  const intent = String(form.get("intent"));
-  if (intent === "target") {
-    const indicatorId = String(form.get("indicatorId"));
+  const input = fieldsOf(await readForm(request), outcomesForm);
+  const { intent } = input;
+  if (input.intent === "target") {
+    const { indicatorId } = input;
     if (!scope.indicators.some((i) => i.id === indicatorId)) throw new Response("Unknown indicator", { status: 400 });
-    const parsed = parseTarget(String(form.get("target") ?? ""));
+    const parsed = parseTarget(input.target);
     if (!parsed.ok) return json<OutcomeActionResult>({ intent, indicatorId, error: `outcomes.target.${parsed.problem}` as MessageKey }, { status: 400 });
     await db().transaction().execute(async (trx) => {
       await setRegionTarget(trx, { indicatorId, orgUnitId: scope.region.id, target: parsed.value, userId: me.id });
@@ -70,10 +71,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
     return json<OutcomeActionResult>({ intent, indicatorId, error: null, ok: "outcomes.target.saved" as MessageKey });
   }
-  if (intent === "milestone") {
-    const orgUnitId = String(form.get("orgUnitId") ?? "");
-    const milestone = form.get("milestone") === "distinctive" ? "distinctive" : "standardised";
-    const evidence = String(form.get("evidence") ?? "").trim().slice(0, 2000);
+  if (input.intent === "milestone") {
+    const { orgUnitId } = input;
+    const milestone = input.milestone === "distinctive" ? "distinctive" : "standardised";
+    const evidence = input.evidence.trim().slice(0, 2000);
     if ([...evidence].length < 10) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.noEvidence" as MessageKey }, { status: 400 });
     const units = await listOrgUnits(db());
     const site = units.find((u) => u.id === orgUnitId && u.kind === "site" && u.path.startsWith(scope.region.path));

@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { findTask } from "~/catalog/learner.server";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { showcaseDecisionForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { inReach, listingPrefix } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { submissionPath } from "~/models/placement.server";
@@ -24,10 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "outcomes.view");
-  const form = await readForm(request);
-  const submissionId = String(form.get("submissionId") ?? "");
-  const intent = String(form.get("intent") ?? "");
-  if (intent !== "approve" && intent !== "reject") return json({ ok: false, message: "showcase.admin.badIntent" as MessageKey }, { status: 400 });
+  const { submissionId, intent } = fieldsOf(await readForm(request), showcaseDecisionForm);
   const placed = uuid.test(submissionId) ? await submissionPath(db(), submissionId) : undefined;
   if (!placed) return json({ ok: false, message: "showcase.admin.notOpen" as MessageKey }, { status: 404 });
   if (!inReach(admin.reach, placed.orgPath)) {

@@ -4,7 +4,8 @@ import { FormMessage } from "~/components/form";
 import { SignInLimitsCard } from "~/components/sign-in-limits";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { userForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { inReach } from "~/domain/reach";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
 import { auditRefusal, notFound, requireReach, type Steward } from "~/guards.server";
@@ -55,9 +56,8 @@ type Result =
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
-  const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "") as Intent;
-  if (!intents.includes(intent)) throw new Response("未知的操作。", { status: 400 });
+  const input = fieldsOf(await readForm(request), userForm);
+  const { intent } = input;
   const { user, readOnly } = await loadPerson(me, context, params.userId, `user.${intent}`);
   if (readOnly) {
     await auditRefusal(context, { attempted: `user.${intent}`, targetType: "user", targetId: user.id });
@@ -66,13 +66,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return json<Result>({ intent: intent === "addUnit" || intent === "removeUnit" ? "pool" : "status", ...refusal }, { status: 403 });
   }
 
-  if (intent === "save") {
-    const values = readUserForm(form);
+  if (input.intent === "save") {
+    const values = readUserForm(input);
     const parsed = validateUserForm(values, { requireRoles: true, requireOrg: false });
-    if (!parsed.ok) return json<Result>({ intent, ok: false, values, errors: parsed.errors }, { status: 400 });
+    if (!parsed.ok) return json<Result>({ intent: "save", ok: false, values, errors: parsed.errors }, { status: 400 });
     const saved = await savePerson(me, context, user, parsed.user);
-    if (!saved.ok) return json<Result>({ intent, ok: false, values, errors: saved.errors }, { status: saved.status });
-    return json<Result>({ intent, ok: true });
+    if (!saved.ok) return json<Result>({ intent: "save", ok: false, values, errors: saved.errors }, { status: saved.status });
+    return json<Result>({ intent: "save", ok: true });
   }
 
   if (intent === "deactivate" || intent === "reactivate") {
@@ -93,7 +93,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   // A mentor's pool: only units inside the admin's own reach can be added or taken away.
   if (!user.roles.includes("mentor")) return json<Result>({ intent: "pool", ok: false, message: "pool.error.notMentor" }, { status: 400 });
-  const orgUnitId = String(form.get("orgUnitId") ?? "");
+  if (input.intent !== "addUnit" && input.intent !== "removeUnit") throw new Response("未知的操作。", { status: 400 });
+  const { orgUnitId } = input;
   const path = uuid.test(orgUnitId) ? await unitPath(db(), orgUnitId) : undefined;
   if (path === undefined) return json<Result>({ intent: "pool", ok: false, message: "users.error.org" }, { status: 400 });
   if (!inReach(me.reach, path)) {

@@ -1,13 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
 import { handoutLinkValidHours, needsNewLink, type HandoutState } from "~/domain/onboarding";
+import { importConfirmForm } from "~/form-schemas.server";
 import { isImportable } from "~/domain/user-import";
-import { field, fieldsOf, readForm } from "~/forms.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { notFound, requireReach } from "~/guards.server";
 import { translate, useT, type MessageKey } from "~/i18n";
 import { importValidRows } from "~/models/user-imports.server";
@@ -73,8 +73,7 @@ type ActionResult = { error: MessageKey } | { notice: MessageKey; count: number 
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const admin = requireReach(request, context, "users.manage");
-  // Built here, not at module level: forms.server is empty in the browser bundle.
-  const { intent } = fieldsOf(await readForm(request), z.object({ intent: field.choice(intents) }));
+  const { intent } = fieldsOf(await readForm(request), importConfirmForm);
   const found = await ownImport(admin, context, params.importId, intent === "links" ? "users.links" : "users.import");
   if (intent === "links") {
     const made = await makeImportLinks(admin, context, found);

@@ -14,7 +14,8 @@ import { Field } from "~/components/form";
 import { db } from "~/db.server";
 import { sniffRoster } from "~/domain/roster-file";
 import { checkImportFile, checkImportRecords, columnHeaders, decodeCsvBytes, importColumns, importLimits, type ImportColumn, type ImportFileResult } from "~/domain/user-import";
-import { assertCleanForm } from "~/forms.server";
+import { userImportForm } from "~/form-schemas.server";
+import { assertCleanForm, fieldsOf, filesOf } from "~/forms.server";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { actorOf } from "~/services/people.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -47,8 +48,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return fail("import.file.missing");
   }
   assertCleanForm(form);
-  const file = form.get("file");
-  if (!file || typeof file === "string" || (file.size === 0 && !file.name)) return fail("import.file.missing");
+  fieldsOf(form, userImportForm);
+  const file = filesOf(form, "file")[0];
+  if (!file) return fail("import.file.missing");
   const fileName = file.name.slice(0, 200) || "import";
 
   // What the file is comes from its bytes: an .xlsx is a zip, an old .xls an OLE file, anything else must be CSV text.

@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { FormMessage } from "~/components/form";
 import { UserFields } from "~/components/user-fields";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { newUserForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
 import { requireReach } from "~/guards.server";
 import { createPerson } from "~/services/people.server";
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
-  const values = readUserForm(await readForm(request));
+  const values = readUserForm(fieldsOf(await readForm(request), newUserForm));
   const parsed = validateUserForm(values, { requireRoles: true, requireOrg: true });
   if (!parsed.ok) return json({ values, errors: parsed.errors as Record<string, MessageKey> }, { status: 400 });
   const created = await createPerson(me, context, parsed.user);

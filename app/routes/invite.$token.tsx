@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { endAllSessions, startSession } from "~/auth.server";
 import { Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { inviteForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { checkPassword } from "~/domain/passwords";
 import { homePathFor } from "~/domain/roles";
 import { useT, type MessageKey } from "~/i18n";
@@ -22,9 +23,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await readForm(request);
-  const password = String(form.get("password") ?? "");
-  const confirm = String(form.get("confirm") ?? "");
+  const { password, confirm } = fieldsOf(await readForm(request), inviteForm);
   const token = params.token ?? "";
   const state = await inspectAccessToken(db(), token);
   if (state.state !== "valid") return json({ error: `invite.${state.state}` as MessageKey }, { status: 410 });

@@ -5,8 +5,8 @@ import { FormMessage } from "~/components/form";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack, learnerState, modulesOf } from "~/catalog/learner.server";
 import { moduleHtml } from "~/catalog/module-html.server";
-import { z } from "zod";
 import { db } from "~/db.server";
+import { markReadForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
@@ -47,10 +47,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
 }
 
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, module } = await resolve(request, context, params);
-  fieldsOf(await readForm(request), z.object({ intent: z.literal("read") }));
+  fieldsOf(await readForm(request), markReadForm);
   await markModuleRead(db(), me.id, module.id);
   return json({ marked: true });
 }

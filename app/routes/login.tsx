@@ -7,7 +7,8 @@ import { safeRedirectPath } from "~/domain/redirects";
 import { secondsToWait } from "~/domain/sign-in-throttle";
 import { homePathFor, type Role } from "~/domain/roles";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { loginForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { requireAnonymous } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
@@ -27,9 +28,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
 type ActionResult = { error: MessageKey; params?: Record<string, number>; identifier: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readForm(request);
-  const rawIdentifier = String(form.get("identifier") ?? "").slice(0, 254);
-  const password = String(form.get("password") ?? "");
+  const input = fieldsOf(await readForm(request), loginForm);
+  const rawIdentifier = input.identifier.slice(0, 254);
+  const { password } = input;
   const fail = (error: MessageKey, status = 400, params?: Record<string, number>, headers?: HeadersInit) =>
     json<ActionResult>({ error, params, identifier: rawIdentifier }, { status, headers });
 
@@ -37,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!identifier) return fail("login.error.identifier");
   if (!password) return fail("login.error.password");
   // Decided before anything is written: a bad target falls back to the home page, never a 500.
-  const redirectTo = safeRedirectPath(form.get("redirectTo"), publicOrigin());
+  const redirectTo = safeRedirectPath(input.redirectTo || null, publicOrigin());
 
   const typed = "phone" in identifier ? identifier.phone : identifier.email;
   const user = await findCredentials(db(), identifier);

@@ -4,7 +4,8 @@ import { taskSchema } from "~/catalog/schema";
 import { DataTable } from "~/components/data-table";
 import { FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { practiceGradeForm } from "~/form-schemas.server";
+import { fieldsOf, prefixed, readForm } from "~/forms.server";
 import { doubleMarkingTolerance, type SelectionProblem, type Selections } from "~/domain/grading";
 import { notFound, requirePermission } from "~/guards.server";
 import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
@@ -57,10 +58,9 @@ type ActionResult =
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requirePermission(request, context, "grade");
-  const form = await readForm(request);
-  const anchorId = String(form.get("anchorId") ?? "");
-  const levels: Record<string, string> = {};
-  for (const [key, value] of form.entries()) if (typeof value === "string" && key.startsWith("level.")) levels[key.slice(6)] = value;
+  const input = fieldsOf(await readForm(request), practiceGradeForm);
+  const { anchorId } = input;
+  const levels = prefixed(input, "level.");
   if (!uuid.test(anchorId)) return json<ActionResult>({ ok: false, problem: "notFound", errors: {}, levels }, { status: 404 });
   const selections: Selections = Object.fromEntries(Object.entries(levels).map(([id, level]) => [id, { level }]));
   const result = await recordPracticeGrade(db(), { mentorId: me.id, anchorSubmissionId: anchorId, selections });

@@ -4,7 +4,8 @@ import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from "rea
 import { FormMessage } from "~/components/form";
 import { SubmissionHistory } from "~/components/submission-history";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { gradingForm, type GradeInput } from "~/form-schemas.server";
+import { fieldsOf, prefixed, readForm } from "~/forms.server";
 import { isGradeDecision, type GraderRole, type Selections } from "~/domain/grading";
 import { inReach } from "~/domain/reach";
 import { graderOf, notFound, refuseOutsideReach, requirePermission } from "~/guards.server";
@@ -50,14 +51,8 @@ type ActionResult =
   | { intent: "nominate"; ok: true }
   | { intent: "nominate"; ok: false; problem: NominateProblem; reason: string };
 
-function readTyped(form: FormData): TypedGrade {
-  const typed: TypedGrade = { levels: {}, comments: {}, comment: String(form.get("comment") ?? "") };
-  for (const [key, value] of form.entries()) {
-    if (typeof value !== "string") continue;
-    if (key.startsWith("level.")) typed.levels[key.slice(6)] = value;
-    if (key.startsWith("comment.")) typed.comments[key.slice(8)] = value;
-  }
-  return typed;
+function readTyped(input: GradeInput): TypedGrade {
+  return { levels: prefixed(input, "level."), comments: prefixed(input, "comment."), comment: input.comment };
 }
 
 const problemStatus: Record<GradeProblem | "badDecision", number> = {
@@ -77,23 +72,20 @@ const problemStatus: Record<GradeProblem | "badDecision", number> = {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, view } = await resolve(request, context, params.submissionId);
-  const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "grade");
+  const input = fieldsOf(await readForm(request), gradingForm);
 
-  if (intent === "nominate") {
-    const reason = String(form.get("reason") ?? "");
+  if (input.intent === "nominate") {
+    const { reason } = input;
     const result = await nominateForShowcase(db(), { mentor: me, submissionId: view.submission.id, reason });
     if (!result.ok) return json<ActionResult>({ intent: "nominate", ok: false, problem: result.problem, reason }, { status: result.problem === "alreadyNominated" ? 409 : 400 });
     return json<ActionResult>({ intent: "nominate", ok: true });
   }
-  if (intent !== "grade") throw new Response("Unknown intent", { status: 400 });
-
-  const typed = readTyped(form);
-  const decision = form.get("decision");
+  const typed = readTyped(input);
+  const { decision } = input;
   if (!isGradeDecision(decision)) return json<ActionResult>({ intent: "grade", ok: false, problem: "badDecision", errors: {}, typed }, { status: 400 });
   const selections: Selections = {};
   for (const [criterionId, level] of Object.entries(typed.levels)) selections[criterionId] = { level, comment: typed.comments[criterionId] ?? "" };
-  const role = String(form.get("role") ?? "");
+  const { role } = input;
   const result = await recordGrade(db(), {
     mentor: me,
     submissionId: view.submission.id,
@@ -101,7 +93,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     selections,
     comment: typed.comment,
     decision,
-    seenVersion: String(form.get("seenVersion") ?? ""),
+    seenVersion: input.seenVersion,
   });
   if (!result.ok) return json<ActionResult>({ intent: "grade", ok: false, problem: result.problem, errors: result.errors ?? {}, typed }, { status: problemStatus[result.problem] });
   return json<ActionResult>({ intent: "grade", ok: true, final: result.final, needsModerator: result.needsModerator, status: result.status, total: result.total });

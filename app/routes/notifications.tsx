@@ -5,7 +5,8 @@ import { catalog } from "~/catalog/catalog.server";
 import { FormMessage } from "~/components/form";
 import { Pagination, pageFromUrl } from "~/components/pagination";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { notificationsForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { describeNotification, type DisplayNames } from "~/domain/notifications";
 import { requireUser } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -65,12 +66,12 @@ interface ActionResult {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireUser(request, context);
-  const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "");
+  const input = fieldsOf(await readForm(request), notificationsForm);
+  const { intent } = input;
   const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });
 
-  if (intent === "read") {
-    const id = String(form.get("id") ?? "");
+  if (input.intent === "read") {
+    const { id } = input;
     // Someone else's notification answers exactly like one that does not exist.
     if (!id || id.length > maxIdLength || !(await markNotificationRead(db(), { userId: me.id, id }))) {
       return reply({ intent, ok: false, error: "notif.error.notFound", id }, 404);
@@ -79,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent === "readAll") {
     const now = new Date();
-    const given = new Date(String(form.get("seenAt") ?? ""));
+    const given = new Date(input.intent === "readAll" ? input.seenAt : "");
     const seenAt = Number.isNaN(given.getTime()) || given > now ? now : given;
     const marked = await markAllNotificationsRead(db(), { userId: me.id, seenAt });
     return reply({ intent, ok: true, marked });

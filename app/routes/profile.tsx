@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { endOtherSessions } from "~/auth.server";
 import { Field, FormMessage } from "~/components/form";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { profileForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { normalisePhone } from "~/domain/contact";
 import { checkPassword } from "~/domain/passwords";
 import { secondsToWait } from "~/domain/sign-in-throttle";
@@ -32,13 +33,13 @@ type Result =
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireUser(request, context);
-  const form = await readForm(request);
-  const intent = String(form.get("intent"));
+  const input = fieldsOf(await readForm(request), profileForm);
   const user = await getUserSummary(db(), me.id);
   if (!user) throw notFound();
 
-  if (intent === "profile") {
-    const values = { name: String(form.get("name") ?? "").slice(0, 200), phone: String(form.get("phone") ?? "").trim().slice(0, 40) };
+  if (input.intent === "profile") {
+    const { intent } = input;
+    const values = { name: input.name.slice(0, 200), phone: input.phone.trim().slice(0, 40) };
     const errors: Record<string, MessageKey> = {};
     const name = cleanPersonName(values.name);
     if (!name.ok) errors.name = nameErrorKey(name.problem);
@@ -54,10 +55,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json<Result>({ intent, ok: true, values });
   }
 
-  if (intent === "password") {
-    const current = String(form.get("current") ?? "");
-    const next = String(form.get("password") ?? "");
-    const confirm = String(form.get("confirm") ?? "");
+  if (input.intent === "password") {
+    const { intent, current, password: next, confirm } = input;
     // A stolen session must not become a way to guess the password: the same throttle as sign-in.
     const attempt = await admitPasswordAttempt({ account: { userId: me.id }, ip: context.ip, deviceId: readDeviceId(request) });
     if (!attempt.admitted) {

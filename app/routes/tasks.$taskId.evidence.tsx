@@ -9,6 +9,8 @@ import {
   type UploadHandler,
 } from "@remix-run/node";
 import { db } from "~/db.server";
+import { evidenceForm } from "~/form-schemas.server";
+import { assertCleanForm, filesOf, tryFieldsOf } from "~/forms.server";
 import { logger } from "~/logger.server";
 import { isEditable } from "~/domain/submission-lifecycle";
 import { requirePermission } from "~/guards.server";
@@ -162,9 +164,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
   }
 
-  const intent = form.get("intent");
-  if (intent === "delete") {
-    const fileId = String(form.get("fileId") ?? "");
+  assertCleanForm(form);
+  // The text parts: a form no page of ours sends is answered like an unreadable body.
+  const input = tryFieldsOf(form, evidenceForm);
+  if (!input) return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
+  if (input.intent === "delete") {
+    const { fileId } = input;
     const removed = /^[0-9a-f-]{36}$/i.test(fileId)
       ? await removeEvidence(db(), { submissionId: submission.id, fileId, ownerId: me.id })
       : ({ ok: false, problem: "notFound" } as const);
@@ -173,12 +178,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       ? reply({ ok: false, intent: "delete", error: "evidence.error.notEditable" }, 409)
       : reply({ ok: false, intent: "delete", error: "evidence.error.fileNotFound" }, 404);
   }
-  if (intent !== "upload") return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
 
-  const kind = form.get("kind");
+  const { kind } = input;
   if (!isEvidenceKind(kind)) return reply({ ok: false, error: "evidence.error.kind" }, 400);
   // An <input type="file"> with nothing chosen still sends one nameless, empty part.
-  const chosen = form.getAll("file").filter((f): f is File => typeof f !== "string" && !(f.size === 0 && f.name === ""));
+  const chosen = filesOf(form, "file");
   if (chosen.length === 0) return reply({ ok: false, error: "evidence.error.noFile" }, 400);
 
   const files: EvidenceFileView[] = [];

@@ -11,7 +11,8 @@ import { catalog } from "~/catalog/catalog.server";
 import { findTask, learnerState } from "~/catalog/learner.server";
 import { taskSchema, type TaskDefinition } from "~/catalog/schema";
 import { db } from "~/db.server";
-import { readForm } from "~/forms.server";
+import { taskForm } from "~/form-schemas.server";
+import { entriesOf, fieldsOf, readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
 import { todayInChina } from "~/domain/submission-input";
 import { isEditable } from "~/domain/submission-lifecycle";
@@ -106,22 +107,22 @@ type ActionResult =
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, module, task, version, submission } = await resolve(request, context, params.taskId);
-  const form = await readForm(request);
-  const intent = String(form.get("intent") ?? "");
+  const input = fieldsOf(await readForm(request), taskForm);
   const key = { userId: me.id, taskId: task.id, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, type: task.type };
 
   if (task.type === "quiz") {
-    if (intent !== "quiz-submit") throw new Response("Unknown intent", { status: 400 });
-    const result = await submitQuizAttempt(db(), { user: me, task, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, form });
+    if (input.intent !== "quiz-submit") throw new Response("Unknown intent", { status: 400 });
+    const result = await submitQuizAttempt(db(), { user: me, task, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, form: entriesOf(input) });
     return json<ActionResult>({ kind: "quiz", ...result }, { status: result.ok ? 200 : 400 });
   }
-  if (intent === "start") {
+  if (input.intent === "start") {
     await getOrCreateDraft(db(), key);
     return json<ActionResult>({ kind: "saved", submitted: false });
   }
-  if (!["save", "autosave", "submit"].includes(intent)) throw new Response("Unknown intent", { status: 400 });
+  if (input.intent === "quiz-submit") throw new Response("Unknown intent", { status: 400 });
+  const { intent } = input;
   const draft = submission ?? (await getOrCreateDraft(db(), key));
-  const raw = readSubmissionForm(form);
+  const raw = readSubmissionForm(input);
   const outcome = await saveOrSubmit(db(), { submissionId: draft.id, userId: me.id, task, raw, submit: intent === "submit" });
   if (!outcome.ok && outcome.errors.orgUnitId === "sub.error.orgOutside") {
     // Our page never offers such a unit: a forged or stale id, kept in the audit log like any reach refusal.

@@ -3,6 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormMessage } from "~/components/form";
 import { VerifyNumberForm } from "~/components/verify-number-form";
 import { db } from "~/db.server";
+import { verifyPasteForm } from "~/form-schemas.server";
+import { fieldsOf, readForm } from "~/forms.server";
 import { useT, type MessageKey } from "~/i18n";
 import { consumeLimits } from "~/rate-limit.server";
 import {
@@ -47,12 +49,10 @@ type CheckResult = { verdict: CredentialVerdict | "empty" | "rateLimited"; kid: 
 
 /** Someone holding a credential pastes it: is it ours, untouched, and for this certificate? */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  let pasted = "";
-  try {
-    pasted = String((await request.formData()).get("jws") ?? "");
-  } catch {
-    // A body that is no form at all: answered like an empty paste.
-  }
+  // A body that is no form at all: answered like an empty paste. A paste past any credential's
+  // length many times over is a 400 before anything is counted or looked up.
+  const form = await readForm(request).catch(() => null);
+  const pasted = form ? fieldsOf(form, verifyPasteForm).jws : "";
   // Too long to be ours: say so, and do not echo the whole paste back into the page.
   const tooLarge = pasted.length > maxCredentialLength;
   const jws = tooLarge ? "" : pasted;

@@ -14,25 +14,26 @@ import { placedPerson } from "~/models/placement.server";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { bumpAttempts, countEvidence, lockSubmission, moveSubmission, saveDraft } from "~/models/submissions.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
+import type { WrittenInput } from "~/form-schemas.server";
 import type { Database } from "../../db/schema";
 
 // Work products and field work: saving drafts and submitting them for a mentor's review.
-export function readSubmissionForm(form: FormData): RawSubmissionInput {
-  const s = (k: string) => String(form.get(k) ?? "");
+/** The draft's fields as the action's schema parsed them (app/form-schemas.server.ts). */
+export function readSubmissionForm(input: WrittenInput): RawSubmissionInput {
   return {
-    activityTitle: s("activityTitle"),
-    activityDate: s("activityDate"),
-    orgUnitId: s("orgUnitId"),
-    otherOrgName: s("otherOrgName"),
-    place: s("place"),
-    audienceType: s("audienceType"),
-    peopleReached: s("peopleReached"),
-    durationMinutes: s("durationMinutes"),
-    plan: s("plan"),
-    reflection: s("reflection"),
-    text: s("text"),
-    consentConfirmed: form.get("consentConfirmed") === "on",
-    showcaseConsent: form.get("showcaseConsent") === "on",
+    activityTitle: input.activityTitle,
+    activityDate: input.activityDate,
+    orgUnitId: input.orgUnitId,
+    otherOrgName: input.otherOrgName,
+    place: input.place,
+    audienceType: input.audienceType,
+    peopleReached: input.peopleReached,
+    durationMinutes: input.durationMinutes,
+    plan: input.plan,
+    reflection: input.reflection,
+    text: input.text,
+    consentConfirmed: input.consentConfirmed === "on",
+    showcaseConsent: input.showcaseConsent === "on",
   };
 }
 

@@ -1,10 +1,13 @@
 /// <reference types="vite/client" />
 import { randomUUID } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { catalog } from "~/catalog/catalog.server";
+import * as schemas from "~/form-schemas.server";
+import { saveImportPreview } from "~/models/user-imports.server";
 import { syncCatalog } from "~/models/curriculum.server";
 import { createOrgUnit } from "~/models/orgs.server";
 import { createTestApp } from "../support/app";
@@ -18,6 +21,8 @@ type Action = (args: ActionFunctionArgs) => Promise<unknown>;
 let app: Awaited<ReturnType<typeof createTestApp>>;
 const contexts: Record<string, AppLoadContext> = {};
 const params: Record<string, string> = {};
+/** Visitors who get past each route's guard to the parse: a grader assigned nothing but admin, a trainee with a draft. */
+const deeper: Record<string, { context: AppLoadContext; params: Record<string, string> }> = {};
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -30,7 +35,8 @@ beforeAll(async () => {
   contexts.trainee = trainee.context;
   contexts.mentor = (await app.signIn(["mentor"], { orgUnitId: province, track: "campus" })).context;
   contexts.regionalAdmin = (await app.signIn(["admin"], { orgUnitId: province })).context;
-  contexts.admin = (await app.signIn(["admin"])).context;
+  const admin = await app.signIn(["admin"]);
+  contexts.admin = admin.context;
   const module = catalog().modules.find((m) => m.track === "campus" && m.tier === "foundation" && m.tasks.some((t) => t.type === "field_work"))!;
   const task = module.tasks.find((t) => t.type === "field_work")!;
   const submission = await insertSubmission(app.db, { userId: trainee.id, module, task, orgUnitId: school });
@@ -51,6 +57,12 @@ beforeAll(async () => {
     kid: "nope",
     "*": "x",
   });
+  const grader = await app.signIn(["admin", "mentor"], { track: "campus" });
+  deeper.grader = { context: grader.context, params: { submissionId: submission.id } };
+  const drafter = await app.signIn(["trainee"], { orgUnitId: school, track: "campus" });
+  await insertSubmission(app.db, { userId: drafter.id, module, task, orgUnitId: school, status: "draft" });
+  deeper.drafter = { context: drafter.context, params: { taskId: task.id } };
+  deeper.importer = { context: admin.context, params: { importId: await saveImportPreview(app.db, { createdBy: admin.id, fileName: "x.csv", verdicts: [] }) } };
 });
 afterAll(async () => app?.close());
 
@@ -153,6 +165,133 @@ describe("hostile form posts to every action", () => {
         }
       }
       expect([...new Set(failures)].slice(0, 15)).toEqual([]);
+      expect(await counts(legitimateWrites[file]), "no rows written").toEqual(before);
+    }, 120_000);
+  }
+});
+
+// ── One schema per form ─────────────────────────────────────────────────────────────────────────
+
+/** Each action's schema (app/form-schemas.server.ts) and who posts it so that the post reaches the parse. */
+const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boolean }> = {
+  "admin.assignments.tsx": { schema: schemas.assignmentsForm, who: "admin" },
+  "admin.calibration.tsx": { schema: schemas.calibrationAnchorForm, who: "admin" },
+  "admin.certificates.tsx": { schema: schemas.certificatesForm, who: "admin" },
+  "admin.exports.tsx": { schema: schemas.exportForm, who: "admin" },
+  "admin.orgs.tsx": { schema: schemas.orgsForm, who: "admin" },
+  "admin.outcomes._index.tsx": { schema: schemas.outcomesForm, who: "admin" },
+  "admin.showcase.tsx": { schema: schemas.showcaseDecisionForm, who: "admin" },
+  "admin.users.$userId.tsx": { schema: schemas.userForm, who: "admin" },
+  "admin.users.import.$importId.tsx": { schema: schemas.importConfirmForm, who: "importer" },
+  "admin.users.import._index.tsx": { schema: schemas.userImportForm, who: "admin", multipart: true },
+  "admin.users.new.tsx": { schema: schemas.newUserForm, who: "admin" },
+  "invite.$token.tsx": { schema: schemas.inviteForm, who: "anonymous" },
+  "learn.$track.$tier.$slug.tsx": { schema: schemas.markReadForm, who: "trainee" },
+  "login.tsx": { schema: schemas.loginForm, who: "anonymous" },
+  "logout.tsx": { schema: schemas.logoutForm, who: "trainee" },
+  "mentor.calibration.tsx": { schema: schemas.practiceGradeForm, who: "grader" },
+  "mentor.submissions.$submissionId.tsx": { schema: schemas.gradingForm, who: "grader" },
+  "notifications.tsx": { schema: schemas.notificationsForm, who: "trainee" },
+  "profile.tsx": { schema: schemas.profileForm, who: "trainee" },
+  "tasks.$taskId.tsx": { schema: schemas.taskForm, who: "drafter" },
+  "tasks.$taskId.evidence.tsx": { schema: schemas.evidenceForm, who: "drafter", multipart: true },
+  "verify.$code.tsx": { schema: schemas.verifyPasteForm, who: "anonymous" },
+};
+
+/** The forms a schema describes: one per intent, with the fields each declares (and whether others are bounded too). */
+function formsIn(schema: z.ZodType): Array<{ intent: string | null; fields: string[]; catchall: boolean; intentRequired?: boolean }> {
+  if (schema instanceof z.ZodDiscriminatedUnion) return (schema.options as z.ZodType[]).flatMap((o) => formsIn(o));
+  if (!(schema instanceof z.ZodObject)) throw new Error("a form schema is an object or a union of objects");
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const fields = Object.keys(shape).filter((k) => k !== "intent");
+  const catchall = schema.def.catchall !== undefined && !(schema.def.catchall instanceof z.ZodNever);
+  let intent = shape.intent;
+  if (!intent) return [{ intent: null, fields, catchall }];
+  // A single-purpose action may leave its intent out (its button sends one); any other value is still refused.
+  const intentRequired = !(intent instanceof z.ZodDefault);
+  if (intent instanceof z.ZodDefault) intent = intent.def.innerType as z.ZodType;
+  if (intent instanceof z.ZodLiteral) return [{ intent: String(intent.value), fields, catchall, intentRequired }];
+  if (intent instanceof z.ZodEnum) return (intent.options as string[]).filter(Boolean).map((i) => ({ intent: i, fields, catchall, intentRequired }));
+  throw new Error("an intent is a literal or a choice");
+}
+
+const isIdField = (name: string) => /^(id|.+Id|candidate|region)$/.test(name);
+const uuidParams = ["userId", "submissionId", "importId", "taskId"];
+
+describe("every action parses its input with one schema", () => {
+  const actionFiles = routeFiles.filter((f) => /export async function action/.test(readFileSync(`app/routes/${f}`, "utf8")));
+
+  it("declares a schema for every action, and no action reads a field by hand", () => {
+    expect(actionFiles.filter((f) => !formOf[f]), "actions without a schema in this table").toEqual([]);
+    const byHand = actionFiles.filter((f) => /\bform\??\.(get|getAll|entries|has)\(|formData\(\)\)?\.get\(/.test(readFileSync(`app/routes/${f}`, "utf8")));
+    expect(byHand, "read form.get(...) instead of a schema").toEqual([]);
+    const unparsed = actionFiles.filter((f) => !/\b(fieldsOf|tryFieldsOf)\(/.test(readFileSync(`app/routes/${f}`, "utf8")));
+    expect(unparsed, "never call fieldsOf").toEqual([]);
+    // Helpers an action hands its form to read parsed fields too.
+    for (const helper of ["app/domain/user-input.ts", "app/submissions/written.server.ts"]) {
+      expect(readFileSync(helper, "utf8"), helper).not.toMatch(/\bform\.(get|getAll)\(/);
+    }
+  });
+
+  for (const [file, { schema, who, multipart }] of Object.entries(formOf)) {
+    it(`${file}: an over-long value for each declared field, a malformed id and a missing intent are 4xx, nothing written`, async () => {
+      const mod = await routeModules[`../../app/routes/${file}`]!();
+      const visitor = deeper[who] ?? { context: contexts[who]!, params: {} };
+      const routeParams = { ...paramsFor(file), ...visitor.params };
+      const url = `http://localhost/${file}`;
+      const post = async (fields: Record<string, string>, overrideParams: Record<string, string> = {}) => {
+        const body = multipart ? new FormData() : new URLSearchParams();
+        for (const [k, v] of Object.entries(fields)) body.append(k, v);
+        const request = new Request(url, { method: "POST", body });
+        let res: Response;
+        try {
+          const result = await mod.action!({ request, context: visitor.context, params: { ...routeParams, ...overrideParams } });
+          res = result instanceof Response ? result : new Response(null, { status: 200 });
+        } catch (thrown) {
+          if (!(thrown instanceof Response)) return { status: 500, text: String(thrown) };
+          res = thrown;
+        }
+        return { status: res.status, text: await res.text() };
+      };
+      const before = await counts(legitimateWrites[file]);
+      const failures: string[] = [];
+      const forms = formsIn(schema);
+      for (const form of forms) {
+        const base: Record<string, string> = form.intent ? { intent: form.intent } : {};
+        const label = form.intent ? `intent=${form.intent}` : "form";
+        for (const name of [...form.fields, ...(form.catchall ? ["level.x"] : [])]) {
+          const res = await post({ ...base, [name]: "字".repeat(200_001) });
+          if (file === "logout.tsx") {
+            // Signing out never fails on what came with it: a hostile scope still ends only this session.
+            if (res.status !== 302) failures.push(`${label} ${name}: ${res.status}`);
+          } else if (file === "tasks.$taskId.evidence.tsx") {
+            if (res.status !== 400 || !res.text.includes("evidence.error.badRequest")) failures.push(`${label} ${name}: ${res.status} ${res.text.slice(0, 80)}`);
+          } else if (res.status !== 400 || !res.text.startsWith("提交的内容")) {
+            // "提交的内容过长…" for text, "提交的内容有误…" for a choice no page offers: never a field message or a write.
+            failures.push(`${label} ${name} over-long: ${res.status} ${res.text.slice(0, 80)}`);
+          }
+        }
+        for (const name of form.fields.filter(isIdField)) {
+          for (const id of ["not-a-uuid", "../../etc/passwd"]) {
+            const res = await post({ ...base, [name]: id });
+            if (res.status !== 400 && res.status !== 404) failures.push(`${label} ${name}=${id}: ${res.status}`);
+          }
+        }
+      }
+      if (forms.some((f) => f.intent) && file !== "logout.tsx") {
+        const withoutIntent: Array<Record<string, string>> = forms.every((f) => f.intentRequired)
+          ? [{}, { intent: "" }, { intent: "bogus" }, { intent: "__proto__" }]
+          : [{ intent: "bogus" }, { intent: "__proto__" }];
+        for (const fields of withoutIntent) {
+          const res = await post(fields);
+          if (res.status !== 400) failures.push(`intent ${JSON.stringify(fields)}: ${res.status} ${res.text.slice(0, 80)}`);
+        }
+      }
+      for (const name of uuidParams.filter((p) => p in routeParams)) {
+        const res = await post(forms[0]?.intent ? { intent: forms[0].intent } : {}, { [name]: "not-a-uuid" });
+        if (res.status !== 400 && res.status !== 404) failures.push(`param ${name}=not-a-uuid: ${res.status}`);
+      }
+      expect(failures).toEqual([]);
       expect(await counts(legitimateWrites[file]), "no rows written").toEqual(before);
     }, 120_000);
   }

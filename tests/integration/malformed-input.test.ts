@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate, startSession } from "~/auth.server";
 import { catalog } from "~/catalog/catalog.server";
 import { syncCatalog } from "~/models/curriculum.server";
+import { action as showcaseAction } from "~/routes/admin.showcase";
+import { action as newUserAction } from "~/routes/admin.users.new";
+import { action as loginAction } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { action as profileAction } from "~/routes/profile";
 import { action as taskAction } from "~/routes/tasks.$taskId";
@@ -96,5 +99,74 @@ describe("field work save", () => {
     expect(res.status).toBe(200);
     expect(row.activity_title).toBe("情绪小课堂");
     expect(row.place).toBe("初二（3）班");
+  });
+});
+
+describe("one schema per form: what no page sends is a 400 in Chinese, what a person typed keeps its field message", () => {
+  it("refuses an over-long name with the too-long 400 and writes nothing, while a name a little too long gets the field message and keeps the form", async () => {
+    const me = await app.signIn(["trainee"]);
+    const { name: before, phone } = await app.db.selectFrom("users").select(["name", "phone"]).where("id", "=", me.id).executeTakeFirstOrThrow();
+    const post = (name: string) => responseOf(() => profileAction({ request: makeRequest("/profile", { form: { intent: "profile", name, phone: phone ?? "" } }), context: me.context, params: {} }));
+
+    const huge = await post("李".repeat(100_001));
+    expect(huge.status).toBe(400);
+    expect(await huge.text()).toContain("提交的内容过长");
+
+    const typed = "李".repeat(51);
+    const long = await post(typed);
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({ intent: "profile", ok: false, values: { name: typed }, errors: { name: "form.error.name" } });
+    expect((await app.db.selectFrom("users").select("name").where("id", "=", me.id).executeTakeFirstOrThrow()).name).toBe(before);
+  });
+
+  it("answers a post without an intent, or with one no page offers, with a 400 and no change", async () => {
+    const me = await app.signIn(["trainee"]);
+    const forms: Array<Record<string, string>> = [{}, { intent: "delete" }, { intent: "profile ", name: "王五" }];
+    for (const form of forms) {
+      const res = await responseOf(() => profileAction({ request: makeRequest("/profile", { form }), context: me.context, params: {} }));
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/^提交的内容/);
+    }
+  });
+
+  it("keeps the sign-in messages for what a person types, and refuses an identifier no one types", async () => {
+    const typo = await responseOf(() => loginAction({ request: makeRequest("/login", { form: { identifier: "1".repeat(300), password: "x" } }), context: app.anonymous(), params: {} }));
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toMatchObject({ error: "login.error.identifier" });
+    const huge = await responseOf(() => loginAction({ request: makeRequest("/login", { form: { identifier: "1".repeat(5_000), password: "x" } }), context: app.anonymous(), params: {} }));
+    expect(huge.status).toBe(400);
+    expect(await huge.text()).toContain("提交的内容过长");
+  });
+
+  it("answers a non-UUID or unknown id on /admin/showcase with a 404, not a 500", async () => {
+    const admin = await app.signIn(["admin"]);
+    for (const submissionId of ["not-a-uuid", "'; drop table submissions; --", randomUUID()]) {
+      const res = await responseOf(() => showcaseAction({ request: makeRequest("/admin/showcase", { form: { intent: "approve", submissionId } }), context: admin.context, params: {} }));
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it("answers an unknown or malformed org unit in the user form with the field message, creating no one", async () => {
+    const admin = await app.signIn(["admin"]);
+    const users = async () => Number((await app.db.selectFrom("users").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await users();
+    for (const orgUnitId of [randomUUID(), "not-a-uuid"]) {
+      const form = { name: "赵六", phone: `137${String(Date.now()).slice(-8)}`, email: "", orgUnitId, track: "campus", roles: "trainee" };
+      const res = await responseOf(() => newUserAction({ request: makeRequest("/admin/users/new", { form }), context: admin.context, params: {} }));
+      expect(res.status).toBeLessThan(500);
+      expect((await res.json()).errors.orgUnitId).toBe("users.error.org");
+    }
+    expect(await users()).toBe(before);
+  });
+
+  it("ends the session on /logout even with a hostile scope, and ends only this one", async () => {
+    const { id } = await app.signIn(["trainee"]);
+    const mine = (await startSession(id, {})).split(";")[0]!;
+    const other = (await startSession(id, {})).split(";")[0]!;
+    const { auth } = await authenticate(mine);
+    const res = await responseOf(() => logoutAction({ request: makeRequest("/logout", { form: { scope: "all".repeat(100_000) } }), context: { auth, ip: null }, params: {} }));
+    expect(res.status).toBe(302);
+    expect((await authenticate(mine)).auth.user).toBeNull();
+    expect((await authenticate(other)).auth.user).not.toBeNull();
   });
 });
