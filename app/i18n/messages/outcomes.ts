@@ -23,6 +23,7 @@ export const outcomeMessages = {
   "outcomes.target.negative": { zh: "目标不能是负数。", en: "The target cannot be negative." },
   "outcomes.target.tooLarge": { zh: "目标过大（上限 10000000）。", en: "The target is too large (at most 10,000,000)." },
   "outcomes.compare": { zh: "下级地区对比", en: "Sub-regions compared" },
+  "outcomes.compare.noTarget": { zh: "（未设目标）", en: "(no target set)" },
   "outcomes.compare.none": { zh: "没有下级地区。", en: "No sub-regions." },
   "outcomes.milestone.title": { zh: "标记单位里程碑", en: "Mark a milestone" },
   "outcomes.milestone.org": { zh: "学校或社区中心", en: "School or community centre" },
