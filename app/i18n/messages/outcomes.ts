@@ -46,6 +46,12 @@ export const outcomeMessages = {
   "outcomes.col.org": { zh: "所属单位", en: "Organisation" },
   "outcomes.col.date": { zh: "日期", en: "Date" },
   "outcomes.col.amount": { zh: "计数", en: "Counts" },
+  "exports.certificate": { zh: "{number} {tier}（{status}）", en: "{number} {tier} ({status})" },
+  "exports.certificate.issued": { zh: "已颁发", en: "issued" },
+  "exports.certificate.revoked": { zh: "已撤销", en: "revoked" },
+  "exports.certificate.superseded": { zh: "已替换", en: "superseded" },
+  "exports.file.trainees": { zh: "学员数据-{date}.csv", en: "trainees-{date}.csv" },
+  "exports.file.indicators": { zh: "指标数据-{date}.csv", en: "indicators-{date}.csv" },
   "exports.title": { zh: "数据导出", en: "Exports" },
   "exports.lead": {
     zh: "导出为 CSV（UTF-8 带 BOM，可直接用 Excel 或 WPS 打开）。大文件在后台生成，完成后可下载。",
