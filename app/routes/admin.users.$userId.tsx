@@ -171,7 +171,7 @@ export default function EditUser() {
           <div className="stack">
             <section className="card" aria-labelledby="link-title">
               <h2 id="link-title" className="card-title">
-                {user.hasPassword ? t("users.link.reset") : t("users.link.invite")}
+                {user.hasPassword ? t("users.link.reset.title") : t("users.link.invite.title")}
               </h2>
               {result?.intent === "link" ? (
                 <>

@@ -358,7 +358,8 @@ export default function GradingPage() {
           {result?.intent === "nominate" && result.ok ? <FormMessage kind="success">{t("grading.showcase.done")}</FormMessage> : null}
           {result?.intent === "nominate" && !result.ok ? <FormMessage kind="error">{t(`grading.showcase.problem.${result.problem}`)}</FormMessage> : null}
           {view.showcaseStatus ? (
-            <p>{t(`grading.showcase.status.${view.showcaseStatus}`)}</p>
+            // Just nominated: the success message above already says so, once.
+            result?.intent === "nominate" && result.ok ? null : <p>{t(`grading.showcase.status.${view.showcaseStatus}`)}</p>
           ) : !submission.showcaseConsent ? (
             <p className="muted">{t("grading.showcase.noConsent")}</p>
           ) : view.canNominate ? (

@@ -94,7 +94,7 @@ export default function Profile() {
       <h1>{t("profile.title")}</h1>
       <div className="grid two">
         <Form method="post" className="card" noValidate>
-          <h2 className="card-title">{t("profile.title")}</h2>
+          <h2 className="card-title">{t("profile.details")}</h2>
           {profile?.ok ? <FormMessage kind="success">{t("profile.saved")}</FormMessage> : null}
           <Field label={t("profile.name")} name="name" defaultValue={profile?.values.name ?? user.name} error={profile?.errors?.name ? t(profile.errors.name) : undefined} required maxLength={50} />
           <Field label={t("profile.phone")} name="phone" inputMode="tel" defaultValue={profile?.values.phone ?? user.phone ?? ""} error={profile?.errors?.phone ? t(profile.errors.phone) : undefined} />

@@ -103,6 +103,8 @@ export function localiseBoardPage(html: string): string {
   return html
     .replace(/<link[^>]*fonts\.googleapis\.com[^>]*>/g, "")
     .replace(/<html lang="en"/, '<html lang="zh-CN"')
+    // Upstream keeps the misc links in a menu; a visible way back to 管理后台 on every board page.
+    .replace(/<body([^>]*)>/, `<body$1><nav class="bc-back" aria-label="${translate("zh-CN", "queues.backToAdmin")}" style="padding:.5rem 1rem;background:#0a4f44;font:14px/1.5 system-ui,sans-serif"><a href="/admin" style="color:#fff">← ${translate("zh-CN", "queues.backToAdmin")}</a></nav>`)
     .replace("</body>", `<script defer src="${accessibilityScriptPath.slice(1)}"></script></body>`);
 }
 
@@ -170,6 +172,7 @@ function adapterOptions(name: QueueName): AdapterOptions {
     allowRetries: true,
     allowCompletedRetries: false,
     description: translate("zh-CN", descriptions[name]),
+    displayName: translate("zh-CN", `queues.name.${name}`),
   };
   return options;
 }

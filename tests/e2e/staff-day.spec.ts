@@ -21,3 +21,36 @@ test("outcomes: sub-region names stay on one line and no column is cut off", asy
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "staff-outcomes", testInfo.project.name);
 });
+
+async function query<T extends object>(text: string, values: unknown[] = []): Promise<T[]> {
+  const { readFileSync } = await import("node:fs");
+  const pg = (await import("pg")).default;
+  const db = new pg.Client({ connectionString: readFileSync(".cache/e2e-database-url", "utf8").trim() });
+  await db.connect();
+  try {
+    return (await db.query(text, values)).rows as T[];
+  } finally {
+    await db.end();
+  }
+}
+
+/** Every h1/h2 on the page: none may repeat another heading or a button's words. */
+async function repeatedHeadings(page: import("@playwright/test").Page) {
+  return page.evaluate(() => {
+    const headings = [...document.querySelectorAll("main h1, main h2")].map((h) => (h as HTMLElement).innerText.trim());
+    const buttons = new Set([...document.querySelectorAll("main button")].map((b) => (b as HTMLElement).innerText.trim()));
+    return headings.filter((h, k) => headings.indexOf(h) !== k || buttons.has(h));
+  });
+}
+
+test("the profile and a user's admin page have no heading twice", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  await page.goto("/profile");
+  await expect(page.getByRole("heading", { level: 1, name: "个人资料" })).toBeVisible();
+  expect(await repeatedHeadings(page)).toEqual([]);
+  const [mentor] = await query<{ id: string }>("select id from users where email = $1", [demo.mentor]);
+  await page.goto(`/admin/users/${mentor!.id}`);
+  await expect(page.getByRole("button", { name: "生成密码重置链接" })).toBeVisible();
+  expect(await repeatedHeadings(page)).toEqual([]);
+  await screenshot(page, "staff-user-page", testInfo.project.name);
+});

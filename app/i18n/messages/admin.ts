@@ -43,6 +43,8 @@ export const adminMessages = {
   "users.reactivate": { zh: "重新启用", en: "Reactivate" },
   "users.deactivated": { zh: "账号已停用，所有登录已退出。", en: "Account deactivated; all sessions ended." },
   "users.reactivated": { zh: "账号已重新启用。", en: "Account reactivated." },
+  "users.link.reset.title": { zh: "重置密码", en: "Password reset" },
+  "users.link.invite.title": { zh: "邀请登录", en: "Invitation" },
   "users.link.invite": { zh: "生成邀请链接", en: "Create invitation link" },
   "users.link.reset": { zh: "生成密码重置链接", en: "Create password-reset link" },
   "users.link.created": {

@@ -65,6 +65,7 @@ export const authMessages = {
   },
   "invite.unknown": { zh: "链接无效，请检查是否完整复制。", en: "This link is not valid. Check that you copied all of it." },
   "profile.title": { zh: "个人资料", en: "Profile" },
+  "profile.details": { zh: "基本信息", en: "Your details" },
   "profile.name": { zh: "姓名", en: "Name" },
   "profile.phone": { zh: "手机号", en: "Mobile number" },
   "profile.email": { zh: "邮箱", en: "E-mail" },
