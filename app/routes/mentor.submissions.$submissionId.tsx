@@ -8,6 +8,8 @@ import { readForm } from "~/forms.server";
 import { isGradeDecision, type GraderRole, type Selections } from "~/domain/grading";
 import { inReach } from "~/domain/reach";
 import { graderOf, notFound, refuseOutsideReach, requirePermission } from "~/guards.server";
+import { mentorWorkKinds } from "~/domain/notifications";
+import { markReadAboutSubmission } from "~/models/notifications.server";
 import { submissionPath } from "~/models/placement.server";
 import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
 import { SubmittedWork } from "~/components/submitted-work";
@@ -33,7 +35,9 @@ async function resolve(request: Request, context: LoaderFunctionArgs["context"],
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { view } = await resolve(request, context, params.submissionId);
+  const { me, view } = await resolve(request, context, params.submissionId);
+  // Opening the work (from a notification or the queue) is reading the notice about it.
+  await markReadAboutSubmission(db(), { userId: me.id, submissionId: view.submission.id, kinds: mentorWorkKinds });
   return json(view);
 }
 

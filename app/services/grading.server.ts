@@ -13,7 +13,7 @@ import {
   type SelectionProblem,
   type Selections,
 } from "~/domain/grading";
-import { noteExcerpt, notificationIds, type NotificationEvent } from "~/domain/notifications";
+import { mentorWorkKinds, noteExcerpt, notificationIds, type NotificationEvent } from "~/domain/notifications";
 import { inReach, listingPrefix, type Reach } from "~/domain/reach";
 import { can, type Role } from "~/domain/roles";
 import { placedPerson } from "~/models/placement.server";
@@ -32,7 +32,7 @@ import {
   type GradeRow,
   type QueueScope,
 } from "~/models/grades.server";
-import { queueNotification } from "~/models/notifications.server";
+import { markReadAboutSubmission, queueNotification } from "~/models/notifications.server";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { getSubmission, lockSubmission, moveSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
@@ -237,6 +237,8 @@ export async function recordGrade(db: Kysely<Database>, input: RecordGradeInput)
       await addToOutbox(trx, job);
       jobs.push(job, await queueNotification(trx, decisionNotification(s, task, round, decided)));
     }
+    // Graded is handled: the "new assignment" or "resubmitted" notice about it is no longer news.
+    await markReadAboutSubmission(trx, { userId: input.mentor.id, submissionId: s.id, kinds: mentorWorkKinds });
     return { ok: true, gradeId: inserted.id, role, status, final: decided !== null, needsModerator, total: graded.total };
   }).catch((error: unknown) => {
     if (error instanceof GradeConflict) return { ok: false, problem: "alreadyGraded" } as const;

@@ -54,3 +54,11 @@ test("the profile and a user's admin page have no heading twice", async ({ page 
   expect(await repeatedHeadings(page)).toEqual([]);
   await screenshot(page, "staff-user-page", testInfo.project.name);
 });
+
+test("a mentor lands on the grading queue and always finds calibration", async ({ page }, testInfo) => {
+  await signIn(page, demo.mentor2);
+  await expect(page).toHaveURL(/\/mentor$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByRole("link", { name: /校准练习/ }).first()).toBeVisible();
+  await screenshot(page, "staff-mentor-home", testInfo.project.name);
+});
