@@ -33,8 +33,9 @@ import {
   type QueueScope,
 } from "~/models/grades.server";
 import { markReadAboutSubmission, queueNotification } from "~/models/notifications.server";
+import { changesBetween, rubricPrefill, type ResubmissionChanges } from "~/domain/resubmission";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
-import { getSubmission, lockSubmission, moveSubmission } from "~/models/submissions.server";
+import { getSubmission, lockSubmission, moveSubmission, submitSnapshots } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 import { listEvidence } from "~/services/evidence.server";
@@ -322,7 +323,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
   if (!task) return null;
 
   const round = roundOf(s);
-  const [allGrades, inRound, events, evidence, trainee, showcase, neighbours] = await Promise.all([
+  const [allGrades, inRound, events, evidence, trainee, showcase, neighbours, snapshots] = await Promise.all([
     listGrades(db, s.id),
     gradesInRound(db, s.id, round),
     listEventsWithActors(db, s.id),
@@ -330,6 +331,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     db.selectFrom("users").select("name").where("id", "=", s.user_id).executeTakeFirst(),
     findShowcaseItem(db, s.id),
     queueNeighbours(db, queueScopeOf(input.viewer), { id: s.id, submittedAt: s.submitted_at }),
+    submitSnapshots(db, s.id),
   ]);
   const role: GraderRole = assignment?.role ?? openRoleFor(task, inRound);
   const seesAll = !task.doubleMarking || isAdmin || role === "moderator";
@@ -349,6 +351,11 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     }
   }
   if (task.doubleMarking && myGrade && isAwaitingReview(s.status)) waitingFor = needsModerator ? "moderator" : "secondMarker";
+  // From round 2 on: what the trainee changed, and the earlier marks (only those this viewer may see) as the start.
+  const before = round >= 2 ? snapshots[round - 2] : undefined;
+  const after = round >= 2 ? snapshots[round - 1] : undefined;
+  const changes: ResubmissionChanges | "unknown" | null = round < 2 ? null : before && after ? changesBetween(before, after) : "unknown";
+  const prefill = canGrade ? rubricPrefill(grades, { round, taskVersion: s.task_version, criteria: task.rubric.criteria }) : null;
 
   return {
     submission: {
@@ -389,6 +396,8 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     })),
     evidence,
     neighbours,
+    changes,
+    prefill,
   };
 }
 export type GradingView = NonNullable<Awaited<ReturnType<typeof gradingView>>>;
