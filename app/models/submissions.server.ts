@@ -50,6 +50,7 @@ export interface DraftFields {
   durationMinutes?: number | null;
   consentConfirmed?: boolean;
   showcaseConsent?: boolean;
+  showcasePhotos?: boolean;
 }
 
 /** Saves what the trainee typed, only while the submission is editable. Returns false otherwise. */
@@ -67,6 +68,7 @@ export async function saveDraft(db: Db, submissionId: string, fields: DraftField
       ...(fields.durationMinutes !== undefined && { duration_minutes: fields.durationMinutes }),
       ...(fields.consentConfirmed !== undefined && { consent_confirmed: fields.consentConfirmed }),
       ...(fields.showcaseConsent !== undefined && { showcase_consent: fields.showcaseConsent }),
+      ...(fields.showcasePhotos !== undefined && { showcase_photos: fields.showcasePhotos }),
       updated_at: new Date(),
     })
     .where("id", "=", submissionId)

@@ -63,6 +63,7 @@ function writtenValues(s: Selectable<Database["submissions"]> | undefined): Writ
     text: s?.body.text ?? "",
     consentConfirmed: s?.consent_confirmed ?? false,
     showcaseConsent: s?.showcase_consent ?? false,
+    showcasePhotos: s?.showcase_photos ?? false,
   };
 }
 

@@ -30,6 +30,7 @@ export function readSubmissionForm(form: FormData): RawSubmissionInput {
     text: s("text"),
     consentConfirmed: form.get("consentConfirmed") === "on",
     showcaseConsent: form.get("showcaseConsent") === "on",
+    showcasePhotos: form.get("showcasePhotos") === "on",
   };
 }
 
@@ -68,6 +69,7 @@ export async function saveOrSubmit(
       durationMinutes: value.durationMinutes,
       consentConfirmed: value.consentConfirmed,
       showcaseConsent: value.showcaseConsent,
+      showcasePhotos: value.showcasePhotos,
     });
     if (!input.submit) return { ok: true, submitted: false };
 
