@@ -4,13 +4,14 @@ import { currentUser, notFound, refuseOutsideReach, requireUser } from "~/guards
 import { logger } from "~/logger.server";
 import { findEvidenceFile } from "~/models/evidence.server";
 import { isPublicShowcasePhoto } from "~/models/showcase.server";
+import { isCalibrationEvidenceFor } from "~/models/calibration.server";
 import { evidenceAccess } from "~/domain/reach";
 import { submissionParties } from "~/models/submissions.server";
 import { storage } from "~/services/storage.server";
 
 // An evidence file (or its thumbnail), only for the owner, the mentors assigned to the submission
 // and admins of the trainee's region — and, for anyone, a photo of approved showcase work whose
-// trainee consented to showing the faces in it. Everyone else signed in gets the same 404 as for a file that
+// trainee consented to showing the faces in it; and, for mentors, the evidence of calibration samples of their track. Everyone else signed in gets the same 404 as for a file that
 // does not exist (evidence often shows minors).
 
 /** RFC 5987 value: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar forbids. */
@@ -37,11 +38,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!showcased) {
     // requireUser above has thrown for a visitor who is not signed in.
     const viewer = user!;
-    const parties = await submissionParties(db(), file.submission_id, viewer.id);
-    if (!parties) throw notFound();
-    const access = evidenceAccess(viewer, parties);
-    if (access === "outsideReach") await refuseOutsideReach(context, { attempted: "evidence.download", targetType: "submission", targetId: file.submission_id });
-    if (access !== "allowed") throw notFound();
+    // A calibration sample of the mentor's track: its photos and sign-in sheet are part of what is graded.
+    // Mentors only: an admin's view of evidence stays inside their reach.
+    const sample = viewer.roles.includes("mentor") && (await isCalibrationEvidenceFor(db(), file.id, viewer.id));
+    if (!sample) {
+      const parties = await submissionParties(db(), file.submission_id, viewer.id);
+      if (!parties) throw notFound();
+      const access = evidenceAccess(viewer, parties);
+      if (access === "outsideReach") await refuseOutsideReach(context, { attempted: "evidence.download", targetType: "submission", targetId: file.submission_id });
+      if (access !== "allowed") throw notFound();
+    }
   }
 
   const url = new URL(request.url);
