@@ -114,7 +114,7 @@ export default function Profile() {
         </Form>
         <div className="stack">
           <Form method="post" className="card" noValidate>
-            <h2 className="card-title">{t("profile.changePassword")}</h2>
+            <h2 className="card-title">{t("profile.password.title")}</h2>
             {password?.ok ? <FormMessage kind="success">{t("profile.passwordChanged")}</FormMessage> : null}
             {password?.error ? <FormMessage kind="error">{t(password.error, password.params)}</FormMessage> : null}
             <Field label={t("profile.currentPassword")} name="current" type="password" autoComplete="current-password" required />
@@ -125,7 +125,7 @@ export default function Profile() {
             </button>
           </Form>
           <Form method="post" action="/logout" className="card">
-            <h2 className="card-title">{t("profile.logoutAll")}</h2>
+            <h2 className="card-title">{t("profile.sessions.title")}</h2>
             <p className="hint">{t("profile.logoutAll.help")}</p>
             <button type="submit" name="scope" value="all" className="button secondary">
               {t("profile.logoutAll")}

@@ -125,8 +125,17 @@ function accessibilityScript(): string {
     "lucide-trash-2": translate("zh-CN", "queues.icon.removeJob"),
     "lucide-copy": translate("zh-CN", "queues.icon.copy"),
   };
-  return `(function (names) {
+  const queueTitles = Object.fromEntries(queueNames.map((name) => [name, translate("zh-CN", `queues.name.${name}`)]));
+  return `(function (names, queues) {
   function mend() {
+    // The phone layout's queue picker prints the queue's code name; show its Chinese name as elsewhere.
+    document.querySelectorAll("button").forEach(function (button) {
+      var walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        var code = node.nodeValue.trim();
+        if (Object.prototype.hasOwnProperty.call(queues, code)) node.nodeValue = queues[code];
+      }
+    });
     document.querySelectorAll("button:not([aria-label])").forEach(function (button) {
       var icon = button.querySelector("svg");
       if (!icon || button.innerText.trim()) return;
@@ -143,7 +152,7 @@ function accessibilityScript(): string {
   }
   new MutationObserver(mend).observe(document.body, { childList: true, subtree: true, characterData: true });
   mend();
-})(${JSON.stringify(names)});
+})(${JSON.stringify(names)}, ${JSON.stringify(queueTitles)});
 `;
 }
 

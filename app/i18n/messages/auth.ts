@@ -74,6 +74,8 @@ export const authMessages = {
   "profile.roles": { zh: "角色", en: "Roles" },
   "profile.save": { zh: "保存资料", en: "Save profile" },
   "profile.saved": { zh: "资料已保存。", en: "Profile saved." },
+  "profile.password.title": { zh: "密码", en: "Password" },
+  "profile.sessions.title": { zh: "已登录的设备", en: "Signed-in devices" },
   "profile.changePassword": { zh: "修改密码", en: "Change password" },
   "profile.currentPassword": { zh: "当前密码", en: "Current password" },
   "profile.passwordChanged": {
