@@ -62,3 +62,14 @@ test("a mentor lands on the grading queue and always finds calibration", async (
   await expect(page.getByRole("link", { name: /校准练习/ }).first()).toBeVisible();
   await screenshot(page, "staff-mentor-home", testInfo.project.name);
 });
+
+test("an admin reads a trainee's learning record on their user page", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  const [trainee] = await query<{ id: string }>("select id from users where phone = $1", [demo.campusTrainee]);
+  await page.goto(`/admin/users/${trainee!.id}`);
+  await expect(page.getByRole("heading", { level: 2, name: "学习记录" })).toBeVisible();
+  await expect(page.getByText(/已读 \d+ 个模块，通过 \d+ 项任务。/)).toBeVisible();
+  expect(await repeatedHeadings(page)).toEqual([]);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "staff-trainee-record", testInfo.project.name);
+});
