@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
-import { currentUser, notFound, refuseOutsideReach, requireUser } from "~/guards.server";
+import { notFound, refuseOutsideReach, requireUser } from "~/guards.server";
 import { logger } from "~/logger.server";
 import { findEvidenceFile } from "~/models/evidence.server";
 import { isPublicShowcasePhoto } from "~/models/showcase.server";
@@ -31,13 +31,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const wellFormed = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId);
   // The one public case: a photo of approved showcase work whose trainee consented to showing faces.
   const showcased = wellFormed && (await isPublicShowcasePhoto(db(), fileId));
-  const user = showcased ? currentUser(context) : requireUser(request, context);
+  // Everyone else signs in first (a visitor goes to the login page, as before).
+  const viewer = showcased ? null : requireUser(request, context);
   if (!wellFormed) throw notFound();
   const file = await findEvidenceFile(db(), fileId);
   if (!file) throw notFound();
-  if (!showcased) {
-    // requireUser above has thrown for a visitor who is not signed in.
-    const viewer = user!;
+  if (viewer) {
     // A calibration sample of the mentor's track: its photos and sign-in sheet are part of what is graded.
     // Mentors only: an admin's view of evidence stays inside their reach.
     const sample = viewer.roles.includes("mentor") && (await isCalibrationEvidenceFor(db(), file.id, viewer.id));
