@@ -141,6 +141,7 @@ const writtenFields = {
   text: prose(),
   consentConfirmed: field.checkbox(),
   showcaseConsent: field.checkbox(),
+  showcasePhotos: field.checkbox(),
 };
 export const taskForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("quiz-submit") }).catchall(field.rest(1_000)),

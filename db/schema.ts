@@ -50,6 +50,7 @@ export interface NotificationTable {
 }
 
 export type { Role } from "../app/domain/roles";
+import type { SubmissionSnapshot } from "../app/domain/resubmission";
 import type { Role } from "../app/domain/roles";
 
 export interface UserRoleTable {
@@ -229,6 +230,8 @@ export interface SubmissionTable {
   duration_minutes: number | null;
   consent_confirmed: Generated<boolean>;
   showcase_consent: Generated<boolean>;
+  /** Showcased with its photos: the trainee confirmed the people shown agreed (needs showcase_consent). */
+  showcase_photos: Generated<boolean>;
   score: number | null;
   attempts_used: Generated<number>;
   submitted_at: Timestamp | null;
@@ -247,6 +250,8 @@ export interface SubmissionEventTable {
   to_status: SubmissionStatus;
   actor_id: string | null;
   note: string | null;
+  /** On submit and resubmit: what was sent (see SubmissionSnapshot). */
+  snapshot: ColumnType<SubmissionSnapshot | null, string | null | undefined, string | null>;
   created_at: DefaultTimestamp;
 }
 

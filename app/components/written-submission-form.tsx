@@ -160,6 +160,12 @@ export function WrittenSubmissionForm({
         <input type="checkbox" name="showcaseConsent" defaultChecked={values.showcaseConsent} disabled={!editable} />
         <span>{t("sub.field.showcaseConsent")}</span>
       </label>
+      {task.type === "field_work" || task.allowAttachments ? (
+        <label className="check block">
+          <input type="checkbox" name="showcasePhotos" defaultChecked={values.showcasePhotos} disabled={!editable} />
+          <span>{t("sub.field.showcasePhotos")}</span>
+        </label>
+      ) : null}
     </Form>
       {/* Evidence has its own upload form, so it sits outside this one (forms cannot nest). */}
       {task.type === "field_work" || task.allowAttachments ? evidence : null}

@@ -16,6 +16,7 @@ export const notificationPayloads = {
   "certificate.reissued": z.object({ ...certificateFacts, previousNumber: z.string() }),
   "certificate.revoked": z.object({ ...certificateFacts, reason: z.string() }),
   "assignment.new": z.object({ ...submissionFacts, role: z.enum(["marker", "second_marker", "moderator"]) }),
+  "submission.resubmitted": z.object({ ...submissionFacts, round: z.number().int().min(2) }),
   "draft.files_expiring": z.object({ ...submissionFacts, days: z.number().int(), clearOn: z.iso.date() }),
 } as const;
 
@@ -40,6 +41,8 @@ export const notificationIds = {
   /** A mentor's row on a submission is written once (released rows are kept). */
   assigned: (submissionId: string, mentorId: string) => `assigned-${submissionId}-${mentorId}`,
   /** A draft is noticed at most once per untouched stretch; the moment tells two stretches apart. */
+  /** One per mentor per resubmitted round. */
+  resubmitted: (submissionId: string, round: number, mentorId: string) => `resubmitted-${submissionId}-${round}-${mentorId}`,
   draftFilesExpiring: (submissionId: string, noticeAt: Date) => `draft-files-${submissionId}-${noticeAt.getTime()}`,
 };
 
@@ -100,6 +103,7 @@ const describers: { [K in NotificationKind]: Describe<K> } = {
   }),
   "certificate.revoked": (c, names) => ({ params: certificateParams(c, names), quote: c.reason, href: `/verify/${encodeURIComponent(c.number)}`, linkKey: "notif.link.verify" }),
   "assignment.new": (a) => ({ params: { task: a.taskTitle }, quote: null, href: `/mentor/submissions/${a.submissionId}`, linkKey: "notif.link.grade" }),
+  "submission.resubmitted": (r) => ({ params: { task: r.taskTitle, round: r.round }, quote: null, href: `/mentor/submissions/${r.submissionId}`, linkKey: "notif.link.grade" }),
   "draft.files_expiring": (d) => ({ params: { task: d.taskTitle, days: d.days, date: d.clearOn }, quote: null, href: taskLink(d.taskId), linkKey: "notif.link.task" }),
 };
 
@@ -115,3 +119,6 @@ export function describeNotification(kind: string, payload: unknown, names: Disp
   const describe = describers[kind] as Describe<NotificationKind>;
   return { kind, titleKey: `notif.kind.${kind}`, ...describe(parsed.data, names) };
 }
+
+/** The kinds that ask a mentor to look at one submission: read once the mentor opens or grades it. */
+export const mentorWorkKinds = ["assignment.new", "submission.resubmitted"] as const satisfies readonly NotificationKind[];

@@ -38,6 +38,15 @@ export function progressPercent(figure: number, target: number): number {
   return Math.min(100, Math.round((figure / target) * 100));
 }
 
+/**
+ * A sub-region's bar: its figure against its own target, never against its siblings
+ * (scaled to the biggest sibling, 1 of 1,000 drew a full bar). No target set, no bar.
+ */
+export function regionBarPercent(figure: number, target: number | null): number | null {
+  if (target === null) return null;
+  return progressPercent(figure, target);
+}
+
 export type TargetProblem = "notNumber" | "negative" | "tooLarge";
 
 /** Parses an admin's target input: a whole number from 0 to 10,000,000. */

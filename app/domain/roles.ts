@@ -27,6 +27,6 @@ export function isRole(value: string): value is Role {
 /** Where a user lands after signing in: the page for their most capable role. */
 export function homePathFor(userRoles: readonly Role[]): string {
   if (userRoles.includes("admin")) return "/admin";
-  if (userRoles.includes("mentor")) return "/learn";
+  if (userRoles.includes("mentor")) return "/mentor";
   return "/learn";
 }

@@ -41,6 +41,8 @@ export interface RawSubmissionInput {
   text: string;
   consentConfirmed: boolean;
   showcaseConsent: boolean;
+  /** The people in the photos (minors through their guardians) agreed their faces may be shown with the work. */
+  showcasePhotos?: boolean;
 }
 
 export interface CleanSubmissionInput {
@@ -55,6 +57,7 @@ export interface CleanSubmissionInput {
   body: Record<string, string>;
   consentConfirmed: boolean;
   showcaseConsent: boolean;
+  showcasePhotos: boolean;
 }
 
 export const limits = {
@@ -109,6 +112,8 @@ export function cleanSubmissionInput(
     body: {},
     consentConfirmed: raw.consentConfirmed,
     showcaseConsent: raw.showcaseConsent,
+    // Photos go public only with the work itself.
+    showcasePhotos: raw.showcaseConsent && raw.showcasePhotos === true,
   };
   if (task.type === "work_product") {
     const body = cleanFreeText(raw.text);

@@ -85,6 +85,7 @@ export async function anchorsToPractise(db: Db, mentorId: string) {
     .innerJoin("submissions as s", "s.id", "a.submission_id")
     .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
     .select(["a.submission_id", "t.title as task_title", "s.track", "s.tier", "a.created_at"])
+    .where(inMentorsTrack(mentorId))
     .where((eb) =>
       eb.and([
         eb.not(eb.exists(eb.selectFrom("calibration_grades as c").select("c.id").whereRef("c.anchor_submission_id", "=", "a.submission_id").where("c.mentor_id", "=", mentorId))),
@@ -96,8 +97,16 @@ export async function anchorsToPractise(db: Db, mentorId: string) {
     .execute();
 }
 
-/** An anchor as the practice form needs it: the work (no trainee name), its task version and the reference. */
-export async function findPracticeAnchor(db: Db, submissionId: string) {
+/**
+ * Anchors of the mentor's own track (a community mentor never practises on campus work); a mentor
+ * with no track, such as a national expert, practises on both.
+ */
+function inMentorsTrack(mentorId: string) {
+  return sql<boolean>`coalesce((select m.track = s.track or m.track is null from users m where m.id = ${mentorId}), false)`;
+}
+
+/** An anchor of the mentor's track as the practice form needs it: the work (no trainee name), its task version and the reference. */
+export async function findPracticeAnchor(db: Db, submissionId: string, mentorId: string) {
   return db
     .selectFrom("calibration_anchors as a")
     .innerJoin("submissions as s", "s.id", "a.submission_id")
@@ -116,6 +125,7 @@ export async function findPracticeAnchor(db: Db, submissionId: string) {
       "t.definition",
     ])
     .where("a.submission_id", "=", submissionId)
+    .where(inMentorsTrack(mentorId))
     .executeTakeFirst();
 }
 
@@ -237,7 +247,7 @@ export type PracticeOutcome =
 
 /** A mentor's practice grade of an anchor: stored apart from grades, so the submission never changes. */
 export async function recordPracticeGrade(db: Db, input: { mentorId: string; anchorSubmissionId: string; selections: Selections }): Promise<PracticeOutcome> {
-  const anchor = await findPracticeAnchor(db, input.anchorSubmissionId);
+  const anchor = await findPracticeAnchor(db, input.anchorSubmissionId, input.mentorId);
   if (!anchor) return { ok: false, problem: "notFound" };
   const task = taskSchema.parse(anchor.definition);
   if (task.type === "quiz") return { ok: false, problem: "notFound" };
@@ -247,4 +257,30 @@ export async function recordPracticeGrade(db: Db, input: { mentorId: string; anc
   const row = await insertCalibrationGrade(db, { anchorSubmissionId: anchor.submission_id, mentorId: input.mentorId, criteria: graded.criteria, total: graded.total });
   if (!row) return { ok: false, problem: "alreadyPractised" };
   return { ok: true, total: row.total, referenceTotal: anchor.reference_total };
+}
+
+/** The photos and sign-in sheets of an anchor the mentor may practise on: the rubric grades them too. */
+export async function anchorEvidence(db: Db, submissionId: string) {
+  return db
+    .selectFrom("evidence_files")
+    .select(["id", "kind", "original_name", "mime_type", "thumbnail_key"])
+    .where("submission_id", "=", submissionId)
+    .where("deleted_at", "is", null)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+}
+
+/** May this mentor see this evidence file as part of a calibration sample of their track? */
+export async function isCalibrationEvidenceFor(db: Db, fileId: string, mentorId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("evidence_files as f")
+    .innerJoin("calibration_anchors as a", "a.submission_id", "f.submission_id")
+    .innerJoin("submissions as s", "s.id", "a.submission_id")
+    .select("f.id")
+    .where("f.id", "=", fileId)
+    .where("f.deleted_at", "is", null)
+    .where(inMentorsTrack(mentorId))
+    .executeTakeFirst();
+  return row !== undefined;
 }

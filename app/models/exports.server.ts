@@ -65,7 +65,7 @@ export async function traineeReportPage(db: Db, scope: { regionPath: string; tra
       sql<number | null>`(select round(avg(s.score)) from submissions s where s.user_id = u.id and s.score is not null)`.as("mean_score"),
       sql<number>`(select count(*) from submissions s where s.user_id = u.id and s.type = 'field_work' and s.status = 'passed')`.as("field_work"),
       sql<number>`(select coalesce(sum(s.people_reached), 0) from submissions s where s.user_id = u.id and s.type = 'field_work' and s.status = 'passed')`.as("people"),
-      sql<string | null>`(select string_agg(c.number || ' ' || c.tier || ' ' || c.status, '; ' order by c.issued_at) from certificates c where c.user_id = u.id)`.as("certificates"),
+      sql<Array<{ number: string; tier: string; status: string }>>`(select coalesce(json_agg(json_build_object('number', c.number, 'tier', c.tier, 'status', c.status) order by c.issued_at), '[]'::json) from certificates c where c.user_id = u.id)`.as("certificates"),
     ])
     .orderBy("u.id")
     .limit(limit);

@@ -64,6 +64,19 @@ export async function markNotificationRead(db: Db, input: { userId: string; id: 
   return row !== undefined;
 }
 
+/** Marks read the user's notifications of these kinds about one submission (opened or graded it). */
+export async function markReadAboutSubmission(db: Db, input: { userId: string; submissionId: string; kinds: readonly NotificationKind[] }): Promise<number> {
+  const result = await db
+    .updateTable("notifications")
+    .set({ read_at: sql`now()` })
+    .where("user_id", "=", input.userId)
+    .where("read_at", "is", null)
+    .where("kind", "in", [...input.kinds])
+    .where(sql<string>`payload->>'submissionId'`, "=", input.submissionId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /**
  * Marks the user's unread notifications read, those created up to `seenAt` (when the page was shown),
  * so one that arrived after the click is not marked unseen. Returns how many changed.

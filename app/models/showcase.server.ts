@@ -8,7 +8,7 @@ function publicItems(db: Db) {
     .innerJoin("submissions as s", "s.id", "si.submission_id")
     .innerJoin("users as u", "u.id", "s.user_id")
     .leftJoin("org_units as o", "o.id", "u.org_unit_id")
-    .select(["s.id", "s.task_id", "s.module_id", "s.type", "s.track", "s.tier", "s.activity_title", "s.body", "s.audience_type", "s.people_reached", "si.decided_at", "u.name as author", "o.path as org_path"])
+    .select(["s.id", "s.task_id", "s.module_id", "s.type", "s.track", "s.tier", "s.activity_title", "s.body", "s.audience_type", "s.people_reached", "s.showcase_photos", "si.decided_at", "u.name as author", "o.path as org_path"])
     .where("si.status", "=", "approved")
     .where("s.showcase_consent", "=", true)
     .where("s.status", "=", "passed");
@@ -34,7 +34,25 @@ export async function listNominations(db: Db, regionPath?: string) {
     .innerJoin("submissions as s", "s.id", "si.submission_id")
     .innerJoin("users as u", "u.id", "s.user_id")
     .innerJoin("users as m", "m.id", "si.nominated_by")
-    .select(["si.submission_id", "si.reason", "si.nominated_at", "si.status", "s.task_id", "s.activity_title", "s.showcase_consent", "u.name as author", "m.name as nominator"])
+    .select([
+      "si.submission_id",
+      "si.reason",
+      "si.nominated_at",
+      "si.status",
+      "s.task_id",
+      "s.type",
+      "s.activity_title",
+      "s.activity_date",
+      "s.place",
+      "s.audience_type",
+      "s.people_reached",
+      "s.duration_minutes",
+      "s.body",
+      "s.showcase_consent",
+      "s.showcase_photos",
+      "u.name as author",
+      "m.name as nominator",
+    ])
     .$if(!!regionPath, (q) => q.where(userUnder("s.user_id", regionPath!)))
     .orderBy("si.nominated_at", "desc")
     .limit(200)
@@ -59,4 +77,39 @@ export async function decideNomination(db: Db, input: { submissionId: string; ap
     .where("status", "=", "nominated")
     .execute();
   return "ok";
+}
+
+/** The live photos (never sign-in sheets or documents) of these submissions, oldest first. */
+export async function showcasePhotos(db: Db, submissionIds: string[]) {
+  if (submissionIds.length === 0) return [];
+  return db
+    .selectFrom("evidence_files")
+    .select(["id", "submission_id", "original_name", "thumbnail_key"])
+    .where("submission_id", "in", submissionIds)
+    .where("kind", "=", "photo")
+    .where("deleted_at", "is", null)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+}
+
+/**
+ * True only for a live photo of approved, passed showcase work whose trainee consented to publication
+ * and to showing the faces in its photos: the one case a file is served to anyone (evidence shows minors).
+ */
+export async function isPublicShowcasePhoto(db: Db, fileId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("evidence_files as f")
+    .innerJoin("submissions as s", "s.id", "f.submission_id")
+    .innerJoin("showcase_items as si", "si.submission_id", "s.id")
+    .select("f.id")
+    .where("f.id", "=", fileId)
+    .where("f.kind", "=", "photo")
+    .where("f.deleted_at", "is", null)
+    .where("si.status", "=", "approved")
+    .where("s.status", "=", "passed")
+    .where("s.showcase_consent", "=", true)
+    .where("s.showcase_photos", "=", true)
+    .executeTakeFirst();
+  return row !== undefined;
 }

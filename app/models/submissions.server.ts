@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { SubmissionStatus, TaskType, TierColumn, TrackColumn } from "../../db/schema";
+import type { SubmissionSnapshot } from "~/domain/resubmission";
 import type { Db } from "./types";
 
 export interface SubmissionKey {
@@ -50,6 +51,7 @@ export interface DraftFields {
   durationMinutes?: number | null;
   consentConfirmed?: boolean;
   showcaseConsent?: boolean;
+  showcasePhotos?: boolean;
 }
 
 /** Saves what the trainee typed, only while the submission is editable. Returns false otherwise. */
@@ -68,6 +70,7 @@ export async function saveDraft(db: Db, submissionId: string, fields: DraftField
       ...(fields.durationMinutes !== undefined && { duration_minutes: fields.durationMinutes }),
       ...(fields.consentConfirmed !== undefined && { consent_confirmed: fields.consentConfirmed }),
       ...(fields.showcaseConsent !== undefined && { showcase_consent: fields.showcaseConsent }),
+      ...(fields.showcasePhotos !== undefined && { showcase_photos: fields.showcasePhotos }),
       updated_at: new Date(),
     })
     .where("id", "=", submissionId)
@@ -98,11 +101,44 @@ export async function moveSubmission(
     .where("status", "=", input.from)
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) return false;
+  const submitted = input.to === "submitted" || input.to === "resubmitted";
   await db
     .insertInto("submission_events")
-    .values({ submission_id: input.submissionId, from_status: input.from, to_status: input.to, actor_id: input.actorId, note: input.note ?? null })
+    .values({
+      submission_id: input.submissionId,
+      from_status: input.from,
+      to_status: input.to,
+      actor_id: input.actorId,
+      note: input.note ?? null,
+      // What was sent, so a later round can show the mentor what changed.
+      ...(submitted && { snapshot: sql<string>`(${snapshotOf(input.submissionId)})` }),
+    })
     .execute();
   return true;
+}
+
+/** The submission's text fields and live evidence files as one SubmissionSnapshot (jsonb). */
+function snapshotOf(submissionId: string) {
+  return sql`select jsonb_build_object(
+      'fields', jsonb_build_object(
+        'activityTitle', s.activity_title, 'activityDate', s.activity_date::text, 'place', s.place, 'audienceType', s.audience_type,
+        'peopleReached', s.people_reached::text, 'durationMinutes', s.duration_minutes::text,
+        'plan', s.body->>'plan', 'reflection', s.body->>'reflection', 'text', s.body->>'text'),
+      'evidence', coalesce((select jsonb_agg(jsonb_build_object('id', f.id, 'kind', f.kind, 'name', f.original_name) order by f.created_at, f.id)
+        from evidence_files f where f.submission_id = s.id and f.deleted_at is null), '[]'::jsonb))
+    from submissions s where s.id = ${submissionId}`;
+}
+
+/** The snapshots of a submission's submits, oldest first: index 0 is round 1. */
+export async function submitSnapshots(db: Db, submissionId: string): Promise<Array<SubmissionSnapshot | null>> {
+  const rows = await db
+    .selectFrom("submission_events")
+    .select("snapshot")
+    .where("submission_id", "=", submissionId)
+    .where("to_status", "in", ["submitted", "resubmitted"])
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => r.snapshot);
 }
 
 export async function listSubmissionEvents(db: Db, submissionId: string) {

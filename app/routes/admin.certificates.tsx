@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack } from "~/catalog/learner.server";
 import { tierIds, type TierId } from "~/catalog/ids";
@@ -390,22 +390,7 @@ export default function AdminCertificates() {
                 </tbody>
               </table>
             </div>
-            <div className="actions">
-              <button type="submit" name="intent" value="issue" className="button" disabled={Boolean(busyIntent)} aria-busy={busyIntent === "issue"}>
-                {busyIntent === "issue" ? t("certs.issuing") : t("certs.issueSelected")}
-              </button>
-              <button
-                type="submit"
-                name="intent"
-                value="issueAll"
-                className="button secondary"
-                disabled={Boolean(busyIntent)}
-                aria-busy={busyIntent === "issueAll"}
-                aria-describedby="issue-all-help"
-              >
-                {busyIntent === "issueAll" ? t("certs.issuing") : `${t("certs.issueAll")}（${data.eligible.total}）`}
-              </button>
-            </div>
+            <IssueButtons busyIntent={typeof busyIntent === "string" ? busyIntent : null} total={data.eligible.total} />
             <p id="issue-all-help" className="hint">
               {t("certs.issueAll.help", { max: maxBatch })}
             </p>
@@ -545,6 +530,37 @@ export default function AdminCertificates() {
         {/* Its own `cpage`, so the eligible list above keeps `page`. */}
         <Pagination page={data.certificates.page} pageSize={certificatePageSize} total={data.certificates.total} param="cpage" label={t("certs.list.title")} />
       </section>
+    </div>
+  );
+}
+
+/** Issuing cannot be undone quietly (the trainee is told, the number is public): a second, explicit click. */
+function IssueButtons({ busyIntent, total }: { busyIntent: string | null; total: number }) {
+  const t = useT();
+  const [confirming, setConfirming] = useState<"issue" | "issueAll" | null>(null);
+  if (confirming) {
+    return (
+      <div className="confirm-box" role="group" aria-labelledby="issue-confirm-text">
+        <p id="issue-confirm-text">{confirming === "issue" ? t("certs.confirm.selected") : t("certs.confirm.all", { count: total })}</p>
+        <div className="actions">
+          <button type="submit" name="intent" value={confirming} className="button" disabled={Boolean(busyIntent)} aria-busy={busyIntent === confirming}>
+            {busyIntent === confirming ? t("certs.issuing") : t("certs.confirm.yes")}
+          </button>
+          <button type="button" className="button secondary" onClick={() => setConfirming(null)}>
+            {t("certs.confirm.no")}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="actions">
+      <button type="button" className="button" disabled={Boolean(busyIntent)} onClick={() => setConfirming("issue")}>
+        {t("certs.issueSelected")}
+      </button>
+      <button type="button" className="button secondary" disabled={Boolean(busyIntent)} aria-describedby="issue-all-help" onClick={() => setConfirming("issueAll")}>
+        {`${t("certs.issueAll")}（${total}）`}
+      </button>
     </div>
   );
 }

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "~/db.server";
 import { inReach } from "~/domain/reach";
 import { notFound, refuseOutsideReach, requireReach } from "~/guards.server";
+import { todayInChina } from "~/domain/submission-input";
+import { translate } from "~/i18n";
 import { getExport } from "~/models/exports.server";
 import { storage } from "~/services/storage.server";
 
@@ -19,7 +21,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (row.status !== "done" || !row.file_key) return new Response("导出尚未完成 / Export not finished", { status: 409 });
   const bytes = await storage().get(row.file_key);
   if (!bytes) throw notFound();
-  const name = `${row.kind === "trainees" ? "学员数据" : "指标数据"}-${new Date(row.created_at).toISOString().slice(0, 10)}.csv`;
+  // The Beijing date: an export asked for at 07:30 in Beijing is still "yesterday" in UTC.
+  const name = translate("zh-CN", row.kind === "trainees" ? "exports.file.trainees" : "exports.file.indicators", { date: todayInChina(new Date(row.created_at)) });
   return new Response(bytes, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

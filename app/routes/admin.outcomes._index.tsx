@@ -8,7 +8,7 @@ import { db } from "~/db.server";
 import { outcomesForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
 import { indentedName } from "~/domain/org-tree";
-import { parseTarget, progressPercent, regionTarget, yearWindow } from "~/domain/outcomes";
+import { parseTarget, progressPercent, regionBarPercent, regionTarget, yearWindow } from "~/domain/outcomes";
 import { depthOf } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -34,11 +34,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }),
   );
   const comparison = await Promise.all(
-    scope.children.slice(0, 20).map(async (child) => ({
-      id: child.id,
-      name: child.name,
-      figures: await Promise.all(scope.indicators.map((i) => figureFor(child.path, i))),
-    })),
+    scope.children.slice(0, 20).map(async (child) => {
+      const [figures, own] = await Promise.all([Promise.all(scope.indicators.map((i) => figureFor(child.path, i))), regionTargets(db(), child.id)]);
+      return {
+        id: child.id,
+        name: child.name,
+        cells: scope.indicators.map((i, k) => {
+          const figure = figures[k] ?? 0;
+          const target = own.get(i.id) ?? null;
+          return { figure, target, percent: regionBarPercent(figure, target) };
+        }),
+      };
+    }),
   );
   const sites = (await listOrgUnits(db())).filter((u) => u.kind === "site" && u.track === scope.track && u.path.startsWith(scope.region.path));
   return json({
@@ -90,12 +97,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   throw new Response("Unknown intent", { status: 400 });
 }
 
-function Bar({ value, max }: { value: number; max: number }) {
-  const width = max > 0 ? Math.round((value / max) * 100) : 0;
+function Bar({ percent, label }: { percent: number; label: string }) {
   return (
-    <svg width="100" height="10" role="img" aria-label={String(value)} className="mini-bar">
+    <svg width="100" height="10" role="img" aria-label={label} className="mini-bar">
       <rect width="100" height="10" rx="3" fill="#e3e9e6" />
-      <rect width={width} height="10" rx="3" fill="#0f6b5c" />
+      <rect width={percent} height="10" rx="3" fill="#0f6b5c" />
     </svg>
   );
 }
@@ -180,7 +186,7 @@ export default function OutcomesDashboard() {
           <p className="muted">{t("outcomes.compare.none")}</p>
         ) : (
           <div className="table-wrap">
-            <table className="data">
+            <table className="data responsive compare">
               <thead>
                 <tr>
                   <th scope="col">{t("outcomes.region")}</th>
@@ -197,9 +203,18 @@ export default function OutcomesDashboard() {
                     <th scope="row">
                       <Link to={`?region=${c.id}&track=${data.track}&year=${data.year}`}>{c.name}</Link>
                     </th>
-                    {c.figures.map((f, k) => (
-                      <td key={data.indicators[k]!.id}>
-                        {f.toLocaleString("zh-CN")} <Bar value={f} max={Math.max(1, ...data.comparison.map((x) => x.figures[k] ?? 0))} />
+                    {c.cells.map((cell, k) => (
+                      <td key={data.indicators[k]!.id} data-label={data.indicators[k]!.title}>
+                        {cell.target === null ? (
+                          <>
+                            {cell.figure.toLocaleString("zh-CN")} <span className="muted">{t("outcomes.compare.noTarget")}</span>
+                          </>
+                        ) : (
+                          <>
+                            {t("outcomes.figure", { figure: cell.figure.toLocaleString("zh-CN"), target: cell.target.toLocaleString("zh-CN") })}{" "}
+                            <Bar percent={cell.percent ?? 0} label={`${cell.percent ?? 0}%`} />
+                          </>
+                        )}
                       </td>
                     ))}
                   </tr>

@@ -10,7 +10,8 @@ import { auditRefusal, requireReach } from "~/guards.server";
 import { submissionPath } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
-import { decideNomination, listNominations } from "~/models/showcase.server";
+import { decideNomination, listNominations, showcasePhotos } from "~/models/showcase.server";
+import { SubmittedWork } from "~/components/submitted-work";
 
 export const meta: MetaFunction = () => [{ title: "优秀成果审核 · 百城学堂" }];
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,8 +19,25 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
   const rows = await listNominations(db(), listingPrefix(me.reach));
+  // The admin decides on the whole work and its photos, as the public would see them.
+  const photos = await showcasePhotos(db(), rows.filter((r) => r.status === "nominated").map((r) => r.submission_id));
   return json({
-    items: rows.map((r) => ({ ...r, title: r.activity_title || findTask(r.task_id)?.task.title || r.task_id, nominated_at: new Date(r.nominated_at).toISOString() })),
+    items: rows.map((r) => ({
+      submission_id: r.submission_id,
+      reason: r.reason,
+      status: r.status,
+      author: r.author,
+      nominator: r.nominator,
+      showcase_consent: r.showcase_consent,
+      showcase_photos: r.showcase_photos,
+      title: r.activity_title || findTask(r.task_id)?.task.title || r.task_id,
+      nominated_at: new Date(r.nominated_at).toISOString(),
+      work:
+        r.status === "nominated"
+          ? { type: r.type, activityTitle: r.activity_title, activityDate: r.activity_date, place: r.place, audienceType: r.audience_type, peopleReached: r.people_reached, durationMinutes: r.duration_minutes, body: r.body }
+          : null,
+      photos: photos.filter((p) => p.submission_id === r.submission_id).map((p) => ({ id: p.id, name: p.original_name, thumbnail: p.thumbnail_key !== null })),
+    })),
   });
 }
 
@@ -65,6 +83,27 @@ export default function ShowcaseApproval() {
                   <span className="badge">{t(`showcase.status.${i.status}`)}</span>
                 </p>
                 {i.reason ? <p>{i.reason}</p> : null}
+                {i.work ? (
+                  <details>
+                    <summary>{t("showcase.admin.review")}</summary>
+                    <SubmittedWork work={i.work} />
+                    <h3>{t("showcase.admin.photos")}</h3>
+                    <p className={i.showcase_photos ? "hint" : "badge warn"}>{t(i.showcase_photos ? "showcase.admin.photosShown" : "showcase.admin.photosHidden")}</p>
+                    {i.photos.length === 0 ? (
+                      <p className="muted">{t("showcase.admin.noPhotos")}</p>
+                    ) : (
+                      <ul className="photo-grid">
+                        {i.photos.map((p) => (
+                          <li key={p.id}>
+                            <a href={`/files/${p.id}`} target="_blank" rel="noreferrer">
+                              <img src={`/files/${p.id}${p.thumbnail ? "?thumb=1" : ""}`} alt={t("showcase.photo", { name: p.name })} width={120} height={120} loading="lazy" />
+                            </a>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </details>
+                ) : null}
               </div>
               {i.status === "nominated" ? (
                 <Form method="post" className="actions">

@@ -14,11 +14,14 @@ import { recordAudit } from "~/models/audit.server";
 import { addMentorUnit, mentorUnits, removeMentorUnit } from "~/models/mentor-units.server";
 import { orgOptions } from "~/models/org-options.server";
 import { unitPath } from "~/models/placement.server";
+import { traineeRecord } from "~/models/trainee-record.server";
+import { findTask } from "~/catalog/learner.server";
+import { todayInChina } from "~/domain/submission-input";
 import { signInThrottleState } from "~/rate-limit.server";
 import { publicOrigin } from "~/services/certificate-document.server";
 import { liftSignInLimits } from "~/services/sign-in.server";
 import { accessLinkValidHours, issuePersonLink, personInReach, savePerson, setPersonActive } from "~/services/people.server";
-import type { AppLoadContext } from "@remix-run/node";
+import type { AppLoadContext, SerializeFrom } from "@remix-run/node";
 
 export const meta: MetaFunction = () => [{ title: "编辑用户 · 百城学堂" }];
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,8 +39,28 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   if (params.userId === me.id) throw redirect("/profile");
   const { user, readOnly } = await loadPerson(me, context, params.userId, "user.view");
-  const [orgs, pool] = await Promise.all([orgOptions(db(), { within: me.reach.path }), user.roles.includes("mentor") ? mentorUnits(db(), user.id) : []]);
+  const [orgs, pool, record] = await Promise.all([
+    orgOptions(db(), { within: me.reach.path }),
+    user.roles.includes("mentor") ? mentorUnits(db(), user.id) : [],
+    user.roles.includes("trainee") ? traineeRecord(db(), user.id) : null,
+  ]);
+  const day = (d: Date | null) => (d ? todayInChina(d) : null);
   return json({
+    // Progress, submissions with their grades and certificates, on one screen (the person is in reach: loadPerson).
+    record: record && {
+      modulesRead: record.modulesRead,
+      tasksPassed: record.submissions.filter((s) => s.status === "passed").length,
+      submissions: record.submissions.map((s) => ({
+        id: s.id,
+        title: findTask(s.task_id)?.task.title ?? s.task_id,
+        status: s.status,
+        score: s.score,
+        round: Math.max(1, s.attempts_used),
+        submittedAt: day(s.submitted_at),
+        grades: record.grades.filter((g) => g.submission_id === s.id).map((g) => ({ round: g.round, total: g.total, decision: g.decision })),
+      })),
+      certificates: record.certificates.map((c) => ({ id: c.id, number: c.number, track: c.track, tier: c.tier, status: c.status, issuedAt: day(c.issued_at) })),
+    },
     user: { ...user, createdAt: user.createdAt.toISOString() },
     readOnly,
     orgs,
@@ -117,7 +140,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditUser() {
-  const { user, orgs, readOnly, pool, signIn } = useLoaderData<typeof loader>();
+  const { user, orgs, readOnly, pool, signIn, record } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -147,6 +170,7 @@ export default function EditUser() {
         <FormMessage kind="error">{result.errors?.form ? t(result.errors.form) : t("form.errorSummary")}</FormMessage>
       ) : null}
       {result?.intent === "status" || result?.intent === "pool" ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message)}</FormMessage> : null}
+      {record ? <TraineeRecordCard record={record} /> : null}
       {readOnly ? (
         <section className="card">
           <dl className="facts">
@@ -172,7 +196,7 @@ export default function EditUser() {
           <div className="stack">
             <section className="card" aria-labelledby="link-title">
               <h2 id="link-title" className="card-title">
-                {user.hasPassword ? t("users.link.reset") : t("users.link.invite")}
+                {user.hasPassword ? t("users.link.reset.title") : t("users.link.invite.title")}
               </h2>
               {result?.intent === "link" ? (
                 <>
@@ -254,5 +278,69 @@ export default function EditUser() {
         </div>
       )}
     </div>
+  );
+}
+
+type TraineeRecordView = NonNullable<SerializeFrom<typeof loader>["record"]>;
+
+/** A trainee's progress, submissions with their grades, and certificates, for the admin. */
+function TraineeRecordCard({ record }: { record: TraineeRecordView }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="record-title">
+      <h2 id="record-title" className="card-title">
+        {t("users.record.title")}
+      </h2>
+      <p>{t("users.record.progress", { modules: record.modulesRead, tasks: record.tasksPassed })}</p>
+      <h3>{t("users.record.submissions")}</h3>
+      {record.submissions.length === 0 ? (
+        <p className="muted">{t("users.record.noSubmissions")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data responsive">
+            <thead>
+              <tr>
+                <th scope="col">{t("users.record.col.task")}</th>
+                <th scope="col">{t("users.record.col.status")}</th>
+                <th scope="col">{t("users.record.col.grades")}</th>
+                <th scope="col">{t("users.record.col.submitted")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {record.submissions.map((s) => (
+                <tr key={s.id}>
+                  <td data-label={t("users.record.col.task")}>
+                    <Link to={`/mentor/submissions/${s.id}`}>{s.title}</Link>
+                  </td>
+                  <td data-label={t("users.record.col.status")}>
+                    {t(`sub.status.${s.status}` as MessageKey)}
+                    {s.score !== null ? ` · ${t("users.record.score", { score: s.score })}` : ""}
+                  </td>
+                  <td data-label={t("users.record.col.grades")}>
+                    {s.grades.length === 0
+                      ? "—"
+                      : s.grades.map((g) => t("users.record.grade", { round: g.round, total: g.total, decision: t(`grading.decision.${g.decision}`) })).join("；")}
+                  </td>
+                  <td data-label={t("users.record.col.submitted")}>{s.submittedAt ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>{t("users.record.certificates")}</h3>
+      {record.certificates.length === 0 ? (
+        <p className="muted">{t("users.record.noCertificates")}</p>
+      ) : (
+        <ul>
+          {record.certificates.map((c) => (
+            <li key={c.id}>
+              <Link to={`/verify/${encodeURIComponent(c.number)}`}>{c.number}</Link> {t(`track.${c.track}`)} · {t(`grading.tier.${c.tier}` as MessageKey)} ·{" "}
+              {t(`certs.status.${c.status}` as MessageKey)} · {c.issuedAt}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -63,6 +63,9 @@ export default function UsersList() {
       <div className="page-header">
         <h1>{t("admin.users")}</h1>
         <div>
+          <Link className="button secondary" to="/admin/search">
+            {t("search.open")}
+          </Link>{" "}
           <Link className="button secondary" to="/admin/users/import">
             {t("admin.import")}
           </Link>{" "}

@@ -3,12 +3,15 @@ import { db } from "~/db.server";
 import { notFound, refuseOutsideReach, requireUser } from "~/guards.server";
 import { logger } from "~/logger.server";
 import { findEvidenceFile } from "~/models/evidence.server";
+import { isPublicShowcasePhoto } from "~/models/showcase.server";
+import { isCalibrationEvidenceFor } from "~/models/calibration.server";
 import { evidenceAccess } from "~/domain/reach";
 import { submissionParties } from "~/models/submissions.server";
 import { storage } from "~/services/storage.server";
 
 // An evidence file (or its thumbnail), only for the owner, the mentors assigned to the submission
-// and admins of the trainee's region. Everyone else signed in gets the same 404 as for a file that
+// and admins of the trainee's region — and, for anyone, a photo of approved showcase work whose
+// trainee consented to showing the faces in it; and, for mentors, the evidence of calibration samples of their track. Everyone else signed in gets the same 404 as for a file that
 // does not exist (evidence often shows minors).
 
 /** RFC 5987 value: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar forbids. */
@@ -24,16 +27,27 @@ function contentDisposition(type: "inline" | "attachment", name: string): string
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const user = requireUser(request, context);
   const fileId = params.fileId ?? "";
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId)) throw notFound();
+  const wellFormed = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId);
+  // The one public case: a photo of approved showcase work whose trainee consented to showing faces.
+  const showcased = wellFormed && (await isPublicShowcasePhoto(db(), fileId));
+  // Everyone else signs in first (a visitor goes to the login page, as before).
+  const viewer = showcased ? null : requireUser(request, context);
+  if (!wellFormed) throw notFound();
   const file = await findEvidenceFile(db(), fileId);
   if (!file) throw notFound();
-  const parties = await submissionParties(db(), file.submission_id, user.id);
-  if (!parties) throw notFound();
-  const access = evidenceAccess(user, parties);
-  if (access === "outsideReach") await refuseOutsideReach(context, { attempted: "evidence.download", targetType: "submission", targetId: file.submission_id });
-  if (access !== "allowed") throw notFound();
+  if (viewer) {
+    // A calibration sample of the mentor's track: its photos and sign-in sheet are part of what is graded.
+    // Mentors only: an admin's view of evidence stays inside their reach.
+    const sample = viewer.roles.includes("mentor") && (await isCalibrationEvidenceFor(db(), file.id, viewer.id));
+    if (!sample) {
+      const parties = await submissionParties(db(), file.submission_id, viewer.id);
+      if (!parties) throw notFound();
+      const access = evidenceAccess(viewer, parties);
+      if (access === "outsideReach") await refuseOutsideReach(context, { attempted: "evidence.download", targetType: "submission", targetId: file.submission_id });
+      if (access !== "allowed") throw notFound();
+    }
+  }
 
   const url = new URL(request.url);
   const thumbnail = url.searchParams.get("thumb") === "1";

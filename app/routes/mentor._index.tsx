@@ -97,7 +97,11 @@ export default function MentorQueue() {
         <p className="form-message info" role="status">
           {t("calibration.notice", { count: anchorsWaiting })} <Link to="/mentor/calibration">{t("calibration.notice.link")}</Link>
         </p>
-      ) : null}
+      ) : (
+        <p>
+          <Link to="/mentor/calibration">{t("calibration.always.link")}</Link>
+        </p>
+      )}
       <MentorStats figures={figures} />
       <nav aria-label={t("grading.queue.counts")} className="chips">
         {countedStatuses.map((s) => (

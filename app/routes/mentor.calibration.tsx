@@ -11,7 +11,7 @@ import { notFound, requirePermission } from "~/guards.server";
 import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
 import { SubmittedWork } from "~/components/submitted-work";
 import { useT, type MessageKey } from "~/i18n";
-import { anchorsToPractise, findPracticeAnchor, hasGradedForReal, listMyPracticeResults, recordPracticeGrade, type PracticeProblem } from "~/models/calibration.server";
+import { anchorEvidence, anchorsToPractise, findPracticeAnchor, hasGradedForReal, listMyPracticeResults, recordPracticeGrade, type PracticeProblem } from "~/models/calibration.server";
 
 export const meta: MetaFunction = () => [{ title: "评分校准练习 · 导师工作台 · 百城学堂" }];
 
@@ -19,7 +19,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function practiceAnchor(anchorId: string, mentorId: string) {
   if (!uuid.test(anchorId)) throw notFound();
-  const anchor = await findPracticeAnchor(db(), anchorId);
+  const anchor = await findPracticeAnchor(db(), anchorId, mentorId);
   if (!anchor) throw notFound();
   const task = taskSchema.parse(anchor.definition);
   if (task.type === "quiz") throw notFound();
@@ -36,6 +36,8 @@ async function practiceAnchor(anchorId: string, mentorId: string) {
     peopleReached: anchor.people_reached,
     durationMinutes: anchor.duration_minutes,
     rubric: task.rubric,
+    // The rubric grades the photos and the sign-in sheet too, so the sample shows them.
+    evidence: (await anchorEvidence(db(), anchor.submission_id)).map((f) => ({ id: f.id, kind: f.kind, name: f.original_name, isImage: f.mime_type.startsWith("image/"), thumbnail: f.thumbnail_key !== null })),
   };
 }
 
@@ -104,6 +106,25 @@ export default function CalibrationPractice() {
               {t("calibration.mentor.work")}
             </h2>
             <SubmittedWork work={selected} />
+            <h3>{t("grading.evidence.files")}</h3>
+            {selected.evidence.length === 0 ? (
+              <p className="muted">{t("grading.evidence.none")}</p>
+            ) : (
+              <ul className="photo-grid">
+                {selected.evidence.map((file) => (
+                  <li key={file.id}>
+                    <a href={`/files/${file.id}`} target="_blank" rel="noreferrer">
+                      {file.isImage ? (
+                        <img src={`/files/${file.id}${file.thumbnail ? "?thumb=1" : ""}`} alt={`${t(`grading.evidence.kind.${file.kind}` as MessageKey)}：${file.name}`} width={120} height={120} loading="lazy" />
+                      ) : (
+                        t("grading.evidence.openPdf", { name: file.name })
+                      )}
+                    </a>
+                    <span className="muted">{t(`grading.evidence.kind.${file.kind}` as MessageKey)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
           <section className="card" aria-labelledby="practice-title">
             <h2 id="practice-title" className="card-title">

@@ -9,9 +9,12 @@ import { fieldsOf, prefixed, readForm } from "~/forms.server";
 import { isGradeDecision, type GraderRole, type Selections } from "~/domain/grading";
 import { inReach } from "~/domain/reach";
 import { graderOf, notFound, refuseOutsideReach, requirePermission } from "~/guards.server";
+import { mentorWorkKinds } from "~/domain/notifications";
+import { markReadAboutSubmission } from "~/models/notifications.server";
 import { submissionPath } from "~/models/placement.server";
 import { RubricCriterion, useRubricLevels } from "~/components/rubric-criterion";
 import { SubmittedWork } from "~/components/submitted-work";
+import { hasChanges, type ResubmissionChanges, type SnapshotField } from "~/domain/resubmission";
 import { useT, type MessageKey } from "~/i18n";
 import { gradingView, nominateForShowcase, recordGrade, type GradeProblem, type NominateProblem } from "~/services/grading.server";
 import type { SelectionProblem } from "~/domain/grading";
@@ -34,7 +37,9 @@ async function resolve(request: Request, context: LoaderFunctionArgs["context"],
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { view } = await resolve(request, context, params.submissionId);
+  const { me, view } = await resolve(request, context, params.submissionId);
+  // Opening the work (from a notification or the queue) is reading the notice about it.
+  await markReadAboutSubmission(db(), { userId: me.id, submissionId: view.submission.id, kinds: mentorWorkKinds });
   return json(view);
 }
 
@@ -113,7 +118,7 @@ export default function GradingPage() {
   const busy = useNavigation().state === "submitting";
   const { submission, task, neighbours } = view;
   const typed = result?.intent === "grade" && !result.ok ? result.typed : null;
-  const { levels, choose, total, chosen } = useRubricLevels(task.rubric, typed?.levels);
+  const { levels, choose, total, chosen } = useRubricLevels(task.rubric, typed?.levels ?? view.prefill?.levels);
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const rubricRef = useRef<HTMLDivElement>(null);
 
@@ -218,6 +223,8 @@ export default function GradingPage() {
       ) : null}
       {view.waitingFor ? <FormMessage kind="info">{t(`grading.waiting.${view.waitingFor}`)}</FormMessage> : null}
 
+      {view.changes ? <ResubmissionChangesCard changes={view.changes} round={submission.round} prefilled={Boolean(view.prefill)} /> : null}
+
       <div className="grid two">
         <section className="card" aria-labelledby="evidence-title">
           <h2 id="evidence-title" className="card-title">
@@ -272,7 +279,7 @@ export default function GradingPage() {
                     problem={gradeError?.errors[criterion.id]}
                   >
                     <label htmlFor={`comment-${criterion.id}`}>{t("grading.rubric.criterionComment")}</label>
-                    <textarea id={`comment-${criterion.id}`} name={`comment.${criterion.id}`} rows={2} defaultValue={typed?.comments[criterion.id] ?? ""} style={{ minHeight: "3.5rem" }} />
+                    <textarea id={`comment-${criterion.id}`} name={`comment.${criterion.id}`} rows={2} defaultValue={typed?.comments[criterion.id] ?? view.prefill?.comments[criterion.id] ?? ""} style={{ minHeight: "3.5rem" }} />
                   </RubricCriterion>
                 ))}
               </div>
@@ -350,7 +357,8 @@ export default function GradingPage() {
           {result?.intent === "nominate" && result.ok ? <FormMessage kind="success">{t("grading.showcase.done")}</FormMessage> : null}
           {result?.intent === "nominate" && !result.ok ? <FormMessage kind="error">{t(`grading.showcase.problem.${result.problem}`)}</FormMessage> : null}
           {view.showcaseStatus ? (
-            <p>{t(`grading.showcase.status.${view.showcaseStatus}`)}</p>
+            // Just nominated: the success message above already says so, once.
+            result?.intent === "nominate" && result.ok ? null : <p>{t(`grading.showcase.status.${view.showcaseStatus}`)}</p>
           ) : !submission.showcaseConsent ? (
             <p className="muted">{t("grading.showcase.noConsent")}</p>
           ) : view.canNominate ? (
@@ -370,5 +378,55 @@ export default function GradingPage() {
 
       <SubmissionHistory events={view.events} />
     </article>
+  );
+}
+
+/** Round 2 and later: what the trainee changed since the round before, first thing on the page. */
+function ResubmissionChangesCard({ changes, round, prefilled }: { changes: ResubmissionChanges | "unknown"; round: number; prefilled: boolean }) {
+  const t = useT();
+  const fieldLabel = (field: SnapshotField): string => t(`grading.changes.field.${field}`);
+  return (
+    <section className="card" aria-labelledby="changes-title">
+      <h2 id="changes-title" className="card-title">
+        {t("grading.changes.title", { round, previous: round - 1 })}
+      </h2>
+      {prefilled ? <p className="hint">{t("grading.changes.prefilled")}</p> : null}
+      {changes === "unknown" ? (
+        <p className="muted">{t("grading.changes.unknown")}</p>
+      ) : !hasChanges(changes) ? (
+        <p>{t("grading.changes.none")}</p>
+      ) : (
+        <>
+          {changes.fields.map((c) => (
+            <div key={c.field} className="change">
+              <h3>{fieldLabel(c.field)}</h3>
+              <div className="change-pair">
+                <div>
+                  <p className="muted">{t("grading.changes.before")}</p>
+                  <del className="prose" style={{ whiteSpace: "pre-wrap" }}>{c.before ?? t("grading.changes.empty")}</del>
+                </div>
+                <div>
+                  <p className="muted">{t("grading.changes.after")}</p>
+                  <ins className="prose" style={{ whiteSpace: "pre-wrap" }}>{c.after ?? t("grading.changes.empty")}</ins>
+                </div>
+              </div>
+            </div>
+          ))}
+          {changes.evidenceAdded.length || changes.evidenceRemoved.length ? (
+            <>
+              <h3>{t("grading.changes.evidence")}</h3>
+              <ul>
+                {changes.evidenceAdded.map((f, k) => (
+                  <li key={`a${k}`}>{t("grading.changes.added", { kind: t(`grading.evidence.kind.${f.kind}` as MessageKey), name: f.name })}</li>
+                ))}
+                {changes.evidenceRemoved.map((f, k) => (
+                  <li key={`r${k}`}>{t("grading.changes.removed", { kind: t(`grading.evidence.kind.${f.kind}` as MessageKey), name: f.name })}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </>
+      )}
+    </section>
   );
 }

@@ -93,7 +93,7 @@ export default function Profile() {
       <h1>{t("profile.title")}</h1>
       <div className="grid two">
         <Form method="post" className="card" noValidate>
-          <h2 className="card-title">{t("profile.title")}</h2>
+          <h2 className="card-title">{t("profile.details")}</h2>
           {profile?.ok ? <FormMessage kind="success">{t("profile.saved")}</FormMessage> : null}
           <Field label={t("profile.name")} name="name" defaultValue={profile?.values.name ?? user.name} error={profile?.errors?.name ? t(profile.errors.name) : undefined} required maxLength={50} />
           <Field label={t("profile.phone")} name="phone" inputMode="tel" defaultValue={profile?.values.phone ?? user.phone ?? ""} error={profile?.errors?.phone ? t(profile.errors.phone) : undefined} />
@@ -113,7 +113,7 @@ export default function Profile() {
         </Form>
         <div className="stack">
           <Form method="post" className="card" noValidate>
-            <h2 className="card-title">{t("profile.changePassword")}</h2>
+            <h2 className="card-title">{t("profile.password.title")}</h2>
             {password?.ok ? <FormMessage kind="success">{t("profile.passwordChanged")}</FormMessage> : null}
             {password?.error ? <FormMessage kind="error">{t(password.error, password.params)}</FormMessage> : null}
             <Field label={t("profile.currentPassword")} name="current" type="password" autoComplete="current-password" required />
@@ -124,7 +124,7 @@ export default function Profile() {
             </button>
           </Form>
           <Form method="post" action="/logout" className="card">
-            <h2 className="card-title">{t("profile.logoutAll")}</h2>
+            <h2 className="card-title">{t("profile.sessions.title")}</h2>
             <p className="hint">{t("profile.logoutAll.help")}</p>
             <button type="submit" name="scope" value="all" className="button secondary">
               {t("profile.logoutAll")}

@@ -4,7 +4,7 @@ import { findTask } from "~/catalog/learner.server";
 import { db } from "~/db.server";
 import { notFound } from "~/guards.server";
 import { useT } from "~/i18n";
-import { getPublicShowcaseItem } from "~/models/showcase.server";
+import { getPublicShowcaseItem, showcasePhotos } from "~/models/showcase.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "成果"} · 万件优秀成果展示` }];
 
@@ -14,7 +14,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const item = /^[0-9a-f-]{36}$/i.test(id) ? await getPublicShowcaseItem(db(), id) : undefined;
   if (!item) throw notFound();
   const found = findTask(item.task_id);
+  // Photos only where the trainee confirmed the faces in them may be shown; otherwise none at all.
+  const photos = item.showcase_photos ? await showcasePhotos(db(), [item.id]) : [];
   return json({
+    photos: photos.map((p) => ({ id: p.id, name: p.original_name, thumbnail: p.thumbnail_key !== null })),
     title: item.activity_title || found?.task.title || "",
     module: found?.module.title ?? "",
     track: item.track,
@@ -43,6 +46,20 @@ export default function ShowcaseItem() {
           <p style={{ whiteSpace: "pre-wrap" }}>{s.text}</p>
         </section>
       ))}
+      {item.photos.length ? (
+        <section>
+          <h2>{t("showcase.section.photos")}</h2>
+          <ul className="photo-grid">
+            {item.photos.map((p) => (
+              <li key={p.id}>
+                <a href={`/files/${p.id}`}>
+                  <img src={`/files/${p.id}${p.thumbnail ? "?thumb=1" : ""}`} alt={t("showcase.photo", { name: p.name })} width={160} height={160} loading="lazy" />
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </article>
   );
 }

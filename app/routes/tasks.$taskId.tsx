@@ -66,6 +66,7 @@ function writtenValues(s: Selectable<Database["submissions"]> | undefined, ownUn
     text: s?.body.text ?? "",
     consentConfirmed: s?.consent_confirmed ?? false,
     showcaseConsent: s?.showcase_consent ?? false,
+    showcasePhotos: s?.showcase_photos ?? false,
   };
 }
 

@@ -103,6 +103,8 @@ export function localiseBoardPage(html: string): string {
   return html
     .replace(/<link[^>]*fonts\.googleapis\.com[^>]*>/g, "")
     .replace(/<html lang="en"/, '<html lang="zh-CN"')
+    // Upstream keeps the misc links in a menu; a visible way back to 管理后台 on every board page.
+    .replace(/<body([^>]*)>/, `<body$1><nav class="bc-back" aria-label="${translate("zh-CN", "queues.backToAdmin")}" style="padding:.5rem 1rem;background:#0a4f44;font:14px/1.5 system-ui,sans-serif"><a href="/admin" style="color:#fff">← ${translate("zh-CN", "queues.backToAdmin")}</a></nav>`)
     .replace("</body>", `<script defer src="${accessibilityScriptPath.slice(1)}"></script></body>`);
 }
 
@@ -123,8 +125,17 @@ function accessibilityScript(): string {
     "lucide-trash-2": translate("zh-CN", "queues.icon.removeJob"),
     "lucide-copy": translate("zh-CN", "queues.icon.copy"),
   };
-  return `(function (names) {
+  const queueTitles = Object.fromEntries(queueNames.map((name) => [name, translate("zh-CN", `queues.name.${name}`)]));
+  return `(function (names, queues) {
   function mend() {
+    // The phone layout's queue picker prints the queue's code name; show its Chinese name as elsewhere.
+    document.querySelectorAll("button").forEach(function (button) {
+      var walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        var code = node.nodeValue.trim();
+        if (Object.prototype.hasOwnProperty.call(queues, code)) node.nodeValue = queues[code];
+      }
+    });
     document.querySelectorAll("button:not([aria-label])").forEach(function (button) {
       var icon = button.querySelector("svg");
       if (!icon || button.innerText.trim()) return;
@@ -141,7 +152,7 @@ function accessibilityScript(): string {
   }
   new MutationObserver(mend).observe(document.body, { childList: true, subtree: true, characterData: true });
   mend();
-})(${JSON.stringify(names)});
+})(${JSON.stringify(names)}, ${JSON.stringify(queueTitles)});
 `;
 }
 
@@ -170,6 +181,7 @@ function adapterOptions(name: QueueName): AdapterOptions {
     allowRetries: true,
     allowCompletedRetries: false,
     description: translate("zh-CN", descriptions[name]),
+    displayName: translate("zh-CN", `queues.name.${name}`),
   };
   return options;
 }

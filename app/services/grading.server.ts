@@ -13,7 +13,7 @@ import {
   type SelectionProblem,
   type Selections,
 } from "~/domain/grading";
-import { noteExcerpt, notificationIds, type NotificationEvent } from "~/domain/notifications";
+import { mentorWorkKinds, noteExcerpt, notificationIds, type NotificationEvent } from "~/domain/notifications";
 import { inReach, listingPrefix, type Reach } from "~/domain/reach";
 import { can, type Role } from "~/domain/roles";
 import { placedPerson } from "~/models/placement.server";
@@ -32,9 +32,10 @@ import {
   type GradeRow,
   type QueueScope,
 } from "~/models/grades.server";
-import { queueNotification } from "~/models/notifications.server";
+import { markReadAboutSubmission, queueNotification } from "~/models/notifications.server";
+import { changesBetween, rubricPrefill, type ResubmissionChanges } from "~/domain/resubmission";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
-import { getSubmission, lockSubmission, moveSubmission } from "~/models/submissions.server";
+import { getSubmission, lockSubmission, moveSubmission, submitSnapshots } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 import { listEvidence } from "~/services/evidence.server";
@@ -237,6 +238,8 @@ export async function recordGrade(db: Kysely<Database>, input: RecordGradeInput)
       await addToOutbox(trx, job);
       jobs.push(job, await queueNotification(trx, decisionNotification(s, task, round, decided)));
     }
+    // Graded is handled: the "new assignment" or "resubmitted" notice about it is no longer news.
+    await markReadAboutSubmission(trx, { userId: input.mentor.id, submissionId: s.id, kinds: mentorWorkKinds });
     return { ok: true, gradeId: inserted.id, role, status, final: decided !== null, needsModerator, total: graded.total };
   }).catch((error: unknown) => {
     if (error instanceof GradeConflict) return { ok: false, problem: "alreadyGraded" } as const;
@@ -320,7 +323,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
   if (!task) return null;
 
   const round = roundOf(s);
-  const [allGrades, inRound, events, evidence, trainee, showcase, neighbours] = await Promise.all([
+  const [allGrades, inRound, events, evidence, trainee, showcase, neighbours, snapshots] = await Promise.all([
     listGrades(db, s.id),
     gradesInRound(db, s.id, round),
     listEventsWithActors(db, s.id),
@@ -328,6 +331,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     db.selectFrom("users").select("name").where("id", "=", s.user_id).executeTakeFirst(),
     findShowcaseItem(db, s.id),
     queueNeighbours(db, queueScopeOf(input.viewer), { id: s.id, submittedAt: s.submitted_at }),
+    submitSnapshots(db, s.id),
   ]);
   const role: GraderRole = assignment?.role ?? openRoleFor(task, inRound);
   const seesAll = !task.doubleMarking || isAdmin || role === "moderator";
@@ -347,6 +351,11 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     }
   }
   if (task.doubleMarking && myGrade && isAwaitingReview(s.status)) waitingFor = needsModerator ? "moderator" : "secondMarker";
+  // From round 2 on: what the trainee changed, and the earlier marks (only those this viewer may see) as the start.
+  const before = round >= 2 ? snapshots[round - 2] : undefined;
+  const after = round >= 2 ? snapshots[round - 1] : undefined;
+  const changes: ResubmissionChanges | "unknown" | null = round < 2 ? null : before && after ? changesBetween(before, after) : "unknown";
+  const prefill = canGrade ? rubricPrefill(grades, { round, taskVersion: s.task_version, criteria: task.rubric.criteria }) : null;
 
   return {
     submission: {
@@ -388,6 +397,8 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
     })),
     evidence,
     neighbours,
+    changes,
+    prefill,
   };
 }
 export type GradingView = NonNullable<Awaited<ReturnType<typeof gradingView>>>;

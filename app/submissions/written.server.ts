@@ -34,6 +34,7 @@ export function readSubmissionForm(input: WrittenInput): RawSubmissionInput {
     text: input.text,
     consentConfirmed: input.consentConfirmed === "on",
     showcaseConsent: input.showcaseConsent === "on",
+    showcasePhotos: input.showcasePhotos === "on",
   };
 }
 
@@ -83,6 +84,7 @@ export async function saveOrSubmit(
       durationMinutes: value.durationMinutes,
       consentConfirmed: value.consentConfirmed,
       showcaseConsent: value.showcaseConsent,
+      showcasePhotos: value.showcasePhotos,
     });
     if (!input.submit) return { ok: true, submitted: false };
 

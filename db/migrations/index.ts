@@ -16,6 +16,7 @@ import * as credentialConformance from "./2026-11-30-04-credentials";
 import * as evidenceRetention from "./2026-11-30-02-evidence-retention";
 import * as onboarding from "./2026-11-30-05-onboarding";
 import * as coordinator from "./2026-11-30-06-coordinator";
+import * as staffWorkflow from "./2026-11-30-07-staff";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-02-evidence-retention": evidenceRetention,
   "2026-11-30-05-onboarding": onboarding,
   "2026-11-30-06-coordinator": coordinator,
+  "2026-11-30-07-staff": staffWorkflow,
 };

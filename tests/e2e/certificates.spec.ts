@@ -52,6 +52,7 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "admin-certificates", testInfo.project.name);
   await page.getByRole("button", { name: "颁发所选" }).click();
+  await page.getByRole("button", { name: "确认颁发" }).click();
   await expect(page.getByText(/已颁发 1 份证书/)).toBeVisible();
   await expect(page.getByText("本批证书已全部生成。")).toBeVisible({ timeout: 30_000 });
 

@@ -76,6 +76,14 @@ test("a mentor grades from the queue, returns work for revision, the trainee res
   await submitFieldWork(trainee, true);
 
   await openFromQueue(mentor, "退回后重新提交");
+  // Round 2 shows what changed, with the rubric started from round 1's marks.
+  const changes = mentor.getByRole("region", { name: "第 2 轮：学员相对第 1 轮的修改" });
+  await expect(changes).toContainText("反思与改进");
+  await expect(changes).toContainText("已按导师意见补充");
+  const firstGroup = mentor.locator("fieldset:has(input[type=radio][name^='level'])").first();
+  await expect(firstGroup.locator("input[type=radio]").last()).toBeChecked();
+  expect(await seriousA11yViolations(mentor)).toEqual([]);
+  await screenshot(mentor, "grading-round2", testInfo.project.name);
   await chooseLevels(mentor, "first");
   await mentor.getByLabel("总体评语", { exact: true }).fill("记录完整，倾听与转介意识都很好。");
   await mentor.getByRole("button", { name: "通过", exact: true }).click();

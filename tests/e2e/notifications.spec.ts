@@ -57,6 +57,7 @@ test("a trainee is told their certificate was issued and then revoked, reads it,
   await admin.goto("/admin/certificates?track=campus&tier=foundation");
   await admin.getByRole("checkbox", { name: new RegExp(`选择 ${name}`) }).check();
   await admin.getByRole("button", { name: "颁发所选" }).click();
+  await admin.getByRole("button", { name: "确认颁发" }).click();
   await expect(admin.getByText(/已颁发 1 份证书/)).toBeVisible();
 
   const bell = (unread: number) => trainee.getByRole("link", { name: `通知：${unread} 条未读` });

@@ -4,7 +4,7 @@ import pg from "pg";
 import { expect, screenshot, seriousA11yViolations, signIn, test } from "./fixtures";
 
 const password = "任务队列测试的密码很长";
-const queueNames = ["scoring", "routing", "eligibility", "certificates", "notifications", "maintenance", "exports"];
+const queueNames = ["自动评分", "分配导师", "证书资格", "证书生成", "站内通知", "补排遗漏任务", "数据导出"];
 
 /** A new active user with one role (demo accounts are shared by other specs). */
 async function arrangeUser(phone: string, name: string, role: "admin" | "trainee") {
@@ -41,13 +41,14 @@ test("an administrator opens the job queues from the admin home and sees every q
   await expect(page).toHaveURL(/\/admin\/queues\/?$/);
   await expect(page).toHaveTitle("百城学堂 · 任务队列");
   for (const name of queueNames) await expect(page.getByText(name, { exact: true }).first()).toBeAttached();
-  await expect(page.getByRole("link", { name: "maintenance" }).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "补排遗漏任务" }).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "← 返回管理后台" })).toBeVisible();
   expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
   await screenshot(page, "admin-queues", testInfo.project.name);
   expect(await seriousA11yViolations(page)).toEqual([]);
 
   await page.goto("/admin/queues/queue/scoring");
-  await expect(page.getByText("scoring", { exact: true }).first()).toBeVisible();
+  await expect(page.getByText("自动评分", { exact: true }).first()).toBeVisible();
   await expect(page.getByRole("main").getByRole("link", { name: "失败" })).toBeVisible();
   expect(await seriousA11yViolations(page)).toEqual([]);
 

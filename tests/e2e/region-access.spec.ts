@@ -126,6 +126,9 @@ const cases: RegionCase[] = [
   { file: "admin.certificates.tsx", intent: "issueAll", path: () => "/admin/certificates", form: (d) => ({ intent: "issueAll", region: d.units.shandong, track: "campus", tier: "practitioner" }), shanxi: [400, 409] },
   { file: "admin.certificates.tsx", intent: "revoke", path: () => "/admin/certificates", form: (d) => ({ intent: "revoke", certificateId: d.certificate.id, reason: "越权撤销" }), shanxi: [404] },
   { file: "admin.certificates.tsx", intent: "reissue", path: () => "/admin/certificates", form: (d) => ({ intent: "reissue", certificateId: d.certificate.id }), shanxi: [404] },
+  // The search box echoes what was typed; the people, units and holders found must not leak.
+  { file: "admin.search.tsx", path: (d) => `/admin/search?q=${d.certificate.number}`, shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
+  { file: "admin.search.tsx", path: () => `/admin/search?q=${encodeURIComponent("烟台")}`, shanxi: [200], leaks: () => ["烟台市"], national: 200 },
   { file: "admin.showcase.tsx", path: () => "/admin/showcase", shanxi: [200], leaks: (d) => [d.trainee.name], national: 200 },
   { file: "admin.showcase.tsx", intent: "approve", path: () => "/admin/showcase", form: (d) => ({ intent: "approve", submissionId: d.passedId }), shanxi: [404] },
   { file: "admin.showcase.tsx", intent: "reject", path: () => "/admin/showcase", form: (d) => ({ intent: "reject", submissionId: d.passedId }), shanxi: [404] },

@@ -68,6 +68,7 @@ const cases: RouteCase[] = [
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },
   { file: "admin.outcomes.$indicatorId.tsx", path: "/admin/outcomes/campus-y1-students", expect: adminOnly },
   { file: "admin.users._index.tsx", path: "/admin/users", expect: adminOnly },
+  { file: "admin.search.tsx", path: "/admin/search?q=%E5%BC%A0", expect: adminOnly },
   { file: "admin.users.new.tsx", path: "/admin/users/new", expect: adminOnly },
   { file: "admin.users.$userId.tsx", path: (ids) => `/admin/users/${ids.traineeId}`, expect: adminOnly },
   { file: "admin.orgs.tsx", path: "/admin/orgs", expect: adminOnly },

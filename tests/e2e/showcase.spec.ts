@@ -39,6 +39,11 @@ test("the showcase shows an approved item and hides an unconsented one", async (
   const consented = page.getByRole("listitem").filter({ hasText: titles.consented });
   const unconsented = page.getByRole("listitem").filter({ hasText: titles.private });
   await expect(unconsented.getByRole("button", { name: "通过并公开" })).toBeDisabled();
+  // The admin reads the whole work before deciding.
+  await consented.getByText("查看完整成果与照片").click();
+  await expect(consented.getByText("学生们在活动中学会了说出自己的感受。")).toBeVisible();
+  await expect(consented.getByText("学员未确认照片可以公开：公开时不含任何照片。")).toBeVisible();
+  await screenshot(page, "admin-showcase", testInfo.project.name);
   await consented.getByRole("button", { name: "通过并公开" }).click();
   await expect(page.getByText("已处理。")).toBeVisible();
   expect(await seriousA11yViolations(page)).toEqual([]);

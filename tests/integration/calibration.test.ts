@@ -153,6 +153,43 @@ describe("anchors and practice grading", () => {
     expect(after.results).toContainEqual({ id: anchor.id, title: workTask().title, total: expected, referenceTotal: 60 });
   });
 
+  it("gives a mentor only samples of their own track, with the photos and sign-in sheet the rubric grades", async () => {
+    const { loader: fileLoader } = await import("~/routes/files.$fileId");
+    const { LocalDiskStorage, registerStorage, storage } = await import("~/services/storage.server");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    registerStorage(new LocalDiskStorage(mkdtempSync(`${tmpdir()}/baicheng-calibration-`)));
+    const anchor = await decidedWork(70);
+    const { track } = await app.db.selectFrom("submissions").select("track").where("id", "=", anchor.id).executeTakeFirstOrThrow();
+    const other = track === "campus" ? "community" : "campus";
+    const files: string[] = [];
+    for (const kind of ["photo", "sign_in_sheet"] as const) {
+      const key = `test/${anchor.id}/${kind}`;
+      await storage().put(key, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), "image/jpeg");
+      const row = await app.db
+        .insertInto("evidence_files")
+        .values({ submission_id: anchor.id, owner_id: admin.id, kind, storage_key: key, mime_type: "image/jpeg", size_bytes: 4, sha256: "x", original_name: `${kind}.jpg` })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      files.push(row.id);
+    }
+    expect((await markAnchor(admin, anchor.id)).status).toBe(200);
+    const same = await app.signIn(["mentor"], { track });
+    const elsewhere = await app.signIn(["mentor"], { track: other });
+
+    const theirs = await (await practicePage(elsewhere)).json();
+    expect(theirs.todo.map((a: { id: string }) => a.id)).not.toContain(anchor.id);
+    expect((await practicePage(elsewhere, `?anchor=${anchor.id}`)).status).toBe(404);
+    expect((await practise(elsewhere, anchor.id)).status).toBe(404);
+    const file = (who: User, fileId: string) => responseOf(() => fileLoader({ request: makeRequest(`/files/${fileId}`), context: who.context, params: { fileId } }));
+    expect((await file(elsewhere, files[0]!)).status).toBe(404);
+
+    const page = await (await practicePage(same, `?anchor=${anchor.id}`)).json();
+    expect(page.todo.map((a: { id: string }) => a.id)).toContain(anchor.id);
+    expect(page.selected.evidence.map((f: { kind: string }) => f.kind)).toEqual(["photo", "sign_in_sheet"]);
+    for (const id of files) expect((await file(same, id)).status).toBe(200);
+  });
+
   it("keeps a missing level and refuses work the mentor graded for real", async () => {
     const mentor = await app.signIn(["mentor"]);
     const anchor = await work({ status: "passed", score: 66 });

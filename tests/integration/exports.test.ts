@@ -68,6 +68,25 @@ describe("exports", () => {
     expect(lines[2]).toContain("未设定");
   });
 
+  it("writes the certificate column in Chinese and names the file by the Beijing date", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: root });
+    const holder = await app.signIn(["trainee"], { name: "证书持有人", track: "campus", orgUnitId: school });
+    const stamp = Math.random().toString(36).slice(2, 8).toUpperCase();
+    for (const [n, tier, status, issuedAt] of [[1, "foundation", "revoked", "2026-10-01T08:00:00+08:00"], [2, "foundation", "issued", "2026-10-02T08:00:00+08:00"]] as const) {
+      await app.db.insertInto("certificates").values({ number: `BC-2026-${stamp}${n}`, user_id: holder.id, track: "campus", tier, status, name_on_certificate: "证书持有人", issued_at: issuedAt }).execute();
+    }
+    await responseOf(() => startExport({ request: makeRequest("/admin/exports", { form: { kind: "trainees", region: school, track: "campus" } }), context: admin.context, params: {} }));
+    const id = (await app.db.selectFrom("exports").select("id").where("created_by", "=", admin.id).executeTakeFirstOrThrow()).id;
+    // Asked for at 07:30 on 1 December in Beijing, which is still 30 November in UTC.
+    await app.db.updateTable("exports").set({ created_at: new Date("2026-11-30T23:30:00Z") }).where("id", "=", id).execute();
+    await buildExport(app.db, id);
+    const file = await responseOf(() => downloadExport({ request: makeRequest(`/admin/exports/${id}.csv`), context: admin.context, params: { exportId: id } }));
+    expect(decodeURIComponent(file.headers.get("Content-Disposition")!)).toContain("学员数据-2026-12-01.csv");
+    const line = (await file.text()).split("\r\n").find((l) => l.startsWith("证书持有人"))!;
+    expect(line).toContain(`BC-2026-${stamp}1 普及级（已撤销）; BC-2026-${stamp}2 普及级（已颁发）`);
+    expect(line).not.toMatch(/foundation|issued|revoked/);
+  });
+
   it("keeps a regional admin to their own subtree", async () => {
     const elsewhere = await createOrgUnit(app.db, { parentId: root, kind: "province", name: "乙省", track: null });
     const regional = await app.signIn(["admin"], { orgUnitId: elsewhere });

@@ -233,6 +233,38 @@ describe("single marking", () => {
     expect((await traineeGradeSummary(app.db, id)).map((r) => r.decision)).toEqual(["return", "pass"]);
   });
 
+  it("round 2 starts from the mentor's round-1 marks and shows what the trainee changed", async () => {
+    const mentor = await app.signIn(["mentor"]);
+    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const task = fieldTask();
+    const { id } = await insertSubmission(app.db, { userId: trainee.id, module: fieldModule(), task, orgUnitId: orgId, status: "draft", attempts_used: 0, submitted_at: null });
+    await assign(id, mentor);
+    const evidence = async (kind: "photo" | "sign_in_sheet", name: string) =>
+      app.db
+        .insertInto("evidence_files")
+        .values({ submission_id: id, owner_id: trainee.id, kind, storage_key: `test/${id}/${Math.random()}`, mime_type: "image/jpeg", size_bytes: 100, sha256: "x", original_name: name })
+        .execute();
+    for (const name of ["课堂1.jpg", "课堂2.jpg"]) await evidence("photo", name);
+    await evidence("sign_in_sheet", "签到表.jpg");
+    const raw = { activityTitle: "情绪小课堂", activityDate: "2026-11-20", orgUnitId: orgId, otherOrgName: "", place: "教室", audienceType: "students", peopleReached: "42", durationMinutes: "40", plan, reflection, text: "", consentConfirmed: true, showcaseConsent: false };
+    expect(await saveOrSubmit(app.db, { submissionId: id, userId: trainee.id, task, raw, submit: true })).toEqual({ ok: true, submitted: true });
+    expect((await viewData(mentor, id)).changes).toBeNull(); // round 1: nothing to compare
+
+    const pick = [1, 2, 1];
+    const comments = { [`comment.${task.rubric.criteria[0]!.id}`]: "目标清楚，但安全预案太简略。" };
+    expect((await grade(mentor, id, { ...levelFields(task, pick), ...comments, comment: "请细化安全预案并补一张照片。", decision: "return" })).status).toBe(200);
+
+    await evidence("photo", "补充照片.jpg");
+    const revised = `${reflection}（补充：课后由心理老师单独回访了两名情绪波动的学生。）`;
+    expect(await saveOrSubmit(app.db, { submissionId: id, userId: trainee.id, task, raw: { ...raw, reflection: revised }, submit: true })).toEqual({ ok: true, submitted: true });
+
+    const round2 = await viewData(mentor, id);
+    expect(round2.submission.round).toBe(2);
+    expect(round2.changes).toEqual({ fields: [{ field: "reflection", before: reflection, after: revised }], evidenceAdded: [{ kind: "photo", name: "补充照片.jpg" }], evidenceRemoved: [] });
+    expect(round2.prefill.levels).toEqual(Object.fromEntries(task.rubric.criteria.map((c, i) => [c.id, c.levels[pick[i] ?? 0]!.label])));
+    expect(round2.prefill.comments).toEqual({ [task.rubric.criteria[0]!.id]: "目标清楚，但安全预案太简略。" });
+  });
+
   it("refuses a mentor the work is not assigned to (404), and lets an admin grade any work", async () => {
     const { mentor, trainee, id, task } = await assignedFieldWork();
     const outsider = await app.signIn(["mentor"]);

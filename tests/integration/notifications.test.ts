@@ -238,6 +238,53 @@ describe("routing tells a mentor about new work", () => {
   });
 });
 
+describe("a mentor's notices follow the work", () => {
+  const notice = async (mentor: User, submissionId: string, taskId: string, kind: "assignment.new" | "submission.resubmitted" = "assignment.new") => {
+    const id = `${kind}-${submissionId}-${mentor.id}`;
+    const payload = kind === "assignment.new" ? { submissionId, taskId, taskTitle: "任务", role: "marker" } : { submissionId, taskId, taskTitle: "任务", round: 2 };
+    await app.db.insertInto("notifications").values({ id, user_id: mentor.id, kind, payload: JSON.stringify(payload) }).execute();
+    return async () => (await app.db.selectFrom("notifications").select("read_at").where("id", "=", id).executeTakeFirstOrThrow()).read_at;
+  };
+
+  it("the mentor who returned work is told when the trainee resubmits it", async () => {
+    const trainee = await app.signIn(["trainee"], { orgUnitId: orgId, track: "campus" });
+    const mentor = await app.signIn(["mentor"], { orgUnitId: orgId, track: "campus" });
+    const { id, task } = await submittedWork(trainee);
+    await assign(id, mentor);
+    await gradeAs(mentor, id, task, "return", "请补充活动记录。", 1);
+    await app.db.updateTable("submissions").set({ status: "resubmitted", attempts_used: 2, submitted_at: new Date() }).where("id", "=", id).execute();
+    await routeSubmission(app.db, { submissionId: id, round: 2 });
+    const rows = await notified(mentor.id);
+    expect(rows.find((n) => n.kind === "submission.resubmitted")).toMatchObject({ id: `resubmitted-${id}-2-${mentor.id}`, payload: { submissionId: id, taskId: task.id, round: 2 } });
+  });
+
+  it("a new-assignment notice is read once the mentor grades the work", async () => {
+    const trainee = await app.signIn(["trainee"], { orgUnitId: orgId, track: "campus" });
+    const mentor = await app.signIn(["mentor"], { orgUnitId: orgId, track: "campus" });
+    const { id, task } = await submittedWork(trainee);
+    await assign(id, mentor);
+    const readAt = await notice(mentor, id, task.id);
+    const other = await submittedWork(await app.signIn(["trainee"], { orgUnitId: orgId, track: "campus" }));
+    const otherReadAt = await notice(mentor, other.id, other.task.id);
+    expect(await readAt()).toBeNull();
+    await gradeAs(mentor, id, task, "pass");
+    expect(await readAt()).not.toBeNull();
+    expect(await otherReadAt()).toBeNull(); // only the notice about the graded work
+  });
+
+  it("opening the work from a notification marks its notice read", async () => {
+    const { loader: gradingPage } = await import("~/routes/mentor.submissions.$submissionId");
+    const trainee = await app.signIn(["trainee"], { orgUnitId: orgId, track: "campus" });
+    const mentor = await app.signIn(["mentor"], { orgUnitId: orgId, track: "campus" });
+    const { id, task } = await submittedWork(trainee);
+    await assign(id, mentor);
+    const readAt = await notice(mentor, id, task.id, "submission.resubmitted");
+    const res = await responseOf(() => gradingPage({ request: makeRequest(`/mentor/submissions/${id}`), context: mentor.context, params: { submissionId: id } }));
+    expect(res.status).toBe(200);
+    expect(await readAt()).not.toBeNull();
+  });
+});
+
 describe("the notification centre", () => {
   /** Notifications written as the worker writes them, `minutesAgo` apart so their order is known. */
   async function seed(userId: string, count: number, tag: string) {

@@ -46,7 +46,7 @@ describe("outcomes dashboard", () => {
     const students = data.indicators.find((i: { id: string }) => i.id === "campus-y1-students");
     expect(students.figure).toBe(49);
     expect(students.target).toBe(10000);
-    expect(data.comparison.map((c: { name: string; figures: number[] }) => [c.name, c.figures[data.indicators.indexOf(students)]])).toEqual(
+    expect(data.comparison.map((c: { name: string; cells: Array<{ figure: number }> }) => [c.name, c.cells[data.indicators.indexOf(students)]!.figure])).toEqual(
       expect.arrayContaining([
         ["甲省", 42],
         ["乙省", 7],
@@ -101,6 +101,23 @@ describe("outcomes dashboard", () => {
     expect((await post("重复标记的依据说明文字")).status).toBe(409);
     const year2 = await (await responseOf(() => dashboard({ request: makeRequest(`/admin/outcomes?region=${ids.root}&track=campus&year=2`), context: admin.context, params: {} }))).json();
     expect(year2.indicators.find((i: { id: string }) => i.id === "campus-y2-standardised-schools").figure).toBe(1);
+  });
+
+  it("draws each sub-region's bar against that region's own target, not against the biggest sibling", async () => {
+    const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
+    const setTarget = (region: string, target: string) =>
+      responseOf(() => dashboardAction({ request: makeRequest(url(region), { form: { intent: "target", indicatorId: "campus-y1-students", target } }), context: admin.context, params: {} }));
+    expect((await setTarget(ids.b, "1000")).status).toBe(200);
+    expect((await setTarget(ids.a, "800")).status).toBe(200);
+    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: admin.context, params: {} }))).json();
+    const k = data.indicators.findIndex((i: { id: string }) => i.id === "campus-y1-students");
+    const cell = (name: string) => data.comparison.find((c: { name: string }) => c.name === name).cells[k];
+    // 7 of 1,000 is a sliver (1%), even though 乙省 is the only sibling with a target.
+    expect(cell("乙省")).toEqual({ figure: 7, target: 1000, percent: 1 });
+    expect(cell("甲省")).toEqual({ figure: 42, target: 800, percent: 5 });
+    // 甲市 has no target of its own: the figure shows, no bar is invented.
+    const inA = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.a)), context: admin.context, params: {} }))).json();
+    expect(inA.comparison.find((c: { name: string }) => c.name === "甲市").cells[k]).toEqual({ figure: 42, target: null, percent: null });
   });
 
   it("is for admins only", async () => {

@@ -151,6 +151,14 @@ describe("the board for an administrator", () => {
     expect(scoring.counts.failed).toBe(1);
     expect(scoring.jobs.map((j) => j.id)).toEqual(["board-failed-1"]);
     expect(scoring.description).toContain("自动评分");
+    // Chinese names on the board, not the queues' code names.
+    const names = Object.fromEntries(body.queues.map((q) => [q.name, (q as { displayName?: string }).displayName]));
+    expect(names).toMatchObject({ scoring: "自动评分", routing: "分配导师", maintenance: "补排遗漏任务", exports: "数据导出" });
+  });
+
+  it("shows a visible way back to 管理后台 on the board page", async () => {
+    const html = await (await call("/admin/queues", { who: "admin" })).text();
+    expect(html).toMatch(/<body[^>]*><nav[^>]*><a href="\/admin"[^>]*>← 返回管理后台<\/a><\/nav>/);
   });
 
   it("retries a failed job and writes who did it to the audit log", async () => {

@@ -45,6 +45,10 @@ describe("roles", () => {
     expect(can(["trainee", "admin"], "users.manage")).toBe(true);
     expect(can(["mentor"], "grade")).toBe(true);
     expect(homePathFor(["trainee", "admin"])).toBe("/admin");
+    // A mentor's day starts at the grading queue, not at their own courses.
+    expect(homePathFor(["mentor"])).toBe("/mentor");
+    expect(homePathFor(["trainee", "mentor"])).toBe("/mentor");
+    expect(homePathFor(["trainee"])).toBe("/learn");
   });
 });
 

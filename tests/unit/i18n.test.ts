@@ -16,4 +16,9 @@ describe("translate", () => {
     const halfWidth = Object.entries(allMessages).filter(([, m]) => /[\u4e00-\u9fff][,:;?!]/.test(m.zh));
     expect(halfWidth).toEqual([]);
   });
+
+  it("never names the infrastructure (Redis) in text people read", () => {
+    const technical = Object.entries(allMessages).filter(([, m]) => /redis/i.test(m.zh));
+    expect(technical).toEqual([]);
+  });
 });

@@ -7,11 +7,11 @@ import { regionTarget, yearWindow } from "../../app/domain/outcomes";
 import { depthOf, inReach, reachOf } from "../../app/domain/reach";
 import { placedPerson } from "../../app/models/placement.server";
 import { csvLine, spreadsheetSafe } from "../../app/domain/user-import";
+import { translate, type MessageKey } from "../../app/i18n";
 import { countTrainees, getExport, traineeReportPage, updateExport } from "../../app/models/exports.server";
 import { indicatorFigure, regionTargets } from "../../app/models/outcomes.server";
 import { markCompleted } from "../../app/models/outbox.server";
 import { storage } from "../../app/services/storage.server";
-import { translate } from "../../app/i18n";
 import type { Database } from "../../db/schema";
 
 const payload = z.object({ exportId: z.uuid() });
@@ -19,6 +19,14 @@ const batch = 1000;
 
 export function exportJobId(exportId: string) {
   return `export-${exportId}`;
+}
+
+/** "BC-2026-000123 普及级（已颁发）; …": the certificate column in the programme's language. */
+export function certificateCell(certificates: Array<{ number: string; tier: string; status: string }>): string {
+  const zh = (key: string, params?: Record<string, string>) => translate("zh-CN", key as MessageKey, params);
+  return certificates
+    .map((c) => zh("exports.certificate", { number: c.number, tier: zh(`grading.tier.${c.tier}`), status: zh(`exports.certificate.${c.status}`) }))
+    .join("; ");
 }
 
 /** Builds the CSV of one export in batches, recording progress; a finished export is left alone. */
@@ -50,7 +58,7 @@ export async function buildExport(db: Kysely<Database>, exportId: string): Promi
         for (const r of rows) {
           parts.push(
             csvLine(
-              [r.name, r.phone ?? "", r.email ?? "", r.org, r.track === "campus" ? "校园行" : r.track === "community" ? "社区行" : "", r.status === "active" ? "正常" : "已停用", String(r.modules_read), String(r.tasks_passed), r.mean_score === null ? "" : String(r.mean_score), String(r.field_work), String(r.people), r.certificates ?? ""].map(spreadsheetSafe),
+              [r.name, r.phone ?? "", r.email ?? "", r.org, r.track === "campus" ? "校园行" : r.track === "community" ? "社区行" : "", r.status === "active" ? "正常" : "已停用", String(r.modules_read), String(r.tasks_passed), r.mean_score === null ? "" : String(r.mean_score), String(r.field_work), String(r.people), certificateCell(r.certificates)].map(spreadsheetSafe),
             ),
           );
         }

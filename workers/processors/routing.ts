@@ -51,7 +51,22 @@ export async function routeSubmission(db: Kysely<Database>, data: RouteSubmissio
     const task = await taskDefinitionAt(trx, submission.task_id, submission.task_version);
     const doubleMarking = task?.definition.doubleMarking === true;
     // A resubmission keeps the mentors it has; only empty roles are filled.
-    const missing = missingRoles(doubleMarking, rows.filter((r) => r.released_at === null).map((r) => r.role));
+    const current = rows.filter((r) => r.released_at === null);
+    const missing = missingRoles(doubleMarking, current.map((r) => r.role));
+    const taskTitle = typeof task?.definition.title === "string" ? task.definition.title : submission.task_id;
+    // The mentors who returned the work hear that it is back; a new mentor hears of it as a new assignment.
+    if (data.round > 1) {
+      for (const row of current) {
+        notices.push(
+          await queueNotification(trx, {
+            id: notificationIds.resubmitted(submission.id, data.round, row.mentor_id),
+            userId: row.mentor_id,
+            kind: "submission.resubmitted",
+            payload: { submissionId: submission.id, taskId: submission.task_id, taskTitle, round: data.round },
+          }),
+        );
+      }
+    }
     if (missing.length === 0) return done({ submissionId: submission.id, assigned: [], reason: "alreadyAssigned" });
 
     // One routing decision per track at a time across all worker processes, so loads read here are current.
@@ -70,7 +85,6 @@ export async function routeSubmission(db: Kysely<Database>, data: RouteSubmissio
       const role = missing[i]!;
       if (await insertAssignment(trx, { submissionId: submission.id, mentorId: pick.mentorId, role, assignedBy: null })) {
         assigned.push({ mentorId: pick.mentorId, role });
-        const taskTitle = typeof task?.definition.title === "string" ? task.definition.title : submission.task_id;
         notices.push(
           await queueNotification(trx, {
             id: notificationIds.assigned(submission.id, pick.mentorId),

@@ -62,7 +62,7 @@ export const assignmentMessages = {
   },
   "jobs.title": { zh: "失败或滞留的后台任务", en: "Failed or stuck background jobs" },
   "jobs.lead": {
-    zh: "出错的任务会自动重试；超过 10 分钟仍未完成的任务也列在这里。每分钟会自动把 Redis 中丢失的任务重新排队。",
+    zh: "出错的任务会自动重试；超过 10 分钟仍未完成的任务也列在这里。每分钟会自动把队列中丢失的任务重新排队。",
     en: "Failed jobs are retried with backoff; jobs pending for over 10 minutes are listed too. Lost jobs are re-queued every minute.",
   },
   "jobs.empty": { zh: "没有失败或滞留的后台任务。", en: "No failed or stuck jobs." },

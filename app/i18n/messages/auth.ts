@@ -65,6 +65,7 @@ export const authMessages = {
   },
   "invite.unknown": { zh: "链接无效，请检查是否完整复制。", en: "This link is not valid. Check that you copied all of it." },
   "profile.title": { zh: "个人资料", en: "Profile" },
+  "profile.details": { zh: "基本信息", en: "Your details" },
   "profile.name": { zh: "姓名", en: "Name" },
   "profile.phone": { zh: "手机号", en: "Mobile number" },
   "profile.email": { zh: "邮箱", en: "E-mail" },
@@ -73,6 +74,8 @@ export const authMessages = {
   "profile.roles": { zh: "角色", en: "Roles" },
   "profile.save": { zh: "保存资料", en: "Save profile" },
   "profile.saved": { zh: "资料已保存。", en: "Profile saved." },
+  "profile.password.title": { zh: "密码", en: "Password" },
+  "profile.sessions.title": { zh: "已登录的设备", en: "Signed-in devices" },
   "profile.changePassword": { zh: "修改密码", en: "Change password" },
   "profile.currentPassword": { zh: "当前密码", en: "Current password" },
   "profile.passwordChanged": {

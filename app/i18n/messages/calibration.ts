@@ -46,6 +46,7 @@ export const calibrationMessages = {
   "calibration.stats.agreement": { zh: "一致率", en: "Agreement rate" },
   "calibration.stats.agreementDetail": { zh: "样本 {anchors}；双评 {pairs}", en: "anchors {anchors}; double marking {pairs}" },
   "calibration.notice": { zh: "有 {count} 份校准样本等待您练习评分。新导师请先完成校准练习。", en: "{count} anchor samples are waiting for your practice grade. New mentors: please calibrate first." },
+  "calibration.always.link": { zh: "校准练习与我的评分一致性", en: "Calibration and my agreement figures" },
   "calibration.notice.link": { zh: "去做校准练习", en: "Go to calibration" },
   "calibration.mentor.title": { zh: "评分校准练习", en: "Calibration practice" },
   "calibration.mentor.lead": {

@@ -45,6 +45,7 @@ export const notificationMessages = {
     zh: "你的「{certificate}」证书（{track} · {tier}，编号 {number}）已被撤销。",
     en: "Your “{certificate}” certificate ({track}, {tier}, number {number}) has been revoked.",
   },
+  "notif.kind.submission.resubmitted": { zh: "「{task}」已按意见修改并重新提交（第 {round} 轮），请再次评阅。", en: "“{task}” was revised and resubmitted (round {round}); please grade it again." },
   "notif.kind.assignment.new": { zh: "新的评阅任务：「{task}」已分配给你。", en: "New work to grade: “{task}” has been assigned to you." },
   "notif.kind.draft.files_expiring": {
     zh: "你的「{task}」草稿已超过 {days} 天没有更新，其中上传的材料将于 {date} 清除。如需保留，请在此之前打开草稿并保存一次。",

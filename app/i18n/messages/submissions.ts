@@ -42,6 +42,10 @@ export const submissionMessages = {
     zh: "同意在导师推荐并经管理员审核后，将本成果（不含服务对象信息）在“万件优秀成果展示”中公开。",
     en: "I agree that, if a mentor nominates it and an administrator approves, this work (without beneficiary data) may be shown in the public showcase.",
   },
+  "sub.field.showcasePhotos": {
+    zh: "公开展示时可以附上活动照片：照片中出现的人（未成年人由监护人）已同意展示其面部。不勾选则只展示文字，不含任何照片。",
+    en: "The public showcase may include the photos: the people shown (minors through their guardians) agreed their faces may be shown. Unticked, only the text is shown, with no photos.",
+  },
   "sub.evidence.title": { zh: "证据材料", en: "Evidence" },
   "sub.evidence.hint": { zh: "需要至少 {photos} 张活动照片{signIn}。只接受 JPG、PNG、WebP 图片和 PDF。", en: "At least {photos} photos{signIn}. JPG, PNG, WebP images and PDF only." },
   "sub.save": { zh: "保存草稿", en: "Save draft" },
