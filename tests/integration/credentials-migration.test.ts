@@ -1,7 +1,6 @@
 import { randomBytes, sign } from "node:crypto";
 import { Migrator, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertUser } from "~/models/users.server";
 import { checkCredentialFor } from "~/services/certificate-document.server";
 import { publishIssuerKey } from "~/services/credentials.server";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
@@ -34,7 +33,7 @@ describe("migration 2026-11-29-10-credentials", () => {
     expect(before.error).toBeUndefined();
 
     const db = handle.db;
-    const userId = await insertUser(db, { name: "旧证书持有人", phone: "13900000099", email: null, orgUnitId: null, track: "campus" }, ["trainee"], null);
+    const userId = await insertOldUser(db, "旧证书持有人", "13900000099");
     const issued = [
       { number: "BC-2026-0000-0002", tier: "practitioner", at: "2026-10-02T00:00:00Z" },
       { number: "BC-2026-0000-0001", tier: "foundation", at: "2026-10-01T00:00:00Z" },
@@ -85,7 +84,7 @@ describe("migration 2026-11-30-04-credentials", () => {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
     expect((await migrator.migrateTo("2026-11-29-12-status-list-index")).error).toBeUndefined();
     await publishIssuerKey(db, testIssuerKey);
-    const userId = await insertUser(db, { name: "旧凭证持有人", phone: "13900000098", email: null, orgUnitId: null, track: "campus" }, ["trainee"], null);
+    const userId = await insertOldUser(db, "旧凭证持有人", "13900000098");
     const origin = "http://localhost:3000";
     const numbers = ["BC-2026-0000-0011", "BC-2026-0000-0012", "BC-2026-0000-0013"];
     for (const [i, number] of numbers.entries()) {
@@ -134,3 +133,10 @@ describe("migration 2026-11-30-04-credentials", () => {
     expect(fresh.rows[0]!.status_number).toBeLessThan(131_072);
   });
 });
+
+/** A trainee as the schema of that day holds one: only the columns every version has (the app's insertUser writes today's). */
+async function insertOldUser(db: DatabaseHandle["db"], name: string, phone: string): Promise<string> {
+  const { id } = await db.insertInto("users").values({ name, phone, email: null, org_unit_id: null, track: "campus" }).returning("id").executeTakeFirstOrThrow();
+  await db.insertInto("user_roles").values({ user_id: id, role: "trainee", granted_by: null }).execute();
+  return id;
+}
