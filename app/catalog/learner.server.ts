@@ -2,7 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { db } from "~/db.server";
 import { can } from "~/domain/roles";
 import { moduleProgress, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
-import { heldCertificates, readModuleIds } from "~/models/curriculum.server";
+import { heldCertificates, passedTaskIds, readModuleIds } from "~/models/curriculum.server";
 import { getUserSummary } from "~/models/users.server";
 import { catalog } from "./catalog.server";
 import { tierIds, trackIds, type TierId, type TrackId } from "./schema";
@@ -10,17 +10,24 @@ import type { CatalogModule } from "./types";
 
 // What one learner sees of the curriculum: access per tier, progress per module.
 export async function learnerState(userId: string, context: AppLoadContext) {
-  const [user, held, read] = await Promise.all([
+  const [user, held, read, passed] = await Promise.all([
     getUserSummary(db(), userId),
     heldCertificates(db(), userId),
     readModuleIds(db(), userId),
+    passedTaskIds(db(), userId),
   ]);
   const preview = can(context.auth.user?.roles ?? [], "content.preview");
   const { program } = catalog();
   const access = (track: TrackId, tier: TierId): TierAccess =>
     preview ? { unlocked: true } : tierAccess(program.tiers, track, tier, held);
-  const progressOf = (m: CatalogModule) => moduleProgress({ read: read.has(m.id), tasks: m.tasks.length, tasksPassed: 0 });
-  return { user, held, read, preview, access, progressOf };
+  const progressOf = (m: CatalogModule) =>
+    moduleProgress({
+      read: read.has(m.id),
+      tasks: m.tasks.length,
+      tasksPassed: m.tasks.filter((t) => passed.has(t.id)).length,
+      tierCertified: held.some((c) => c.track === m.track && c.tier === m.tier),
+    });
+  return { user, held, read, passed, preview, access, progressOf };
 }
 
 export function modulesOf(track: TrackId, tier: TierId): CatalogModule[] {

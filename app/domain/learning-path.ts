@@ -26,8 +26,13 @@ export function tierAccess(
     : { unlocked: false, reason: "needsCertificate", requiredTier: previous.id };
 }
 
-/** A module's progress: reading it counts as one step, each passed task as another. */
-export function moduleProgress(input: { read: boolean; tasks: number; tasksPassed: number }): number {
+/**
+ * A module's progress: reading it counts as one step, each passed task as another. Passing every task
+ * finishes the module (the work shows the reading was done), and so does holding the tier's certificate.
+ */
+export function moduleProgress(input: { read: boolean; tasks: number; tasksPassed: number; tierCertified: boolean }): number {
+  if (input.tierCertified) return 100;
+  if (input.tasks > 0 && input.tasksPassed >= input.tasks) return 100;
   const steps = 1 + input.tasks;
   const done = (input.read ? 1 : 0) + Math.min(input.tasksPassed, input.tasks);
   return Math.round((done / steps) * 100);

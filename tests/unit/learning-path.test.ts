@@ -22,9 +22,18 @@ describe("tierAccess", () => {
 
 describe("progress", () => {
   it("counts reading and passed tasks as steps", () => {
-    expect(moduleProgress({ read: false, tasks: 1, tasksPassed: 0 })).toBe(0);
-    expect(moduleProgress({ read: true, tasks: 1, tasksPassed: 0 })).toBe(50);
-    expect(moduleProgress({ read: true, tasks: 2, tasksPassed: 5 })).toBe(100);
+    const none = { read: false, tasks: 1, tasksPassed: 0, tierCertified: false };
+    expect(moduleProgress(none)).toBe(0);
+    expect(moduleProgress({ ...none, read: true })).toBe(50);
+    expect(moduleProgress({ ...none, read: true, tasks: 2, tasksPassed: 5 })).toBe(100);
+    expect(moduleProgress({ ...none, read: true, tasks: 2, tasksPassed: 1 })).toBe(67);
+  });
+  it("finishes a module whose tasks are all passed, and every module of a certified tier", () => {
+    const none = { read: false, tasks: 1, tasksPassed: 0, tierCertified: false };
+    expect(moduleProgress({ ...none, tasksPassed: 1 })).toBe(100);
+    expect(moduleProgress({ ...none, tierCertified: true })).toBe(100);
+    expect(moduleProgress({ ...none, tasks: 0, read: true })).toBe(100);
+    expect(moduleProgress({ ...none, tasks: 0 })).toBe(0);
     expect(overallProgress([])).toBe(0);
     expect(overallProgress([100, 50, 0])).toBe(50);
   });

@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { hash } from "@node-rs/argon2";
+import pg from "pg";
+import type { TestInfo } from "@playwright/test";
+import { expect, screenshot, seriousA11yViolations, signIn, test } from "./fixtures";
+
+const password = "学员一天的密码足够长";
+
+function database() {
+  return new pg.Client({ connectionString: readFileSync(".cache/e2e-database-url", "utf8").trim() });
+}
+
+/** A fresh trainee of the track, unique per project and attempt; optionally with every foundation task passed. */
+async function arrangeTrainee(info: TestInfo, slot: string, track: "campus" | "community", passFoundation: boolean) {
+  // Each run has a fresh database: the slot, the attempt and the project make the number unique.
+  const phone = `136${slot}${info.retry}${info.project.name === "phone" ? 2 : 1}0000`;
+  const db = database();
+  await db.connect();
+  try {
+    const unit = await db.query<{ id: string }>("select id from org_units where name = '运城市盐湖区实验中学'");
+    const passwordHash = await hash(password, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    const user = await db.query<{ id: string }>("insert into users (name, phone, org_unit_id, track, password_hash) values ($1, $2, $3, $4, $5) returning id", [
+      `学员${slot}${info.retry}`,
+      phone,
+      unit.rows[0]!.id,
+      track,
+      passwordHash,
+    ]);
+    const userId = user.rows[0]!.id;
+    await db.query("insert into user_roles (user_id, role) values ($1, 'trainee')", [userId]);
+    if (passFoundation) {
+      await db.query(
+        `insert into submissions (user_id, task_id, task_version, module_id, track, tier, type, status, score, activity_date, org_unit_id, audience_type, people_reached, submitted_at, decided_at)
+         select $1, t.id, t.version, t.module_id, $3, 'foundation', t.type, 'passed', 90,
+                case when t.type = 'field_work' then date '2026-11-10' end, case when t.type = 'field_work' then $2::uuid end,
+                case when t.type = 'field_work' then 'students' end, case when t.type = 'field_work' then 40 end, now(), now()
+         from tasks t join course_modules m on m.id = t.module_id
+         where t.is_current and m.track = $3 and m.tier = 'foundation' and m.retired_at is null`,
+        [userId, unit.rows[0]!.id, track],
+      );
+    }
+    return { phone, userId };
+  } finally {
+    await db.end();
+  }
+}
+
+test("progress counts passed tasks: every foundation task passed shows the tier at 100% with drawn bars", async ({ page, consoleErrors }, testInfo) => {
+  const trainee = await arrangeTrainee(testInfo, "01", "campus", true);
+  await signIn(page, trainee.phone, password);
+  await page.goto("/learn/campus/foundation");
+  const bars = page.getByRole("progressbar");
+  await expect(bars.first()).toHaveAttribute("aria-valuenow", "100");
+  const count = await bars.count();
+  expect(count).toBeGreaterThan(1);
+  for (let i = 0; i < count; i += 1) {
+    await expect(bars.nth(i)).toHaveAttribute("aria-valuenow", "100");
+    const track = await bars.nth(i).boundingBox();
+    const fill = await bars.nth(i).locator(".progress-fill").boundingBox();
+    expect(track?.width ?? 0, "the bar has a track to draw in").toBeGreaterThan(40);
+    expect(fill?.width ?? 0, "a full bar fills its track").toBeGreaterThan((track?.width ?? 0) - 2);
+  }
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-tier-done", testInfo.project.name);
+
+  await page.goto("/learn");
+  const trackBar = page.getByRole("progressbar").first();
+  // 3 of 12 campus modules complete: the track has moved a quarter of the way.
+  expect(Number(await trackBar.getAttribute("aria-valuenow"))).toBeGreaterThanOrEqual(25);
+  expect(consoleErrors).toEqual([]);
+});
