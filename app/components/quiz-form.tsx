@@ -1,6 +1,6 @@
 import { Form, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { FormMessage } from "~/components/form";
+import { FormMessage, revealElement, useRevealError } from "~/components/form";
 import { isQuizErrorKey, quizFieldName, type PublicQuestion, type QuestionResult, type QuizAnswer, type QuizErrorKey } from "~/domain/quiz-scoring";
 import { useT } from "~/i18n";
 import type { QuizSubmitProblem, QuizViewData } from "~/submissions/quiz.server";
@@ -86,6 +86,19 @@ export function QuizForm(props: QuizFormProps) {
     if (retaking && showForm) formHeading.current?.focus();
   }, [retaking, showForm]);
 
+  const container = useRevealError<HTMLDivElement>(props.actionResult && !props.actionResult.ok ? props.actionResult : null);
+  // After a submit the view is at the last question: bring "scoring…" and then the score to the person.
+  const statusBox = useRef<HTMLDivElement>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+  const submittedHere = useRef(false);
+  if (scoring || props.actionResult?.ok) submittedHere.current = true;
+  const showingResult = Boolean(latest) && !showForm;
+  useEffect(() => {
+    if (!submittedHere.current) return;
+    const target = showingResult ? resultHeading.current : scoring ? statusBox.current : null;
+    if (target) revealElement(target);
+  }, [scoring, showingResult, latest?.attempt]);
+
   const describe = (r: Pick<QuestionResult, "options">, value: QuizAnswer | null): string[] => {
     if (value === null) return [t("quiz.review.none")];
     if (typeof value === "boolean") return [t(value ? "quiz.true" : "quiz.false")];
@@ -94,13 +107,13 @@ export function QuizForm(props: QuizFormProps) {
   const lines = (items: string[]) => items.map((line) => <div key={line}>{line}</div>);
 
   return (
-    <div className="quiz stack" id={base}>
+    <div className="quiz stack" id={base} ref={container}>
       <p className="muted">
         {t("quiz.attempts", { used: attemptsUsed, limit: attemptLimit })}
         {props.passMark !== undefined ? ` · ${t("quiz.passMark", { mark: props.passMark })}` : null}
       </p>
 
-      <div role="status" aria-live="polite">
+      <div role="status" aria-live="polite" ref={statusBox} tabIndex={-1}>
         {scoring ? (
           <FormMessage kind="info">
             <strong>{t("quiz.scoring")}</strong> {gaveUp ? t("quiz.scoring.slow") : t("quiz.scoring.hint")}
@@ -120,7 +133,7 @@ export function QuizForm(props: QuizFormProps) {
 
       {latest && !showForm ? (
         <section className="card" aria-labelledby={`${base}-result`}>
-          <h2 id={`${base}-result`} className="card-title">
+          <h2 id={`${base}-result`} className="card-title" ref={resultHeading} tabIndex={-1}>
             {t("quiz.result.title", { attempt: latest.attempt })}
           </h2>
           <p>

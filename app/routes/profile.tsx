@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { endOtherSessions } from "~/auth.server";
-import { Field, FormMessage } from "~/components/form";
+import { Field, FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { readForm } from "~/forms.server";
 import { normalisePhone } from "~/domain/contact";
@@ -89,8 +89,9 @@ export default function Profile() {
   const busy = useNavigation().state === "submitting";
   const profile = result?.intent === "profile" ? result : undefined;
   const password = result?.intent === "password" ? result : undefined;
+  const page = useRevealError<HTMLDivElement>(result && !result.ok ? result : null);
   return (
-    <div className="stack">
+    <div className="stack" ref={page}>
       <h1>{t("profile.title")}</h1>
       <div className="grid two">
         <Form method="post" className="card" noValidate>

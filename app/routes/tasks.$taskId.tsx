@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EvidenceUploader } from "~/components/evidence-uploader";
-import { FormMessage } from "~/components/form";
+import { FormMessage, useRevealError } from "~/components/form";
 import { GradeSummary } from "~/components/grade-summary";
 import { QuizForm } from "~/components/quiz-form";
 import { SubmissionHistory } from "~/components/submission-history";
@@ -144,8 +144,10 @@ export default function TaskPage() {
             ? t("sub.alreadySubmitted")
             : t("sub.notEditable")
       : null;
+  const refused = result?.kind === "problem" ? result : null;
+  const article = useRevealError<HTMLElement>(refused);
   return (
-    <article className="stack">
+    <article className="stack" ref={article}>
       <nav className="breadcrumbs" aria-label="breadcrumb">
         <Link to="/my-work">{t("mywork.title")}</Link> /{" "}
         <Link to={`/learn/${module.track}/${module.tier}/${module.slug}`}>{module.title}</Link>

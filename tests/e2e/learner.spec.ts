@@ -69,3 +69,47 @@ test("progress counts passed tasks: every foundation task passed shows the tier 
   expect(Number(await trackBar.getAttribute("aria-valuenow"))).toBeGreaterThanOrEqual(25);
   expect(consoleErrors).toEqual([]);
 });
+
+test("after a failed submit the error is focused and in view: sign-in, task form, quiz; after a quiz submit the score is", async ({ page, consoleErrors }, testInfo) => {
+  test.setTimeout(90_000);
+  const trainee = await arrangeTrainee(testInfo, "02", "campus", false);
+
+  await page.goto("/login");
+  await page.getByLabel("手机号或邮箱").fill(trainee.phone);
+  await page.getByLabel("密码").fill("这不是正确的密码啊");
+  await page.getByRole("button", { name: "登录" }).click();
+  const loginError = page.locator(".form-message.error");
+  await expect(loginError).toBeFocused();
+  await expect(loginError).toBeInViewport();
+
+  await signIn(page, trainee.phone, password);
+  await page.goto("/tasks/campus-foundation-emotion-friendly-classroom-field");
+  await page.getByRole("button", { name: "开始这个任务" }).click();
+  const submit = page.getByRole("button", { name: "提交给导师" });
+  await submit.scrollIntoViewIfNeeded();
+  await submit.click();
+  const summary = page.locator(".form-message.error");
+  await expect(summary).toContainText("还不能提交");
+  await expect(summary).toBeFocused();
+  await expect(summary).toBeInViewport();
+
+  await page.goto("/tasks/campus-foundation-student-development-quiz");
+  const send = page.getByRole("button", { name: "提交答卷" });
+  await send.scrollIntoViewIfNeeded();
+  await send.click();
+  const quizSummary = page.locator(".form-message.error").first();
+  await expect(quizSummary).toBeFocused();
+  await expect(quizSummary).toBeInViewport();
+  const groups = page.locator("fieldset");
+  const count = await groups.count();
+  for (let i = 0; i < count; i++) await groups.nth(i).locator("input[type=radio], input[type=checkbox]").first().check();
+  await send.scrollIntoViewIfNeeded();
+  await send.click();
+  const resultHeading = page.getByRole("heading", { name: /第 1 次作答结果/ });
+  await expect(resultHeading).toBeVisible({ timeout: 30_000 });
+  await expect(resultHeading).toBeFocused();
+  await expect(page.locator(".quiz-score")).toBeInViewport();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-quiz-result", testInfo.project.name);
+  expect(consoleErrors).toEqual([]);
+});
