@@ -42,6 +42,10 @@ export function WrittenSubmissionForm({
   const [text, setText] = useState(values.text);
   const busy = navigation.state === "submitting";
   useEffect(() => () => clearTimeout(timer.current), []);
+  // Once the work is submitted (or no longer editable) a pending autosave would only earn a 409.
+  useEffect(() => {
+    if (!editable) clearTimeout(timer.current);
+  }, [editable]);
 
   const scheduleAutosave = () => {
     if (!editable) return;
@@ -81,7 +85,7 @@ export function WrittenSubmissionForm({
 
   return (
     <>
-    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} className="stack" noValidate>
+    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} onSubmit={() => clearTimeout(timer.current)} className="stack" noValidate>
       {task.type === "field_work" ? (
         <>
           <div className="form-grid">

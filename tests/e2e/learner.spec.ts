@@ -113,3 +113,22 @@ test("after a failed submit the error is focused and in view: sign-in, task form
   await screenshot(page, "learner-quiz-result", testInfo.project.name);
   expect(consoleErrors).toEqual([]);
 });
+
+test("submitting right after typing sends no autosave afterwards (no 409)", async ({ page, consoleErrors }, testInfo) => {
+  const trainee = await arrangeTrainee(testInfo, "03", "campus", false);
+  await signIn(page, trainee.phone, password);
+  const conflicts: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() === 409) conflicts.push(`${response.request().method()} ${response.url()}`);
+  });
+  await page.goto("/tasks/campus-foundation-warning-signs-referral-card");
+  await page.getByRole("button", { name: "开始这个任务" }).click();
+  const text = page.getByLabel("作业正文");
+  await text.fill("信息卡：发现预警信号后先报告班主任，班主任不在时报告德育处值班老师。".repeat(12));
+  // Typing scheduled an autosave 1.5 s out; submit before it fires.
+  await page.getByRole("button", { name: "提交给导师" }).click();
+  await expect(page.getByText(/已提交，导师评阅后/)).toBeVisible();
+  await page.waitForTimeout(3_000);
+  expect(conflicts).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});
