@@ -109,6 +109,8 @@ export const fieldWorkTaskSchema = z.object({
   type: z.literal("field_work"),
   audienceTypes: z.array(z.enum(audienceTypes)).min(1),
   minPeopleReached: z.number().int().min(0).default(1),
+  /** The reflection's minimum length (characters, spaces not counted): the one number the task text, the form and the check all use. */
+  minReflectionLength: z.number().int().min(50).max(5000).default(100),
   evidence: z
     .object({
       minPhotos: z.number().int().min(0).default(1),

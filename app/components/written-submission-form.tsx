@@ -1,7 +1,7 @@
 import { Form, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { TaskDefinition } from "~/catalog/schema";
-import type { RawSubmissionInput } from "~/domain/submission-input";
+import { errorParams, type RawSubmissionInput } from "~/domain/submission-input";
 import { useT, type MessageKey } from "~/i18n";
 
 /** What the form holds: the same shape the server reads back (app/domain/submission-input.ts). */
@@ -40,6 +40,7 @@ export function WrittenSubmissionForm({
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const [text, setText] = useState(values.text);
+  const [reflection, setReflection] = useState(values.reflection);
   const busy = navigation.state === "submitting";
   useEffect(() => () => clearTimeout(timer.current), []);
   // Once the work is submitted (or no longer editable) a pending autosave would only earn a 409.
@@ -58,7 +59,7 @@ export function WrittenSubmissionForm({
     }, 1500);
   };
 
-  const err = (field: string) => (errors[field] ? t(errors[field]!) : undefined);
+  const err = (field: string) => (errors[field] ? t(errors[field]!, errorParams(task)) : undefined);
   const field = (name: keyof WrittenValues, label: string, input: ReactNode, hint?: string) => (
     <div className={`field${errors[name] ? " has-error" : ""}`}>
       <label htmlFor={`f-${name}`}>{label}</label>
@@ -125,7 +126,12 @@ export function WrittenSubmissionForm({
             {field("durationMinutes", t("sub.field.durationMinutes"), <input type="number" inputMode="numeric" min={1} max={1440} step={1} defaultValue={values.durationMinutes} {...aria("durationMinutes")} />)}
           </div>
           {field("plan", t("sub.field.plan"), <textarea rows={6} defaultValue={values.plan} {...aria("plan", true)} />, t("sub.field.plan.hint"))}
-          {field("reflection", t("sub.field.reflection"), <textarea rows={6} defaultValue={values.reflection} {...aria("reflection", true)} />, t("sub.field.reflection.hint"))}
+          {field(
+            "reflection",
+            t("sub.field.reflection"),
+            <textarea rows={8} defaultValue={values.reflection} onInput={(e) => setReflection(e.currentTarget.value)} {...aria("reflection", true)} />,
+            t("sub.field.reflection.hint", { min: task.minReflectionLength, count: countChars(reflection) }),
+          )}
         </>
       ) : (
         field(

@@ -59,7 +59,6 @@ export const limits = {
   durationMax: 1440,
   textMax: 20_000,
   planMin: 50,
-  reflectionMin: 100,
   earliestDate: "2020-01-01",
 } as const;
 
@@ -147,6 +146,13 @@ export function cleanSubmissionInput(
   return { value, errors };
 }
 
+/** Numbers the error messages of this task name (a minimum length, a head count). */
+export function errorParams(task: { type: TaskDefinition["type"]; minReflectionLength?: number; minLength?: number; minPeopleReached?: number }): Record<string, number> {
+  if (task.type === "field_work") return { min: task.minReflectionLength ?? 0, plan: limits.planMin, people: task.minPeopleReached ?? 0 };
+  if (task.type === "work_product") return { min: task.minLength ?? 0 };
+  return {};
+}
+
 /** What is still missing before the trainee may submit. */
 export function completenessProblems(
   task: TaskDefinition,
@@ -167,7 +173,7 @@ export function completenessProblems(
   else if (value.peopleReached < Math.max(1, task.minPeopleReached)) problems.peopleReached = "sub.error.peopleBelowMin";
   if (value.durationMinutes === null) problems.durationMinutes = "sub.error.required";
   if (countedLength(value.body.plan ?? "") < limits.planMin) problems.plan = "sub.error.planShort";
-  if (countedLength(value.body.reflection ?? "") < limits.reflectionMin) problems.reflection = "sub.error.reflectionShort";
+  if (countedLength(value.body.reflection ?? "") < task.minReflectionLength) problems.reflection = "sub.error.reflectionShort";
   if (!value.consentConfirmed) problems.consentConfirmed = "sub.error.consent";
   if (evidence.photos < task.evidence.minPhotos) problems.evidence = "sub.error.photos";
   else if (task.evidence.signInSheet && evidence.signInSheets < 1) problems.evidence = "sub.error.signInSheet";

@@ -13,7 +13,7 @@ import { taskSchema, type TaskDefinition } from "~/catalog/schema";
 import { db } from "~/db.server";
 import { readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
-import { todayInChina } from "~/domain/submission-input";
+import { errorParams, todayInChina } from "~/domain/submission-input";
 import { isEditable } from "~/domain/submission-lifecycle";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -169,7 +169,7 @@ export default function TaskPage() {
               {Object.entries(errors).map(([field, key]) => (
                 <li key={field}>
                   {field in data.values ? `${t(`sub.field.${field}` as MessageKey)}：` : ""}
-                  {t(key)}
+                  {t(key, errorParams(task))}
                 </li>
               ))}
             </ul>

@@ -3,7 +3,7 @@ import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from ".
 
 const task = "community-foundation-listening-companionship-visits";
 const reflection =
-  "这几次探访让我体会到，倾听比给建议更重要。第一次探访时我急于安慰，老人反而不愿多说；后来我放慢节奏，先复述她的话，她才慢慢讲起对子女的思念。电话关怀时我严格按照社工给的提纲，没有追问隐私。遇到一位老人说最近睡不好，我按流程记录并告知了带队社工。下一步我想学习如何更自然地结束谈话。";
+  "这几次探访让我体会到，倾听比给建议更重要。第一次探访时我急于安慰，老人反而不愿多说；后来我放慢节奏，先复述她的话，她才慢慢讲起对子女的思念。电话关怀时我严格按照社工给的提纲，没有追问隐私。遇到一位老人说最近睡不好，我按流程记录并告知了带队社工。下一步我想学习如何更自然地结束谈话。".repeat(4);
 
 async function submitFieldWork(page: import("@playwright/test").Page, resubmit = false) {
   if (!resubmit) {

@@ -42,6 +42,7 @@ export const learnMessages = {
   "task.minLength": { zh: "不少于 {chars} 字", en: "at least {chars} characters" },
   "task.people": { zh: "服务对象：{audience}；至少 {people} 人", en: "Audience: {audience}; at least {people} people" },
   "task.evidence": { zh: "证据：至少 {photos} 张照片{signIn}", en: "Evidence: at least {photos} photos{signIn}" },
+  "task.minReflection": { zh: "反思不少于 {chars} 字", en: "Reflection: at least {chars} characters" },
   "task.evidence.signIn": { zh: "、签到表", en: ", a sign-in sheet" },
   "task.rubric": { zh: "评分量规", en: "Rubric" },
   "task.rubric.criterion": { zh: "评分维度", en: "Criterion" },

@@ -25,7 +25,10 @@ export const submissionMessages = {
   "sub.field.plan": { zh: "活动方案", en: "Plan" },
   "sub.field.plan.hint": { zh: "目标、流程、分工与安全预案，不少于 50 字。", en: "Aims, steps, roles and safety plan; at least 50 characters." },
   "sub.field.reflection": { zh: "反思与改进", en: "Reflection" },
-  "sub.field.reflection.hint": { zh: "效果、问题与下一步改进，不少于 100 字。", en: "What worked, what did not, what next; at least 100 characters." },
+  "sub.field.reflection.hint": {
+    zh: "效果、问题与下一步改进，不少于 {min} 字（不计空格）。当前 {count} 字。",
+    en: "What worked, what did not, what next; at least {min} characters (spaces not counted). Now {count}.",
+  },
   "sub.field.text": { zh: "作业正文", en: "Your work" },
   "sub.field.text.hint": { zh: "不少于 {min} 字（不计空格）。当前 {count} 字。", en: "At least {min} characters (spaces not counted). Now {count}." },
   "sub.field.consentConfirmed": {
@@ -63,7 +66,7 @@ export const submissionMessages = {
   "sub.error.peopleBelowMin": { zh: "服务人数少于本任务要求的最低人数。", en: "Fewer people than this task requires." },
   "sub.error.duration": { zh: "时长请填写 1 到 1440 之间的分钟数。", en: "Duration must be 1 to 1440 minutes." },
   "sub.error.planShort": { zh: "活动方案不少于 50 字。", en: "The plan needs at least 50 characters." },
-  "sub.error.reflectionShort": { zh: "反思不少于 100 字。", en: "The reflection needs at least 100 characters." },
+  "sub.error.reflectionShort": { zh: "反思不少于 {min} 字。", en: "The reflection needs at least {min} characters." },
   "sub.error.textShort": { zh: "字数不足本任务的最低要求。", en: "Shorter than this task requires." },
   "sub.error.textLong": { zh: "正文不能超过 20000 字。", en: "At most 20,000 characters." },
   "sub.error.consent": { zh: "请确认已获得照片与材料中相关人员的同意。", en: "Confirm the consent of the people in your photos and records." },
