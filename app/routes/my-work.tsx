@@ -5,7 +5,8 @@ import { learnerState, modulesOf } from "~/catalog/learner.server";
 import { trackIds } from "~/catalog/schema";
 import { DataTable } from "~/components/data-table";
 import { db } from "~/db.server";
-import { isAwaitingReview } from "~/domain/submission-lifecycle";
+import { isAwaitingReview, statusTone } from "~/domain/submission-lifecycle";
+import { StatusBadge } from "~/components/status-badge";
 import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { traineeContribution } from "~/models/outcomes.server";
@@ -108,7 +109,7 @@ export default function MyWork() {
           { label: t("mywork.col.type"), cell: (r) => t(`task.type.${r.type}`) },
           {
             label: t("mywork.col.status"),
-            cell: (r) => <span className={`badge${r.group === "returned" ? " warn" : ""}`}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</span>,
+            cell: (r) => <StatusBadge tone={statusTone(r.status)}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</StatusBadge>,
           },
           { label: t("mywork.col.score"), cell: (r) => r.score ?? "—" },
           { label: t("mywork.col.people"), cell: (r) => r.people ?? "—" },

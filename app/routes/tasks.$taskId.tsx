@@ -14,7 +14,8 @@ import { db } from "~/db.server";
 import { readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
 import { errorParams, todayInChina } from "~/domain/submission-input";
-import { isEditable } from "~/domain/submission-lifecycle";
+import { isEditable, statusTone } from "~/domain/submission-lifecycle";
+import { StatusBadge } from "~/components/status-badge";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { currentTaskVersion } from "~/models/curriculum.server";
@@ -154,9 +155,11 @@ export default function TaskPage() {
       </nav>
       <div className="page-header">
         <h1>{task.title}</h1>
-        <span className="badge status-badge">{t(submission ? (`sub.status.${submission.status}` as MessageKey) : "sub.status.none")}</span>
+        <StatusBadge tone={statusTone(submission?.status ?? null)}>{t(submission ? (`sub.status.${submission.status}` as MessageKey) : "sub.status.none")}</StatusBadge>
       </div>
       {submission?.score != null ? <p className="lead">{t("sub.score", { score: submission.score })}</p> : null}
+      {/* The mentor's decision and notes come first: on a phone they are what the trainee came back for. */}
+      {data.grades.length ? <GradeSummary rounds={data.grades} /> : null}
       {task.type !== "quiz" ? <TaskCard task={task} /> : <p className="lead">{task.instructions}</p>}
 
       {result?.kind === "saved" && result.submitted ? <FormMessage kind="success">{t("sub.submitted")}</FormMessage> : null}
@@ -210,7 +213,6 @@ export default function TaskPage() {
           }
         />
       ) : null}
-      {data.grades.length ? <GradeSummary rounds={data.grades} /> : null}
       <SubmissionHistory events={data.events} />
     </article>
   );

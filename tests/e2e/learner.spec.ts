@@ -132,3 +132,52 @@ test("submitting right after typing sends no autosave afterwards (no 409)", asyn
   expect(conflicts).toEqual([]);
   expect(consoleErrors).toEqual([]);
 });
+
+/** Work the trainee submitted and a mentor returned with notes (as grading leaves it). */
+async function arrangeReturnedWork(userId: string) {
+  const db = database();
+  await db.connect();
+  try {
+    const task = await db.query<{ id: string; version: number; module_id: string; definition: { rubric: { criteria: Array<{ id: string; levels: Array<{ label: string; points: number }> }> } } }>(
+      "select id, version, module_id, definition from tasks where id = 'campus-foundation-warning-signs-referral-card' and is_current",
+    );
+    const t = task.rows[0]!;
+    const mentor = await db.query<{ id: string }>("select id from users where email = 'mentor@demo.baicheng.org'");
+    const sub = await db.query<{ id: string }>(
+      `insert into submissions (user_id, task_id, task_version, module_id, track, tier, type, status, score, body, submitted_at, decided_at)
+       values ($1, $2, $3, $4, 'campus', 'foundation', 'work_product', 'returned', 48, $5, now(), now()) returning id`,
+      [userId, t.id, t.version, t.module_id, JSON.stringify({ text: "信息卡初稿。".repeat(60) })],
+    );
+    const criteria = t.definition.rubric.criteria.map((c) => ({ criterionId: c.id, level: c.levels[2]!.label, points: c.levels[2]!.points, comment: "请写清每一步由谁做。" }));
+    await db.query(
+      `insert into grades (submission_id, mentor_id, role, task_version, criteria, total, decision, comment, seen_version)
+       values ($1, $2, 'marker', $3, $4, $5, 'return', '请补上替补联系人和下次核对日期，再重新提交。', 'v1')`,
+      [sub.rows[0]!.id, mentor.rows[0]!.id, t.version, JSON.stringify(criteria), criteria.reduce((s, c) => s + c.points, 0)],
+    );
+  } finally {
+    await db.end();
+  }
+}
+
+test("returned work opens with the mentor's decision and notes, in a warning badge, above the task", async ({ page, consoleErrors }, testInfo) => {
+  const trainee = await arrangeTrainee(testInfo, "04", "campus", false);
+  await arrangeReturnedWork(trainee.userId);
+  await signIn(page, trainee.phone, password);
+  await page.goto("/tasks/campus-foundation-warning-signs-referral-card");
+  const notes = page.getByText("请补上替补联系人和下次核对日期，再重新提交。");
+  await expect(notes).toBeInViewport();
+  const notesBox = await notes.boundingBox();
+  const taskBox = await page.locator(".task-card").boundingBox();
+  expect(notesBox!.y).toBeLessThan(taskBox!.y);
+  await expect(page.locator("h1 + .status-badge")).toHaveClass(/tone-warning/);
+  await expect(page.locator(".status-badge", { hasText: "退回修改" }).last()).toHaveClass(/tone-warning/);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-returned-work", testInfo.project.name);
+
+  await page.goto("/my-work");
+  await expect(page.locator(".status-badge", { hasText: "退回修改" })).toHaveClass(/tone-warning/);
+  await expect(page.locator(".status-badge", { hasText: "未开始" }).first()).toHaveClass(/tone-neutral/);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-my-work", testInfo.project.name);
+  expect(consoleErrors).toEqual([]);
+});
