@@ -4,7 +4,7 @@ import { endOtherSessions } from "~/auth.server";
 import { Field, FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { readForm } from "~/forms.server";
-import { normalisePhone } from "~/domain/contact";
+import { normalisePhone, profilePhoneProblem } from "~/domain/contact";
 import { checkPassword } from "~/domain/passwords";
 import { secondsToWait } from "~/domain/sign-in-throttle";
 import { cleanPersonName } from "~/domain/text-hygiene";
@@ -43,8 +43,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const name = cleanPersonName(values.name);
     if (!name.ok) errors.name = nameErrorKey(name.problem);
     const phone = values.phone ? normalisePhone(values.phone) : null;
-    if (values.phone && !phone) errors.phone = "form.error.phone";
-    if (!phone && !user.email) errors.phone = "form.error.contact";
+    const phoneProblem = profilePhoneProblem(values.phone, user.email);
+    if (phoneProblem) errors.phone = phoneProblem === "format" ? "form.error.phone" : "form.error.contact";
     if (!errors.phone && phone && (await findContactConflict(db(), { phone, email: null }, me.id))) errors.phone = "form.error.phoneTaken";
     if (Object.keys(errors).length) return json<Result>({ intent, ok: false, values, errors }, { status: 400 });
     await db().transaction().execute(async (trx) => {

@@ -181,3 +181,19 @@ test("returned work opens with the mentor's decision and notes, in a warning bad
   await screenshot(page, "learner-my-work", testInfo.project.name);
   expect(consoleErrors).toEqual([]);
 });
+
+test("a mistyped phone number on the profile gets the format message, focused and in view", async ({ page, consoleErrors }, testInfo) => {
+  const trainee = await arrangeTrainee(testInfo, "05", "campus", false);
+  await signIn(page, trainee.phone, password);
+  await page.goto("/profile");
+  const phone = page.getByLabel("手机号", { exact: true });
+  await phone.fill("1234");
+  await page.getByRole("button", { name: "保存" }).first().click();
+  await expect(page.getByText("请输入 11 位中国大陆手机号。")).toBeVisible();
+  await expect(page.getByText("手机号和邮箱至少填写一项。")).toHaveCount(0);
+  await expect(phone).toBeFocused();
+  await expect(phone).toBeInViewport();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-profile-error", testInfo.project.name);
+  expect(consoleErrors).toEqual([]);
+});
