@@ -1,7 +1,7 @@
 import { Form, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { FormMessage, revealElement, useRevealError } from "~/components/form";
-import { isQuizErrorKey, quizFieldName, type PublicQuestion, type QuestionResult, type QuizAnswer, type QuizErrorKey } from "~/domain/quiz-scoring";
+import { isQuizErrorKey, quizFieldName, type PublicQuestion, type QuizAnswer, type ReviewedQuestion, type QuizErrorKey } from "~/domain/quiz-scoring";
 import { useT } from "~/i18n";
 import type { QuizSubmitProblem, QuizViewData } from "~/submissions/quiz.server";
 
@@ -99,7 +99,7 @@ export function QuizForm(props: QuizFormProps) {
     if (target) revealElement(target);
   }, [scoring, showingResult, latest?.attempt]);
 
-  const describe = (r: Pick<QuestionResult, "options">, value: QuizAnswer | null): string[] => {
+  const describe = (r: Pick<ReviewedQuestion, "options">, value: QuizAnswer | null): string[] => {
     if (value === null) return [t("quiz.review.none")];
     if (typeof value === "boolean") return [t(value ? "quiz.true" : "quiz.false")];
     return (Array.isArray(value) ? value : [value]).map((i) => `${letter(i)}. ${r.options?.[i] ?? ""}`);
@@ -147,6 +147,7 @@ export function QuizForm(props: QuizFormProps) {
               mark: props.passMark ?? "—",
             })}
           </p>
+          {latest.results.some((r) => r.answer === null) ? <p className="hint">{t("quiz.review.withheld")}</p> : null}
           <ol className="quiz-review">
             {latest.results.map((r) => (
               <li key={r.questionId}>
@@ -160,10 +161,18 @@ export function QuizForm(props: QuizFormProps) {
                 <dl className="facts">
                   <dt>{t("quiz.review.given")}</dt>
                   <dd>{lines(describe(r, r.given))}</dd>
-                  <dt>{t("quiz.review.answer")}</dt>
-                  <dd>{lines(describe(r, r.answer))}</dd>
-                  <dt>{t("quiz.review.explanation")}</dt>
-                  <dd>{r.explanation}</dd>
+                  {r.answer !== null ? (
+                    <>
+                      <dt>{t("quiz.review.answer")}</dt>
+                      <dd>{lines(describe(r, r.answer))}</dd>
+                    </>
+                  ) : null}
+                  {r.explanation !== null ? (
+                    <>
+                      <dt>{t("quiz.review.explanation")}</dt>
+                      <dd>{r.explanation}</dd>
+                    </>
+                  ) : null}
                 </dl>
               </li>
             ))}
