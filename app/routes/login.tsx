@@ -94,7 +94,10 @@ export default function Login() {
           label={t("login.identifier")}
           name="identifier"
           autoComplete="username"
-          inputMode="email"
+          inputMode="text"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
           required
           defaultValue={result?.identifier ?? ""}
           autoFocus

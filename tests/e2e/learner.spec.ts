@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { readFileSync } from "node:fs";
 import { hash } from "@node-rs/argon2";
 import pg from "pg";
@@ -195,5 +196,56 @@ test("a mistyped phone number on the profile gets the format message, focused an
   await expect(phone).toBeInViewport();
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "learner-profile-error", testInfo.project.name);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("small things: no doubled 还需, a readable rubric, choices beside their text, a phone-friendly sign-in field, a footer at the bottom, a confirmed delete", async ({ page, consoleErrors }, testInfo) => {
+  test.setTimeout(90_000);
+  const trainee = await arrangeTrainee(testInfo, "06", "campus", false);
+
+  // Sign-in: most people type a phone number; the footer sits at the bottom of this short page.
+  await page.goto("/login");
+  const identifier = page.getByLabel("手机号或邮箱");
+  await expect(identifier).toHaveAttribute("inputmode", "text");
+  await expect(identifier).toHaveAttribute("autocomplete", "username");
+  const footer = await page.locator(".site-footer").boundingBox();
+  const viewport = page.viewportSize()!;
+  expect(footer!.y + footer!.height).toBeGreaterThanOrEqual(viewport.height - 1);
+
+  await signIn(page, trainee.phone, password);
+  await page.goto("/learn");
+  await expect(page.getByText(/还需：\s*完成其余/).first()).toBeVisible();
+  await expect(page.getByText(/还需：\s*还需/)).toHaveCount(0);
+
+  await page.goto("/learn/campus/foundation");
+  await page.locator(".module-list a").nth(1).click();
+  await page.getByText("评分量规").first().click();
+  const criterion = page.locator(".rubric th[scope=row]").first();
+  expect((await criterion.boundingBox())!.width, "a criterion title has room for more than one character").toBeGreaterThan(80);
+  await screenshot(page, "learner-module-rubric", testInfo.project.name);
+
+  await page.goto("/tasks/campus-foundation-student-development-quiz");
+  const option = page.locator("fieldset").first().locator("label.check").first();
+  const radio = await option.locator("input").boundingBox();
+  const text = await option.locator("span").boundingBox();
+  expect(radio!.x + radio!.width, "the radio sits left of its text").toBeLessThanOrEqual(text!.x + 1);
+  expect(Math.abs(radio!.y + radio!.height / 2 - (text!.y + Math.min(text!.height, 30) / 2)), "on the same line").toBeLessThan(16);
+  await screenshot(page, "learner-quiz-form", testInfo.project.name);
+
+  // A field task with one uploaded photo: deleting asks first.
+  await page.goto("/tasks/campus-foundation-emotion-friendly-classroom-field");
+  await page.getByRole("button", { name: "开始这个任务" }).click();
+  await page.getByLabel("现场照片", { exact: true }).check();
+  const buffer = await sharp({ create: { width: 320, height: 240, channels: 3, background: "#c8e6c9" } }).jpeg().toBuffer();
+  await page.getByLabel("选择文件（可多选）", { exact: true }).setInputFiles([{ name: "活动照片.jpg", mimeType: "image/jpeg", buffer }]);
+  await page.getByRole("button", { name: "上传", exact: true }).click();
+  await expect(page.getByText("已上传 1 个文件。")).toBeVisible();
+  await page.getByLabel("删除「活动照片.jpg」").click();
+  await expect(page.getByText("删除「活动照片.jpg」后无法恢复。确定删除吗？")).toBeVisible();
+  await expect(page.getByText("活动照片.jpg", { exact: true })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-evidence-confirm", testInfo.project.name);
+  await page.getByRole("button", { name: "确定删除" }).click();
+  await expect(page.getByText("活动照片.jpg", { exact: true })).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
