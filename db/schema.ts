@@ -230,6 +230,16 @@ export interface SubmissionTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   draft_files_notice_at: Timestamp | null;
+  /** Per-visit entries of a task that logs visits (docs/decisions/017); null for single activities. */
+  activity_log: ColumnType<ActivityLogEntry[] | null, string | null | undefined, string | null>;
+}
+
+export interface ActivityLogEntry {
+  date: string | null;
+  place: string | null;
+  audienceType: string | null;
+  peopleReached: number | null;
+  durationMinutes: number | null;
 }
 
 export interface SubmissionEventTable {

@@ -1,3 +1,4 @@
+import type { Visit } from "~/domain/submission-input";
 import { sql } from "kysely";
 import type { SubmissionStatus, TaskType, TierColumn, TrackColumn } from "../../db/schema";
 import type { Db } from "./types";
@@ -49,6 +50,7 @@ export interface DraftFields {
   durationMinutes?: number | null;
   consentConfirmed?: boolean;
   showcaseConsent?: boolean;
+  activityLog?: Visit[] | null;
 }
 
 /** Saves what the trainee typed, only while the submission is editable. Returns false otherwise. */
@@ -66,6 +68,7 @@ export async function saveDraft(db: Db, submissionId: string, fields: DraftField
       ...(fields.durationMinutes !== undefined && { duration_minutes: fields.durationMinutes }),
       ...(fields.consentConfirmed !== undefined && { consent_confirmed: fields.consentConfirmed }),
       ...(fields.showcaseConsent !== undefined && { showcase_consent: fields.showcaseConsent }),
+      ...(fields.activityLog !== undefined && { activity_log: fields.activityLog === null ? null : JSON.stringify(fields.activityLog) }),
       updated_at: new Date(),
     })
     .where("id", "=", submissionId)

@@ -13,7 +13,7 @@ import { taskSchema, type TaskDefinition } from "~/catalog/schema";
 import { db } from "~/db.server";
 import { readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
-import { errorParams, todayInChina } from "~/domain/submission-input";
+import { errorParams, todayInChina, visitsForForm } from "~/domain/submission-input";
 import { isEditable, statusTone } from "~/domain/submission-lifecycle";
 import { StatusBadge } from "~/components/status-badge";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
@@ -64,6 +64,7 @@ function writtenValues(s: Selectable<Database["submissions"]> | undefined): Writ
     text: s?.body.text ?? "",
     consentConfirmed: s?.consent_confirmed ?? false,
     showcaseConsent: s?.showcase_consent ?? false,
+    visits: visitsForForm(s?.activity_log),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { TaskDefinition } from "~/catalog/schema";
 import {
   cleanSubmissionInput,
+  readVisitRows,
   completenessProblems,
   todayInChina,
   type FieldErrorKey,
@@ -30,6 +31,7 @@ export function readSubmissionForm(form: FormData): RawSubmissionInput {
     text: s("text"),
     consentConfirmed: form.get("consentConfirmed") === "on",
     showcaseConsent: form.get("showcaseConsent") === "on",
+    visits: readVisitRows((name) => form.getAll(name)),
   };
 }
 
@@ -68,6 +70,7 @@ export async function saveOrSubmit(
       durationMinutes: value.durationMinutes,
       consentConfirmed: value.consentConfirmed,
       showcaseConsent: value.showcaseConsent,
+      ...(value.visits !== undefined && { activityLog: value.visits }),
     });
     if (!input.submit) return { ok: true, submitted: false };
 

@@ -14,6 +14,7 @@ import * as statusListIndex from "./2026-11-29-12-status-list-index";
 import * as reach from "./2026-11-30-01-reach";
 import * as credentialConformance from "./2026-11-30-04-credentials";
 import * as evidenceRetention from "./2026-11-30-02-evidence-retention";
+import * as activityLog from "./2026-11-30-05-activity-log";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-01-reach": reach,
   "2026-11-30-04-credentials": credentialConformance,
   "2026-11-30-02-evidence-retention": evidenceRetention,
+  "2026-11-30-05-activity-log": activityLog,
 };

@@ -249,3 +249,52 @@ test("small things: no doubled 还需, a readable rubric, choices beside their t
   await expect(page.getByText("活动照片.jpg", { exact: true })).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });
+
+test("a task done over several visits takes one row per visit and counts them together", async ({ page, consoleErrors }, testInfo) => {
+  test.setTimeout(90_000);
+  const trainee = await arrangeTrainee(testInfo, "07", "community", false);
+  await signIn(page, trainee.phone, password);
+  await page.goto("/tasks/community-foundation-listening-companionship-visits");
+  await page.getByRole("button", { name: "开始这个任务" }).click();
+  await expect(page.getByText("反思不少于 500 字").first()).toBeVisible();
+  await page.getByLabel("活动名称", { exact: true }).fill("独居老人陪伴探访");
+  const visits = [
+    ["2026-11-02", "向阳社区入户", "elderly", "6", "60"],
+    ["2026-11-09", "站点关爱电话", "residents", "9", "90"],
+    ["2026-11-16", "日间照料中心", "elderly", "8", "75"],
+  ] as const;
+  for (const [i, [date, place, audience, people, minutes]] of visits.entries()) {
+    if (i > 0) await page.getByRole("button", { name: "再添一次活动" }).click();
+    const n = i + 1;
+    await page.getByLabel(`第 ${n} 次：日期`, { exact: true }).fill(date);
+    await page.getByLabel(`第 ${n} 次：地点或方式`, { exact: true }).fill(place);
+    await page.getByLabel(`第 ${n} 次：服务对象`, { exact: true }).selectOption(audience);
+    await page.getByLabel(`第 ${n} 次：人数`, { exact: true }).fill(people);
+    await page.getByLabel(`第 ${n} 次：时长（分钟）`, { exact: true }).fill(minutes);
+  }
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "保存草稿" }).click();
+  await expect(page.getByText("草稿已保存。")).toBeVisible();
+  await screenshot(page, "learner-visit-log", testInfo.project.name);
+
+  // Saved and read back: three rows (and one empty for the next visit), 23 people in all.
+  await page.reload();
+  await expect(page.getByLabel("第 3 次：地点或方式", { exact: true })).toHaveValue("日间照料中心");
+  const db = database();
+  await db.connect();
+  try {
+    const row = await db.query<{ people_reached: number; activity_date: string; audience_type: string; n: number }>(
+      "select people_reached, activity_date::text, audience_type, jsonb_array_length(activity_log) as n from submissions where user_id = $1",
+      [trainee.userId],
+    );
+    expect(row.rows[0]).toMatchObject({ people_reached: 23, activity_date: "2026-11-02", audience_type: "elderly", n: 3 });
+  } finally {
+    await db.end();
+  }
+
+  // Submitting with a 100-character reflection names the task's own minimum.
+  await page.getByLabel("反思与改进", { exact: true }).fill("思".repeat(100));
+  await page.getByRole("button", { name: "提交给导师" }).click();
+  await expect(page.locator(".form-message.error")).toContainText("反思不少于 500 字。");
+  expect(consoleErrors).toEqual([]);
+});
