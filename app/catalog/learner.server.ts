@@ -1,7 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { db } from "~/db.server";
 import { can } from "~/domain/roles";
-import { moduleProgress, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
+import { moduleProgress, nextStep, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
+import { listUserSubmissions } from "~/models/submissions.server";
 import { heldCertificates, passedTaskIds, readModuleIds } from "~/models/curriculum.server";
 import { getUserSummary } from "~/models/users.server";
 import { catalog } from "./catalog.server";
@@ -55,4 +56,31 @@ export function findTask(taskId: string): { module: CatalogModule; task: Catalog
     if (task) return { module, task };
   }
   return undefined;
+}
+
+export interface ContinueLink {
+  kind: "returned" | "draft" | "read" | "task";
+  href: string;
+  title: string;
+}
+
+/** The one next thing for a trainee in their track (or the first track): see nextStep(). */
+export async function continueLearning(
+  userId: string,
+  state: Awaited<ReturnType<typeof learnerState>>,
+): Promise<ContinueLink | null> {
+  const statuses = new Map((await listUserSubmissions(db(), userId)).map((s) => [s.task_id, s.status]));
+  const { program } = catalog();
+  const tracks = state.user?.track ? [state.user.track] : [...trackIds];
+  const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
+  const modules = tracks.flatMap((track) =>
+    tiers.filter((tier) => state.access(track, tier.id).unlocked && !state.held.some((c) => c.track === track && c.tier === tier.id)).flatMap((tier) => modulesOf(track, tier.id)),
+  );
+  const step = nextStep(modules.map((m) => ({ id: m.id, read: state.read.has(m.id), tasks: m.tasks.map((t) => ({ id: t.id, status: statuses.get(t.id) ?? null })) })));
+  if (!step) return null;
+  const module = modules.find((m) => m.id === step.moduleId)!;
+  const task = step.taskId ? module.tasks.find((t) => t.id === step.taskId) : undefined;
+  return task
+    ? { kind: step.kind, href: `/tasks/${task.id}`, title: task.title }
+    : { kind: step.kind, href: `/learn/${module.track}/${module.tier}/${module.slug}`, title: module.title };
 }

@@ -1,5 +1,5 @@
-import { Form, Link, NavLink } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useEffect, useState, type ReactNode } from "react";
 import { can, type Role } from "~/domain/roles";
 import { useT } from "~/i18n";
 
@@ -30,12 +30,18 @@ function NotificationsLink({ unread }: { unread: number }) {
 
 export function AppShell({ children, user, unreadNotifications = 0 }: { children: ReactNode; user?: ShellUser | null; unreadNotifications?: number }) {
   const t = useT();
+  // On a phone the links fold into a menu; until the page is interactive they stay unfolded.
+  const [interactive, setInteractive] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setInteractive(true), []);
+  useEffect(() => setMenuOpen(false), [location.pathname, location.search]);
   return (
     <>
       <a className="skip-link" href="#main">
         {t("nav.skip")}
       </a>
-      <header className="site-header">
+      <header className={`site-header${interactive ? " menu-ready" : ""}`}>
         <div className="container header-inner">
           <Link to="/" className="brand">
             <span className="brand-mark" aria-hidden="true">
@@ -46,7 +52,21 @@ export function AppShell({ children, user, unreadNotifications = 0 }: { children
               <span className="brand-tagline">{t("app.tagline")}</span>
             </span>
           </Link>
-          <nav aria-label={t("nav.main")} className="main-nav">
+          {user ? (
+            <span className="header-tools">
+              <NotificationsLink unread={unreadNotifications} />
+            </span>
+          ) : null}
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span aria-hidden="true">☰</span> {t("nav.menu")}
+          </button>
+          <nav aria-label={t("nav.main")} className={`main-nav${menuOpen ? " open" : ""}`} id="main-nav">
             <NavLink to="/" end>
               {t("nav.home")}
             </NavLink>
@@ -57,7 +77,6 @@ export function AppShell({ children, user, unreadNotifications = 0 }: { children
             {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
             {user ? (
               <>
-                <NotificationsLink unread={unreadNotifications} />
                 <NavLink to="/profile" className="nav-user">
                   {user.name}
                 </NavLink>

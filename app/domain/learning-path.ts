@@ -1,4 +1,5 @@
 import type { TierId, TrackId } from "~/catalog/schema";
+import type { SubmissionStatus } from "../../db/schema";
 
 // Tier gating and progress: pure rules shared by the learner pages and the workers.
 export interface TierRule {
@@ -48,4 +49,34 @@ export function currentTier(tiers: readonly TierRule[], track: TrackId, held: Re
   const sorted = [...tiers].sort((a, b) => a.order - b.order);
   const open = sorted.find((t) => !held.some((c) => c.track === track && c.tier === t.id));
   return (open ?? sorted[sorted.length - 1]!).id;
+}
+
+/** A module on the trainee's path, in course order, with where each of its tasks stands. */
+export interface PathModule {
+  id: string;
+  read: boolean;
+  tasks: ReadonlyArray<{ id: string; status: SubmissionStatus | null }>;
+}
+
+export type NextStep = { kind: "returned" | "draft" | "read" | "task"; moduleId: string; taskId: string | null } | null;
+
+/**
+ * Where "continue learning" leads: work a mentor returned, then work already started, then the first
+ * unread module, then the first task not yet tried. Work waiting for a mentor is no step of the trainee's.
+ */
+export function nextStep(modules: readonly PathModule[]): NextStep {
+  const find = (status: SubmissionStatus | null) => {
+    for (const m of modules) for (const t of m.tasks) if (t.status === status) return { moduleId: m.id, taskId: t.id };
+    return null;
+  };
+  const returned = find("returned");
+  if (returned) return { kind: "returned", ...returned };
+  const draft = find("draft");
+  if (draft) return { kind: "draft", ...draft };
+  for (const m of modules) {
+    if (!m.read && m.tasks.some((t) => t.status === null)) return { kind: "read", moduleId: m.id, taskId: null };
+    const open = m.tasks.find((t) => t.status === null);
+    if (open) return { kind: "task", moduleId: m.id, taskId: open.id };
+  }
+  return null;
 }

@@ -1,13 +1,20 @@
-import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
+import { continueLearning, learnerState } from "~/catalog/learner.server";
+import { ContinueLearning } from "~/components/continue-learning";
+import { can } from "~/domain/roles";
 import { themeIds } from "~/catalog/schema";
 import { useT } from "~/i18n";
 
-// Public page: what the platform is, its tracks, tiers and targets (no personal data).
-export async function loader() {
+// Public page: what the platform is, its tracks, tiers and targets; a signed-in trainee also gets their next step.
+export async function loader({ context }: LoaderFunctionArgs) {
   const { program, modules } = catalog();
+  const user = context.auth?.user ?? null;
+  const learner = user && can(user.roles, "learn") && !can(user.roles, "content.preview");
   return json({
+    signedIn: Boolean(user),
+    next: learner ? await continueLearning(user.id, await learnerState(user.id, context)) : undefined,
     tracks: program.tracks.map((t) => ({
       id: t.id,
       title: t.title.zh,
@@ -27,14 +34,24 @@ export async function loader() {
 }
 
 export default function Home() {
-  const { tracks, tiers } = useLoaderData<typeof loader>();
+  const { tracks, tiers, signedIn, next } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <>
       <section className="hero">
         <h1>{t("home.title")}</h1>
         <p className="lead">{t("home.lead")}</p>
+        <p className="actions">
+          <Link className="button" to={signedIn ? "/learn" : "/login"}>
+            {signedIn ? t("home.cta.learn") : t("home.cta.login")}
+          </Link>
+          <Link className="button secondary" to="/showcase">
+            {t("home.cta.showcase")}
+          </Link>
+          <Link to="/verify">{t("home.cta.verify")}</Link>
+        </p>
       </section>
+      {next !== undefined ? <ContinueLearning next={next} /> : null}
 
       <section aria-labelledby="tracks-title">
         <h2 id="tracks-title">{t("home.tracks")}</h2>

@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { ProgressBar } from "~/components/progress-bar";
 import { catalog } from "~/catalog/catalog.server";
-import { learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
+import { continueLearning, learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
+import { ContinueLearning } from "~/components/continue-learning";
 import { trackIds } from "~/catalog/schema";
 import { currentTier, overallProgress } from "~/domain/learning-path";
 import { EligibilityPanel } from "~/components/eligibility-panel";
@@ -20,6 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const tracks = state.user?.track ? [state.user.track] : [...trackIds];
   const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
   return json({
+    next: state.preview ? null : await continueLearning(me.id, state),
     preview: state.preview,
     hasTrack: Boolean(state.user?.track),
     tracks: await Promise.all(tracks.map(async (track) => {
@@ -53,13 +55,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Learn() {
-  const { tracks, preview, hasTrack } = useLoaderData<typeof loader>();
+  const { tracks, preview, hasTrack, next } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="stack">
       <h1>{t("learn.title")}</h1>
       {preview ? <p className="form-message info">{t("learn.preview")}</p> : null}
       {!hasTrack && !preview ? <p className="form-message info">{t("learn.noTrack")}</p> : null}
+      {preview ? null : <ContinueLearning next={next} />}
       {tracks.map((track) => (
         <section key={track.id} className={`card track-${track.id}`} aria-labelledby={`track-${track.id}`}>
           <div className="page-header">

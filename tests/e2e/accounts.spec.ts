@@ -59,6 +59,9 @@ test("an admin creates a trainee, hands out an invite link, the trainee sets a p
   await tp.goto("/profile");
   expect(await seriousA11yViolations(tp)).toEqual([]);
   await screenshot(tp, "profile", testInfo.project.name);
+  // On a phone the links sit in the header's menu.
+  const menu = tp.getByRole("button", { name: "菜单" });
+  if (await menu.isVisible()) await menu.click();
   await tp.getByRole("button", { name: "退出", exact: true }).click();
   await expect(tp).toHaveURL(/\/login$/);
   expect(await seriousA11yViolations(tp)).toEqual([]);

@@ -56,6 +56,9 @@ test("a trainee submits field work with two photos and sees it in My work", asyn
   await expect(page.getByText("作业已提交，材料现在不能修改。")).toBeVisible();
   await screenshot(page, "field-work-submitted", testInfo.project.name);
 
+  // On a phone the links sit in the header's menu.
+  const menu = page.getByRole("button", { name: "菜单" });
+  if (await menu.isVisible()) await menu.click();
   await page.getByRole("link", { name: "我的任务" }).first().click();
   const row = page.getByRole("row", { name: /在班级中开展一次|情绪/ }).first();
   await expect(row).toContainText("已提交");

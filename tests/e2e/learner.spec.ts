@@ -298,3 +298,41 @@ test("a task done over several visits takes one row per visit and counts them to
   await expect(page.locator(".form-message.error")).toContainText("反思不少于 500 字。");
   expect(consoleErrors).toEqual([]);
 });
+
+test("continue where you left off, from /learn and the home page; a compact header with a menu on the phone", async ({ page, consoleErrors }, testInfo) => {
+  const trainee = await arrangeTrainee(testInfo, "08", "campus", false);
+  await arrangeReturnedWork(trainee.userId);
+  await signIn(page, trainee.phone, password);
+
+  await page.goto("/learn");
+  const next = page.getByRole("region", { name: "继续学习" });
+  await expect(next).toContainText("导师退回了这份作业");
+  await expect(next.getByRole("link", { name: "我校求助与转介信息卡" })).toHaveAttribute("href", "/tasks/campus-foundation-warning-signs-referral-card");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-learn-continue", testInfo.project.name);
+
+  await page.goto("/");
+  await expect(page.getByRole("region", { name: "继续学习" }).getByRole("link", { name: "我校求助与转介信息卡" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "查验证书真伪" })).toHaveAttribute("href", "/verify");
+  await expect(page.getByRole("link", { name: "进入我的学习" })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "learner-home", testInfo.project.name);
+
+  const header = await page.locator(".site-header").boundingBox();
+  const menu = page.getByRole("button", { name: "菜单" });
+  if (testInfo.project.name === "phone") {
+    expect(header!.height, "a compact header on a phone").toBeLessThan(80);
+    await expect(page.getByRole("link", { name: "我的任务" })).toBeHidden();
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, "learner-phone-menu", testInfo.project.name);
+    await page.getByRole("link", { name: "我的任务" }).click();
+    await expect(page).toHaveURL(/\/my-work$/);
+    await expect(page.getByRole("link", { name: "我的学习" })).toBeHidden();
+  } else {
+    await expect(menu).toBeHidden();
+    await expect(page.getByRole("link", { name: "我的任务" })).toBeVisible();
+  }
+  expect(consoleErrors).toEqual([]);
+});

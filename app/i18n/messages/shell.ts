@@ -26,6 +26,11 @@ export const shellMessages = {
     zh: "心关爱·进百城 公益项目 · 人才培养平台（网校）",
     en: "Heart Care · into a Hundred Cities public-welfare programme · talent-training platform",
   },
+  "nav.menu": { zh: "菜单", en: "Menu" },
+  "home.cta.learn": { zh: "进入我的学习", en: "Go to my learning" },
+  "home.cta.login": { zh: "登录开始学习", en: "Sign in to start" },
+  "home.cta.showcase": { zh: "看看优秀成果", en: "See the showcase" },
+  "home.cta.verify": { zh: "查验证书真伪", en: "Verify a certificate" },
   "home.title": {
     zh: "百城学堂：让每一位心理工作者在短时间内具备心理服务能力",
     en: "Baicheng LMS: service ability for every mental-health worker, quickly",
