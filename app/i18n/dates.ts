@@ -14,7 +14,8 @@ function beijingParts(value: Date | string): Record<"year" | "month" | "day" | "
   const date = typeof value === "string" ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return null;
   const found = Object.fromEntries(parts.formatToParts(date).map((p) => [p.type, p.value]));
-  return { year: found.year!, month: found.month!, day: found.day!, hour: found.hour!, minute: found.minute! };
+  // en-CA pads month and day ("09"); Chinese dates do not ("9月1日").
+  return { year: found.year!, month: String(Number(found.month)), day: String(Number(found.day)), hour: found.hour!, minute: found.minute! };
 }
 
 /** "2026年11月30日 07:45" in Beijing time; "" for no date. */

@@ -16,6 +16,7 @@ import type { FieldErrorKey } from "~/domain/submission-input";
 import { errorParams, todayInChina, visitsForForm } from "~/domain/submission-input";
 import { isEditable, statusTone } from "~/domain/submission-lifecycle";
 import { StatusBadge } from "~/components/status-badge";
+import { DueDate } from "~/components/due-date";
 import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { currentTaskVersion } from "~/models/curriculum.server";
@@ -94,6 +95,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     quiz,
     grades,
     today: todayInChina(),
+    // Cohorts will set due dates (another issue); the page shows one when there is one.
+    dueAt: null as string | null,
   });
 }
 
@@ -158,6 +161,11 @@ export default function TaskPage() {
         <h1>{task.title}</h1>
         <StatusBadge tone={statusTone(submission?.status ?? null)}>{t(submission ? (`sub.status.${submission.status}` as MessageKey) : "sub.status.none")}</StatusBadge>
       </div>
+      {data.dueAt ? (
+        <p>
+          <DueDate dueAt={data.dueAt} />
+        </p>
+      ) : null}
       {submission?.score != null ? <p className="lead">{t("sub.score", { score: submission.score })}</p> : null}
       {/* The mentor's decision and notes come first: on a phone they are what the trainee came back for. */}
       {data.grades.length ? <GradeSummary rounds={data.grades} /> : null}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentTier, moduleProgress, overallProgress, tierAccess } from "~/domain/learning-path";
+import { currentTier, moduleProgress, nextStep, overallProgress, tierAccess } from "~/domain/learning-path";
 
 const tiers = [
   { id: "foundation", order: 1, requiresPreviousTier: false },
@@ -40,5 +40,18 @@ describe("progress", () => {
   it("finds the tier being worked on", () => {
     expect(currentTier(tiers, "campus", [])).toBe("foundation");
     expect(currentTier(tiers, "campus", [{ track: "campus", tier: "foundation" }])).toBe("practitioner");
+  });
+});
+
+describe("nextStep", () => {
+  const m = (id: string, read: boolean, ...tasks: Array<[string, Parameters<typeof nextStep>[0][number]["tasks"][number]["status"]]>) => ({ id, read, tasks: tasks.map(([tid, status]) => ({ id: tid, status })) });
+  it("leads to returned work first, then started work, then the next unread module, then the next task", () => {
+    expect(nextStep([m("a", true, ["a1", "passed"]), m("b", false, ["b1", null]), m("c", true, ["c1", "returned"])])).toEqual({ kind: "returned", moduleId: "c", taskId: "c1" });
+    expect(nextStep([m("a", false, ["a1", null]), m("b", true, ["b1", "draft"])])).toEqual({ kind: "draft", moduleId: "b", taskId: "b1" });
+    expect(nextStep([m("a", true, ["a1", "submitted"]), m("b", false, ["b1", null])])).toEqual({ kind: "read", moduleId: "b", taskId: null });
+    expect(nextStep([m("a", true, ["a1", "passed"], ["a2", null])])).toEqual({ kind: "task", moduleId: "a", taskId: "a2" });
+  });
+  it("has nothing when all work is done or waiting for a mentor", () => {
+    expect(nextStep([m("a", true, ["a1", "passed"]), m("b", false, ["b1", "in_review"])])).toBeNull();
   });
 });
