@@ -4,6 +4,10 @@ import { catalog } from "~/catalog/catalog.server";
 import { continueLearning, learnerState } from "~/catalog/learner.server";
 import { ContinueLearning } from "~/components/continue-learning";
 import { can } from "~/domain/roles";
+import { yearWindow } from "~/domain/outcomes";
+import { db } from "~/db.server";
+import { indicatorFigure } from "~/models/outcomes.server";
+import { programmeRootPath } from "~/models/programme.server";
 import { themeIds } from "~/catalog/schema";
 import { useT } from "~/i18n";
 
@@ -12,6 +16,18 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const { program, modules } = catalog();
   const user = context.auth?.user ?? null;
   const learner = user && can(user.roles, "learn") && !can(user.roles, "content.preview");
+  // Live programme-wide figures next to each target: aggregates only, no personal data.
+  const root = await programmeRootPath(db());
+  const figures = new Map<string, number>();
+  if (root) {
+    await Promise.all(
+      program.tracks.flatMap((track) =>
+        track.indicators.map(async (i) => {
+          figures.set(i.id, await indicatorFigure(db(), i, { track: track.id, regionPath: root, window: yearWindow(program.programStart, i.year) }));
+        }),
+      ),
+    );
+  }
   return json({
     signedIn: Boolean(user),
     next: learner ? await continueLearning(user.id, await learnerState(user.id, context)) : undefined,
@@ -19,7 +35,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
       id: t.id,
       title: t.title.zh,
       trainees: t.trainees.zh,
-      indicators: t.indicators.map((i) => ({ id: i.id, year: i.year, target: i.target, title: i.title.zh })),
+      indicators: t.indicators.map((i) => ({ id: i.id, year: i.year, target: i.target, title: i.title.zh, figure: figures.get(i.id) ?? null })),
     })),
     tiers: [...program.tiers]
       .sort((a, b) => a.order - b.order)
@@ -108,7 +124,12 @@ export default function Home() {
                     {track.indicators
                       .filter((i) => i.year === year)
                       .map((i) => (
-                        <li key={i.id}>{i.title}</li>
+                        <li key={i.id}>
+                          {i.title}
+                          {i.figure !== null ? (
+                            <span className="muted"> · {t("home.figure", { figure: i.figure.toLocaleString("zh-CN"), target: i.target.toLocaleString("zh-CN") })}</span>
+                          ) : null}
+                        </li>
                       ))}
                   </ul>
                 </div>

@@ -315,6 +315,8 @@ test("continue where you left off, from /learn and the home page; a compact head
   await expect(page.getByRole("region", { name: "继续学习" }).getByRole("link", { name: "我校求助与转介信息卡" })).toBeVisible();
   await expect(page.getByRole("link", { name: "查验证书真伪" })).toHaveAttribute("href", "/verify");
   await expect(page.getByRole("link", { name: "进入我的学习" })).toBeVisible();
+  // Live programme-wide figures sit next to each target.
+  await expect(page.getByText(/已完成 [\d,]+ \/ 目标 [\d,]+/).first()).toBeVisible();
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, "learner-home", testInfo.project.name);
 

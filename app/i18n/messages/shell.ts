@@ -27,6 +27,7 @@ export const shellMessages = {
     en: "Heart Care · into a Hundred Cities public-welfare programme · talent-training platform",
   },
   "nav.menu": { zh: "菜单", en: "Menu" },
+  "home.figure": { zh: "已完成 {figure} / 目标 {target}", en: "{figure} of {target} so far" },
   "home.cta.learn": { zh: "进入我的学习", en: "Go to my learning" },
   "home.cta.login": { zh: "登录开始学习", en: "Sign in to start" },
   "home.cta.showcase": { zh: "看看优秀成果", en: "See the showcase" },
