@@ -142,6 +142,12 @@ const writtenFields = {
   consentConfirmed: field.checkbox(),
   showcaseConsent: field.checkbox(),
   showcasePhotos: field.checkbox(),
+  // A task that logs visits posts one row per visit (app/domain/submission-input.ts readVisitRows).
+  "visit.date": field.list(z.string().max(1_000), 60),
+  "visit.place": field.list(z.string().max(1_000), 60),
+  "visit.audienceType": field.list(z.string().max(1_000), 60),
+  "visit.peopleReached": field.list(z.string().max(1_000), 60),
+  "visit.durationMinutes": field.list(z.string().max(1_000), 60),
 };
 export const taskForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("quiz-submit") }).catchall(field.rest(1_000)),

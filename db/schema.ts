@@ -241,6 +241,16 @@ export interface SubmissionTable {
   draft_files_notice_at: Timestamp | null;
   /** Field work at a school or centre outside the tree: its name, the work attached to the trainee's own unit. */
   other_org_name: string | null;
+  /** Per-visit entries of a task that logs visits (docs/decisions/017); null for single activities. */
+  activity_log: ColumnType<ActivityLogEntry[] | null, string | null | undefined, string | null>;
+}
+
+export interface ActivityLogEntry {
+  date: string | null;
+  place: string | null;
+  audienceType: string | null;
+  peopleReached: number | null;
+  durationMinutes: number | null;
 }
 
 export interface SubmissionEventTable {

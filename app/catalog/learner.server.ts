@@ -1,8 +1,9 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { db } from "~/db.server";
 import { can } from "~/domain/roles";
-import { moduleProgress, nextModule, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
-import { heldCertificates, readModuleIds } from "~/models/curriculum.server";
+import { moduleProgress, nextStep, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
+import { listUserSubmissions } from "~/models/submissions.server";
+import { heldCertificates, passedTaskIds, readModuleIds } from "~/models/curriculum.server";
 import { getUserSummary } from "~/models/users.server";
 import { catalog } from "./catalog.server";
 import { tierIds, trackIds, type TierId, type TrackId } from "./schema";
@@ -10,17 +11,24 @@ import type { CatalogModule } from "./types";
 
 // What one learner sees of the curriculum: access per tier, progress per module.
 export async function learnerState(userId: string, context: AppLoadContext) {
-  const [user, held, read] = await Promise.all([
+  const [user, held, read, passed] = await Promise.all([
     getUserSummary(db(), userId),
     heldCertificates(db(), userId),
     readModuleIds(db(), userId),
+    passedTaskIds(db(), userId),
   ]);
   const preview = can(context.auth.user?.roles ?? [], "content.preview");
   const { program } = catalog();
   const access = (track: TrackId, tier: TierId): TierAccess =>
     preview ? { unlocked: true } : tierAccess(program.tiers, track, tier, held);
-  const progressOf = (m: CatalogModule) => moduleProgress({ read: read.has(m.id), tasks: m.tasks.length, tasksPassed: 0 });
-  return { user, held, read, preview, access, progressOf };
+  const progressOf = (m: CatalogModule) =>
+    moduleProgress({
+      read: read.has(m.id),
+      tasks: m.tasks.length,
+      tasksPassed: m.tasks.filter((t) => passed.has(t.id)).length,
+      tierCertified: held.some((c) => c.track === m.track && c.tier === m.tier),
+    });
+  return { user, held, read, passed, preview, access, progressOf };
 }
 
 export function modulesOf(track: TrackId, tier: TierId): CatalogModule[] {
@@ -50,10 +58,29 @@ export function findTask(taskId: string): { module: CatalogModule; task: Catalog
   return undefined;
 }
 
-/** The module "继续学习" opens for this learner in a track, with its progress; null when all open modules are done. */
-export function continueLearning(track: TrackId, state: Pick<Awaited<ReturnType<typeof learnerState>>, "access" | "progressOf">) {
-  const tierOrder = [...catalog().program.tiers].sort((a, b) => a.order - b.order).map((t) => t.id);
-  const modules = catalog().modules.filter((m) => m.track === track);
-  const next = nextModule(modules, tierOrder, state.progressOf, (tier) => state.access(track, tier).unlocked);
-  return next ? { title: next.title, href: `/learn/${next.track}/${next.tier}/${next.slug}`, progress: state.progressOf(next) } : null;
+export interface ContinueLink {
+  kind: "returned" | "draft" | "read" | "task";
+  href: string;
+  title: string;
+}
+
+/** The one next thing for a trainee in their track (or the first track): see nextStep(). */
+export async function continueLearning(
+  userId: string,
+  state: Awaited<ReturnType<typeof learnerState>>,
+): Promise<ContinueLink | null> {
+  const statuses = new Map((await listUserSubmissions(db(), userId)).map((s) => [s.task_id, s.status]));
+  const { program } = catalog();
+  const tracks = state.user?.track ? [state.user.track] : [...trackIds];
+  const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
+  const modules = tracks.flatMap((track) =>
+    tiers.filter((tier) => state.access(track, tier.id).unlocked && !state.held.some((c) => c.track === track && c.tier === tier.id)).flatMap((tier) => modulesOf(track, tier.id)),
+  );
+  const step = nextStep(modules.map((m) => ({ id: m.id, read: state.read.has(m.id), tasks: m.tasks.map((t) => ({ id: t.id, status: statuses.get(t.id) ?? null })) })));
+  if (!step) return null;
+  const module = modules.find((m) => m.id === step.moduleId)!;
+  const task = step.taskId ? module.tasks.find((t) => t.id === step.taskId) : undefined;
+  return task
+    ? { kind: step.kind, href: `/tasks/${task.id}`, title: task.title }
+    : { kind: step.kind, href: `/learn/${module.track}/${module.tier}/${module.slug}`, title: module.title };
 }

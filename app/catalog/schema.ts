@@ -93,6 +93,10 @@ export const fieldWorkTaskSchema = z.object({
   type: z.literal("field_work"),
   audienceTypes: z.array(z.enum(audienceTypes)).min(1),
   minPeopleReached: z.number().int().min(0).default(1),
+  /** The reflection's minimum length (characters, spaces not counted): the one number the task text, the form and the check all use. */
+  minReflectionLength: z.number().int().min(50).max(5000).default(100),
+  /** Work done over several visits (a shift, a home visit, a session) logs each one: date, place, audience, people, minutes. */
+  visitLog: z.object({ minVisits: z.number().int().min(1).max(20) }).optional(),
   evidence: z
     .object({
       minPhotos: z.number().int().min(0).default(1),

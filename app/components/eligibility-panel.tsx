@@ -1,9 +1,8 @@
 import { useT } from "~/i18n";
+import { formatDate } from "~/i18n/dates";
 import type { TierEligibilityView } from "~/models/eligibility.server";
 
-function day(iso: string | null): string {
-  return iso ? new Date(iso).toLocaleDateString("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }) : "";
-}
+const day = formatDate;
 
 /**
  * A trainee's certificates in one track, tier by tier: the certificate they hold (download,

@@ -211,13 +211,20 @@ function EvidenceItem({ file, action, editable }: { file: EvidenceFileView; acti
           {t("evidence.download")}
         </a>
         {editable ? (
-          <remove.Form method="post" action={action} encType="multipart/form-data" className="inline-form">
-            <input type="hidden" name="intent" value="delete" />
-            <input type="hidden" name="fileId" value={file.id} />
-            <button type="submit" className="button danger" disabled={deleting} aria-busy={deleting} aria-label={t("evidence.deleteLabel", { name: file.name })}>
+          // A second, explicit step before a file is gone: works without JavaScript too.
+          <details className="confirm-delete">
+            <summary className="button danger" aria-label={t("evidence.deleteLabel", { name: file.name })}>
               {deleting ? t("evidence.deleting") : t("evidence.delete")}
-            </button>
-          </remove.Form>
+            </summary>
+            <remove.Form method="post" action={action} encType="multipart/form-data" className="confirm-delete-body">
+              <input type="hidden" name="intent" value="delete" />
+              <input type="hidden" name="fileId" value={file.id} />
+              <span>{t("evidence.deleteConfirm.question", { name: file.name })}</span>
+              <button type="submit" className="button danger" disabled={deleting} aria-busy={deleting}>
+                {t("evidence.deleteConfirm.yes")}
+              </button>
+            </remove.Form>
+          </details>
         ) : null}
       </div>
     </li>

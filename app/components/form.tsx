@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -100,8 +100,31 @@ export function ChoiceField({
 
 export function FormMessage({ kind, children }: { kind: "error" | "success" | "info"; children: ReactNode }) {
   return (
-    <div className={`form-message ${kind}`} role={kind === "error" ? "alert" : "status"}>
+    // An error summary can take focus (useRevealError), so a phone user is brought to it.
+    <div className={`form-message ${kind}`} role={kind === "error" ? "alert" : "status"} tabIndex={kind === "error" ? -1 : undefined}>
       {children}
     </div>
   );
+}
+
+/** Scrolls an element to the middle of the screen and focuses it without a second jump. */
+export function revealElement(element: HTMLElement) {
+  element.scrollIntoView({ block: "center" });
+  element.focus({ preventScroll: true });
+}
+
+/**
+ * After a refused submit, brings the error to the person: on a phone the summary sits above the fold
+ * while the view stays at the buttons. Each new `refusal` (a fresh action result, or null when there
+ * is none) focuses the first error summary inside the returned container, or else its first invalid
+ * field, and scrolls it into view.
+ */
+export function useRevealError<T extends HTMLElement>(refusal: unknown) {
+  const container = useRef<T>(null);
+  useEffect(() => {
+    if (!refusal || !container.current) return;
+    const target = container.current.querySelector<HTMLElement>('.form-message.error, [aria-invalid="true"]');
+    if (target) revealElement(target);
+  }, [refusal]);
+  return container;
 }

@@ -1,5 +1,7 @@
 import { useT } from "~/i18n";
+import { decisionTone } from "~/domain/submission-lifecycle";
 import { DataTable } from "./data-table";
+import { StatusBadge } from "./status-badge";
 import type { TraineeGradeRound } from "~/services/grading.server";
 
 /**
@@ -18,12 +20,13 @@ export function GradeSummary({ rounds }: { rounds: TraineeGradeRound[] }) {
         <article key={r.round} aria-label={t("grading.summary.round", { round: r.round })}>
           <h3>
             {t("grading.summary.heading", { round: r.round, total: r.total })}{" "}
-            <span className="badge status-badge">{t(`grading.decision.${r.decision}`)}</span>
+            <StatusBadge tone={decisionTone(r.decision)}>{t(`grading.decision.${r.decision}`)}</StatusBadge>
             <span className="badge">{t("grading.grades.version", { version: r.taskVersion })}</span>
           </h3>
           {r.marks.map((mark, i) => (
             <div key={i}>
               {r.marks.length > 1 ? <h4>{t("grading.summary.marker", { n: i + 1 })}</h4> : null}
+              {mark.comment ? <blockquote className="feedback">{mark.comment}</blockquote> : null}
               <DataTable
                 rows={mark.criteria}
                 rowKey={(c) => c.criterionId}
@@ -33,7 +36,6 @@ export function GradeSummary({ rounds }: { rounds: TraineeGradeRound[] }) {
                   { label: t("grading.summary.comment"), cell: (c) => c.comment || "—" },
                 ]}
               />
-              {mark.comment ? <blockquote className="feedback">{mark.comment}</blockquote> : null}
             </div>
           ))}
         </article>

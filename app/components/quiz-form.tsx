@@ -1,7 +1,7 @@
 import { Form, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { FormMessage } from "~/components/form";
-import { isQuizErrorKey, quizFieldName, type PublicQuestion, type QuestionResult, type QuizAnswer, type QuizErrorKey } from "~/domain/quiz-scoring";
+import { FormMessage, revealElement, useRevealError } from "~/components/form";
+import { isQuizErrorKey, quizFieldName, type PublicQuestion, type QuizAnswer, type ReviewedQuestion, type QuizErrorKey } from "~/domain/quiz-scoring";
 import { useT } from "~/i18n";
 import type { QuizSubmitProblem, QuizViewData } from "~/submissions/quiz.server";
 
@@ -86,7 +86,20 @@ export function QuizForm(props: QuizFormProps) {
     if (retaking && showForm) formHeading.current?.focus();
   }, [retaking, showForm]);
 
-  const describe = (r: Pick<QuestionResult, "options">, value: QuizAnswer | null): string[] => {
+  const container = useRevealError<HTMLDivElement>(props.actionResult && !props.actionResult.ok ? props.actionResult : null);
+  // After a submit the view is at the last question: bring "scoring…" and then the score to the person.
+  const statusBox = useRef<HTMLDivElement>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+  const submittedHere = useRef(false);
+  if (scoring || props.actionResult?.ok) submittedHere.current = true;
+  const showingResult = Boolean(latest) && !showForm;
+  useEffect(() => {
+    if (!submittedHere.current) return;
+    const target = showingResult ? resultHeading.current : scoring ? statusBox.current : null;
+    if (target) revealElement(target);
+  }, [scoring, showingResult, latest?.attempt]);
+
+  const describe = (r: Pick<ReviewedQuestion, "options">, value: QuizAnswer | null): string[] => {
     if (value === null) return [t("quiz.review.none")];
     if (typeof value === "boolean") return [t(value ? "quiz.true" : "quiz.false")];
     return (Array.isArray(value) ? value : [value]).map((i) => `${letter(i)}. ${r.options?.[i] ?? ""}`);
@@ -94,13 +107,13 @@ export function QuizForm(props: QuizFormProps) {
   const lines = (items: string[]) => items.map((line) => <div key={line}>{line}</div>);
 
   return (
-    <div className="quiz stack" id={base}>
+    <div className="quiz stack" id={base} ref={container}>
       <p className="muted">
         {t("quiz.attempts", { used: attemptsUsed, limit: attemptLimit })}
         {props.passMark !== undefined ? ` · ${t("quiz.passMark", { mark: props.passMark })}` : null}
       </p>
 
-      <div role="status" aria-live="polite">
+      <div role="status" aria-live="polite" ref={statusBox} tabIndex={-1}>
         {scoring ? (
           <FormMessage kind="info">
             <strong>{t("quiz.scoring")}</strong> {gaveUp ? t("quiz.scoring.slow") : t("quiz.scoring.hint")}
@@ -120,7 +133,7 @@ export function QuizForm(props: QuizFormProps) {
 
       {latest && !showForm ? (
         <section className="card" aria-labelledby={`${base}-result`}>
-          <h2 id={`${base}-result`} className="card-title">
+          <h2 id={`${base}-result`} className="card-title" ref={resultHeading} tabIndex={-1}>
             {t("quiz.result.title", { attempt: latest.attempt })}
           </h2>
           <p>
@@ -134,6 +147,7 @@ export function QuizForm(props: QuizFormProps) {
               mark: props.passMark ?? "—",
             })}
           </p>
+          {latest.results.some((r) => r.answer === null) ? <p className="hint">{t("quiz.review.withheld")}</p> : null}
           <ol className="quiz-review">
             {latest.results.map((r) => (
               <li key={r.questionId}>
@@ -147,10 +161,18 @@ export function QuizForm(props: QuizFormProps) {
                 <dl className="facts">
                   <dt>{t("quiz.review.given")}</dt>
                   <dd>{lines(describe(r, r.given))}</dd>
-                  <dt>{t("quiz.review.answer")}</dt>
-                  <dd>{lines(describe(r, r.answer))}</dd>
-                  <dt>{t("quiz.review.explanation")}</dt>
-                  <dd>{r.explanation}</dd>
+                  {r.answer !== null ? (
+                    <>
+                      <dt>{t("quiz.review.answer")}</dt>
+                      <dd>{lines(describe(r, r.answer))}</dd>
+                    </>
+                  ) : null}
+                  {r.explanation !== null ? (
+                    <>
+                      <dt>{t("quiz.review.explanation")}</dt>
+                      <dd>{r.explanation}</dd>
+                    </>
+                  ) : null}
                 </dl>
               </li>
             ))}

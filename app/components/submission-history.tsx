@@ -1,4 +1,5 @@
 import { useT, type MessageKey } from "~/i18n";
+import { formatDateTime } from "~/i18n/dates";
 
 export interface HistoryEvent {
   id: number;
@@ -8,8 +9,6 @@ export interface HistoryEvent {
   created_at: string;
   actor_name: string | null;
 }
-
-const time = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 /** Every status change of a submission with who made it and their note: the feedback trail. */
 export function SubmissionHistory({ events }: { events: HistoryEvent[] }) {
@@ -28,7 +27,7 @@ export function SubmissionHistory({ events }: { events: HistoryEvent[] }) {
               <p>
                 <strong>{t(`sub.status.${e.to_status}` as MessageKey)}</strong>{" "}
                 <span className="muted">
-                  {time.format(new Date(e.created_at))} · {e.actor_name ?? t("common.system")}
+                  {formatDateTime(e.created_at)} · {e.actor_name ?? t("common.system")}
                 </span>
               </p>
               {e.note ? <blockquote className="feedback">{e.note}</blockquote> : null}

@@ -1,4 +1,6 @@
 import { useT, type MessageKey } from "~/i18n";
+import { formatDate } from "~/i18n/dates";
+import { DataTable } from "./data-table";
 
 /** What a trainee submitted, as a reviewer reads it. Date and place are left out when not given (calibration anchors). */
 export interface SubmittedWorkView {
@@ -11,6 +13,8 @@ export interface SubmittedWorkView {
   audienceType: string | null;
   peopleReached: number | null;
   durationMinutes: number | null;
+  /** Each visit of a task that logs visits; the facts above are then their totals. */
+  visits?: ReadonlyArray<{ date: string | null; place: string | null; audienceType: string | null; peopleReached: number | null; durationMinutes: number | null }> | null;
   body: Partial<Record<"plan" | "reflection" | "text", string>>;
 }
 
@@ -48,6 +52,22 @@ export function SubmittedWork({ work }: { work: SubmittedWorkView }) {
           <dt>{t("sub.field.durationMinutes")}</dt>
           <dd>{work.durationMinutes ?? "—"}</dd>
         </dl>
+      ) : null}
+      {work.visits?.length ? (
+        <section>
+          <h3>{t("sub.field.visits")}</h3>
+          <DataTable
+            rows={work.visits.map((v, i) => ({ ...v, n: i + 1 }))}
+            rowKey={(v) => String(v.n)}
+            columns={[
+              { label: t("sub.visits.date"), rowHeader: true, cell: (v) => (v.date ? formatDate(v.date) : "—") },
+              { label: t("sub.visits.place"), cell: (v) => v.place ?? "—" },
+              { label: t("sub.visits.audience"), cell: (v) => (v.audienceType ? t(`audience.${v.audienceType}` as MessageKey) : "—") },
+              { label: t("sub.visits.people"), cell: (v) => v.peopleReached ?? "—" },
+              { label: t("sub.visits.minutes"), cell: (v) => v.durationMinutes ?? "—" },
+            ]}
+          />
+        </section>
       ) : null}
       {(["plan", "reflection", "text"] as const)
         .filter((part) => work.body[part])

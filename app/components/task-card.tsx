@@ -27,6 +27,7 @@ export function TaskCard({ task, href, documentHref }: { task: TaskDefinition; h
                 people: task.minPeopleReached,
               })}
             </li>
+            <li>{t("task.minReflection", { chars: task.minReflectionLength })}</li>
             <li>
               {t("task.evidence", {
                 photos: task.evidence.minPhotos,

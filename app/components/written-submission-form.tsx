@@ -1,7 +1,7 @@
 import { Form, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { TaskDefinition } from "~/catalog/schema";
-import type { RawSubmissionInput } from "~/domain/submission-input";
+import { errorParams, maxVisits, type RawSubmissionInput, type RawVisit } from "~/domain/submission-input";
 import { useT, type MessageKey } from "~/i18n";
 
 /** What the form holds: the same shape the server reads back (app/domain/submission-input.ts). */
@@ -40,8 +40,24 @@ export function WrittenSubmissionForm({
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const [text, setText] = useState(values.text);
+  const [reflection, setReflection] = useState(values.reflection);
+  const blankVisit: RawVisit = { date: "", place: "", audienceType: "", peopleReached: "", durationMinutes: "" };
+  const logged = task.type === "field_work" && task.visitLog ? task.visitLog : null;
+  // Without JavaScript the form still offers one empty row more than is filled (and at least the minimum).
+  // Each row keeps a stable key, so adding or removing one never resets what was typed in the others.
+  const nextRowKey = useRef(0);
+  const row = (visit: RawVisit) => ({ key: nextRowKey.current++, visit });
+  const [visits, setVisits] = useState(() => {
+    const filled = values.visits ?? [];
+    const rows = Math.max(filled.length + 1, logged?.minVisits ?? 1);
+    return [...filled, ...Array.from({ length: rows - filled.length }, () => blankVisit)].slice(0, maxVisits).map(row);
+  });
   const busy = navigation.state === "submitting";
   useEffect(() => () => clearTimeout(timer.current), []);
+  // Once the work is submitted (or no longer editable) a pending autosave would only earn a 409.
+  useEffect(() => {
+    if (!editable) clearTimeout(timer.current);
+  }, [editable]);
 
   const scheduleAutosave = () => {
     if (!editable) return;
@@ -54,7 +70,7 @@ export function WrittenSubmissionForm({
     }, 1500);
   };
 
-  const err = (field: string) => (errors[field] ? t(errors[field]!) : undefined);
+  const err = (field: string) => (errors[field] ? t(errors[field]!, errorParams(task)) : undefined);
   const field = (name: keyof WrittenValues, label: string, input: ReactNode, hint?: string) => (
     <div className={`field${errors[name] ? " has-error" : ""}`}>
       <label htmlFor={`f-${name}`}>{label}</label>
@@ -81,12 +97,12 @@ export function WrittenSubmissionForm({
 
   return (
     <>
-    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} className="stack" noValidate>
+    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} onSubmit={() => clearTimeout(timer.current)} className="stack" noValidate>
       {task.type === "field_work" ? (
         <>
           <div className="form-grid">
             {field("activityTitle", t("sub.field.activityTitle"), <input type="text" maxLength={100} defaultValue={values.activityTitle} {...aria("activityTitle")} />)}
-            {field("activityDate", t("sub.field.activityDate"), <input type="date" max={today} min="2020-01-01" defaultValue={values.activityDate} {...aria("activityDate")} />)}
+            {logged ? null : field("activityDate", t("sub.field.activityDate"), <input type="date" max={today} min="2020-01-01" defaultValue={values.activityDate} {...aria("activityDate")} />)}
           </div>
           {/* The unit on a row of its own: a choice from the trainee's subtree, or another school named in text. */}
           <div className="form-grid org-row">
@@ -111,8 +127,8 @@ export function WrittenSubmissionForm({
             )}
           </div>
           <div className="form-grid">
-            {field("place", t("sub.field.place"), <input type="text" maxLength={100} defaultValue={values.place} {...aria("place")} />)}
-            {field(
+            {logged ? null : field("place", t("sub.field.place"), <input type="text" maxLength={100} defaultValue={values.place} {...aria("place")} />)}
+            {logged ? null : field(
               "audienceType",
               t("sub.field.audienceType"),
               <select defaultValue={values.audienceType} {...aria("audienceType")}>
@@ -124,16 +140,87 @@ export function WrittenSubmissionForm({
                 ))}
               </select>,
             )}
-            {field(
+            {logged ? null : field(
               "peopleReached",
               t("sub.field.peopleReached"),
               <input type="number" inputMode="numeric" min={1} max={10000} step={1} defaultValue={values.peopleReached} {...aria("peopleReached", true)} />,
               t("sub.field.peopleReached.hint", { min: task.minPeopleReached }),
             )}
-            {field("durationMinutes", t("sub.field.durationMinutes"), <input type="number" inputMode="numeric" min={1} max={1440} step={1} defaultValue={values.durationMinutes} {...aria("durationMinutes")} />)}
+            {logged ? null : field("durationMinutes", t("sub.field.durationMinutes"), <input type="number" inputMode="numeric" min={1} max={1440} step={1} defaultValue={values.durationMinutes} {...aria("durationMinutes")} />)}
           </div>
+          {logged ? (
+            <fieldset className={`field visit-log${errors.visits ? " has-error" : ""}`} aria-describedby={`f-visits-hint${errors.visits ? " f-visits-error" : ""}`}>
+              <legend>{t("sub.visits.legend")}</legend>
+              <p id="f-visits-hint" className="hint">
+                {t("sub.visits.hint", { visits: logged.minVisits, min: task.type === "field_work" ? task.minPeopleReached : 0 })}
+              </p>
+              <ol className="visit-rows">
+                {visits.map(({ key, visit: v }, i) => (
+                  <li key={key} className="visit-row">
+                    <span className="visit-number">{t("sub.visits.number", { n: i + 1 })}</span>
+                    <label>
+                      {t("sub.visits.date")}
+                      <input type="date" name="visit.date" max={today} min="2020-01-01" defaultValue={v.date} disabled={!editable} aria-label={t("sub.visits.aria", { n: i + 1, part: t("sub.visits.date") })} />
+                    </label>
+                    <label>
+                      {t("sub.visits.place")}
+                      <input type="text" name="visit.place" maxLength={100} defaultValue={v.place} disabled={!editable} aria-label={t("sub.visits.aria", { n: i + 1, part: t("sub.visits.place") })} />
+                    </label>
+                    <label>
+                      {t("sub.visits.audience")}
+                      <select name="visit.audienceType" defaultValue={v.audienceType} disabled={!editable} aria-label={t("sub.visits.aria", { n: i + 1, part: t("sub.visits.audience") })}>
+                        <option value="">—</option>
+                        {task.type === "field_work"
+                          ? task.audienceTypes.map((a) => (
+                              <option key={a} value={a}>
+                                {t(`audience.${a}`)}
+                              </option>
+                            ))
+                          : null}
+                      </select>
+                    </label>
+                    <label>
+                      {t("sub.visits.people")}
+                      <input type="number" name="visit.peopleReached" inputMode="numeric" min={1} max={10000} step={1} defaultValue={v.peopleReached} disabled={!editable} aria-label={t("sub.visits.aria", { n: i + 1, part: t("sub.visits.people") })} />
+                    </label>
+                    <label>
+                      {t("sub.visits.minutes")}
+                      <input type="number" name="visit.durationMinutes" inputMode="numeric" min={1} max={1440} step={1} defaultValue={v.durationMinutes} disabled={!editable} aria-label={t("sub.visits.aria", { n: i + 1, part: t("sub.visits.minutes") })} />
+                    </label>
+                    {editable && visits.length > 1 ? (
+                      <button
+                        type="button"
+                        className="button secondary"
+                        onClick={() => {
+                          setVisits((rows) => rows.filter((_, j) => j !== i));
+                          scheduleAutosave();
+                        }}
+                      >
+                        {t("sub.visits.remove", { n: i + 1 })}
+                      </button>
+                    ) : null}
+                  </li>
+                ))}
+              </ol>
+              {editable && visits.length < maxVisits ? (
+                <button type="button" className="button secondary" onClick={() => setVisits((rows) => [...rows, row(blankVisit)])}>
+                  {t("sub.visits.add")}
+                </button>
+              ) : null}
+              {errors.visits ? (
+                <p id="f-visits-error" className="field-error" role="alert">
+                  {err("visits")}
+                </p>
+              ) : null}
+            </fieldset>
+          ) : null}
           {field("plan", t("sub.field.plan"), <textarea rows={6} defaultValue={values.plan} {...aria("plan", true)} />, t("sub.field.plan.hint"))}
-          {field("reflection", t("sub.field.reflection"), <textarea rows={6} defaultValue={values.reflection} {...aria("reflection", true)} />, t("sub.field.reflection.hint"))}
+          {field(
+            "reflection",
+            t("sub.field.reflection"),
+            <textarea rows={8} defaultValue={values.reflection} onInput={(e) => setReflection(e.currentTarget.value)} {...aria("reflection", true)} />,
+            t("sub.field.reflection.hint", { min: task.minReflectionLength, count: countChars(reflection) }),
+          )}
         </>
       ) : (
         field(

@@ -20,3 +20,12 @@ export function parseLoginIdentifier(input: string): LoginIdentifier | null {
   const phone = normalisePhone(trimmed);
   return phone ? { phone } : null;
 }
+
+/**
+ * What is wrong with the contact a person gives on their profile: a typed number that is no mobile
+ * number is a format problem, never "give a phone or an e-mail" (that is for an empty field only).
+ */
+export function profilePhoneProblem(phoneInput: string, email: string | null): "format" | "noContact" | null {
+  if (phoneInput.trim()) return normalisePhone(phoneInput) ? null : "format";
+  return email ? null : "noContact";
+}

@@ -1,4 +1,5 @@
 import type { TierId, TrackId } from "~/catalog/schema";
+import type { SubmissionStatus } from "../../db/schema";
 
 // Tier gating and progress: pure rules shared by the learner pages and the workers.
 export interface TierRule {
@@ -26,8 +27,13 @@ export function tierAccess(
     : { unlocked: false, reason: "needsCertificate", requiredTier: previous.id };
 }
 
-/** A module's progress: reading it counts as one step, each passed task as another. */
-export function moduleProgress(input: { read: boolean; tasks: number; tasksPassed: number }): number {
+/**
+ * A module's progress: reading it counts as one step, each passed task as another. Passing every task
+ * finishes the module (the work shows the reading was done), and so does holding the tier's certificate.
+ */
+export function moduleProgress(input: { read: boolean; tasks: number; tasksPassed: number; tierCertified: boolean }): number {
+  if (input.tierCertified) return 100;
+  if (input.tasks > 0 && input.tasksPassed >= input.tasks) return 100;
   const steps = 1 + input.tasks;
   const done = (input.read ? 1 : 0) + Math.min(input.tasksPassed, input.tasks);
   return Math.round((done / steps) * 100);
@@ -45,17 +51,32 @@ export function currentTier(tiers: readonly TierRule[], track: TrackId, held: Re
   return (open ?? sorted[sorted.length - 1]!).id;
 }
 
+/** A module on the trainee's path, in course order, with where each of its tasks stands. */
+export interface PathModule {
+  id: string;
+  read: boolean;
+  tasks: ReadonlyArray<{ id: string; status: SubmissionStatus | null }>;
+}
+
+export type NextStep = { kind: "returned" | "draft" | "read" | "task"; moduleId: string; taskId: string | null } | null;
+
 /**
- * Where "继续学习" leads: in curriculum order (tier, then module), the first module of an unlocked
- * tier that is not finished. Null when everything open is done.
+ * Where "continue learning" leads: work a mentor returned, then work already started, then the first
+ * unread module, then the first task not yet tried. Work waiting for a mentor is no step of the trainee's.
  */
-export function nextModule<M extends { tier: TierId; order: number }>(
-  modules: readonly M[],
-  tierOrder: readonly TierId[],
-  progressOf: (m: M) => number,
-  unlocked: (tier: TierId) => boolean,
-): M | null {
-  const rank = (m: M) => tierOrder.indexOf(m.tier) * 10_000 + m.order;
-  const open = modules.filter((m) => unlocked(m.tier)).sort((a, b) => rank(a) - rank(b));
-  return open.find((m) => progressOf(m) < 100) ?? null;
+export function nextStep(modules: readonly PathModule[]): NextStep {
+  const find = (status: SubmissionStatus | null) => {
+    for (const m of modules) for (const t of m.tasks) if (t.status === status) return { moduleId: m.id, taskId: t.id };
+    return null;
+  };
+  const returned = find("returned");
+  if (returned) return { kind: "returned", ...returned };
+  const draft = find("draft");
+  if (draft) return { kind: "draft", ...draft };
+  for (const m of modules) {
+    if (!m.read && m.tasks.some((t) => t.status === null)) return { kind: "read", moduleId: m.id, taskId: null };
+    const open = m.tasks.find((t) => t.status === null);
+    if (open) return { kind: "task", moduleId: m.id, taskId: open.id };
+  }
+  return null;
 }

@@ -213,3 +213,15 @@ export function readQuizResult(stored: unknown): StoredQuizResult | null {
   const parsed = (storedResultSchema ??= buildStoredResultSchema()).safeParse(stored);
   return parsed.success ? parsed.data : null;
 }
+
+/** A scored question as the trainee may see it: the key and explanation only once the quiz is settled. */
+export type ReviewedQuestion = Omit<QuestionResult, "answer" | "explanation"> & { answer: QuizAnswer | null; explanation: string | null };
+
+/**
+ * While retakes remain and the quiz is not passed, a wrong answer shows only that it is wrong: giving
+ * the key after attempt 1 would turn attempt 2 into copying. Once passed, or with no attempts left,
+ * every answer and explanation shows.
+ */
+export function reviewOf(results: readonly QuestionResult[], settled: boolean): ReviewedQuestion[] {
+  return results.map((r) => (settled || r.correct ? r : { ...r, answer: null, explanation: null }));
+}

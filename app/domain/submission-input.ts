@@ -25,7 +25,54 @@ export type FieldErrorKey =
   | "sub.error.consent"
   | "sub.error.photos"
   | "sub.error.signInSheet"
-  | "sub.error.required";
+  | "sub.error.required"
+  | "sub.error.visitRow"
+  | "sub.error.visitIncomplete"
+  | "sub.error.visitsFew";
+
+/** One visit of a logged activity as typed: every part a string, as the form sends it. */
+export interface RawVisit {
+  date: string;
+  place: string;
+  audienceType: string;
+  peopleReached: string;
+  durationMinutes: string;
+}
+
+/** One visit as stored (submissions.activity_log). */
+export interface Visit {
+  date: string | null;
+  place: string | null;
+  audienceType: string | null;
+  peopleReached: number | null;
+  durationMinutes: number | null;
+}
+
+const visitParts = ["date", "place", "audienceType", "peopleReached", "durationMinutes"] as const;
+export const maxVisits = 30;
+
+/** The visit rows of a form: parallel `visit.<part>` fields, fully empty rows dropped. */
+export function readVisitRows(getAll: (name: string) => unknown[]): RawVisit[] {
+  const columns = visitParts.map((part) => getAll(`visit.${part}`).map((v) => (typeof v === "string" ? v : "")));
+  const rows = Math.min(maxVisits, Math.max(0, ...columns.map((c) => c.length)));
+  const visits: RawVisit[] = [];
+  for (let i = 0; i < rows; i += 1) {
+    const [date, place, audienceType, peopleReached, durationMinutes] = columns.map((c) => c[i] ?? "") as [string, string, string, string, string];
+    if ([date, place, audienceType, peopleReached, durationMinutes].some((v) => v.trim())) visits.push({ date, place, audienceType, peopleReached, durationMinutes });
+  }
+  return visits;
+}
+
+/** Stored visits back into what the form shows. */
+export function visitsForForm(visits: readonly Visit[] | null | undefined): RawVisit[] {
+  return (visits ?? []).map((v) => ({
+    date: v.date ?? "",
+    place: v.place ?? "",
+    audienceType: v.audienceType ?? "",
+    peopleReached: v.peopleReached?.toString() ?? "",
+    durationMinutes: v.durationMinutes?.toString() ?? "",
+  }));
+}
 
 export interface RawSubmissionInput {
   activityTitle: string;
@@ -43,6 +90,8 @@ export interface RawSubmissionInput {
   showcaseConsent: boolean;
   /** The people in the photos (minors through their guardians) agreed their faces may be shown with the work. */
   showcasePhotos?: boolean;
+  /** Only for tasks with a visit log; the single-activity fields are then worked out from it. */
+  visits?: RawVisit[];
 }
 
 export interface CleanSubmissionInput {
@@ -58,6 +107,7 @@ export interface CleanSubmissionInput {
   consentConfirmed: boolean;
   showcaseConsent: boolean;
   showcasePhotos: boolean;
+  visits?: Visit[] | null;
 }
 
 export const limits = {
@@ -68,7 +118,6 @@ export const limits = {
   durationMax: 1440,
   textMax: 20_000,
   planMin: 50,
-  reflectionMin: 100,
   earliestDate: "2020-01-01",
 } as const;
 
@@ -114,6 +163,7 @@ export function cleanSubmissionInput(
     showcaseConsent: raw.showcaseConsent,
     // Photos go public only with the work itself.
     showcasePhotos: raw.showcaseConsent && raw.showcasePhotos === true,
+    visits: null,
   };
   if (task.type === "work_product") {
     const body = cleanFreeText(raw.text);
@@ -159,6 +209,35 @@ export function cleanSubmissionInput(
   else value.durationMinutes = minutes;
 
   value.body = { plan: cleanFreeText(raw.plan).slice(0, limits.textMax), reflection: cleanFreeText(raw.reflection).slice(0, limits.textMax) };
+
+  if (task.visitLog) {
+    const visits: Visit[] = [];
+    for (const row of (raw.visits ?? []).slice(0, maxVisits)) {
+      const visit: Visit = { date: null, place: null, audienceType: null, peopleReached: null, durationMinutes: null };
+      let bad = false;
+      const d = row.date.trim();
+      if (d) {
+        if (!validDate(d) || d > today || d < limits.earliestDate) bad = true;
+        else visit.date = d;
+      }
+      const where = cleanTitle(row.place);
+      visit.place = where ? text(where, limits.placeMax) : null;
+      if (row.audienceType) {
+        if ((task.audienceTypes as readonly string[]).includes(row.audienceType)) visit.audienceType = row.audienceType;
+        else bad = true;
+      }
+      const n = parseWhole(row.peopleReached);
+      if (n === "invalid" || (n !== null && n > limits.peopleMax)) bad = true;
+      else visit.peopleReached = n;
+      const m = parseWhole(row.durationMinutes);
+      if (m === "invalid" || (m !== null && (m < 1 || m > limits.durationMax))) bad = true;
+      else visit.durationMinutes = m;
+      if (bad) errors.visits = "sub.error.visitRow";
+      visits.push(visit);
+    }
+    value.visits = visits;
+    Object.assign(value, visitTotals(visits));
+  }
   return { value, errors };
 }
 
@@ -182,6 +261,38 @@ export function placeOfActivity(own: PlacedUnit | null, chosen: PlacedUnit | nul
   return chosen.path.startsWith(own.path) ? { orgUnitId: chosen.id } : { problem: "sub.error.orgOutside" };
 }
 
+/**
+ * The single-activity fields a visit log stands for, so reach, eligibility and reviews read a logged
+ * task like any other: the first date and place, the audience that most people came from, the sums.
+ */
+export function visitTotals(visits: readonly Visit[]): Pick<CleanSubmissionInput, "activityDate" | "place" | "audienceType" | "peopleReached" | "durationMinutes"> {
+  const dates = visits.map((v) => v.date).filter((d): d is string => Boolean(d)).sort();
+  const byAudience = new Map<string, number>();
+  for (const v of visits) if (v.audienceType) byAudience.set(v.audienceType, (byAudience.get(v.audienceType) ?? 0) + (v.peopleReached ?? 0));
+  const audience = [...byAudience.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const sum = (pick: (v: Visit) => number | null) => (visits.some((v) => pick(v) !== null) ? visits.reduce((s, v) => s + (pick(v) ?? 0), 0) : null);
+  return {
+    activityDate: dates[0] ?? null,
+    place: visits.find((v) => v.place)?.place ?? null,
+    audienceType: audience,
+    peopleReached: sum((v) => v.peopleReached),
+    durationMinutes: sum((v) => v.durationMinutes),
+  };
+}
+
+/** Numbers the error messages of this task name (a minimum length, a head count). */
+export function errorParams(task: {
+  type: TaskDefinition["type"];
+  minReflectionLength?: number;
+  minLength?: number;
+  minPeopleReached?: number;
+  visitLog?: { minVisits: number };
+}): Record<string, number> {
+  if (task.type === "field_work") return { min: task.minReflectionLength ?? 0, plan: limits.planMin, people: task.minPeopleReached ?? 0, visits: task.visitLog?.minVisits ?? 0 };
+  if (task.type === "work_product") return { min: task.minLength ?? 0 };
+  return {};
+}
+
 /** What is still missing before the trainee may submit. */
 export function completenessProblems(
   task: TaskDefinition,
@@ -195,6 +306,11 @@ export function completenessProblems(
   }
   if (task.type !== "field_work") return problems;
   if (!value.activityTitle) problems.activityTitle = "sub.error.required";
+  if (task.visitLog) {
+    const visits = value.visits ?? [];
+    if (visits.length < task.visitLog.minVisits) problems.visits = "sub.error.visitsFew";
+    else if (visits.some((v) => !v.date || !v.audienceType || v.peopleReached === null || v.durationMinutes === null)) problems.visits = "sub.error.visitIncomplete";
+  }
   if (!value.activityDate) problems.activityDate = "sub.error.required";
   if (!value.orgUnitId) problems.orgUnitId = "sub.error.required";
   if (!value.audienceType) problems.audienceType = "sub.error.required";
@@ -202,7 +318,7 @@ export function completenessProblems(
   else if (value.peopleReached < Math.max(1, task.minPeopleReached)) problems.peopleReached = "sub.error.peopleBelowMin";
   if (value.durationMinutes === null) problems.durationMinutes = "sub.error.required";
   if (countedLength(value.body.plan ?? "") < limits.planMin) problems.plan = "sub.error.planShort";
-  if (countedLength(value.body.reflection ?? "") < limits.reflectionMin) problems.reflection = "sub.error.reflectionShort";
+  if (countedLength(value.body.reflection ?? "") < task.minReflectionLength) problems.reflection = "sub.error.reflectionShort";
   if (!value.consentConfirmed) problems.consentConfirmed = "sub.error.consent";
   if (evidence.photos < task.evidence.minPhotos) problems.evidence = "sub.error.photos";
   else if (task.evidence.signInSheet && evidence.signInSheets < 1) problems.evidence = "sub.error.signInSheet";

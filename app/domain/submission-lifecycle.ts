@@ -71,3 +71,28 @@ export function isFinal(status: SubmissionStatus): boolean {
 export function isAwaitingReview(status: SubmissionStatus): boolean {
   return status === "submitted" || status === "resubmitted" || status === "in_review";
 }
+
+/** How a status reads at a glance: a refusal is not shown in the colour of a pass. */
+export type StatusTone = "neutral" | "pending" | "positive" | "warning" | "danger";
+
+export function statusTone(status: SubmissionStatus | null): StatusTone {
+  switch (status) {
+    case "passed":
+      return "positive";
+    case "returned":
+      return "warning";
+    case "not_passed":
+      return "danger";
+    case "submitted":
+    case "in_review":
+    case "resubmitted":
+      return "pending";
+    default:
+      return "neutral";
+  }
+}
+
+/** The tone of a mentor's decision, matching the status it leads to. */
+export function decisionTone(decision: "pass" | "not_pass" | "return"): StatusTone {
+  return decision === "pass" ? "positive" : decision === "return" ? "warning" : "danger";
+}

@@ -108,6 +108,12 @@ export async function readModuleIds(db: Db, userId: string): Promise<Set<string>
   return new Set(rows.map((r) => r.module_id));
 }
 
+/** Tasks the user has passed (any version): quizzes at the pass mark, graded work a mentor passed. */
+export async function passedTaskIds(db: Db, userId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom("submissions").select("task_id").where("user_id", "=", userId).where("status", "=", "passed").execute();
+  return new Set(rows.map((r) => r.task_id));
+}
+
 /** Tiers (per track) in which the user holds a live certificate. */
 export async function heldCertificates(db: Db, userId: string): Promise<Array<{ track: TrackId; tier: TierId }>> {
   return db

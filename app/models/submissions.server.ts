@@ -1,3 +1,4 @@
+import type { Visit } from "~/domain/submission-input";
 import { sql } from "kysely";
 import type { SubmissionStatus, TaskType, TierColumn, TrackColumn } from "../../db/schema";
 import type { SubmissionSnapshot } from "~/domain/resubmission";
@@ -52,6 +53,7 @@ export interface DraftFields {
   consentConfirmed?: boolean;
   showcaseConsent?: boolean;
   showcasePhotos?: boolean;
+  activityLog?: Visit[] | null;
 }
 
 /** Saves what the trainee typed, only while the submission is editable. Returns false otherwise. */
@@ -71,6 +73,7 @@ export async function saveDraft(db: Db, submissionId: string, fields: DraftField
       ...(fields.consentConfirmed !== undefined && { consent_confirmed: fields.consentConfirmed }),
       ...(fields.showcaseConsent !== undefined && { showcase_consent: fields.showcaseConsent }),
       ...(fields.showcasePhotos !== undefined && { showcase_photos: fields.showcasePhotos }),
+      ...(fields.activityLog !== undefined && { activity_log: fields.activityLog === null ? null : JSON.stringify(fields.activityLog) }),
       updated_at: new Date(),
     })
     .where("id", "=", submissionId)

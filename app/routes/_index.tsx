@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { catalog } from "~/catalog/catalog.server";
 import { themeIds } from "~/catalog/ids";
 import { continueLearning, learnerState } from "~/catalog/learner.server";
+import { ContinueLearning } from "~/components/continue-learning";
 import { ProgressBar } from "~/components/progress-bar";
 import { can } from "~/domain/roles";
 import { useT } from "~/i18n";
@@ -13,18 +14,15 @@ import { programmeFigures } from "~/services/programme-figures.server";
 export async function loader({ context }: LoaderFunctionArgs) {
   const { program, modules } = catalog();
   const user = context.auth.user;
-  const learner = user && can(user.roles, "learn") ? user : null;
+  const learner = user && can(user.roles, "learn") && !can(user.roles, "content.preview") ? user : null;
   const [figures, next] = await Promise.all([
     programmeFigures(),
-    learner
-      ? learnerState(learner.id, context).then((state) => ({
-          resume: continueLearning(state.user?.track ?? program.tracks[0]!.id, state),
-        }))
-      : null,
+    learner ? learnerState(learner.id, context).then((state) => continueLearning(learner.id, state)) : undefined,
   ]);
   return json({
     signedIn: Boolean(user),
     next,
+    learner: Boolean(learner),
     figures,
     tracks: program.tracks.map((t) => ({
       id: t.id,
@@ -45,7 +43,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export default function Home() {
-  const { tracks, tiers, signedIn, next, figures } = useLoaderData<typeof loader>();
+  const { tracks, tiers, signedIn, learner, next, figures } = useLoaderData<typeof loader>();
   const t = useT();
   const number = new Intl.NumberFormat("zh-CN");
   return (
@@ -54,7 +52,7 @@ export default function Home() {
         <h1>{t("home.title")}</h1>
         <p className="lead">{t("home.lead")}</p>
         <p className="cta-row">
-          {next ? (
+          {learner ? (
             <Link className="button" to="/learn">
               {t("home.cta.learn")}
             </Link>
@@ -72,24 +70,7 @@ export default function Home() {
         </p>
       </section>
 
-      {next ? (
-        <section className="card continue-card" aria-labelledby="continue-title">
-          <h2 id="continue-title">{t("home.continue.title")}</h2>
-          {next.resume ? (
-            <>
-              <p>{t("home.continue.next", { title: next.resume.title })}</p>
-              <ProgressBar value={next.resume.progress} label={next.resume.title} />
-              <Link className="button" to={next.resume.href}>
-                {t("home.continue.button")}
-              </Link>
-            </>
-          ) : (
-            <p>
-              <Link to="/learn">{t("home.continue.done")}</Link>
-            </p>
-          )}
-        </section>
-      ) : null}
+      {next !== undefined ? <ContinueLearning next={next} /> : null}
 
       <section aria-labelledby="tracks-title">
         <h2 id="tracks-title">{t("home.tracks")}</h2>

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { endAllSessions, startSession } from "~/auth.server";
-import { Field, FormMessage } from "~/components/form";
+import { Field, FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { inviteForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
@@ -52,6 +52,7 @@ export default function SetPassword() {
   const result = useActionData<typeof action>();
   const t = useT();
   const busy = useNavigation().state === "submitting";
+  const section = useRevealError<HTMLElement>(result?.error ? result : null);
   if (data.state !== "valid") {
     return (
       <section className="narrow card">
@@ -61,7 +62,7 @@ export default function SetPassword() {
     );
   }
   return (
-    <section className="narrow card" aria-labelledby="invite-title">
+    <section className="narrow card" aria-labelledby="invite-title" ref={section}>
       <h1 id="invite-title">{t("invite.title")}</h1>
       <p>{t(data.purpose === "reset" ? "invite.resetGreeting" : "invite.greeting", { name: data.name ?? "" })}</p>
       {result?.error ? <FormMessage kind="error">{t(result.error)}</FormMessage> : null}

@@ -1,10 +1,11 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CourseSearchForm } from "~/components/course-search-form";
 import { ProgressBar } from "~/components/progress-bar";
 import { catalog } from "~/catalog/catalog.server";
 import { continueLearning, learnerState, modulesOf, trackProgress } from "~/catalog/learner.server";
-import { trackIds } from "~/catalog/ids";
+import { ContinueLearning } from "~/components/continue-learning";
+import { CourseSearchForm } from "~/components/course-search-form";
+import { trackIds } from "~/catalog/schema";
 import { currentTier, overallProgress } from "~/domain/learning-path";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { db } from "~/db.server";
@@ -21,6 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const tracks = state.user?.track ? [state.user.track] : [...trackIds];
   const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
   return json({
+    next: state.preview ? null : await continueLearning(me.id, state),
     preview: state.preview,
     hasTrack: Boolean(state.user?.track),
     tracks: await Promise.all(tracks.map(async (track) => {
@@ -30,7 +32,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         id: track,
         title: program.tracks.find((t) => t.id === track)!.title.zh,
         progress: trackProgress(track, state.progressOf),
-        resume: continueLearning(track, state),
         currentTier: program.tiers.find((t) => t.id === current)!.title.zh,
         certificates,
         tiers: tiers.map((tier) => {
@@ -55,7 +56,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Learn() {
-  const { tracks, preview, hasTrack } = useLoaderData<typeof loader>();
+  const { tracks, preview, hasTrack, next } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="stack">
@@ -63,6 +64,7 @@ export default function Learn() {
       <CourseSearchForm />
       {preview ? <p className="form-message info">{t("learn.preview")}</p> : null}
       {!hasTrack && !preview ? <p className="form-message info">{t("learn.noTrack")}</p> : null}
+      {preview ? null : <ContinueLearning next={next} />}
       {tracks.map((track) => (
         <section key={track.id} className={`card track-${track.id}`} aria-labelledby={`track-${track.id}`}>
           <div className="page-header">
@@ -70,14 +72,6 @@ export default function Learn() {
             <span className="badge">{t("learn.currentTier", { tier: track.currentTier })}</span>
           </div>
           <ProgressBar value={track.progress} label={`${track.title} ${t("learn.overall")}`} />
-          {track.resume ? (
-            <p className="continue-row">
-              <span>{t("home.continue.next", { title: track.resume.title })}</span>
-              <Link className="button" to={track.resume.href}>
-                {t("home.continue.button")}
-              </Link>
-            </p>
-          ) : null}
           <ol className="tier-list">
             {track.tiers.map((tier) => (
               <li key={tier.id} className={`tier-row${tier.access.unlocked ? "" : " locked"}`}>

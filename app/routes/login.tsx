@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { startSession } from "~/auth.server";
-import { FormMessage, Field } from "~/components/form";
+import { FormMessage, Field, useRevealError } from "~/components/form";
 import { parseLoginIdentifier } from "~/domain/contact";
 import { safeRedirectPath } from "~/domain/redirects";
 import { secondsToWait } from "~/domain/sign-in-throttle";
@@ -82,8 +82,9 @@ export default function Login() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
+  const section = useRevealError<HTMLElement>(result && "error" in result ? result : null);
   return (
-    <section className="narrow card" aria-labelledby="login-title">
+    <section className="narrow card" aria-labelledby="login-title" ref={section}>
       <h1 id="login-title">{t("login.title")}</h1>
       {result && "error" in result ? (
         <FormMessage kind="error">{t(result.error, result.params)}</FormMessage>
@@ -94,7 +95,10 @@ export default function Login() {
           label={t("login.identifier")}
           name="identifier"
           autoComplete="username"
-          inputMode="email"
+          inputMode="text"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
           required
           defaultValue={result?.identifier ?? ""}
           autoFocus

@@ -185,7 +185,7 @@ export default function GradingPage() {
             {t("grading.view.next")}
           </Link>
         ) : null}
-        <details>
+        <details className="keyboard-hints">
           <summary>{t("grading.keys.title")}</summary>
           <ul>
             <li>{t("grading.keys.next")}</li>

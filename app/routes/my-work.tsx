@@ -5,7 +5,10 @@ import { learnerState, modulesOf } from "~/catalog/learner.server";
 import { trackIds } from "~/catalog/ids";
 import { DataTable } from "~/components/data-table";
 import { db } from "~/db.server";
-import { isAwaitingReview } from "~/domain/submission-lifecycle";
+import { isAwaitingReview, statusTone } from "~/domain/submission-lifecycle";
+import { StatusBadge } from "~/components/status-badge";
+import { DueDate } from "~/components/due-date";
+import { byDueDate } from "~/domain/deadlines";
 import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { traineeContribution } from "~/models/outcomes.server";
@@ -47,12 +50,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
               score: s?.score ?? null,
               people: s?.people_reached ?? null,
               group: groupOf(s?.status ?? null),
+              // Cohorts will set due dates (another issue); until then no task has one.
+              dueAt: null as string | null,
             };
           }),
         ),
       ),
   );
-  return json({ rows, contribution: await traineeContribution(db(), me.id) });
+  return json({ rows: byDueDate(rows), contribution: await traineeContribution(db(), me.id) });
 }
 
 export default function MyWork() {
@@ -108,8 +113,9 @@ export default function MyWork() {
           { label: t("mywork.col.type"), cell: (r) => t(`task.type.${r.type}`) },
           {
             label: t("mywork.col.status"),
-            cell: (r) => <span className={`badge${r.group === "returned" ? " warn" : ""}`}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</span>,
+            cell: (r) => <StatusBadge tone={statusTone(r.status)}>{t(r.status ? (`sub.status.${r.status}` as MessageKey) : "sub.status.none")}</StatusBadge>,
           },
+          ...(rows.some((r) => r.dueAt) ? [{ label: t("mywork.col.due"), cell: (r: (typeof rows)[number]) => <DueDate dueAt={r.dueAt} /> }] : []),
           { label: t("mywork.col.score"), cell: (r) => r.score ?? "—" },
           { label: t("mywork.col.people"), cell: (r) => r.people ?? "—" },
         ]}

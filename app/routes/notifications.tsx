@@ -10,6 +10,7 @@ import { fieldsOf, readForm } from "~/forms.server";
 import { describeNotification, type DisplayNames } from "~/domain/notifications";
 import { requireUser } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
+import { formatDateTime } from "~/i18n/dates";
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from "~/models/notifications.server";
 import { useUnreadNotifications } from "~/root";
 
@@ -27,9 +28,7 @@ function displayNames(): DisplayNames {
   };
 }
 
-function formatTime(value: Date): string {
-  return value.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
-}
+const formatTime = formatDateTime;
 
 // Any signed-in user; only their own notifications, newest first.
 export async function loader({ request, context }: LoaderFunctionArgs) {

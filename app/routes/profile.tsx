@@ -1,11 +1,11 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { endOtherSessions } from "~/auth.server";
-import { Field, FormMessage } from "~/components/form";
+import { Field, FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { profileForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
-import { normalisePhone } from "~/domain/contact";
+import { normalisePhone, profilePhoneProblem } from "~/domain/contact";
 import { checkPassword } from "~/domain/passwords";
 import { secondsToWait } from "~/domain/sign-in-throttle";
 import { cleanPersonName } from "~/domain/text-hygiene";
@@ -44,8 +44,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const name = cleanPersonName(values.name);
     if (!name.ok) errors.name = nameErrorKey(name.problem);
     const phone = values.phone ? normalisePhone(values.phone) : null;
-    if (values.phone && !phone) errors.phone = "form.error.phone";
-    if (!phone && !user.email) errors.phone = "form.error.contact";
+    const phoneProblem = profilePhoneProblem(values.phone, user.email);
+    if (phoneProblem) errors.phone = phoneProblem === "format" ? "form.error.phone" : "form.error.contact";
     if (!errors.phone && phone && (await findContactConflict(db(), { phone, email: null }, me.id))) errors.phone = "form.error.phoneTaken";
     if (Object.keys(errors).length) return json<Result>({ intent, ok: false, values, errors }, { status: 400 });
     await db().transaction().execute(async (trx) => {
@@ -88,8 +88,9 @@ export default function Profile() {
   const busy = useNavigation().state === "submitting";
   const profile = result?.intent === "profile" ? result : undefined;
   const password = result?.intent === "password" ? result : undefined;
+  const page = useRevealError<HTMLDivElement>(result && !result.ok ? result : null);
   return (
-    <div className="stack">
+    <div className="stack" ref={page}>
       <h1>{t("profile.title")}</h1>
       <div className="grid two">
         <Form method="post" className="card" noValidate>

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EvidenceUploader } from "~/components/evidence-uploader";
-import { FormMessage } from "~/components/form";
+import { FormMessage, useRevealError } from "~/components/form";
 import { GradeSummary } from "~/components/grade-summary";
 import { QuizForm } from "~/components/quiz-form";
 import { SubmissionHistory } from "~/components/submission-history";
@@ -14,8 +14,10 @@ import { db } from "~/db.server";
 import { taskForm } from "~/form-schemas.server";
 import { entriesOf, fieldsOf, readForm } from "~/forms.server";
 import type { FieldErrorKey } from "~/domain/submission-input";
-import { todayInChina } from "~/domain/submission-input";
-import { isEditable } from "~/domain/submission-lifecycle";
+import { errorParams, todayInChina, visitsForForm } from "~/domain/submission-input";
+import { isEditable, statusTone } from "~/domain/submission-lifecycle";
+import { StatusBadge } from "~/components/status-badge";
+import { DueDate } from "~/components/due-date";
 import { auditRefusal, forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { currentTaskVersion } from "~/models/curriculum.server";
@@ -67,6 +69,7 @@ function writtenValues(s: Selectable<Database["submissions"]> | undefined, ownUn
     consentConfirmed: s?.consent_confirmed ?? false,
     showcaseConsent: s?.showcase_consent ?? false,
     showcasePhotos: s?.showcase_photos ?? false,
+    visits: visitsForForm(s?.activity_log),
   };
 }
 
@@ -97,6 +100,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     quiz,
     grades,
     today: todayInChina(),
+    // Cohorts will set due dates (another issue); the page shows one when there is one.
+    dueAt: null as string | null,
   });
 }
 
@@ -154,17 +159,26 @@ export default function TaskPage() {
             ? t("sub.alreadySubmitted")
             : t("sub.notEditable")
       : null;
+  const refused = result?.kind === "problem" ? result : null;
+  const article = useRevealError<HTMLElement>(refused);
   return (
-    <article className="stack">
+    <article className="stack" ref={article}>
       <nav className="breadcrumbs" aria-label="breadcrumb">
         <Link to="/my-work">{t("mywork.title")}</Link> /{" "}
         <Link to={`/learn/${module.track}/${module.tier}/${module.slug}`}>{module.title}</Link>
       </nav>
       <div className="page-header">
         <h1>{task.title}</h1>
-        <span className="badge status-badge">{t(submission ? (`sub.status.${submission.status}` as MessageKey) : "sub.status.none")}</span>
+        <StatusBadge tone={statusTone(submission?.status ?? null)}>{t(submission ? (`sub.status.${submission.status}` as MessageKey) : "sub.status.none")}</StatusBadge>
       </div>
+      {data.dueAt ? (
+        <p>
+          <DueDate dueAt={data.dueAt} />
+        </p>
+      ) : null}
       {submission?.score != null ? <p className="lead">{t("sub.score", { score: submission.score })}</p> : null}
+      {/* The mentor's decision and notes come first: on a phone they are what the trainee came back for. */}
+      {data.grades.length ? <GradeSummary rounds={data.grades} /> : null}
       {task.type !== "quiz" ? <TaskCard task={task} /> : <p className="lead">{task.instructions}</p>}
 
       {result?.kind === "saved" && result.submitted ? <FormMessage kind="success">{t("sub.submitted")}</FormMessage> : null}
@@ -177,7 +191,7 @@ export default function TaskPage() {
               {Object.entries(errors).map(([field, key]) => (
                 <li key={field}>
                   {field in data.values ? `${t(`sub.field.${field}` as MessageKey)}：` : ""}
-                  {t(key)}
+                  {t(key, errorParams(task))}
                 </li>
               ))}
             </ul>
@@ -218,7 +232,6 @@ export default function TaskPage() {
           }
         />
       ) : null}
-      {data.grades.length ? <GradeSummary rounds={data.grades} /> : null}
       <SubmissionHistory events={data.events} />
     </article>
   );

@@ -377,6 +377,7 @@ export async function gradingView(db: Db, input: { viewer: Grader; submissionId:
       audienceType: s.audience_type,
       peopleReached: s.people_reached,
       durationMinutes: s.duration_minutes,
+      visits: s.activity_log,
       showcaseConsent: s.showcase_consent,
       seenVersion: seenVersionOf(s),
     },

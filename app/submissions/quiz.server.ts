@@ -5,6 +5,8 @@ import {
   publicQuestions,
   quizScoringJobId,
   readQuizResult,
+  reviewOf,
+  type ReviewedQuestion,
   type PublicQuestion,
   type QuestionResult,
   type QuizAnswers,
@@ -116,7 +118,7 @@ export interface ScoredAttemptView {
   passed: boolean;
   /** ISO time. */
   scoredAt: string;
-  results: QuestionResult[];
+  results: ReviewedQuestion[];
 }
 
 /** Everything QuizForm needs; spread it into <QuizForm {...view} />. */
@@ -146,15 +148,16 @@ export async function quizView(
 ): Promise<QuizViewData> {
   const submission = input.submission && input.submission.user_id === input.userId ? input.submission : null;
   const rows = submission ? await listQuizAttempts(db, submission.id) : [];
+  const status = submission?.status ?? null;
+  const attemptsUsed = submission?.attempts_used ?? 0;
+  const canAttempt = status === null || status === "draft" || (status === "not_passed" && attemptsUsed < input.task.attemptLimit);
+  const settled = status === "passed" || (status === "not_passed" && !canAttempt);
   const attempts: ScoredAttemptView[] = [];
   for (const row of rows) {
     const result = row.scored_at && row.score !== null ? readQuizResult(row.result) : null;
     if (!result || !row.scored_at || row.score === null) continue;
-    attempts.push({ attempt: row.attempt, score: row.score, passed: result.passed, scoredAt: new Date(row.scored_at).toISOString(), results: result.results });
+    attempts.push({ attempt: row.attempt, score: row.score, passed: result.passed, scoredAt: new Date(row.scored_at).toISOString(), results: reviewOf(result.results, settled) });
   }
-  const status = submission?.status ?? null;
-  const attemptsUsed = submission?.attempts_used ?? 0;
-  const canAttempt = status === null || status === "draft" || (status === "not_passed" && attemptsUsed < input.task.attemptLimit);
   return {
     taskId: input.task.id,
     questions: publicQuestions(input.task),

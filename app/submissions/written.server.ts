@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { TaskDefinition } from "~/catalog/schema";
 import {
   cleanSubmissionInput,
+  readVisitRows,
   completenessProblems,
   placeOfActivity,
   todayInChina,
@@ -35,6 +36,7 @@ export function readSubmissionForm(input: WrittenInput): RawSubmissionInput {
     consentConfirmed: input.consentConfirmed === "on",
     showcaseConsent: input.showcaseConsent === "on",
     showcasePhotos: input.showcasePhotos === "on",
+    visits: readVisitRows((name) => (input as Record<string, unknown>)[name] as unknown[] ?? []),
   };
 }
 
@@ -85,6 +87,7 @@ export async function saveOrSubmit(
       consentConfirmed: value.consentConfirmed,
       showcaseConsent: value.showcaseConsent,
       showcasePhotos: value.showcasePhotos,
+      ...(value.visits !== undefined && { activityLog: value.visits }),
     });
     if (!input.submit) return { ok: true, submitted: false };
 

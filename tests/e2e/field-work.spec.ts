@@ -28,7 +28,7 @@ test("a trainee submits field work with two photos and sees it in My work", asyn
     "目标：帮助学生识别并命名常见情绪。流程：导入情境、情绪卡片分类、两人一组练习“我感到……因为……”句式、教师小结。安全预案：如有学生情绪明显波动，课后单独关心并告知心理老师。",
   );
   await page.getByLabel("反思与改进", { exact: true }).fill(
-    "学生参与度较高，多数能用情绪词描述自己的感受，个别学生表达困难，需要更多示范。时间控制偏紧，情绪卡片分类环节可以缩短。下一次计划加入身体信号的觉察练习，并用一周的情绪日记巩固。本次没有出现需要转介的情况，我会继续留意近期情绪低落的学生，并与心理老师保持沟通。",
+    "学生参与度较高，多数能用情绪词描述自己的感受，个别学生表达困难，需要更多示范。时间控制偏紧，情绪卡片分类环节可以缩短。下一次计划加入身体信号的觉察练习，并用一周的情绪日记巩固。本次没有出现需要转介的情况，我会继续留意近期情绪低落的学生，并与心理老师保持沟通。".repeat(5),
   );
   await page.getByLabel(/我确认/).check();
   await page.getByRole("button", { name: "保存草稿" }).click();
@@ -59,6 +59,9 @@ test("a trainee submits field work with two photos and sees it in My work", asyn
   await expect(page.getByText("作业已提交，材料现在不能修改。")).toBeVisible();
   await screenshot(page, "field-work-submitted", testInfo.project.name);
 
+  // On a phone the links sit in the header's menu.
+  const menu = page.locator(".phone-menu summary");
+  if (await menu.isVisible()) await menu.click();
   await page.getByRole("link", { name: "我的任务" }).first().click();
   const row = page.getByRole("row", { name: /在班级中开展一次|情绪/ }).first();
   await expect(row).toContainText("已提交");

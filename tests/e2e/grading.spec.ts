@@ -3,7 +3,7 @@ import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from ".
 
 const task = "community-foundation-listening-companionship-visits";
 const reflection =
-  "这几次探访让我体会到，倾听比给建议更重要。第一次探访时我急于安慰，老人反而不愿多说；后来我放慢节奏，先复述她的话，她才慢慢讲起对子女的思念。电话关怀时我严格按照社工给的提纲，没有追问隐私。遇到一位老人说最近睡不好，我按流程记录并告知了带队社工。下一步我想学习如何更自然地结束谈话。";
+  "这几次探访让我体会到，倾听比给建议更重要。第一次探访时我急于安慰，老人反而不愿多说；后来我放慢节奏，先复述她的话，她才慢慢讲起对子女的思念。电话关怀时我严格按照社工给的提纲，没有追问隐私。遇到一位老人说最近睡不好，我按流程记录并告知了带队社工。下一步我想学习如何更自然地结束谈话。".repeat(4);
 
 async function submitFieldWork(page: import("@playwright/test").Page, resubmit = false) {
   if (!resubmit) {
@@ -11,11 +11,12 @@ async function submitFieldWork(page: import("@playwright/test").Page, resubmit =
     await page.getByRole("button", { name: "开始这个任务" }).click();
   }
   await page.getByLabel("活动名称", { exact: true }).fill("独居老人陪伴探访与关爱电话");
-  await page.getByLabel("活动日期", { exact: true }).fill("2026-11-18");
   await page.getByLabel("开展单位", { exact: true }).selectOption({ label: "全国工作组/山东省/烟台市/芝罘区/芝罘区向阳街道社区心理服务中心" });
-  await page.getByLabel("服务对象", { exact: true }).selectOption("elderly");
-  await page.getByLabel("服务人数", { exact: true }).fill("24");
-  await page.getByLabel("时长（分钟）", { exact: true }).fill("90");
+  // This task logs each visit: one row is enough for the test.
+  await page.getByLabel("第 1 次：日期", { exact: true }).fill("2026-11-18");
+  await page.getByLabel("第 1 次：服务对象", { exact: true }).selectOption("elderly");
+  await page.getByLabel("第 1 次：人数", { exact: true }).fill("24");
+  await page.getByLabel("第 1 次：时长（分钟）", { exact: true }).fill("90");
   await page.getByLabel("活动方案", { exact: true }).fill("在带队社工安排下，两人一组走访独居老人，每次不超过四十分钟；电话关怀按提纲进行，不询问隐私；发现风险按社区流程上报社工。");
   await page.getByLabel("反思与改进", { exact: true }).fill(resubmit ? `${reflection}（已按导师意见补充：每次探访后的记录都由社工签字确认。）` : reflection);
   await page.getByLabel(/我确认/).check();

@@ -98,7 +98,7 @@ describe("eligibility evaluation", () => {
     });
     expect((await getEligibility(app.db, { userId, track: "campus", tier: "foundation" }))?.eligible).toBe(false);
     const panel = await eligibilityFor(app.db, userId, "campus");
-    expect(panel[0]).toMatchObject({ tier: "foundation", eligible: false, missing: ["还需完成 1 项任务", "服务人数 10/20"], certificate: null });
+    expect(panel[0]).toMatchObject({ tier: "foundation", eligible: false, missing: ["完成其余 1 项任务", "服务人数 10/20"], certificate: null });
   });
 
   it("is evaluated by a real worker from an enqueued job", async () => {

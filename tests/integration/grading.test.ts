@@ -30,7 +30,7 @@ afterAll(async () => app?.close());
 
 const plan = "目标：帮助学生识别并命名常见情绪。流程：导入情境、情绪卡片分类、两人一组练习“我感到……因为……”句式、教师小结。分工：班主任主持，心理老师协助观察。安全预案：如有学生情绪明显波动，课后单独关心。";
 const reflection =
-  "学生参与度较高，多数能用情绪词描述自己的感受，个别学生表达困难，需要更多示范。时间控制偏紧，情绪卡片分类环节可以缩短。下一次计划加入身体信号的觉察练习，并在课后用一周的情绪日记巩固。本次活动中没有出现需要转介的情况，我会持续留意两名近期情绪低落的学生，并与心理老师保持沟通。";
+  "学生参与度较高，多数能用情绪词描述自己的感受，个别学生表达困难，需要更多示范。时间控制偏紧，情绪卡片分类环节可以缩短。下一次计划加入身体信号的觉察练习，并在课后用一周的情绪日记巩固。本次活动中没有出现需要转介的情况，我会持续留意两名近期情绪低落的学生，并与心理老师保持沟通。".repeat(5);
 
 /** A submitted piece of work as the trainee's submit leaves it, written directly (routing is another worker's job). */
 async function submittedWork(trainee: User, which: "field" | "double", opts: { daysAgo?: number; showcaseConsent?: boolean } = {}) {

@@ -163,6 +163,22 @@ describe("taking a quiz", () => {
     expect(submission).toMatchObject({ status: "not_passed", attempts_used: main.task.attemptLimit });
     expect(await quizView(app.db, { userId, task: main.task, submission })).toMatchObject({ canAttempt: false, attemptsUsed: main.task.attemptLimit });
   }, 40_000);
+
+  it("keeps the key of wrong answers from the page while retakes remain, and shows it all once none remain", async () => {
+    const userId = await trainee(main.module);
+    let submissionId = "";
+    for (let attempt = 1; attempt <= main.task.attemptLimit; attempt += 1) {
+      const outcome = await submit(userId, main, wrongAnswers(main.task));
+      if (!outcome.ok) throw new Error(outcome.problem);
+      submissionId = outcome.submissionId;
+      const submission = await scored(submissionId, attempt);
+      const view = await quizView(app.db, { userId, task: main.task, submission });
+      const sent = JSON.stringify(view);
+      const last = attempt === main.task.attemptLimit;
+      for (const q of main.task.questions) expect(sent.includes(q.explanation), `attempt ${attempt}, ${q.id}`).toBe(last);
+      expect(view.attempts.at(-1)!.results.every((r) => (r.answer === null) === !last)).toBe(true);
+    }
+  }, 40_000);
 });
 
 describe("the scoring job", () => {

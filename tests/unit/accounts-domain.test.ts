@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseEmail, normalisePhone, parseLoginIdentifier } from "~/domain/contact";
+import { normaliseEmail, normalisePhone, parseLoginIdentifier, profilePhoneProblem } from "~/domain/contact";
 import { checkPassword } from "~/domain/passwords";
 import { can, homePathFor } from "~/domain/roles";
 import { readUserForm, validateUserForm } from "~/domain/user-input";
@@ -78,5 +78,15 @@ describe("names in the user form", () => {
 
   it("stores the name NFC-normalised", () => {
     expect(validateUserForm({ ...values, name: " Rene\u0301 " }, { requireRoles: true, requireOrg: false })).toMatchObject({ ok: true, user: { name: "René" } });
+  });
+});
+
+describe("profilePhoneProblem", () => {
+  it("calls a typed number that is no mobile number a format problem, even for someone without e-mail", () => {
+    expect(profilePhoneProblem("1234", null)).toBe("format");
+    expect(profilePhoneProblem("1234", "a@b.cn")).toBe("format");
+    expect(profilePhoneProblem("138 0000 0001", null)).toBeNull();
+    expect(profilePhoneProblem("", null)).toBe("noContact");
+    expect(profilePhoneProblem("  ", "a@b.cn")).toBeNull();
   });
 });

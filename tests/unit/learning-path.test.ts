@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentTier, moduleProgress, nextModule, overallProgress, tierAccess } from "~/domain/learning-path";
+import { currentTier, moduleProgress, nextStep, overallProgress, tierAccess } from "~/domain/learning-path";
 
 const tiers = [
   { id: "foundation", order: 1, requiresPreviousTier: false },
@@ -22,9 +22,18 @@ describe("tierAccess", () => {
 
 describe("progress", () => {
   it("counts reading and passed tasks as steps", () => {
-    expect(moduleProgress({ read: false, tasks: 1, tasksPassed: 0 })).toBe(0);
-    expect(moduleProgress({ read: true, tasks: 1, tasksPassed: 0 })).toBe(50);
-    expect(moduleProgress({ read: true, tasks: 2, tasksPassed: 5 })).toBe(100);
+    const none = { read: false, tasks: 1, tasksPassed: 0, tierCertified: false };
+    expect(moduleProgress(none)).toBe(0);
+    expect(moduleProgress({ ...none, read: true })).toBe(50);
+    expect(moduleProgress({ ...none, read: true, tasks: 2, tasksPassed: 5 })).toBe(100);
+    expect(moduleProgress({ ...none, read: true, tasks: 2, tasksPassed: 1 })).toBe(67);
+  });
+  it("finishes a module whose tasks are all passed, and every module of a certified tier", () => {
+    const none = { read: false, tasks: 1, tasksPassed: 0, tierCertified: false };
+    expect(moduleProgress({ ...none, tasksPassed: 1 })).toBe(100);
+    expect(moduleProgress({ ...none, tierCertified: true })).toBe(100);
+    expect(moduleProgress({ ...none, tasks: 0, read: true })).toBe(100);
+    expect(moduleProgress({ ...none, tasks: 0 })).toBe(0);
     expect(overallProgress([])).toBe(0);
     expect(overallProgress([100, 50, 0])).toBe(50);
   });
@@ -34,20 +43,15 @@ describe("progress", () => {
   });
 });
 
-describe("nextModule (继续学习)", () => {
-  const order = ["foundation", "practitioner", "specialist", "supervisor"] as const;
-  const m = (tier: (typeof order)[number], o: number) => ({ id: `${tier}-${o}`, tier, order: o });
-  const modules = [m("practitioner", 1), m("foundation", 2), m("foundation", 1), m("foundation", 3)];
-
-  it("leads to the first unfinished module in curriculum order, skipping finished ones", () => {
-    const progress = new Map([["foundation-1", 100], ["foundation-2", 50]]);
-    const next = nextModule(modules, order, (x) => progress.get(x.id) ?? 0, (tier) => tier === "foundation");
-    expect(next?.id).toBe("foundation-2");
+describe("nextStep", () => {
+  const m = (id: string, read: boolean, ...tasks: Array<[string, Parameters<typeof nextStep>[0][number]["tasks"][number]["status"]]>) => ({ id, read, tasks: tasks.map(([tid, status]) => ({ id: tid, status })) });
+  it("leads to returned work first, then started work, then the next unread module, then the next task", () => {
+    expect(nextStep([m("a", true, ["a1", "passed"]), m("b", false, ["b1", null]), m("c", true, ["c1", "returned"])])).toEqual({ kind: "returned", moduleId: "c", taskId: "c1" });
+    expect(nextStep([m("a", false, ["a1", null]), m("b", true, ["b1", "draft"])])).toEqual({ kind: "draft", moduleId: "b", taskId: "b1" });
+    expect(nextStep([m("a", true, ["a1", "submitted"]), m("b", false, ["b1", null])])).toEqual({ kind: "read", moduleId: "b", taskId: null });
+    expect(nextStep([m("a", true, ["a1", "passed"], ["a2", null])])).toEqual({ kind: "task", moduleId: "a", taskId: "a2" });
   });
-
-  it("moves to the next tier once it opens, and is null when everything open is done", () => {
-    const done = (x: { id: string }) => (x.id.startsWith("foundation") ? 100 : 0);
-    expect(nextModule(modules, order, done, () => true)?.id).toBe("practitioner-1");
-    expect(nextModule(modules, order, done, (tier) => tier === "foundation")).toBeNull();
+  it("has nothing when all work is done or waiting for a mentor", () => {
+    expect(nextStep([m("a", true, ["a1", "passed"]), m("b", false, ["b1", "in_review"])])).toBeNull();
   });
 });

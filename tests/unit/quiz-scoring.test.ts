@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { quizTaskSchema } from "~/catalog/schema";
-import { answerErrors, parseQuizAnswers, publicQuestions, readQuizResult, scoreQuiz, storedQuizResult, type QuizTask } from "~/domain/quiz-scoring";
+import { answerErrors, parseQuizAnswers, publicQuestions, readQuizResult, reviewOf, scoreQuiz, storedQuizResult, type QuizTask } from "~/domain/quiz-scoring";
 
 // Four questions of every kind, so one question is 25 points.
 function quiz(passMark = 75): QuizTask {
@@ -163,5 +163,16 @@ describe("publicQuestions", () => {
     const sent = JSON.stringify(questions);
     expect(sent).not.toMatch(/"answer"|"explanation"/);
     expect(sent).not.toContain("焦虑是一种情绪。");
+  });
+});
+
+describe("reviewOf", () => {
+  const result = (correct: boolean) => ({ questionId: correct ? "a" : "b", kind: "single" as const, prompt: "问", options: ["甲", "乙"], correct, given: 0, answer: correct ? 0 : 1, explanation: "因为" });
+  it("hides the key and explanation of wrong answers until the quiz is settled", () => {
+    expect(reviewOf([result(true), result(false)], false).map((r) => [r.answer, r.explanation])).toEqual([
+      [0, "因为"],
+      [null, null],
+    ]);
+    expect(reviewOf([result(false)], true)[0]).toMatchObject({ answer: 1, explanation: "因为" });
   });
 });

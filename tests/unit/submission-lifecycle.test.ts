@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTransition, isEditable, submitMove, type Actor } from "~/domain/submission-lifecycle";
+import { checkTransition, decisionTone, isEditable, statusTone, submitMove, type Actor } from "~/domain/submission-lifecycle";
 import type { SubmissionStatus, TaskType } from "../../db/schema";
 
 const statuses: SubmissionStatus[] = ["draft", "submitted", "in_review", "returned", "resubmitted", "passed", "not_passed"];
@@ -54,5 +54,15 @@ describe("submission lifecycle", () => {
     expect(submitMove("returned")).toBe("resubmitted");
     expect(submitMove("in_review")).toBeNull();
     expect(submitMove("passed")).toBeNull();
+  });
+});
+
+describe("statusTone", () => {
+  it("never shows a refusal or a return in the colour of a pass", () => {
+    expect(statusTone("passed")).toBe("positive");
+    expect(statusTone("returned")).toBe("warning");
+    expect(statusTone("not_passed")).toBe("danger");
+    expect(new Set(statuses.map(statusTone)).size).toBe(5);
+    expect([decisionTone("pass"), decisionTone("return"), decisionTone("not_pass")]).toEqual(["positive", "warning", "danger"]);
   });
 });

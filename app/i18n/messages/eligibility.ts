@@ -2,7 +2,7 @@
 import type { Messages } from "../types";
 
 export const eligibilityMessages = {
-  "elig.missingTasks": { zh: "还需完成 {count} 项任务", en: "{count} more task(s) to pass" },
+  "elig.missingTasks": { zh: "完成其余 {count} 项任务", en: "{count} more task(s) to pass" },
   "elig.fieldWork": { zh: "实践任务 {have}/{need} 项", en: "Field work {have}/{need}" },
   "elig.peopleReached": { zh: "服务人数 {have}/{need}", en: "People reached {have}/{need}" },
   "elig.score": { zh: "“{task}”得分 {score}，本级证书要求 {passMark} 分", en: "“{task}” scored {score}; this certificate needs {passMark}" },

@@ -29,6 +29,8 @@ export const evidenceMessages = {
   "evidence.delete": { zh: "删除", en: "Delete" },
   "evidence.deleteLabel": { zh: "删除「{name}」", en: "Delete “{name}”" },
   "evidence.deleting": { zh: "正在删除…", en: "Deleting…" },
+  "evidence.deleteConfirm.question": { zh: "删除「{name}」后无法恢复。确定删除吗？", en: "“{name}” cannot be recovered once deleted. Delete it?" },
+  "evidence.deleteConfirm.yes": { zh: "确定删除", en: "Yes, delete" },
   "evidence.deleted": { zh: "已删除。", en: "Deleted." },
   "evidence.size.kb": { zh: "{size} KB", en: "{size} KB" },
   "evidence.size.mb": { zh: "{size} MB", en: "{size} MB" },

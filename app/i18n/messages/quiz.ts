@@ -31,6 +31,10 @@ export const quizMessages = {
   "quiz.review.given": { zh: "你的答案", en: "Your answer" },
   "quiz.review.answer": { zh: "正确答案", en: "Correct answer" },
   "quiz.review.explanation": { zh: "解析", en: "Explanation" },
+  "quiz.review.withheld": {
+    zh: "答错的题目暂不显示正确答案和解析：请回到正文找一找，再做一次。通过测验或用完作答次数后，全部答案和解析都会显示。",
+    en: "Right answers and explanations of wrong answers stay hidden for now: look in the module and try again. They all show once you pass or use your last attempt.",
+  },
   "quiz.review.none": { zh: "未作答", en: "Not answered" },
   "quiz.history": { zh: "历次作答", en: "Earlier attempts" },
   "quiz.history.item": { zh: "第 {attempt} 次：{score} 分（{result}）", en: "Attempt {attempt}: {score} points ({result})" },
