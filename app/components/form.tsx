@@ -1,3 +1,4 @@
+import { useActionData } from "@remix-run/react";
 import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 
 export type FieldErrors = Partial<Record<string, string>>;
@@ -99,9 +100,17 @@ export function ChoiceField({
 }
 
 export function FormMessage({ kind, children }: { kind: "error" | "success" | "info"; children: ReactNode }) {
+  const self = useRef<HTMLDivElement>(null);
+  const answer = useActionData();
+  // An error that answers this page's own form post is brought into view and focused, on every page
+  // (on a phone the summary sits above the fold while the view stays at the buttons). An error the
+  // page shows on arrival, with no post behind it, leaves the focus where it is.
+  useEffect(() => {
+    if (kind === "error" && answer !== undefined && self.current && !self.current.contains(document.activeElement)) revealElement(self.current);
+  }, [kind, answer]);
   return (
-    // An error summary can take focus (useRevealError), so a phone user is brought to it.
-    <div className={`form-message ${kind}`} role={kind === "error" ? "alert" : "status"} tabIndex={kind === "error" ? -1 : undefined}>
+    // An error summary can take focus, so a phone user is brought to it.
+    <div ref={self} className={`form-message ${kind}`} role={kind === "error" ? "alert" : "status"} tabIndex={kind === "error" ? -1 : undefined}>
       {children}
     </div>
   );
