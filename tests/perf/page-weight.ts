@@ -5,23 +5,11 @@ import { spawn } from "node:child_process";
 import { chromium } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { learnerPages, measurePageWeight } from "../support/page-weight";
+import { waitFor } from "../support/wait";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
 const fast3g = { offline: false, latency: 562.5, downloadThroughput: (1.44 * 1_000_000) / 8, uploadThroughput: (0.675 * 1_000_000) / 8 };
-
-async function waitForHealth(url: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no answer from ${url}`);
-}
 
 const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
   env: { ...process.env, E2E_PORT: String(port) },
@@ -31,7 +19,7 @@ const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"] });
 try {
-  await waitForHealth(`${base}/healthz`);
+  await waitFor("the app's /healthz", () => fetch(`${base}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), { timeoutMs: 60_000, everyMs: 250 });
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
   const figures = async (acceptEncoding: string | null, throttle: boolean) => {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 }, isMobile: true, extraHTTPHeaders: acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {} });
