@@ -13,6 +13,7 @@ import { reassignProblem, type MarkingRole, type ReassignProblem } from "~/domai
 import { inReach, isProgrammeWide, listingPrefix } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
+import { formatDateTime } from "~/i18n/dates";
 import { assignmentOpenStatuses, listAssignments, lockSubmissionsForAssignment, mentorCandidates, reassignRole } from "~/models/assignments.server";
 import { recordAudit } from "~/models/audit.server";
 import { troubledOutboxJobs } from "~/models/outbox.server";
@@ -29,15 +30,7 @@ const breakAnywhere = { overflowWrap: "anywhere" } as const;
 const markingRoles = ["marker", "second_marker"] as const satisfies readonly MarkingRole[];
 
 function formatTime(value: Date | string | null): string {
-  if (!value) return "—";
-  return new Date(value).toLocaleString("zh-CN", {
-    timeZone: "Asia/Shanghai",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  return value ? formatDateTime(value) : "—";
 }
 
 function taskTitle(taskId: string, stored: string): string {

@@ -17,6 +17,7 @@ import { inReach, listingPrefix, type Reach } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { certificatePath, placedPeople } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
+import { formatDate as formatBeijingDate } from "~/i18n/dates";
 import {
   batchProgress,
   eligibleKeys,
@@ -47,9 +48,9 @@ const maxNoteLength = 2000;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const certificateStatuses = ["issued", "revoked", "superseded", "renewal", "expiring"] as const satisfies readonly CertificateStatusFilter[];
 
+/** The one Chinese date format (app/i18n/dates.ts), or null for no date. */
 function formatDate(value: Date | string | null): string | null {
-  if (!value) return null;
-  return new Date(value).toLocaleDateString("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+  return value ? formatBeijingDate(value) : null;
 }
 
 /** The eligible-list filters from a query string or a form, inside the admin's reach; unknown values mean "all". */
