@@ -235,7 +235,7 @@ describe("single marking", () => {
 
   it("round 2 starts from the mentor's round-1 marks and shows what the trainee changed", async () => {
     const mentor = await app.signIn(["mentor"]);
-    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const trainee = await app.signIn(["trainee"], { track: "campus", orgUnitId: orgId });
     const task = fieldTask();
     const { id } = await insertSubmission(app.db, { userId: trainee.id, module: fieldModule(), task, orgUnitId: orgId, status: "draft", attempts_used: 0, submitted_at: null });
     await assign(id, mentor);
