@@ -8,7 +8,7 @@ export const adminMessages = {
   "admin.orgs": { zh: "组织架构", en: "Organisation tree" },
   "admin.orgs.lead": { zh: "六级工作团队：全国、省、市、区县、学校或社区中心、班级或网格。", en: "Six levels: national, province, city, district, school or community centre, class or grid." },
   "admin.import": { zh: "批量导入", en: "Bulk import" },
-  "admin.import.lead": { zh: "从 CSV 文件批量导入用户，先预览再导入。", en: "Import users from a CSV file: preview first, then import." },
+  "admin.import.lead": { zh: "上传 Excel 花名册（.xlsx）或 CSV 批量导入用户，先预览再导入，导入后一键生成邀请链接和二维码签到单。", en: "Import users from an Excel roster (.xlsx) or CSV: preview, import, then make everyone's invitation links and a QR sheet in one step." },
   "admin.audit": { zh: "审计日志", en: "Audit log" },
   "admin.audit.lead": { zh: "登录、角色变更、停用、导入等安全相关操作的记录。", en: "Sign-ins, role changes, deactivations, imports and other security events." },
   "admin.search.title": { zh: "查找", en: "Find" },
