@@ -11,6 +11,7 @@ import { logger } from "./app/logger.server";
 import { closeQueues, pingRedis, registerQueues } from "./app/queue.server";
 import { createQueueBoard, queueBoardPath } from "./app/runtime/queue-board.server";
 import { IssuerKeyError, loadIssuerKey, registerIssuerKey, type LoadedIssuerKey } from "./app/runtime/issuer-key.server";
+import { anonymousPages } from "./app/runtime/page-cache.server";
 import { ensureRedis, RedisUnavailableError } from "./app/runtime/redis.server";
 import { applyServerTimeouts, createWebApp } from "./app/runtime/web-app.server";
 import { publishIssuerKey } from "./app/services/credentials.server";
@@ -111,6 +112,7 @@ async function main() {
     queueBoard: { path: queueBoardPath, app: queueBoard.app },
     logger,
     trustProxy: config.TRUST_PROXY,
+    pageCache: anonymousPages,
   });
 
   const server: Server = app.listen(config.PORT, config.HOST, () => {

@@ -7,6 +7,7 @@ import { showcaseDecisionForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
 import { inReach, listingPrefix } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
+import { anonymousPages } from "~/runtime/page-cache.server";
 import { submissionPath } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
@@ -56,6 +57,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (result === "ok") await recordAudit(trx, { actorId: admin.id, action: approve ? "showcase.approved" : "showcase.rejected", targetType: "submission", targetId: submissionId, ip: context.ip });
     return result;
   });
+  // The public showcase changes now, not when its anonymous copy runs out.
+  if (outcome === "ok") anonymousPages.clear();
   const message: MessageKey = outcome === "ok" ? "showcase.admin.done" : outcome === "noConsent" ? "showcase.admin.noConsent" : "showcase.admin.notOpen";
   return json({ ok: outcome === "ok", message }, { status: outcome === "ok" ? 200 : 409 });
 }

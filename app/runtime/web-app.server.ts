@@ -3,6 +3,7 @@
 // server.ts builds it; tests build it with a stand-in Remix handler.
 import compression from "compression";
 import { randomBytes } from "node:crypto";
+import { isPublicPage, withNonce, type AnonymousPageCache } from "./page-cache.server";
 import type { Server } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable, type AppLoadContext } from "@remix-run/node";
@@ -183,6 +184,16 @@ async function sendRemixResponse(res: ExpressResponse, response: Response): Prom
 
 const formTypes = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
+/** A page worth keeping for the next anonymous visitor: a plain 200 HTML answer that sets nothing. */
+function isStorable(response: Response): boolean {
+  return (
+    response.status === 200 &&
+    (response.headers.get("Content-Type") ?? "").startsWith("text/html") &&
+    !response.headers.has("Set-Cookie") &&
+    !/no-store|private/.test(response.headers.get("Cache-Control") ?? "")
+  );
+}
+
 /** Remix reads bodies with request.formData(), which throws (a 500) on anything but a form. */
 function formProblem(req: ExpressRequest): { status: number; key: MessageKey } | null {
   if (!hasBody(req)) return null;
@@ -239,6 +250,8 @@ export interface WebAppOptions {
   trustProxy?: boolean | number | string;
   deadlines?: BodyDeadlines;
   publicDir?: string;
+  /** Public pages for anonymous visitors (decision 019); none when absent. */
+  pageCache?: AnonymousPageCache;
 }
 
 export function createWebApp(options: WebAppOptions): express.Express {
@@ -294,6 +307,19 @@ export function createWebApp(options: WebAppOptions): express.Express {
     try {
       const problem = formProblem(req);
       if (problem) return refuse(req, res, problem.status, bilingual(problem.key));
+      const nonce = String(res.locals.cspNonce);
+      // An anonymous visitor's public page may come from memory: no session to read, no render.
+      // Only the HTML face of a page: /issuer and /achievements answer a verifier asking for JSON with JSON-LD.
+      const wantsHtml = !/json/i.test(req.get("accept") ?? "");
+      const cacheKey = options.pageCache && req.method === "GET" && wantsHtml && !req.headers.cookie?.includes("bc_session=") && isPublicPage(req.path) ? req.originalUrl : null;
+      const cached = cacheKey ? options.pageCache!.get(cacheKey) : undefined;
+      if (cached) {
+        res.status(cached.status);
+        for (const [name, value] of cached.headers) res.append(name, value);
+        res.setHeader("X-Page-Cache", "hit");
+        res.end(withNonce(cached, nonce));
+        return;
+      }
       const { auth, setCookie } = await authenticate(req.headers.cookie);
       if (setCookie) res.append("Set-Cookie", setCookie);
       const limit = Number(res.locals.bodyLimit ?? bodyLimits.form);
@@ -303,10 +329,20 @@ export function createWebApp(options: WebAppOptions): express.Express {
         res.locals.abortRemix?.();
         req.socket.destroySoon();
       });
-      const context: AppLoadContext = { auth, ip: req.ip ?? null, cspNonce: String(res.locals.cspNonce) };
+      const context: AppLoadContext = { auth, ip: req.ip ?? null, cspNonce: nonce };
       const response = await options.handleRequest(request, context);
       // The edge already answered (too large, too slow): what Remix made of the cut body is moot.
       if (res.headersSent) return;
+      if (cacheKey && !setCookie && isStorable(response)) {
+        const body = await response.text();
+        const headers = [...response.headers.entries()];
+        options.pageCache!.set(cacheKey, { status: response.status, headers, body, nonce, storedAt: Date.now() });
+        res.status(response.status);
+        for (const [name, value] of headers) res.append(name, value);
+        res.setHeader("X-Page-Cache", "miss");
+        res.end(body);
+        return;
+      }
       await sendRemixResponse(res, response);
     } catch (error) {
       next(error);

@@ -1,0 +1,80 @@
+// Benchmark (issue #16 goal 2): the request path at 64 connections. Each page against a bare
+// node:http server sending the same bytes, in the same run, with autocannon as the load generator.
+// The bare server goes first; if it cannot reach 5,000 req/s the load generator or the machine is the
+// limit, and the benchmark says so and stops rather than print a meaningless ratio.
+// Needs `npm run build` first.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import autocannon from "autocannon";
+import { waitFor } from "../support/wait";
+
+const port = Number(process.env.PERF_PORT ?? 3200);
+const base = `http://127.0.0.1:${port}`;
+const seconds = Number(process.env.PERF_SECONDS ?? 5);
+const rounds = Number(process.env.PERF_ROUNDS ?? 3);
+const connections = 64;
+const bareFloor = 5_000;
+
+async function measure(url: string, headers: Record<string, string>) {
+  const result = await autocannon({ url, connections, duration: seconds, headers });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
+  env: { ...process.env, E2E_PORT: String(port), LOG_LEVEL: "error" },
+  stdio: ["ignore", "ignore", "inherit"],
+  detached: true,
+});
+try {
+  await waitFor("the app's /healthz", () => fetch(`${base}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), { timeoutMs: 60_000, everyMs: 250 });
+  const login = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ identifier: "13800000001", password: "baicheng-demo-2026" }),
+  });
+  const cookie = login.headers.get("set-cookie")?.split(";")[0];
+  if (!cookie) throw new Error(`login failed: ${login.status}`);
+  const pages: Array<{ name: string; path: string; headers: Record<string, string>; target: number }> = [
+    { name: "home page", path: "/", headers: {}, target: 0.25 },
+    { name: "showcase", path: "/showcase", headers: {}, target: 0.25 },
+    { name: "/verify", path: "/verify", headers: {}, target: 0.25 },
+    { name: "signed-in module page", path: "/learn/campus/foundation/student-development", headers: { Cookie: cookie }, target: 0.15 },
+  ];
+  console.log(`request path: autocannon, ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds`);
+  for (const page of pages) {
+    const response = await fetch(`${base}${page.path}`, { headers: page.headers });
+    const body = Buffer.from(await response.arrayBuffer());
+    if (response.status !== 200) throw new Error(`${page.path} answered ${response.status}`);
+    const bare = createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": body.length });
+      res.end(body);
+    });
+    await new Promise<void>((r) => bare.listen(port + 1, "127.0.0.1", r));
+    const bareRuns: number[] = [];
+    const appRuns: Array<{ rps: number; p99: number }> = [];
+    try {
+      for (let round = 0; round < rounds; round++) {
+        const baseline = await measure(`http://127.0.0.1:${port + 1}/`, {});
+        if (baseline.rps < bareFloor) {
+          throw new Error(`the bare server reached only ${baseline.rps.toFixed(0)} req/s on ${page.name}'s bytes (< ${bareFloor}): the load generator or the machine is the limit, not the app; run this on an idle machine`);
+        }
+        bareRuns.push(baseline.rps);
+        appRuns.push(await measure(`${base}${page.path}`, page.headers));
+      }
+    } finally {
+      bare.close();
+    }
+    const appRps = median(appRuns.map((r) => r.rps));
+    const p99 = median(appRuns.map((r) => r.p99));
+    const ratio = appRps / median(bareRuns);
+    console.log(
+      `  ${page.name.padEnd(24)} app ${appRps.toFixed(0).padStart(6)} req/s p99 ${String(p99).padStart(5)} ms   bare ${median(bareRuns).toFixed(0).padStart(6)} req/s   ratio ${(ratio * 100).toFixed(1)}% (target ≥ ${page.target * 100}%, p99 < 150 ms)`,
+    );
+  }
+} finally {
+  process.kill(-server.pid!, "SIGTERM");
+}
