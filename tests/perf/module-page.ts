@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
+import { demoTraineeCookie } from "./demo-session";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
@@ -48,14 +49,7 @@ const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
 });
 try {
   await waitForHealth(`${base}/healthz`);
-  const login = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ identifier: "13800000001", password: "baicheng-demo-2026" }),
-  });
-  const cookie = login.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`login failed: ${login.status}`);
+  const cookie = await demoTraineeCookie(base);
   const path = "/learn/campus/foundation/student-development";
   const page = await fetch(`${base}${path}`, { headers: { Cookie: cookie } });
   const html = await page.text();

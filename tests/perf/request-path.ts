@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import autocannon from "autocannon";
 import { waitFor } from "../support/wait";
+import { demoTraineeCookie } from "./demo-session";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
@@ -30,14 +31,7 @@ const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
 });
 try {
   await waitFor("the app's /healthz", () => fetch(`${base}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), { timeoutMs: 60_000, everyMs: 250 });
-  const login = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ identifier: "13800000001", password: "baicheng-demo-2026" }),
-  });
-  const cookie = login.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`login failed: ${login.status}`);
+  const cookie = await demoTraineeCookie(base);
   const pages: Array<{ name: string; path: string; headers: Record<string, string>; target: number }> = [
     { name: "home page", path: "/", headers: {}, target: 0.25 },
     { name: "showcase", path: "/showcase", headers: {}, target: 0.25 },
