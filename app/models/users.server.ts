@@ -27,24 +27,16 @@ function rolesOf(db: Db) {
     .as("r");
 }
 
+/** A person as lists and pages show them (roles and whether a password is set come alongside). */
+const summaryColumns = ["u.id", "u.name", "u.phone", "u.email", "u.track", "u.status", "u.org_unit_id as orgUnitId", "o.name as orgName", "u.created_at as createdAt"] as const;
+const hasPassword = () => sql<boolean>`u.password_hash is not null`.as("hasPassword");
+
 function summaryQuery(db: Db) {
   return db
     .selectFrom("users as u")
     .leftJoin("org_units as o", "o.id", "u.org_unit_id")
     .leftJoin(rolesOf(db), "r.user_id", "u.id")
-    .select([
-      "u.id",
-      "u.name",
-      "u.phone",
-      "u.email",
-      "u.track",
-      "u.status",
-      "u.org_unit_id as orgUnitId",
-      "o.name as orgName",
-      "r.roles",
-      sql<boolean>`u.password_hash is not null`.as("hasPassword"),
-      "u.created_at as createdAt",
-    ]);
+    .select([...summaryColumns, "r.roles", hasPassword()]);
 }
 
 type SummaryRow = Omit<UserSummary, "roles"> & { roles: Role[] | null };
@@ -130,17 +122,9 @@ export async function listUsers(db: Db, f: UserFilters & { page: number; pageSiz
   const [rows, total] = await Promise.all([
     filteredUsers(db, f, now)
       .select((eb) => [
-        "u.id",
-        "u.name",
-        "u.phone",
-        "u.email",
-        "u.track",
-        "u.status",
-        "u.org_unit_id as orgUnitId",
-        "o.name as orgName",
+        ...summaryColumns,
         eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id").orderBy("r.role")]).as("roles"),
-        sql<boolean>`u.password_hash is not null`.as("hasPassword"),
-        "u.created_at as createdAt",
+        hasPassword(),
       ])
       .orderBy("u.created_at", "desc")
       .orderBy("u.id")
