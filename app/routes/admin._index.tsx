@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { AdminSearchForm } from "~/components/admin-search";
 import { catalog } from "~/catalog/catalog.server";
 import { db } from "~/db.server";
 import { attentionItems, attentionLink, attentionThresholds, type AttentionItem } from "~/domain/attention";
@@ -50,15 +51,7 @@ export default function AdminHome() {
   return (
     <>
       <h1>{t("admin.title")}</h1>
-      <Form method="get" action="/admin/search" role="search" className="search-form">
-        <label htmlFor="admin-home-q">{t("admin.search.label")}</label>
-        <div className="search-row">
-          <input id="admin-home-q" type="search" name="q" maxLength={100} enterKeyHint="search" />
-          <button type="submit" className="button">
-            {t("admin.search.button")}
-          </button>
-        </div>
-      </Form>
+      <AdminSearchForm />
       <section aria-labelledby="attention-title" className="stack">
         <h2 id="attention-title">{t("attention.title")}</h2>
         <p className="muted">{t("attention.lead", { region })}</p>
