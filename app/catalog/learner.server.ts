@@ -2,8 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { db } from "~/db.server";
 import { can } from "~/domain/roles";
 import { moduleProgress, nextStep, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
-import { listUserSubmissions } from "~/models/submissions.server";
-import { heldCertificates, passedTaskIds, readModuleIds } from "~/models/curriculum.server";
+import { heldCertificates, readModuleIds, taskStatuses } from "~/models/curriculum.server";
 import { getUserSummary } from "~/models/users.server";
 import { catalog } from "./catalog.server";
 import { tierIds, trackIds, type TierId, type TrackId } from "./schema";
@@ -11,11 +10,11 @@ import type { CatalogModule } from "./types";
 
 // What one learner sees of the curriculum: access per tier, progress per module.
 export async function learnerState(userId: string, context: AppLoadContext) {
-  const [user, held, read, passed] = await Promise.all([
+  const [user, held, read, statuses] = await Promise.all([
     getUserSummary(db(), userId),
     heldCertificates(db(), userId),
     readModuleIds(db(), userId),
-    passedTaskIds(db(), userId),
+    taskStatuses(db(), userId),
   ]);
   const preview = can(context.auth.user?.roles ?? [], "content.preview");
   const { program } = catalog();
@@ -25,10 +24,10 @@ export async function learnerState(userId: string, context: AppLoadContext) {
     moduleProgress({
       read: read.has(m.id),
       tasks: m.tasks.length,
-      tasksPassed: m.tasks.filter((t) => passed.has(t.id)).length,
+      tasksPassed: m.tasks.filter((t) => statuses.get(t.id) === "passed").length,
       tierCertified: held.some((c) => c.track === m.track && c.tier === m.tier),
     });
-  return { user, held, read, passed, preview, access, progressOf };
+  return { user, held, read, statuses, preview, access, progressOf };
 }
 
 export function modulesOf(track: TrackId, tier: TierId): CatalogModule[] {
@@ -65,11 +64,8 @@ export interface ContinueLink {
 }
 
 /** The one next thing for a trainee in their track (or the first track): see nextStep(). */
-export async function continueLearning(
-  userId: string,
-  state: Awaited<ReturnType<typeof learnerState>>,
-): Promise<ContinueLink | null> {
-  const statuses = new Map((await listUserSubmissions(db(), userId)).map((s) => [s.task_id, s.status]));
+export function continueLearning(state: Awaited<ReturnType<typeof learnerState>>): ContinueLink | null {
+  const { statuses } = state;
   const { program } = catalog();
   const tracks = state.user?.track ? [state.user.track] : [...trackIds];
   const tiers = [...program.tiers].sort((a, b) => a.order - b.order);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Database, SubmissionStatus } from "../../db/schema";
 import type { Catalog } from "~/catalog/types";
 import type { TierId, TrackId } from "~/catalog/schema";
 import type { Db } from "./types";
@@ -108,10 +108,11 @@ export async function readModuleIds(db: Db, userId: string): Promise<Set<string>
   return new Set(rows.map((r) => r.module_id));
 }
 
-/** Tasks the user has passed (any version): quizzes at the pass mark, graded work a mentor passed. */
-export async function passedTaskIds(db: Db, userId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom("submissions").select("task_id").where("user_id", "=", userId).where("status", "=", "passed").execute();
-  return new Set(rows.map((r) => r.task_id));
+/** Where each of the user's tasks stands (passed: a quiz at the pass mark or work a mentor passed, any version). */
+export async function taskStatuses(db: Db, userId: string): Promise<Map<string, SubmissionStatus>> {
+  // One submission per person and task (submissions_user_task_key): its status is where the task stands.
+  const rows = await db.selectFrom("submissions").select(["task_id", "status"]).where("user_id", "=", userId).execute();
+  return new Map(rows.map((r) => [r.task_id, r.status]));
 }
 
 /** Tiers (per track) in which the user holds a live certificate. */

@@ -17,7 +17,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const learner = user && can(user.roles, "learn") && !can(user.roles, "content.preview") ? user : null;
   const [figures, next] = await Promise.all([
     programmeFigures(),
-    learner ? learnerState(learner.id, context).then((state) => continueLearning(learner.id, state)) : undefined,
+    learner ? learnerState(learner.id, context).then(continueLearning) : undefined,
   ]);
   return json({
     signedIn: Boolean(user),

@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const tracks = state.user?.track ? [state.user.track] : [...trackIds];
   const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
   return json({
-    next: state.preview ? null : await continueLearning(me.id, state),
+    next: state.preview ? null : continueLearning(state),
     preview: state.preview,
     hasTrack: Boolean(state.user?.track),
     tracks: await Promise.all(tracks.map(async (track) => {
