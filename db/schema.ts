@@ -395,6 +395,31 @@ export interface IndicatorTargetTable {
   updated_at: DefaultTimestamp;
 }
 
+/**
+ * The 百千万 figures kept per unit and ancestor, measure and month (docs/decisions/020): maintained by
+ * triggers on the source rows, checked nightly against a recomputation.
+ */
+export interface OutcomeFigureTable {
+  org_unit_id: string;
+  track: TrackColumn;
+  /** people:<audience type> | certified:<tier> | milestone:<kind> | showcase */
+  measure: string;
+  /** First day of the calendar month (China), "YYYY-MM-DD". */
+  month: ColumnType<string, string, string>;
+  /** bigint (db/client.ts reads int8 as a number). */
+  value: number;
+}
+
+/** One run of the nightly consistency check of outcome_figures. */
+export interface OutcomeCheckTable {
+  id: Generated<string>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  rows_checked: number;
+  drifted: number;
+  sample: Json<Array<Record<string, unknown>>>;
+}
+
 export interface ExportTable {
   id: Generated<string>;
   kind: "trainees" | "indicators";
@@ -411,6 +436,8 @@ export interface ExportTable {
 
 export interface Database {
   exports: ExportTable;
+  outcome_figures: OutcomeFigureTable;
+  outcome_checks: OutcomeCheckTable;
   org_milestones: OrgMilestoneTable;
   mentor_units: MentorUnitTable;
   indicator_targets: IndicatorTargetTable;

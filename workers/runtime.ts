@@ -56,7 +56,7 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
   // Every process upserts the same scheduler ids, so N processes still mean one reconcile a minute.
   const maintenance = new Queue("maintenance", { connection, prefix: settings.prefix });
   for (const [name, every] of Object.entries(maintenanceSchedules)) {
-    await maintenance.upsertJobScheduler(name, { every }, { name, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    await maintenance.upsertJobScheduler(name, typeof every === "number" ? { every } : every, { name, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   }
   return {
     workers,

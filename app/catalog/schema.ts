@@ -163,7 +163,8 @@ export const programSchema = z.object({
   name: localized,
   certificateArt: certificateArtSchema.default({}),
   /** First day of programme year 1; year N runs for twelve months from N-1 years later. */
-  programStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-09-01"),
+  // The 百千万 figures are kept by calendar month (decision 020): a programme year is twelve whole months.
+  programStart: z.string().regex(/^\d{4}-\d{2}-01$/, "must be the first day of a month, like 2026-09-01"),
   tracks: z
     .array(
       z.object({

@@ -58,3 +58,66 @@ export function parseTarget(input: string): { ok: true; value: number } | { ok: 
   if (n > 10_000_000) return { ok: false, problem: "tooLarge" };
   return { ok: true, value: n };
 }
+
+/** The kinds of indicator measure (content/program.yaml), as the figures need them. */
+export type OutcomeMeasure =
+  | { kind: "certified_trainees"; tier: string }
+  | { kind: "people_reached"; audienceTypes: readonly string[] }
+  | { kind: "org_milestone"; milestone: string }
+  | { kind: "showcased_outcomes" };
+
+/**
+ * The summary measures (outcome_figures.measure) one indicator adds up. Milestones are a state an
+ * organisation keeps, so they count from the month marked onwards; the others within the year only.
+ */
+export function summaryMeasures(measure: OutcomeMeasure): { keys: string[]; cumulative: boolean } {
+  switch (measure.kind) {
+    case "certified_trainees":
+      return { keys: [`certified:${measure.tier}`], cumulative: false };
+    case "people_reached":
+      return { keys: measure.audienceTypes.map((a) => `people:${a}`), cumulative: false };
+    case "org_milestone":
+      return { keys: [`milestone:${measure.milestone}`], cumulative: true };
+    case "showcased_outcomes":
+      return { keys: ["showcase"], cumulative: false };
+  }
+}
+
+/** The twelve months of a programme year, "YYYY-MM". */
+export function monthsOf(window: YearWindow): string[] {
+  const [y, mo] = window.from.split("-").map(Number) as [number, number];
+  const months: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const d = new Date(Date.UTC(y, mo - 1 + i, 1));
+    months.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`);
+  }
+  return months;
+}
+
+/** One kept summary row: a measure's amount in a month ("YYYY-MM-01"). */
+export interface MonthFigure {
+  measure: string;
+  month: string;
+  value: number;
+}
+
+/**
+ * An indicator's figure for the year and its month-by-month trend, from the summary rows of one
+ * region (rows before the year count only for cumulative measures; rows after it never).
+ */
+export function figureFromMonths(measure: OutcomeMeasure, window: YearWindow, rows: readonly MonthFigure[]): { figure: number; trend: Array<{ month: string; value: number }> } {
+  const { keys, cumulative } = summaryMeasures(measure);
+  const wanted = new Set(keys);
+  const from = window.from.slice(0, 7);
+  const to = window.to.slice(0, 7);
+  const byMonth = new Map<string, number>();
+  let figure = 0;
+  for (const r of rows) {
+    if (!wanted.has(r.measure)) continue;
+    const month = r.month.slice(0, 7);
+    if (month >= to || (!cumulative && month < from)) continue;
+    figure += r.value;
+    if (month >= from) byMonth.set(month, (byMonth.get(month) ?? 0) + r.value);
+  }
+  return { figure, trend: monthsOf(window).map((month) => ({ month, value: byMonth.get(month) ?? 0 })) };
+}

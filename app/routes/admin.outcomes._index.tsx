@@ -7,55 +7,65 @@ import { ProgressBar } from "~/components/progress-bar";
 import { db } from "~/db.server";
 import { outcomesForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
+import { Pagination, pageFromUrl } from "~/components/pagination";
 import { indentedName } from "~/domain/org-tree";
-import { parseTarget, progressPercent, regionBarPercent, regionTarget, yearWindow } from "~/domain/outcomes";
+import { figureFromMonths, parseTarget, progressPercent, regionBarPercent, regionTarget, yearWindow } from "~/domain/outcomes";
+import { formatDateTime } from "~/i18n/dates";
 import { depthOf } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
-import { listOrgUnits } from "~/models/orgs.server";
-import { indicatorFigure, indicatorTrend, markMilestone, regionTargets, setRegionTarget } from "~/models/outcomes.server";
-import { outcomeScope } from "~/services/outcome-scope.server";
+import { getOrgUnit } from "~/models/orgs.server";
+import { lastOutcomeCheck, markMilestone, setRegionTarget, summaryFigures, targetsOf } from "~/models/outcomes.server";
+import { outcomeRegionScope } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百城学堂" }];
 
+/** Sub-regions compared per page: a city may have hundreds of schools under it. */
+export const childrenPerPage = 30;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.reach, new URL(request.url), context);
-  const targets = await regionTargets(db(), scope.region.id);
-  const figureFor = (regionPath: string, indicator: (typeof scope.indicators)[number]) =>
-    indicatorFigure(db(), indicator, { track: scope.track, regionPath, window: scope.window });
-  const indicators = await Promise.all(
-    scope.indicators.map(async (i) => {
-      const inScope = { track: scope.track, regionPath: scope.region.path, window: scope.window };
-      const [figure, trend] = await Promise.all([figureFor(scope.region.path, i), indicatorTrend(db(), i, inScope)]);
-      const target = regionTarget(targets.get(i.id), i.target, depthOf(scope.region.path) === 1);
-      return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: target === null ? null : progressPercent(figure, target), trend };
+  const url = new URL(request.url);
+  const scope = await outcomeRegionScope(me.reach, url, context);
+  const page = pageFromUrl(url);
+  const shown = scope.children.slice((page - 1) * childrenPerPage, page * childrenPerPage);
+  // Every figure on the page comes from the kept summaries: one read for the region and the page's sub-regions.
+  const [figures, targets, check] = await Promise.all([
+    summaryFigures(db(), { unitIds: [scope.region.id, ...shown.map((c) => c.id)], track: scope.track, before: scope.window.to }),
+    targetsOf(db(), [scope.region.id, ...shown.map((c) => c.id)]),
+    lastOutcomeCheck(db()),
+  ]);
+  const own = targets.get(scope.region.id) ?? new Map<string, number>();
+  const indicators = scope.indicators.map((i) => {
+    const { figure, trend } = figureFromMonths(i.measure, scope.window, figures.get(scope.region.id) ?? []);
+    const target = regionTarget(own.get(i.id), i.target, depthOf(scope.region.path) === 1);
+    return { id: i.id, title: i.title.zh, level: i.level, figure, target, percent: target === null ? null : progressPercent(figure, target), trend };
+  });
+  const comparison = shown.map((child) => ({
+    id: child.id,
+    name: child.name,
+    cells: scope.indicators.map((i) => {
+      const { figure } = figureFromMonths(i.measure, scope.window, figures.get(child.id) ?? []);
+      const target = targets.get(child.id)?.get(i.id) ?? null;
+      return { figure, target, percent: regionBarPercent(figure, target) };
     }),
-  );
-  const comparison = await Promise.all(
-    scope.children.slice(0, 20).map(async (child) => {
-      const [figures, own] = await Promise.all([Promise.all(scope.indicators.map((i) => figureFor(child.path, i))), regionTargets(db(), child.id)]);
-      return {
-        id: child.id,
-        name: child.name,
-        cells: scope.indicators.map((i, k) => {
-          const figure = figures[k] ?? 0;
-          const target = own.get(i.id) ?? null;
-          return { figure, target, percent: regionBarPercent(figure, target) };
-        }),
-      };
-    }),
-  );
-  const sites = (await listOrgUnits(db())).filter((u) => u.kind === "site" && u.track === scope.track && u.path.startsWith(scope.region.path));
+  }));
+  // Schools and centres to mark: the region itself, or its sub-regions on this page (drill down to reach the rest).
+  const sites = [scope.region, ...shown].filter((u) => u.kind === "site" && u.track === scope.track);
+  const base = depthOf(scope.root.path);
   return json({
     region: { id: scope.region.id, name: scope.region.name },
-    regions: scope.regions.map((r) => ({ id: r.id, name: indentedName(r) })),
+    ancestors: scope.ancestors.map((a) => ({ id: a.id, name: a.name })),
+    regions: [...scope.ancestors, scope.region, ...shown].map((r) => ({ id: r.id, name: indentedName({ name: r.name, depth: depthOf(r.path) - base }) })),
     track: scope.track,
     year: scope.year,
     years: [1, 2, 3].map((y) => ({ year: y, from: yearWindow(scope.programStart, y).from })),
     indicators,
     comparison,
+    childrenTotal: scope.children.length,
+    page,
+    check: check ? { at: formatDateTime(check.finished_at), drifted: check.drifted } : null,
     sites: sites.map((s) => ({ id: s.id, name: s.name })),
   });
 }
@@ -64,7 +74,7 @@ type OutcomeActionResult = { intent: string; indicatorId: string | null; error: 
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.reach, new URL(request.url), context);
+  const scope = await outcomeRegionScope(me.reach, new URL(request.url), context);
   const input = fieldsOf(await readForm(request), outcomesForm);
   const { intent } = input;
   if (input.intent === "target") {
@@ -83,9 +93,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const milestone = input.milestone === "distinctive" ? "distinctive" : "standardised";
     const evidence = input.evidence.trim().slice(0, 2000);
     if ([...evidence].length < 10) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.noEvidence" as MessageKey }, { status: 400 });
-    const units = await listOrgUnits(db());
-    const site = units.find((u) => u.id === orgUnitId && u.kind === "site" && u.path.startsWith(scope.region.path));
-    if (!site) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.notSite" as MessageKey }, { status: 400 });
+    const site = /^[0-9a-f-]{36}$/i.test(orgUnitId) ? await getOrgUnit(db(), orgUnitId) : undefined;
+    if (!site || site.archived_at || site.kind !== "site" || !site.path.startsWith(scope.region.path)) return json<OutcomeActionResult>({ intent, indicatorId: null, error: "outcomes.milestone.notSite" as MessageKey }, { status: 400 });
     const marked = await db().transaction().execute(async (trx) => {
       const ok = await markMilestone(trx, { orgUnitId: site.id, milestone, evidence, userId: me.id });
       if (ok) await recordAudit(trx, { actorId: me.id, action: "outcomes.milestone_marked", targetType: "org_unit", targetId: site.id, ip: context.ip, details: { milestone } });
@@ -141,6 +150,17 @@ export default function OutcomesDashboard() {
     <div className="stack">
       <h1>{t("outcomes.title")}</h1>
       <p className="muted">{t("outcomes.lead")}</p>
+      {data.ancestors.length > 0 ? (
+        <nav aria-label={t("outcomes.breadcrumb")} className="breadcrumb">
+          {data.ancestors.map((a) => (
+            <span key={a.id}>
+              <Link to={`?region=${a.id}&track=${data.track}&year=${data.year}`}>{a.name}</Link>
+              {" › "}
+            </span>
+          ))}
+          <span aria-current="page">{data.region.name}</span>
+        </nav>
+      ) : null}
       <Form method="get" className="toolbar card">
         <ScopeFields regions={data.regions} region={data.region.id} track={data.track} year={data.year} years={data.years} />
         <button type="submit" className="button" aria-busy={busy}>
@@ -223,6 +243,7 @@ export default function OutcomesDashboard() {
             </table>
           </div>
         )}
+        <Pagination page={data.page} pageSize={childrenPerPage} total={data.childrenTotal} label={t("outcomes.compare")} />
       </section>
       <Form method="post" className="card" aria-labelledby="milestone-title">
         <h2 id="milestone-title" className="card-title">
@@ -245,10 +266,18 @@ export default function OutcomesDashboard() {
           <label htmlFor="m-evidence">{t("outcomes.milestone.evidence")}</label>
           <textarea id="m-evidence" name="evidence" rows={3} />
         </div>
+        {data.sites.length === 0 ? <p className="hint">{t("outcomes.milestone.drill")}</p> : null}
         <button type="submit" className="button" disabled={busy || data.sites.length === 0}>
           {t("outcomes.milestone.save")}
         </button>
       </Form>
+      <p className="muted small">
+        {data.check === null
+          ? t("outcomes.check.never")
+          : data.check.drifted === 0
+            ? t("outcomes.check.clean", { at: data.check.at })
+            : t("outcomes.check.drift", { at: data.check.at, rows: data.check.drifted })}
+      </p>
     </div>
   );
 }

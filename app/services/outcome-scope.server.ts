@@ -5,33 +5,66 @@ import { programmeYearOf, yearWindow } from "~/domain/outcomes";
 import { todayInChina } from "~/domain/submission-input";
 import type { AppLoadContext } from "@remix-run/node";
 import { auditRefusal, forbidden, notFound } from "~/guards.server";
-import { listOrgUnits } from "~/models/orgs.server";
+import { getOrgUnit, listActiveChildren, listOrgUnits } from "~/models/orgs.server";
 import { inReach, type Reach } from "~/domain/reach";
 import { treeOrder } from "~/domain/org-tree";
+import type { OrgUnit } from "../../db/schema";
 
-/**
- * The region, track and year an admin asks about, checked against their reach: a region outside
- * it is refused, and with no region asked for they see their own unit.
- */
-export async function outcomeScope(reach: Reach, url: URL, context: AppLoadContext) {
-  const units = await listOrgUnits(db());
-  const root = units.find((u) => u.id === reach.unitId);
-  if (!root) throw notFound("还没有组织架构。");
-  const regionId = url.searchParams.get("region") || root.id;
-  const region = /^[0-9a-f-]{36}$/i.test(regionId) ? units.find((u) => u.id === regionId) : undefined;
-  if (!region) throw notFound("地区不存在。");
-  if (!inReach(reach, region.path)) {
-    await auditRefusal(context, { attempted: "outcomes.region", targetType: "org_unit", targetId: region.id });
-    throw forbidden("您只能查看自己负责地区的数据。");
-  }
+const isUuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+
+/** Track, programme year and its indicators, from the query string (the current year by default). */
+function trackAndYear(url: URL) {
   const { program } = catalog();
   const track: TrackId = url.searchParams.get("track") === "community" ? "community" : "campus";
   const current = Math.min(3, Math.max(1, programmeYearOf(program.programStart, todayInChina())));
   const asked = Number(url.searchParams.get("year"));
   const year = [1, 2, 3].includes(asked) ? asked : current;
   const indicators: Indicator[] = program.tracks.find((t) => t.id === track)!.indicators.filter((i) => i.year === year);
+  return { track, year, window: yearWindow(program.programStart, year), indicators, programStart: program.programStart };
+}
+
+async function refuseOutside(reach: Reach, region: OrgUnit, context: AppLoadContext) {
+  if (!inReach(reach, region.path)) {
+    await auditRefusal(context, { attempted: "outcomes.region", targetType: "org_unit", targetId: region.id });
+    throw forbidden("您只能查看自己负责地区的数据。");
+  }
+}
+
+/**
+ * The region, track and year an admin asks about, checked against their reach: a region outside
+ * it is refused, and with no region asked for they see their own unit. With the whole tree to level 4
+ * (the exports page offers it as one list).
+ */
+export async function outcomeScope(reach: Reach, url: URL, context: AppLoadContext) {
+  const units = await listOrgUnits(db());
+  const root = units.find((u) => u.id === reach.unitId);
+  if (!root) throw notFound("还没有组织架构。");
+  const regionId = url.searchParams.get("region") || root.id;
+  const region = isUuid(regionId) ? units.find((u) => u.id === regionId) : undefined;
+  if (!region) throw notFound("地区不存在。");
+  await refuseOutside(reach, region, context);
   // Both lists in tree order: each child right under its parent, siblings by name.
   const children = treeOrder(units.filter((u) => u.parent_id === region.id));
   const regions = treeOrder(units.filter((u) => u.path.startsWith(root.path) && u.level <= 4));
-  return { root, region, children, regions, track, year, window: yearWindow(program.programStart, year), indicators, programStart: program.programStart };
+  return { root, region, children, regions, ...trackAndYear(url) };
+}
+
+/**
+ * The same scope for the outcomes pages, a level at a time: the region, its ancestors within the
+ * admin's reach (the way back up) and its active children (the way down), never the whole tree.
+ */
+export async function outcomeRegionScope(reach: Reach, url: URL, context: AppLoadContext) {
+  const root = await getOrgUnit(db(), reach.unitId);
+  if (!root || root.archived_at) throw notFound("还没有组织架构。");
+  const regionId = url.searchParams.get("region") || root.id;
+  const region = isUuid(regionId) ? await getOrgUnit(db(), regionId) : undefined;
+  if (!region || region.archived_at) throw notFound("地区不存在。");
+  await refuseOutside(reach, region, context);
+  const upIds = region.path.split("/").filter(Boolean).slice(root.path.split("/").filter(Boolean).length - 1, -1);
+  const [up, children] = await Promise.all([
+    upIds.length ? db().selectFrom("org_units").select(["id", "name", "path"]).where("id", "in", upIds).execute() : Promise.resolve([]),
+    listActiveChildren(db(), region.id),
+  ]);
+  const ancestors = upIds.map((id) => up.find((u) => u.id === id)).filter((u): u is NonNullable<typeof u> => u !== undefined);
+  return { root, region, ancestors, children: treeOrder(children), ...trackAndYear(url) };
 }

@@ -1,9 +1,10 @@
 import { catalog } from "~/catalog/catalog.server";
 import type { TrackId } from "~/catalog/ids";
 import { db } from "~/db.server";
-import { programmeYearOf, progressPercent, yearWindow } from "~/domain/outcomes";
+import { figureFromMonths, programmeYearOf, progressPercent, yearWindow, type MonthFigure } from "~/domain/outcomes";
 import { todayInChina } from "~/domain/submission-input";
-import { indicatorFigure } from "~/models/outcomes.server";
+import { listActiveChildren } from "~/models/orgs.server";
+import { summaryFigures } from "~/models/outcomes.server";
 
 export interface PublicFigure {
   id: string;
@@ -45,20 +46,23 @@ async function computeFigures(): Promise<PublicFigures> {
   const today = todayInChina();
   const year = Math.min(3, Math.max(1, programmeYearOf(program.programStart, today)));
   const window = yearWindow(program.programStart, year);
+  // The whole programme: the kept figures of every root (there is one in practice).
+  const roots = (await listActiveChildren(db(), null)).map((r) => r.id);
   const tracks = await Promise.all(
-    program.tracks.map(async (track) => ({
-      id: track.id,
-      title: track.title.zh,
-      figures: await Promise.all(
-        track.indicators
+    program.tracks.map(async (track) => {
+      const byRoot = await summaryFigures(db(), { unitIds: roots, track: track.id, before: window.to });
+      const rows: MonthFigure[] = [...byRoot.values()].flat();
+      return {
+        id: track.id,
+        title: track.title.zh,
+        figures: track.indicators
           .filter((i) => i.year === year)
-          .map(async (i) => {
-            // An empty region path is the whole tree: every unit's path starts with it.
-            const figure = await indicatorFigure(db(), i, { track: track.id, regionPath: "", window });
+          .map((i) => {
+            const { figure } = figureFromMonths(i.measure, window, rows);
             return { id: i.id, title: i.title.zh, figure, target: i.target, percent: progressPercent(figure, i.target) };
           }),
-      ),
-    })),
+      };
+    }),
   );
   const asOf = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric" }).format(new Date());
   return { year, asOf, tracks };

@@ -76,10 +76,17 @@ describe("outcomes dashboard", () => {
     expect(students.percent).toBeNull();
   });
 
-  it("lists the regions as a tree, each child right under its parent", async () => {
+  it("lists the regions a level at a time: the way up to the admin's own unit, the region, and its children", async () => {
     const admin = await app.signIn(["admin"], { orgUnitId: ids.root });
-    const data = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: admin.context, params: {} }))).json();
-    expect(data.regions.map((r: { name: string }) => r.name)).toEqual(["全国工作组", "\u3000甲省", "\u3000\u3000甲市", "\u3000\u3000\u3000甲区", "\u3000乙省", "\u3000\u3000乙市"]);
+    const atRoot = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.root)), context: admin.context, params: {} }))).json();
+    expect(atRoot.regions.map((r: { name: string }) => r.name)).toEqual(["全国工作组", "\u3000甲省", "\u3000乙省"]);
+    const inCity = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.aCity)), context: admin.context, params: {} }))).json();
+    expect(inCity.regions.map((r: { name: string }) => r.name)).toEqual(["全国工作组", "\u3000甲省", "\u3000\u3000甲市", "\u3000\u3000\u3000甲区"]);
+    expect(inCity.ancestors.map((r: { name: string }) => r.name)).toEqual(["全国工作组", "甲省"]);
+    // A regional admin's way up stops at their own unit.
+    const regional = await app.signIn(["admin"], { orgUnitId: ids.a });
+    const theirs = await (await responseOf(() => dashboard({ request: makeRequest(url(ids.aDistrict)), context: regional.context, params: {} }))).json();
+    expect(theirs.ancestors.map((r: { name: string }) => r.name)).toEqual(["甲省", "甲市"]);
   });
 
   it("refuses bad targets and saves a good one for the region", async () => {

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Kysely } from "kysely";
 import { markEnqueued, markFailed, pendingOutboxJobs } from "../../app/models/outbox.server";
 import { enqueue, queue, queueNames, type QueueName } from "../../app/queue.server";
+import { runOutcomeCheck } from "../../app/services/outcome-check.server";
 import { applyRetention, retentionPolicy } from "../../app/services/retention.server";
 import type { Database } from "../../db/schema";
 
@@ -44,18 +45,24 @@ export async function reconcileOutbox(db: Kysely<Database>): Promise<ReconcileOu
   return outcome;
 }
 
+/** How often a scheduler runs its job: every so many milliseconds, or at a cron time in China. */
+export type MaintenanceRepeat = number | { pattern: string; tz: string };
+
 /** The maintenance jobs and how often their schedulers run them (every process upserts the same ids). */
-export const maintenanceSchedules = {
+export const maintenanceSchedules: Record<string, MaintenanceRepeat> = {
   "reconcile-outbox": 60_000,
   // Purges removed evidence after its grace period, orphans, and untouched drafts' files (decision 012).
   "apply-retention": 6 * 60 * 60_000,
-} as const;
+  // Recomputes the kept 百千万 figures from their source rows and repairs drift (decision 020), at night.
+  "check-outcome-figures": { pattern: "30 3 * * *", tz: "Asia/Shanghai" },
+};
 
-/** The "maintenance" queue: jobs "reconcile-outbox" and "apply-retention", run by BullMQ job schedulers. */
+/** The "maintenance" queue: jobs "reconcile-outbox", "apply-retention" and "check-outcome-figures", run by BullMQ job schedulers. */
 export function maintenanceProcessor(db: Kysely<Database>) {
   return async (job: Job) => {
     if (job.name === "reconcile-outbox") return reconcileOutbox(db);
     if (job.name === "apply-retention") return applyRetention(db, { now: new Date(), policy: retentionPolicy() });
+    if (job.name === "check-outcome-figures") return runOutcomeCheck(db);
     throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
   };
 }
