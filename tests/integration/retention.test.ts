@@ -264,7 +264,7 @@ describe("the maintenance job", () => {
       const again = await startWorkers({ db: app.db, redisUrl: app.redis.redisUrl, prefix: app.redis.prefix, concurrency: 1 });
       await again.close();
       const schedulers = await queue("maintenance").getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual(["apply-retention", "reconcile-outbox"]);
+      expect(schedulers.map((s) => s.key).sort()).toEqual(["apply-retention", "check-outcome-figures", "reconcile-outbox"]);
       expect(Number(schedulers.find((s) => s.key === "apply-retention")?.every)).toBe(6 * 60 * 60_000);
     } finally {
       await workers.close();

@@ -209,7 +209,7 @@ describe("routing worker", () => {
 describe("outbox reconciler", () => {
   it("is scheduled once, whatever the number of worker processes", async () => {
     const schedulers = await queue("maintenance").getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(["apply-retention", "reconcile-outbox"]);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(["apply-retention", "check-outcome-figures", "reconcile-outbox"]);
     expect(schedulers.find((s) => s.key === "reconcile-outbox")).toMatchObject({ every: 60_000, name: "reconcile-outbox" });
   });
 
