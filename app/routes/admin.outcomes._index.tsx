@@ -151,7 +151,7 @@ export default function OutcomesDashboard() {
       <h1>{t("outcomes.title")}</h1>
       <p className="muted">{t("outcomes.lead")}</p>
       {data.ancestors.length > 0 ? (
-        <nav aria-label={t("outcomes.breadcrumb")} className="breadcrumb">
+        <nav aria-label={t("outcomes.breadcrumb")} className="breadcrumbs">
           {data.ancestors.map((a) => (
             <span key={a.id}>
               <Link to={`?region=${a.id}&track=${data.track}&year=${data.year}`}>{a.name}</Link>
@@ -251,7 +251,7 @@ export default function OutcomesDashboard() {
         </h2>
         <input type="hidden" name="intent" value="milestone" />
         <div className="form-grid">
-          <SelectField name="orgUnitId" id="m-org" label={t("outcomes.milestone.org")} options={data.sites.map((x) => ({ value: x.id, label: x.name }))} />
+          {data.sites.length > 0 ? <SelectField name="orgUnitId" id="m-org" label={t("outcomes.milestone.org")} options={data.sites.map((x) => ({ value: x.id, label: x.name }))} /> : null}
           <SelectField
             name="milestone"
             id="m-kind"
@@ -271,7 +271,7 @@ export default function OutcomesDashboard() {
           {t("outcomes.milestone.save")}
         </button>
       </Form>
-      <p className="muted small">
+      <p className="muted">
         {data.check === null
           ? t("outcomes.check.never")
           : data.check.drifted === 0
