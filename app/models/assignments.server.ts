@@ -1,8 +1,12 @@
 import { sql, type ExpressionBuilder } from "kysely";
+import { figureCap } from "~/domain/attention";
+import { pageOf, type PageRequest } from "~/domain/keyset";
 import type { MarkingRole, MentorCandidate } from "~/domain/routing";
 import type { Database, SubmissionStatus, TrackColumn } from "../../db/schema";
 import { servedPaths } from "./mentor-units.server";
 import { mentorServesUnder, userUnder } from "./placement.server";
+import { countUpTo } from "./counting.server";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
 
 // Which mentors review which submissions: written by the routing worker and by administrators.
@@ -214,15 +218,21 @@ function openWork(db: Db, filters: AssignmentFilters) {
     .$if(!!filters.submittedBefore, (q) => q.where("s.submitted_at", "<", filters.submittedBefore!));
 }
 
-export async function countOpenWork(db: Db, filters: AssignmentFilters): Promise<number> {
-  return (await openWork(db, filters).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow()).n;
+/** How much open work matches, counted up to `cap` + 1 (the coordinator's "waiting too long"). */
+export async function countOpenWork(db: Db, filters: AssignmentFilters, cap = figureCap): Promise<number> {
+  return countUpTo(db, openWork(db, filters).select("s.id"), cap);
 }
 
-/** Open submissions that need a mentor, oldest first, with their current mentors; and the total. */
-export async function listAssignments(db: Db, filters: AssignmentFilters, page: { page: number; pageSize: number }) {
-  const base = openWork(db, filters);
-  const [rows, total] = await Promise.all([
-    base
+/** The assignment list's order: handed in longest ago first, then id. */
+export const openWorkKey: KeyColumn[] = [
+  { ref: "s.submitted_at", kind: "timestamp" },
+  { ref: "s.id", kind: "uuid" },
+];
+
+/** Open submissions that need a mentor, oldest first, with their current mentors (one keyset page). */
+export async function listAssignments(db: Db, filters: AssignmentFilters, page: PageRequest) {
+  const rows = await keysetPage(
+    openWork(db, filters)
       .innerJoin("users as u", "u.id", "s.user_id")
       .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
       .select([
@@ -236,15 +246,14 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
         "s.submitted_at",
         "u.name as trainee_name",
         sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
-      ])
-      .orderBy("s.submitted_at")
-      .orderBy("s.id")
-      .limit(page.pageSize)
-      .offset((page.page - 1) * page.pageSize)
-      .execute(),
-    countOpenWork(db, filters),
-  ]);
-  const mentors = rows.length
+        cursorTime("s.submitted_at").as("cursor_at"),
+      ]),
+    openWorkKey,
+    "asc",
+    page,
+  ).execute();
+  const found = pageOf(rows, page, (r) => [r.cursor_at, r.id]);
+  const mentors = found.rows.length
     ? await db
         .selectFrom("submission_assignments as a")
         .innerJoin("users as m", "m.id", "a.mentor_id")
@@ -252,15 +261,12 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
         .where(
           "a.submission_id",
           "in",
-          rows.map((r) => r.id),
+          found.rows.map((r) => r.id),
         )
         .where("a.released_at", "is", null)
         .orderBy("a.assigned_at")
         .execute()
     : [];
-  return {
-    rows: rows.map((r) => ({ ...r, mentors: mentors.filter((m) => m.submission_id === r.id) })),
-    total,
-  };
+  return { ...found, rows: found.rows.map(({ cursor_at: _, ...r }) => ({ ...r, mentors: mentors.filter((m) => m.submission_id === r.id) })) };
 }
 export type AssignmentRow = Awaited<ReturnType<typeof listAssignments>>["rows"][number];

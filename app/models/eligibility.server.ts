@@ -102,7 +102,19 @@ export interface StaleFilters extends EligibilityFilters {
   /** Only these trainees (ids that are not users simply match nothing). */
   userIds?: string[];
   limit?: number;
+  /**
+   * Look at decisions made since then only (default: `staleLookbackDays` ago; null: every decision).
+   * Ignored with `userIds`, which always looks at all of those trainees' decisions.
+   */
+  decidedSince?: Date | null;
 }
+
+/**
+ * How far back a page's catch-up looks for decisions an evaluation missed. Mentor decisions queue
+ * their own evaluation; what is left (a quiz the scorer passed) is recent, and every admin home and
+ * certificate page looks again. Bounded so that a page never reads every decision of the programme.
+ */
+export const staleLookbackDays = 30;
 
 /**
  * Keys whose stored evaluation is missing, older than their latest decided submission, or made
@@ -111,7 +123,9 @@ export interface StaleFilters extends EligibilityFilters {
 export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFilters): Promise<EligibilityKey[]> {
   if (f.userIds?.length === 0) return [];
   const versions = ruleVersions(catalog);
-  const rows = await db
+  const limit = f.limit ?? 200;
+  const since = f.userIds !== undefined ? null : f.decidedSince === undefined ? new Date(Date.now() - staleLookbackDays * 86_400_000) : f.decidedSince;
+  const decided = await db
     .selectFrom("submissions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
     .leftJoin("org_units as o", "o.id", "u.org_unit_id")
@@ -120,6 +134,7 @@ export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFil
     )
     .select(["s.user_id", "s.track", "s.tier"])
     .where("s.status", "in", ["passed", "not_passed"])
+    .$if(since !== null, (q) => q.where("s.decided_at", ">", since!))
     .$if(f.userIds !== undefined, (q) => q.where("s.user_id", "in", f.userIds!))
     .$if(Boolean(f.track), (q) => q.where("s.track", "=", f.track!))
     .$if(Boolean(f.tier), (q) => q.where("s.tier", "=", f.tier!))
@@ -145,9 +160,31 @@ export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFil
         ),
       ]),
     )
-    .limit(f.limit ?? 200)
+    .limit(limit)
     .execute();
-  return rows.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
+  const keys = decided.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
+  if (since === null || keys.length >= limit) return keys;
+  // Evaluations made under an older rule, however old their decisions: a new rule re-evaluates everyone.
+  const outdated = await db
+    .selectFrom("eligibility as e")
+    .innerJoin("users as u", "u.id", "e.user_id")
+    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
+    .select(["e.user_id", "e.track", "e.tier"])
+    .where((eb) =>
+      eb.or(
+        tierIds.map((tier) =>
+          eb.and([eb("e.tier", "=", tier), eb.or([eb("e.rule_version", "<", versions[tier]), eb("e.rule_version", ">", versions[tier])])]),
+        ),
+      ),
+    )
+    .$if(Boolean(f.track), (q) => q.where("e.track", "=", f.track!))
+    .$if(Boolean(f.tier), (q) => q.where("e.tier", "=", f.tier!))
+    .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`))
+    .limit(limit - keys.length)
+    .execute();
+  const seen = new Set(keys.map((k) => `${k.userId}/${k.track}/${k.tier}`));
+  for (const r of outdated) if (!seen.has(`${r.user_id}/${r.track}/${r.tier}`)) keys.push({ userId: r.user_id, track: r.track, tier: r.tier });
+  return keys;
 }
 
 /** Re-evaluates the stale keys (a bounded number per call); returns how many were refreshed. */
