@@ -5,6 +5,7 @@ import { getConfig } from "~/config.server";
 import { translate } from "~/i18n";
 import { logger } from "~/logger.server";
 import {
+  type CertificateDocument,
   findCertificateDocument,
   findCertificateDocumentByNumber,
   lockCertificateForRendering,
@@ -15,7 +16,7 @@ import type { Db } from "~/models/types";
 import type { LimitRule } from "~/rate-limit.server";
 import { assertStorageKey, storage } from "~/services/storage.server";
 import { issuerKey } from "~/runtime/issuer-key.server";
-import { certificateDate, renderCertificatePdf } from "./certificate-pdf";
+import { certificateDate, renderCertificatePdf, type CertificatePdfInput } from "./certificate-pdf";
 import {
   buildOpenBadgeCredential,
   checkCredentialStatus,
@@ -24,6 +25,7 @@ import {
   storedCredentialOf,
   verifyCredentialJws,
   type CredentialProblem,
+  type StoredCredential,
 } from "./credentials.server";
 
 export { certificateDate, renderCertificatePdf, type CertificatePdfInput } from "./certificate-pdf";
@@ -89,6 +91,57 @@ export function certificateFileName(number: string, tier: TierId): string {
   return translate("zh-CN", "certificate.pdf.fileName", { number, certificateTitle });
 }
 
+/** Draws a certificate's PDF (with the given renderer: this thread or the pool) and signs its credential. */
+export async function certificateFiles(
+  db: Db,
+  certificate: CertificateDocument,
+  origin: string,
+  renderPdf: (input: CertificatePdfInput) => Promise<Uint8Array>,
+): Promise<{ pdfBytes: Uint8Array; signed: StoredCredential }> {
+  const verifyUrl = verificationUrl(origin, certificate.number);
+  const titles = titlesFor(certificate.track, certificate.tier);
+  const issuer = translate("zh-CN", "certificate.issuer");
+  const pdfBytes = await renderPdf({
+    name: certificate.name_on_certificate,
+    certificateTitle: titles.certificate.zh,
+    trackTitle: titles.track.zh,
+    tierTitle: titles.tier.zh,
+    english: { certificateTitle: titles.certificate.en, trackTitle: titles.track.en, tierTitle: titles.tier.en },
+    issuedAt: certificate.issued_at,
+    validUntil: certificate.valid_until,
+    issuer,
+    number: certificate.number,
+    verifyUrl,
+    art: catalog().program.certificateArt,
+  });
+  const params = { trackTitle: titles.track.zh, tierTitle: titles.tier.zh };
+  const key = issuerKey();
+  await publishIssuerKey(db, key);
+  const signed = signCredential(
+    key,
+    origin,
+    buildOpenBadgeCredential({
+      verifyUrl,
+      origin,
+      issuerName: issuer,
+      holderId: certificate.user_id,
+      holderName: certificate.name_on_certificate,
+      holderEmail: certificate.holder_email,
+      holderPhone: certificate.holder_phone,
+      credentialName: titles.certificate.zh,
+      track: certificate.track,
+      tier: certificate.tier,
+      achievementName: titles.certificate.zh,
+      achievementDescription: translate("zh-CN", "certificate.credential.description", params),
+      criteria: translate("zh-CN", "certificate.credential.criteria"),
+      issuedAt: certificate.issued_at,
+      validUntil: certificate.valid_until,
+      statusNumber: certificate.status_number,
+    }),
+  );
+  return { pdfBytes, signed };
+}
+
 /**
  * Renders the PDF and signs the credential of a certificate, then stores both. Idempotent: a
  * certificate already rendered under its current number is left alone, so retried jobs are safe.
@@ -97,51 +150,10 @@ export function certificateFileName(number: string, tier: TierId): string {
 export async function renderAndStoreCertificate(db: Db, certificateId: string, origin: string): Promise<{ rendered: boolean }> {
   const certificate = await findCertificateDocument(db, certificateId);
   if (!certificate) throw new Error(`certificate ${certificateId} not found`);
-  const verifyUrl = verificationUrl(origin, certificate.number);
   if (isRenderedFor(certificate, certificate.number)) return { rendered: false };
 
   try {
-    const titles = titlesFor(certificate.track, certificate.tier);
-    const issuer = translate("zh-CN", "certificate.issuer");
-    const pdfBytes = await renderCertificatePdf({
-      name: certificate.name_on_certificate,
-      certificateTitle: titles.certificate.zh,
-      trackTitle: titles.track.zh,
-      tierTitle: titles.tier.zh,
-      english: { certificateTitle: titles.certificate.en, trackTitle: titles.track.en, tierTitle: titles.tier.en },
-      issuedAt: certificate.issued_at,
-      validUntil: certificate.valid_until,
-      issuer,
-      number: certificate.number,
-      verifyUrl,
-      art: catalog().program.certificateArt,
-    });
-    const params = { trackTitle: titles.track.zh, tierTitle: titles.tier.zh };
-    const key = issuerKey();
-    await publishIssuerKey(db, key);
-    const signed = signCredential(
-      key,
-      origin,
-      buildOpenBadgeCredential({
-        verifyUrl,
-        origin,
-        issuerName: issuer,
-        holderId: certificate.user_id,
-        holderName: certificate.name_on_certificate,
-        holderEmail: certificate.holder_email,
-        holderPhone: certificate.holder_phone,
-        credentialName: titles.certificate.zh,
-        track: certificate.track,
-        tier: certificate.tier,
-        achievementName: titles.certificate.zh,
-        achievementDescription: translate("zh-CN", "certificate.credential.description", params),
-        criteria: translate("zh-CN", "certificate.credential.criteria"),
-        issuedAt: certificate.issued_at,
-        validUntil: certificate.valid_until,
-        statusNumber: certificate.status_number,
-      }),
-    );
-
+    const { pdfBytes, signed } = await certificateFiles(db, certificate, origin, renderCertificatePdf);
     const pdfKey = newCertificateKey(certificate.issued_at);
     await storage().put(pdfKey, pdfBytes, "application/pdf");
     const outcome = await transactionOf(db, async (tx) => {
@@ -164,7 +176,7 @@ export async function renderAndStoreCertificate(db: Db, certificateId: string, o
   }
 }
 
-function isRenderedFor(certificate: { rendered_at: Date | null; pdf_key: string | null; credential: unknown }, number: string): boolean {
+export function isRenderedFor(certificate: { rendered_at: Date | null; pdf_key: string | null; credential: unknown }, number: string): boolean {
   const stored = storedCredentialOf(certificate.credential);
   return Boolean(certificate.rendered_at && certificate.pdf_key && stored?.credential.id.endsWith(`/verify/${encodeURIComponent(number)}`));
 }
