@@ -5,7 +5,8 @@ import type { Logger } from "pino";
 import type { Database } from "../db/schema";
 import { markFailed } from "../app/models/outbox.server";
 import type { QueueName } from "../app/queue.server";
-import { certificatesProcessor } from "./processors/certificates";
+import { closeCertificatePdfPool } from "../app/services/certificate-pdf-pool.server";
+import { certificateBatching, certificatesProcessor } from "./processors/certificates";
 import { eligibilityProcessor } from "./processors/eligibility";
 import { exportsProcessor } from "./processors/exports";
 import { maintenanceProcessor, maintenanceSchedules } from "./processors/maintenance";
@@ -30,6 +31,15 @@ function processors(db: Kysely<Database>): Partial<Record<QueueName, Processor>>
   return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db), exports: exportsProcessor(db) };
 }
 
+/**
+ * Jobs a queue's worker holds at once. Batched queues take enough to fill a batch while the previous
+ * one is stored (decision 021); the others take WORKER_CONCURRENCY.
+ */
+function concurrencyOf(name: string, configured: number): number {
+  if (name === "certificates") return Math.max(configured, certificateBatching.maxSize * 2);
+  return configured;
+}
+
 /** Starts one BullMQ worker per queue that has a processor. Safe to run in N processes. */
 export async function startWorkers(settings: WorkerSettings): Promise<RunningWorkers> {
   // Workers block on Redis: they need their own connection with no request retry limit.
@@ -39,7 +49,7 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
     const worker = new Worker(name, processor, {
       connection,
       prefix: settings.prefix,
-      concurrency: settings.concurrency,
+      concurrency: concurrencyOf(name, settings.concurrency),
     });
     worker.on("failed", (job, error) => {
       settings.logger?.warn({ queue: name, jobId: job?.id, err: error }, "job failed");
@@ -64,6 +74,7 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
       // Finishes the jobs in hand, so they do not come back as stalled later.
       await Promise.all(workers.map((w) => w.close()));
       await maintenance.close();
+      await closeCertificatePdfPool();
       connection.disconnect();
     },
   };

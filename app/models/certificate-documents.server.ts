@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { CertificateTable, SigningKeyTable } from "../../db/schema";
 import type { Db } from "./types";
 
@@ -61,6 +61,38 @@ export async function findCertificateDocument(db: Db, certificateId: string): Pr
 
 export async function findCertificateDocumentByNumber(db: Db, number: string): Promise<CertificateDocument | undefined> {
   return selectDocument(db).where("certificates.number", "=", number).executeTakeFirst();
+}
+
+/** Several certificates' documents in one query (a render batch). */
+export async function findCertificateDocuments(db: Db, certificateIds: string[]): Promise<CertificateDocument[]> {
+  if (certificateIds.length === 0) return [];
+  return selectDocument(db).where("certificates.id", "in", certificateIds).execute();
+}
+
+/** Locks several rows until the transaction ends, in id order so two batches never wait on each other in a circle. */
+export async function lockCertificatesForRendering(db: Db, certificateIds: string[]) {
+  if (certificateIds.length === 0) return [];
+  return db
+    .selectFrom("certificates")
+    .select(["id", "number", "pdf_key", "credential", "rendered_at"])
+    .where("id", "in", certificateIds)
+    .orderBy("id")
+    .forUpdate()
+    .execute();
+}
+
+/** Stores several rendered documents in one statement. */
+export async function saveRenderedCertificates(
+  db: Db,
+  rendered: Array<{ certificateId: string; pdfKey: string; credential: Record<string, unknown> }>,
+  renderedAt: Date,
+): Promise<void> {
+  if (rendered.length === 0) return;
+  const rows = sql.join(rendered.map((r) => sql`(${r.certificateId}::uuid, ${r.pdfKey}, ${JSON.stringify(r.credential)}::jsonb)`));
+  await sql`update certificates as c
+    set pdf_key = v.pdf_key, credential = v.credential, rendered_at = ${renderedAt}, render_error = null
+    from (values ${rows}) as v(id, pdf_key, credential)
+    where c.id = v.id`.execute(db);
 }
 
 /** Locks the row until the transaction ends: two renderers of one certificate take turns. */

@@ -27,6 +27,12 @@ export async function markCompleted(db: Db, jobId: string): Promise<void> {
   await db.updateTable("job_outbox").set({ completed_at: new Date() }).where("job_id", "=", jobId).where("completed_at", "is", null).execute();
 }
 
+/** Marks several jobs done in one statement (a batch of them ran together). */
+export async function markCompletedMany(db: Db, jobIds: string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  await db.updateTable("job_outbox").set({ completed_at: new Date() }).where("job_id", "in", jobIds).where("completed_at", "is", null).execute();
+}
+
 export async function markFailed(db: Db, jobId: string, error: string): Promise<void> {
   await db.updateTable("job_outbox").set({ last_error: error.slice(0, 2000) }).where("job_id", "=", jobId).execute();
 }
