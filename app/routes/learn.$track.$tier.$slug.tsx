@@ -20,7 +20,7 @@ async function resolve(request: Request, context: LoaderFunctionArgs["context"],
   const modules = modulesOf(params.track, params.tier);
   const index = modules.findIndex((m) => m.slug === params.slug);
   if (index < 0) throw notFound();
-  const state = await learnerState(me.id, context);
+  const state = await learnerState(me.id, context, { summary: false });
   if (!state.access(params.track, params.tier).unlocked) throw forbidden("本模块所在级别尚未解锁。");
   return { me, modules, index, module: modules[index]!, state, track: params.track, tier: params.tier };
 }

@@ -10,7 +10,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable, type AppLoadContext } from "@remix-run/node";
 import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import type { Logger } from "pino";
-import { authenticate } from "../auth.server";
+import { authenticate, forgetRecentSessions } from "../auth.server";
 import { evidenceLimits } from "../domain/file-sniffing";
 import { importLimits } from "../domain/user-import";
 import { translate, type MessageKey } from "../i18n";
@@ -312,6 +312,13 @@ export function createWebApp(options: WebAppOptions): express.Express {
   app.get("/healthz", async (_req, res) => {
     const { ok, body } = await options.health();
     res.status(ok ? 200 : 503).json(body);
+  });
+
+  // Whatever a form post changed (roles, unit, status, a password), no session is served from memory
+  // as it was before it (decision 022): cleared when the answer is done, after the change committed.
+  app.use((req, res, next) => {
+    if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) res.once("close", forgetRecentSessions);
+    next();
   });
 
   // CSRF: lucia has none, so every state-changing request must come from our own origin.
