@@ -4,7 +4,6 @@ import { ModuleBody } from "~/components/module-body";
 import { FormMessage } from "~/components/form";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack, learnerState, modulesOf } from "~/catalog/learner.server";
-import { moduleHtml } from "~/catalog/module-html.server";
 import { db } from "~/db.server";
 import { markReadForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
@@ -37,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       title: module.title,
       summary: module.summary,
       minutes: module.minutes,
-      html: moduleHtml(module),
+      html: module.html,
     },
     read: state.read.has(module.id),
     progress: state.progressOf(module),
