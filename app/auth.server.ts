@@ -13,6 +13,7 @@ import {
   updateSessionExpiry,
 } from "./models/sessions.server";
 import { recordSignIn } from "./models/users.server";
+import { recentSessions, type SessionCache } from "./runtime/session-cache.server";
 
 /** Idle timeout (sliding) and absolute timeout: see docs/decisions/002-sessions.md. */
 export const sessionIdleDays = 3;
@@ -110,6 +111,11 @@ export interface AuthState {
 export async function authenticate(cookieHeader: string | undefined): Promise<{ auth: AuthState; setCookie?: string }> {
   const sessionId = auth().readSessionCookie(cookieHeader ?? "");
   if (!sessionId) return { auth: { user: null, sessionId: null } };
+  // Validated a moment ago in this process, and nothing has changed since (decision 022).
+  const recent = sessions().get(sessionId);
+  if (recent && !(recent.createdAt !== null && Date.now() - recent.createdAt > sessionAbsoluteDays * 86400_000)) {
+    return { auth: { user: recent.user, sessionId } };
+  }
   const { session, user } = await auth().validateSession(sessionId);
   const blank = auth().createBlankSessionCookie().serialize();
   if (!session || !user) return { auth: { user: null, sessionId: null }, setCookie: blank };
@@ -118,9 +124,16 @@ export async function authenticate(cookieHeader: string | undefined): Promise<{ 
     await auth().invalidateSession(session.id);
     return { auth: { user: null, sessionId: null }, setCookie: blank };
   }
+  const signedIn: AuthUser = { id: user.id, name: user.name, roles: user.roles as Role[], orgUnitId: user.orgUnitId, orgPath: user.orgPath };
+  sessions().set(session.id, {
+    user: signedIn,
+    expiresAt: session.expiresAt.getTime(),
+    createdAt: session.createdAt ? new Date(session.createdAt).getTime() : null,
+    storedAt: Date.now(),
+  });
   return {
     auth: {
-      user: { id: user.id, name: user.name, roles: user.roles as Role[], orgUnitId: user.orgUnitId, orgPath: user.orgPath },
+      user: signedIn,
       sessionId: session.id,
     },
     setCookie: session.fresh ? auth().createSessionCookie(session.id).serialize() : undefined,
@@ -134,17 +147,28 @@ export async function startSession(userId: string, meta: { ip?: string | null; u
   return auth().createSessionCookie(session.id).serialize();
 }
 
+const sessions = () => recentSessions as SessionCache<AuthUser>;
+
+/** After a request that may have changed who someone is (roles, unit, status, name): validate afresh. */
+export function forgetRecentSessions(): void {
+  sessions().clear();
+}
+
 export async function endSession(sessionId: string): Promise<string> {
+  sessions().forget(sessionId);
   await auth().invalidateSession(sessionId);
+  sessions().forget(sessionId);
   return auth().createBlankSessionCookie().serialize();
 }
 
 /** Ends every session of the user (deactivation, "log out of all devices"). */
 export async function endAllSessions(userId: string): Promise<void> {
   await auth().invalidateUserSessions(userId);
+  sessions().forgetUser(userId);
 }
 
 /** Ends the user's other sessions, keeping the current one (after a password change). */
 export async function endOtherSessions(userId: string, keepSessionId: string): Promise<void> {
   await deleteUserSessions(db(), userId, keepSessionId);
+  sessions().forgetUser(userId);
 }

@@ -16,6 +16,7 @@ import {
   type ModuleFrontmatter,
   type ProgramConfig,
 } from "./schema";
+import { renderModuleHtml } from "./module-html.server";
 import type { Catalog, CatalogModule } from "./types";
 import { startedAs } from "~/utils/entry-point";
 
@@ -158,6 +159,14 @@ export async function buildCatalog(contentDir = defaultContentDir): Promise<Cata
         for (const m of source.matchAll(/<(?:Task|Quiz)\s+id="([^"]+)"/g)) {
           if (!taskIds.has(m[1]!)) problems.push(`${rel}: <Task id="${m[1]}"> names no task of this module`);
         }
+        let html: string;
+        try {
+          // Rendered here, once, rather than on every request (decision 022).
+          html = renderModuleHtml({ code: compiled.code, objectives: front.objectives, tasks: front.tasks });
+        } catch (error) {
+          problems.push(`${rel}: ${(error as Error).message}`);
+          continue;
+        }
         modules.push({
           ...front,
           track,
@@ -167,6 +176,7 @@ export async function buildCatalog(contentDir = defaultContentDir): Promise<Cata
           file: rel,
           hash: createHash("sha256").update(source).digest("hex").slice(0, 16),
           code: compiled.code,
+          html,
         });
       }
     }

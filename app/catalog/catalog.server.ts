@@ -13,6 +13,11 @@ export function catalog(): Catalog {
     } catch {
       throw new Error(`course catalog missing at ${file}: run \`npm run build\` first`);
     }
+    // A catalog from before module bodies were rendered at build (decision 022) would show empty pages.
+    if (cached.modules.some((m) => typeof m.html !== "string")) {
+      cached = undefined;
+      throw new Error(`course catalog at ${file} has no rendered module bodies: run \`npm run build\` again`);
+    }
   }
   return cached;
 }

@@ -2,19 +2,18 @@ import type { AppLoadContext } from "@remix-run/node";
 import { db } from "~/db.server";
 import { can } from "~/domain/roles";
 import { moduleProgress, nextStep, overallProgress, tierAccess, type TierAccess } from "~/domain/learning-path";
-import { heldCertificates, readModuleIds, taskStatuses } from "~/models/curriculum.server";
+import { learnerProgress } from "~/models/curriculum.server";
 import { getUserSummary } from "~/models/users.server";
 import { catalog } from "./catalog.server";
 import { tierIds, trackIds, type TierId, type TrackId } from "./schema";
 import type { CatalogModule } from "./types";
 
-// What one learner sees of the curriculum: access per tier, progress per module.
-export async function learnerState(userId: string, context: AppLoadContext) {
-  const [user, held, read, statuses] = await Promise.all([
-    getUserSummary(db(), userId),
-    heldCertificates(db(), userId),
-    readModuleIds(db(), userId),
-    taskStatuses(db(), userId),
+// What one learner sees of the curriculum: access per tier, progress per module. A page that shows
+// nothing of the person (a module page) skips their summary: one query instead of two.
+export async function learnerState(userId: string, context: AppLoadContext, options: { summary?: boolean } = {}) {
+  const [user, { held, read, statuses }] = await Promise.all([
+    options.summary === false ? undefined : getUserSummary(db(), userId),
+    learnerProgress(db(), userId),
   ]);
   const preview = can(context.auth.user?.roles ?? [], "content.preview");
   const { program } = catalog();

@@ -10,6 +10,8 @@ export interface CatalogModule extends ModuleFrontmatter {
   hash: string;
   /** Compiled MDX (mdx-bundler output), evaluated by getMDXComponent. */
   code: string;
+  /** The module body rendered from `code` at build (renderModuleHtml): what the module page shows. */
+  html: string;
 }
 
 export interface Catalog {

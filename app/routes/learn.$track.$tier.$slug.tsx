@@ -4,7 +4,6 @@ import { ModuleBody } from "~/components/module-body";
 import { FormMessage } from "~/components/form";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack, learnerState, modulesOf } from "~/catalog/learner.server";
-import { moduleHtml } from "~/catalog/module-html.server";
 import { db } from "~/db.server";
 import { markReadForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
@@ -20,7 +19,7 @@ async function resolve(request: Request, context: LoaderFunctionArgs["context"],
   const modules = modulesOf(params.track, params.tier);
   const index = modules.findIndex((m) => m.slug === params.slug);
   if (index < 0) throw notFound();
-  const state = await learnerState(me.id, context);
+  const state = await learnerState(me.id, context, { summary: false });
   if (!state.access(params.track, params.tier).unlocked) throw forbidden("本模块所在级别尚未解锁。");
   return { me, modules, index, module: modules[index]!, state, track: params.track, tier: params.tier };
 }
@@ -37,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       title: module.title,
       summary: module.summary,
       minutes: module.minutes,
-      html: moduleHtml(module),
+      html: module.html,
     },
     read: state.read.has(module.id),
     progress: state.progressOf(module),

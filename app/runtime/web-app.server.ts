@@ -3,13 +3,14 @@
 // server.ts builds it; tests build it with a stand-in Remix handler.
 import compression from "compression";
 import { randomBytes } from "node:crypto";
-import { isPublicPage, withNonce, type AnonymousPageCache } from "./page-cache.server";
+import { existsSync, readdirSync } from "node:fs";
+import { bodyWithNonce, isPublicPage, type AnonymousPageCache } from "./page-cache.server";
 import type { Server } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable, type AppLoadContext } from "@remix-run/node";
 import express, { type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import type { Logger } from "pino";
-import { authenticate } from "../auth.server";
+import { authenticate, forgetRecentSessions } from "../auth.server";
 import { evidenceLimits } from "../domain/file-sniffing";
 import { importLimits } from "../domain/user-import";
 import { translate, type MessageKey } from "../i18n";
@@ -91,20 +92,24 @@ function refuse(req: ExpressRequest, res: ExpressResponse, status: number, messa
 
 /** The CSP of our own pages: scripts only from us or carrying this response's nonce. */
 export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    // React style attributes (progress bars, the uploader's layout) are inline styles.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
+  return `${cspBefore}${nonce}${cspAfter}`;
 }
+
+const cspTemplate = [
+  "default-src 'self'",
+  "script-src 'self' 'nonce-\0'",
+  // React style attributes (progress bars, the uploader's layout) are inline styles.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  ].join("; ");
+// Built once: each response only splices its nonce in.
+const [cspBefore, cspAfter] = cspTemplate.split("\0") as [string, string];
 
 function securityHeaders(req: ExpressRequest, res: ExpressResponse, next: NextFunction) {
   const nonce = randomBytes(16).toString("base64");
@@ -178,7 +183,10 @@ async function sendRemixResponse(res: ExpressResponse, response: Response): Prom
   res.statusMessage = response.statusText;
   res.status(response.status);
   for (const [name, value] of response.headers.entries()) res.append(name, value);
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  // A page (HTML or a loader's JSON) is whole already: one write. Files and downloads stream.
+  const type = response.headers.get("Content-Type") ?? "";
+  if (response.body && (type.startsWith("text/html") || type.startsWith("application/json"))) res.end(Buffer.from(await response.arrayBuffer()));
+  else if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }
 
@@ -264,7 +272,15 @@ export function createWebApp(options: WebAppOptions): express.Express {
   app.use(compression({ threshold: 1024 }));
   const publicDir = options.publicDir ?? "public";
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(publicDir, { maxAge: "1h" }));
+  // Only paths under a name public/ holds reach the disk: a page request costs no stat() of a file
+  // that is not there. public/ is a build output, read once here.
+  const staticFiles = express.static(publicDir, { maxAge: "1h" });
+  const publicNames = new Set(existsSync(publicDir) ? readdirSync(publicDir) : []);
+  app.use((req, res, next) => {
+    const first = req.path.split("/")[1] ?? "";
+    if (publicNames.has(first)) return staticFiles(req, res, next);
+    next();
+  });
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
@@ -273,10 +289,36 @@ export function createWebApp(options: WebAppOptions): express.Express {
     });
     next();
   });
+  // An anonymous visitor's public page may come from memory: no session to read, no render (decision 019).
+  // Only the HTML face of a page: /issuer and /achievements answer a verifier asking for JSON with JSON-LD.
+  const pageCache = options.pageCache;
+  const cacheKeyOf = (req: ExpressRequest): string | null =>
+    pageCache && req.method === "GET" && !/json/i.test(req.get("accept") ?? "") && !req.headers.cookie?.includes("bc_session=") && isPublicPage(req.path)
+      ? req.originalUrl
+      : null;
+  if (pageCache) {
+    // Before body checks, the Origin check and routing: a hit is a GET that needs none of them.
+    app.use((req, res, next) => {
+      const key = cacheKeyOf(req);
+      const cached = key ? pageCache.get(key) : undefined;
+      if (!cached) return next();
+      res.statusCode = cached.status;
+      for (const [name, value] of cached.headers) res.append(name, value);
+      res.setHeader("X-Page-Cache", "hit");
+      res.end(bodyWithNonce(cached, String(res.locals.cspNonce)));
+    });
+  }
   app.use(bodyGuard(options.deadlines ?? defaultBodyDeadlines, logger));
   app.get("/healthz", async (_req, res) => {
     const { ok, body } = await options.health();
     res.status(ok ? 200 : 503).json(body);
+  });
+
+  // Whatever a form post changed (roles, unit, status, a password), no session is served from memory
+  // as it was before it (decision 022): cleared when the answer is done, after the change committed.
+  app.use((req, res, next) => {
+    if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) res.once("close", forgetRecentSessions);
+    next();
   });
 
   // CSRF: lucia has none, so every state-changing request must come from our own origin.
@@ -308,18 +350,7 @@ export function createWebApp(options: WebAppOptions): express.Express {
       const problem = formProblem(req);
       if (problem) return refuse(req, res, problem.status, bilingual(problem.key));
       const nonce = String(res.locals.cspNonce);
-      // An anonymous visitor's public page may come from memory: no session to read, no render.
-      // Only the HTML face of a page: /issuer and /achievements answer a verifier asking for JSON with JSON-LD.
-      const wantsHtml = !/json/i.test(req.get("accept") ?? "");
-      const cacheKey = options.pageCache && req.method === "GET" && wantsHtml && !req.headers.cookie?.includes("bc_session=") && isPublicPage(req.path) ? req.originalUrl : null;
-      const cached = cacheKey ? options.pageCache!.get(cacheKey) : undefined;
-      if (cached) {
-        res.status(cached.status);
-        for (const [name, value] of cached.headers) res.append(name, value);
-        res.setHeader("X-Page-Cache", "hit");
-        res.end(withNonce(cached, nonce));
-        return;
-      }
+      const cacheKey = cacheKeyOf(req);
       const { auth, setCookie } = await authenticate(req.headers.cookie);
       if (setCookie) res.append("Set-Cookie", setCookie);
       const limit = Number(res.locals.bodyLimit ?? bodyLimits.form);
@@ -336,7 +367,7 @@ export function createWebApp(options: WebAppOptions): express.Express {
       if (cacheKey && !setCookie && isStorable(response)) {
         const body = await response.text();
         const headers = [...response.headers.entries()];
-        options.pageCache!.set(cacheKey, { status: response.status, headers, body, nonce, storedAt: Date.now() });
+        pageCache!.set(cacheKey, { status: response.status, headers, body, nonce, storedAt: Date.now() });
         res.status(response.status);
         for (const [name, value] of headers) res.append(name, value);
         res.setHeader("X-Page-Cache", "miss");

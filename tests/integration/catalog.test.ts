@@ -126,3 +126,37 @@ describe("content sync and the request path", () => {
     expect(preview.status).toBe(200);
   });
 });
+
+describe("module bodies rendered at build (decision 022)", () => {
+  it("hold, for every module, exactly what rendering its compiled MDX gives now, and the catalog on disk is current", async () => {
+    const { renderModuleHtml } = await import("~/catalog/module-html.server");
+    const built = await buildCatalog();
+    expect(built.modules.length).toBeGreaterThan(0);
+    for (const module of built.modules) {
+      expect(module.html.length, module.file).toBeGreaterThan(100);
+      expect(module.html, module.file).toBe(renderModuleHtml(module));
+    }
+    // What the server reads (.cache/catalog.json) is this build's output, bodies included.
+    expect(catalog().modules.map((m) => [m.id, m.html])).toEqual(built.modules.map((m) => [m.id, m.html]));
+  });
+
+  it("are what the module page serves, not a render per request", async () => {
+    const app = await createTestApp();
+    try {
+      const trainee = await app.signIn(["trainee"], { track: "campus" });
+      const module = catalog().modules.find((m) => m.track === "campus" && m.tier === "foundation")!;
+      const original = module.html;
+      module.html = `${original}<!-- prebuilt -->`;
+      try {
+        const res = await responseOf(() =>
+          moduleLoader({ request: makeRequest(`/learn/campus/foundation/${module.slug}`), context: trainee.context, params: { track: "campus", tier: "foundation", slug: module.slug } }),
+        );
+        expect(((await res.json()) as { module: { html: string } }).module.html).toBe(module.html);
+      } finally {
+        module.html = original;
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});

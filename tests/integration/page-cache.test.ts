@@ -72,8 +72,8 @@ describe("the anonymous page cache", () => {
   });
 
   it("keeps only public pages, and nothing a page marks private; clear() empties it", async () => {
-    expect(["/", "/showcase", "/issuer", "/achievements/campus/foundation"].every(isPublicPage)).toBe(true);
-    expect(["/verify", "/verify/BC-1", "/login", "/learn", "/admin", "/invite/x", "/files/x"].some(isPublicPage)).toBe(false);
+    expect(["/", "/verify", "/showcase", "/issuer", "/achievements/campus/foundation"].every(isPublicPage)).toBe(true);
+    expect(["/verify/BC-2026-ABCD-EFGH", "/verify/BC-1", "/verify/x/y", "/login", "/learn", "/admin", "/invite/x", "/files/x"].some(isPublicPage)).toBe(false);
     renders.length = 0;
     await fetch(`${base}/learn`);
     await fetch(`${base}/learn`);
@@ -88,6 +88,33 @@ describe("the anonymous page cache", () => {
     expect(renders).toEqual(["/issuer"]);
     cache.clear();
     expect((await fetch(`${base}/issuer`)).headers.get("x-page-cache")).toBe("miss");
+  });
+
+  it("serves the /verify form from memory, still marked no-store and noindex, but never a certificate's own page", async () => {
+    renders.length = 0;
+    const first = await fetch(`${base}/verify`);
+    const second = await fetch(`${base}/verify`);
+    expect(second.headers.get("x-page-cache")).toBe("hit");
+    for (const answer of [first, second]) {
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+      expect(answer.headers.get("x-robots-tag")).toBe("noindex, nofollow");
+      expect(answer.headers.get("content-security-policy")).toContain("'nonce-");
+      expect(answer.headers.get("x-frame-options")).toBe("DENY");
+    }
+    await fetch(`${base}/verify/BC-2026-ABCD-EFGH`);
+    const again = await fetch(`${base}/verify/BC-2026-ABCD-EFGH`);
+    expect(again.headers.get("x-page-cache")).toBeNull();
+    expect(renders).toEqual(["/verify", "/verify/BC-2026-ABCD-EFGH", "/verify/BC-2026-ABCD-EFGH"]);
+  });
+
+  it("holds at most maxEntries pages, the oldest going first", () => {
+    const small = new AnonymousPageCache(60_000, 3);
+    for (let i = 0; i < 10; i++) small.set(`/showcase?page=${i}`, { status: 200, headers: [], body: `p${i}`, nonce: "n", storedAt: Date.now() });
+    expect(small.size).toBe(3);
+    expect(small.get("/showcase?page=0")).toBeUndefined();
+    expect(small.get("/showcase?page=9")).toBeDefined();
+    small.set("/showcase?page=9", { status: 200, headers: [], body: "again", nonce: "n", storedAt: Date.now() });
+    expect(small.size).toBe(3);
   });
 
   it("forgets a page when it is older than its freshness", () => {

@@ -15,6 +15,8 @@ const seconds = Number(process.env.PERF_SECONDS ?? 5);
 const rounds = Number(process.env.PERF_ROUNDS ?? 3);
 const connections = 64;
 const bareFloor = 5_000;
+// Only for looking at figures on a machine already busy with other work: report instead of stopping.
+const allowSlowBare = process.env.PERF_ALLOW_SLOW_BARE === "1";
 
 async function measure(url: string, headers: Record<string, string>) {
   const result = await autocannon({ url, connections, duration: seconds, headers });
@@ -54,7 +56,9 @@ try {
       for (let round = 0; round < rounds; round++) {
         const baseline = await measure(`http://127.0.0.1:${port + 1}/`, {});
         if (baseline.rps < bareFloor) {
-          throw new Error(`the bare server reached only ${baseline.rps.toFixed(0)} req/s on ${page.name}'s bytes (< ${bareFloor}): the load generator or the machine is the limit, not the app; run this on an idle machine`);
+          const message = `the bare server reached only ${baseline.rps.toFixed(0)} req/s on ${page.name}'s bytes (< ${bareFloor}): the load generator or the machine is the limit, not the app; run this on an idle machine`;
+          if (allowSlowBare) console.warn(`  ✖ ${message} (PERF_ALLOW_SLOW_BARE=1: going on, the ratio below is not a verdict)`);
+          else throw new Error(message);
         }
         bareRuns.push(baseline.rps);
         appRuns.push(await measure(`${base}${page.path}`, page.headers));
@@ -65,8 +69,9 @@ try {
     const appRps = median(appRuns.map((r) => r.rps));
     const p99 = median(appRuns.map((r) => r.p99));
     const ratio = appRps / median(bareRuns);
+    const met = ratio >= page.target && p99 < 150;
     console.log(
-      `  ${page.name.padEnd(24)} app ${appRps.toFixed(0).padStart(6)} req/s p99 ${String(p99).padStart(5)} ms   bare ${median(bareRuns).toFixed(0).padStart(6)} req/s   ratio ${(ratio * 100).toFixed(1)}% (target ≥ ${page.target * 100}%, p99 < 150 ms)`,
+      `  ${met ? "✔" : "✖"} ${page.name.padEnd(24)} app ${appRps.toFixed(0).padStart(6)} req/s p99 ${String(p99).padStart(5)} ms   bare ${median(bareRuns).toFixed(0).padStart(6)} req/s   ratio ${(ratio * 100).toFixed(1).padStart(5)}%   target ≥ ${page.target * 100}%, p99 < 150 ms`,
     );
   }
 } finally {

@@ -34,4 +34,24 @@ describe("the route-matching patch", () => {
     rebuilt[0]!.children = rebuilt[0]!.children!.filter((r) => r.path !== "learn/search");
     expect(patched.matchRoutes(rebuilt, "/learn/search")?.at(-1)?.route.id).not.toBe("routes/learn/search");
   });
+
+  it("matches a new table of the same shape (React rendering builds one per request) with that table's own routes", async () => {
+    const reference = (await import("@remix-run/router/dist/router.js")) as unknown as { matchRoutes: MatchRoutes };
+    const shape = (m: Match[] | null) => m?.map((x) => [x.route.id, x.params]);
+    patched.matchRoutes(routeTable(), "/");
+    for (const path of samplePaths) {
+      const fresh = routeTable();
+      const matches = patched.matchRoutes(fresh, path);
+      expect(shape(matches), path).toEqual(shape(reference.matchRoutes(routeTable(), path)));
+      // Every matched route is an object of `fresh`, not of a table ranked earlier.
+      const own = new Set<unknown>();
+      const walk = (routes: Array<{ children?: unknown[] }>) => routes.forEach((r) => (own.add(r), walk((r.children ?? []) as typeof routes)));
+      walk(fresh as Array<{ children?: unknown[] }>);
+      for (const m of matches ?? []) expect(own.has(m.route), path).toBe(true);
+    }
+    // A table of another shape is not mistaken for it.
+    const other = routeTable();
+    other[0]!.children = other[0]!.children!.filter((r) => r.path !== "learn/search");
+    expect(patched.matchRoutes(other, "/learn/search")?.at(-1)?.route.id).not.toBe("routes/learn/search");
+  });
 });

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "~/catalog/catalog.server";
+import { heldCertificates, learnerProgress, markModuleRead, readModuleIds, syncCatalog, taskStatuses } from "~/models/curriculum.server";
+import { createTestApp } from "../support/app";
+import { insertSubmission } from "../support/arrange";
+
+// The module page reads a learner's progress in one round trip (decision 022): it must say exactly
+// what the three separate look-ups say, for someone with nothing and for someone with a bit of everything.
+let app: Awaited<ReturnType<typeof createTestApp>>;
+beforeAll(async () => {
+  app = await createTestApp();
+  await syncCatalog(app.db, catalog());
+});
+afterAll(() => app?.close());
+
+async function separately(userId: string) {
+  const [held, read, statuses] = await Promise.all([heldCertificates(app.db, userId), readModuleIds(app.db, userId), taskStatuses(app.db, userId)]);
+  return { held, read, statuses };
+}
+
+describe("learnerProgress", () => {
+  it("is empty for a new trainee", async () => {
+    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    expect(await learnerProgress(app.db, trainee.id)).toEqual({ held: [], read: new Set(), statuses: new Map() });
+  });
+
+  it("equals the separate look-ups: live certificates only, read modules, each task's status", async () => {
+    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    const [first, second] = catalog().modules.filter((m) => m.track === "campus" && m.tier === "foundation" && m.tasks.length > 0);
+    await markModuleRead(app.db, trainee.id, first!.id);
+    await markModuleRead(app.db, trainee.id, second!.id);
+    await insertSubmission(app.db, { userId: trainee.id, module: first!, task: first!.tasks[0]!, status: "passed" });
+    await insertSubmission(app.db, { userId: trainee.id, module: second!, task: second!.tasks[0]!, status: "submitted" });
+    const stamp = Date.now();
+    const cert = (n: string, tier: "foundation" | "practitioner" | "specialist", extra: object) =>
+      app.db.insertInto("certificates").values({ number: `LP-${stamp}-${n}`, user_id: trainee.id, track: "campus", tier, name_on_certificate: "进度", ...extra }).execute();
+    await cert("live", "foundation", { status: "issued" });
+    await cert("revoked", "practitioner", { status: "revoked" });
+    await cert("expired", "specialist", { status: "issued", valid_until: new Date(Date.now() - 86_400_000) });
+    const together = await learnerProgress(app.db, trainee.id);
+    expect(together).toEqual(await separately(trainee.id));
+    expect(together.held).toEqual([{ track: "campus", tier: "foundation" }]);
+    expect(together.read.size).toBe(2);
+    expect(together.statuses.get(first!.tasks[0]!.id)).toBe("passed");
+  });
+});
