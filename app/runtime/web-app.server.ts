@@ -99,6 +99,9 @@ export function contentSecurityPolicy(nonce: string): string {
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'self'",
+    // The service worker (/sw.js) and the web app manifest come from us only (decision 025).
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -264,6 +267,12 @@ export function createWebApp(options: WebAppOptions): express.Express {
   app.use(compression({ threshold: 1024 }));
   const publicDir = options.publicDir ?? "public";
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));
+  // The service worker is checked on every visit (a new build must reach phones), never kept for an hour.
+  app.get("/sw.js", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Service-Worker-Allowed", "/");
+    next();
+  });
   app.use(express.static(publicDir, { maxAge: "1h" }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -322,6 +331,8 @@ export function createWebApp(options: WebAppOptions): express.Express {
       }
       const { auth, setCookie } = await authenticate(req.headers.cookie);
       if (setCookie) res.append("Set-Cookie", setCookie);
+      // A response that sets a cookie is never kept by the service worker (decision 025).
+      const keepOffline = !setCookie;
       const limit = Number(res.locals.bodyLimit ?? bodyLimits.form);
       const request = remixRequest(req, res, options.appOrigin, () => {
         logger.warn({ method: req.method, url: redactUrl(req.originalUrl), limit }, "refused an oversized streamed body");
@@ -333,6 +344,7 @@ export function createWebApp(options: WebAppOptions): express.Express {
       const response = await options.handleRequest(request, context);
       // The edge already answered (too large, too slow): what Remix made of the cut body is moot.
       if (res.headersSent) return;
+      if (!keepOffline) response.headers.delete("X-Offline-Cache");
       if (cacheKey && !setCookie && isStorable(response)) {
         const body = await response.text();
         const headers = [...response.headers.entries()];
