@@ -3,10 +3,26 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { isOfflineData, isOfflinePage, offlineHeader, offlineHeaderValue } from "./domain/offline";
 import { logger } from "./logger.server";
 import { redactUrl } from "./utils/redact-url";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Marks a signed-in person's learner page (or its data) as one the service worker may keep for
+ * reading offline (decision 025). Never a page that sets a cookie, never an error, never anonymous.
+ */
+function markForOffline(request: Request, status: number, headers: Headers, context: AppLoadContext, data: boolean) {
+  if (request.method !== "GET" || status !== 200 || !context.auth?.user || headers.has("Set-Cookie")) return;
+  const url = new URL(request.url);
+  if (data ? isOfflineData(url.pathname, url.searchParams) : isOfflinePage(url.pathname)) headers.set(offlineHeader, offlineHeaderValue);
+}
+
+export function handleDataRequest(response: Response, { request, context }: { request: Request; context: AppLoadContext }) {
+  markForOffline(request, response.status, response.headers, context, true);
+  return response;
+}
 
 export default function handleRequest(
   request: Request,
@@ -30,6 +46,7 @@ export default function handleRequest(
       final(done) {
         clearTimeout(timer);
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        markForOffline(request, responseStatusCode, responseHeaders, loadContext, false);
         resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
         done();
       },

@@ -160,7 +160,8 @@ export type WrittenInput = z.infer<z.ZodObject<typeof writtenFields>>;
 
 // ── /tasks/:taskId/evidence (multipart: these are its text parts; the files are read apart) ────
 export const evidenceForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("upload"), kind: picked() }),
+  // clientKey: a queued upload's key from the device (decision 025); empty for uploads sent from the page.
+  z.object({ intent: z.literal("upload"), kind: picked(), clientKey: field.ref(100) }),
   z.object({ intent: z.literal("delete"), fileId: field.ref() }),
 ]);
 

@@ -297,6 +297,8 @@ export interface EvidenceFileTable {
   thumbnail_size_bytes: number | null;
   deletion_reason: "removed" | "draft_expired" | null;
   purged_at: Timestamp | null;
+  /** The key the trainee's device gave a queued upload (unique per owner), so a repeat stores nothing twice. */
+  client_key: string | null;
 }
 
 export interface SubmissionAssignmentTable {

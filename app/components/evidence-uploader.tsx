@@ -4,6 +4,7 @@ import type { EvidenceKind } from "../../db/schema";
 import { FormMessage } from "~/components/form";
 import { acceptedEvidenceTypes, evidenceLimits } from "~/domain/file-sniffing";
 import { useT, type MessageKey } from "~/i18n";
+import type { UploadQueue } from "~/offline/hooks";
 import type { EvidenceActionResult, RejectedFile } from "~/routes/tasks.$taskId.evidence";
 import type { EvidenceFileView } from "~/services/evidence.server";
 
@@ -40,11 +41,16 @@ export function EvidenceUploader({
   files,
   editable,
   kinds = ["photo", "sign_in_sheet", "document"],
+  online = true,
+  queue,
 }: {
   taskId: string;
   files: EvidenceFileView[];
   editable: boolean;
   kinds?: EvidenceKind[];
+  /** Offline, chosen files are queued on the device and uploaded when the connection returns (decision 025). */
+  online?: boolean;
+  queue?: UploadQueue;
 }) {
   const t = useT();
   const id = useId();
@@ -58,6 +64,7 @@ export function EvidenceUploader({
   const [formError, setFormError] = useState<MessageKey | null>(null);
   // The server's last answer stays on screen until the next try that refuses every file on the spot.
   const [serverAnswerShown, setServerAnswerShown] = useState(true);
+  const [queuedHere, setQueuedHere] = useState(0);
   const busy = upload.state !== "idle";
   const result = busy || !serverAnswerShown ? undefined : upload.data;
 
@@ -91,6 +98,17 @@ export function EvidenceUploader({
     setServerAnswerShown(accepted.length > 0);
     if (chosen.length === 0) return setFormError("evidence.error.noFile");
     if (accepted.length === 0) return;
+    setQueuedHere(0);
+    if (!navigator.onLine && queue) {
+      // No connection: the files wait on the device, each with its own key, and upload once.
+      const kind = (data.get("kind") as EvidenceKind | null) ?? kinds[0]!;
+      setServerAnswerShown(false);
+      void queue.add(accepted, kind).then(() => {
+        setQueuedHere(accepted.length);
+        if (fileInputRef.current) fileInputRef.current.value = "";
+      });
+      return;
+    }
     data.delete("file");
     for (const file of accepted) data.append("file", file);
     setSending(accepted.length);
@@ -116,6 +134,8 @@ export function EvidenceUploader({
           ))}
         </ul>
       )}
+
+      {queue && queue.items.length ? <QueuedFiles queue={queue} online={online} /> : null}
 
       {editable ? (
         <upload.Form method="post" action={action} encType="multipart/form-data" onSubmit={send} noValidate style={{ marginTop: "1rem" }}>
@@ -166,13 +186,56 @@ export function EvidenceUploader({
             {busy ? t("evidence.uploading", { count: sending }) : t("evidence.upload")}
           </button>
           <p role="status" className="hint" style={{ minHeight: "1.5em" }}>
-            {busy ? t("evidence.uploading", { count: sending }) : result?.files?.length ? t("evidence.uploaded", { count: result.files.length }) : ""}
+            {busy
+              ? t("evidence.uploading", { count: sending })
+              : queuedHere && !online
+                ? t("offline.queuedHere")
+                : result?.files?.length
+                  ? t("evidence.uploaded", { count: result.files.length })
+                  : ""}
           </p>
         </upload.Form>
       ) : (
         <p className="hint">{t("evidence.readOnly")}</p>
       )}
     </div>
+  );
+}
+
+/** The files waiting on this device: how many, each with its state, and a refusal next to its file. */
+function QueuedFiles({ queue, online }: { queue: UploadQueue; online: boolean }) {
+  const t = useT();
+  const waiting = queue.items.filter((i) => i.state === "waiting");
+  const photosOnly = waiting.every((i) => i.kind === "photo");
+  return (
+    <section className="queued-files" aria-label={t("offline.waitingLabel")} style={{ margin: ".75rem 0" }}>
+      {waiting.length ? (
+        <p role="status" className="form-message info" style={{ margin: "0 0 .5rem" }}>
+          <strong>{photosOnly ? t("offline.photosWaiting", { count: waiting.length }) : t("offline.filesWaiting", { count: waiting.length })}</strong>{" "}
+          {online && queue.sending ? t("offline.uploadingQueued") : t("offline.willUpload")}
+        </p>
+      ) : null}
+      <ul style={styles.list}>
+        {queue.items.map((item) => (
+          <li key={item.clientKey} style={styles.item} data-state={item.state}>
+            <div style={styles.details}>
+              <strong style={styles.name}>{item.name}</strong> <span className="badge">{t(`evidence.kind.${item.kind}`)}</span>{" "}
+              <span className="muted">{formatSize(item.size, t)}</span>{" "}
+              {item.state === "waiting" ? <span className="muted">· {t("offline.waitingState")}</span> : null}
+              {item.state === "refused" && item.error ? (
+                <p className="field-error" role="alert">
+                  {t("offline.refused")}
+                  {t(item.error, item.params)}
+                </p>
+              ) : null}
+            </div>
+            <button type="button" className="button secondary" onClick={() => void queue.remove(item.clientKey)} aria-label={t("offline.removeLabel", { name: item.name })}>
+              {t("offline.remove")}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

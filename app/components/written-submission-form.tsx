@@ -1,5 +1,6 @@
-import { Form, useFetcher, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Form, useNavigation } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState, type MouseEvent, type ReactNode } from "react";
+import { deviceStore } from "~/offline/hooks";
 import type { TaskDefinition } from "~/catalog/schema";
 import { errorParams, maxVisits, type RawSubmissionInput, type RawVisit } from "~/domain/submission-input";
 import { useT, type MessageKey } from "~/i18n";
@@ -11,9 +12,36 @@ function countChars(text: string) {
   return [...text.replace(/\s+/g, "")].length;
 }
 
+/** Where the draft stands, as the line beside the buttons says it. */
+type DraftState = { kind: "idle" } | { kind: "syncing" } | { kind: "synced"; at: string } | { kind: "savedHere" } | { kind: "restored" };
+
+/** The form's fields as FormData gives them: what the device keeps and the server reads. */
+function formEntries(form: HTMLFormElement): Array<[string, string]> {
+  return [...new FormData(form).entries()].filter((e): e is [string, string] => typeof e[1] === "string" && e[0] !== "intent");
+}
+
+/** Puts a kept draft back into the (uncontrolled) fields, same-named fields (visit rows) in order. */
+function applyEntries(form: HTMLFormElement, entries: Array<[string, string]>) {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of entries) byName.set(name, [...(byName.get(name) ?? []), value]);
+  const seen = new Map<string, number>();
+  for (const element of [...form.elements]) {
+    if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) || !element.name) continue;
+    if (element instanceof HTMLInputElement && element.type === "checkbox") {
+      element.checked = byName.has(element.name);
+      continue;
+    }
+    const index = seen.get(element.name) ?? 0;
+    seen.set(element.name, index + 1);
+    element.value = byName.get(element.name)?.[index] ?? "";
+  }
+}
+
 /**
- * The work-product / field-work form. Typing autosaves a draft (debounced) through a fetcher; "save"
- * and "submit" post the whole form. `errors` are message keys by field.
+ * The work-product / field-work form. Typing keeps the draft on the device (IndexedDB) and autosaves
+ * it to the server (debounced) when there is a connection; a draft kept on the device is restored on
+ * open and synced when the connection returns (decision 025). "save" and "submit" post the whole
+ * form; offline, submitting says it needs the connection. `errors` are message keys by field.
  */
 export function WrittenSubmissionForm({
   task,
@@ -24,6 +52,11 @@ export function WrittenSubmissionForm({
   orgs,
   today,
   evidence,
+  userId,
+  draftStamp,
+  serverSaved,
+  online,
+  uploadsWaiting,
 }: {
   task: Extract<TaskDefinition, { type: "work_product" | "field_work" }>;
   values: WrittenValues;
@@ -33,11 +66,23 @@ export function WrittenSubmissionForm({
   orgs: Array<{ id: string; label: string }>;
   today: string;
   evidence: ReactNode;
+  /** Whose device draft this is (drafts are kept per person and task). */
+  userId: string;
+  /** When the server last saved the draft this page shows (null: never). */
+  draftStamp: string | null;
+  /** The page's own save or submit was just accepted. */
+  serverSaved: boolean;
+  online: boolean;
+  /** Evidence files queued on the device, not yet uploaded. */
+  uploadsWaiting: number;
 }) {
   const t = useT();
   const navigation = useNavigation();
-  const autosave = useFetcher<{ savedAt?: string }>();
   const formRef = useRef<HTMLFormElement>(null);
+  const [draftState, setDraftState] = useState<DraftState>({ kind: "idle" });
+  const [blocked, setBlocked] = useState<"offline" | "uploads" | null>(null);
+  // Visit rows to fill once they are rendered (a restored draft may hold more rows than the page).
+  const pendingRestore = useRef<Array<[string, string]> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const [text, setText] = useState(values.text);
   const [reflection, setReflection] = useState(values.reflection);
@@ -53,21 +98,126 @@ export function WrittenSubmissionForm({
     return [...filled, ...Array.from({ length: rows - filled.length }, () => blankVisit)].slice(0, maxVisits).map(row);
   });
   const busy = navigation.state === "submitting";
+  const taskId = task.id;
   useEffect(() => () => clearTimeout(timer.current), []);
-  // Once the work is submitted (or no longer editable) a pending autosave would only earn a 409.
+  // Once the work is submitted (or no longer editable) a pending autosave would only earn a 409, and
+  // the device has nothing left to keep.
   useEffect(() => {
-    if (!editable) clearTimeout(timer.current);
-  }, [editable]);
+    if (editable) return;
+    clearTimeout(timer.current);
+    void deviceStore().then((store) => store.deleteDraft(userId, taskId));
+  }, [editable, userId, taskId]);
 
+  /** Sends the device's draft to the server. A plain fetch: a lost connection must not break the page. */
+  const syncDraft = useCallback(async () => {
+    const form = formRef.current;
+    if (!form || !editable) return;
+    const entries = formEntries(form);
+    const body = new URLSearchParams(entries);
+    body.set("intent", "autosave");
+    setDraftState({ kind: "syncing" });
+    try {
+      const response = await fetch(`/tasks/${encodeURIComponent(taskId)}?_data=${encodeURIComponent("routes/tasks.$taskId")}`, { method: "POST", body, credentials: "same-origin" });
+      const answer = (await response.json().catch(() => null)) as { kind?: string; savedAt?: string } | null;
+      if (answer?.kind === "autosaved" && answer.savedAt) {
+        const store = await deviceStore();
+        const kept = await store.readDraft(userId, taskId);
+        // Only what was sent counts as synced: typing that came meanwhile stays unsynced.
+        if (!kept || JSON.stringify(kept.entries) === JSON.stringify(entries)) {
+          await store.writeDraft(userId, taskId, { entries, changedAt: kept?.changedAt ?? new Date().toISOString(), synced: true, serverStamp: answer.savedAt });
+        }
+        setDraftState({ kind: "synced", at: answer.savedAt });
+      } else setDraftState({ kind: navigator.onLine ? "idle" : "savedHere" });
+    } catch {
+      setDraftState({ kind: "savedHere" });
+    }
+  }, [editable, taskId, userId]);
+
+  /** Keeps what the form holds on the device, then (online) schedules the autosave. */
   const scheduleAutosave = () => {
     if (!editable) return;
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      if (!formRef.current) return;
-      const data = new FormData(formRef.current);
-      data.set("intent", "autosave");
-      autosave.submit(data, { method: "post" });
-    }, 1500);
+    const form = formRef.current;
+    if (form) {
+      const entries = formEntries(form);
+      void deviceStore().then((store) => store.writeDraft(userId, taskId, { entries, changedAt: new Date().toISOString(), synced: false, serverStamp: null }));
+    }
+    if (!navigator.onLine) {
+      setDraftState({ kind: "savedHere" });
+      return;
+    }
+    timer.current = setTimeout(() => void syncDraft(), 1500);
+  };
+
+  // On open: a draft kept on the device replaces an older page (one read offline from the cache)
+  // or one the server never got; then it goes to the server if there is a connection.
+  useEffect(() => {
+    if (!editable) return;
+    let cancelled = false;
+    void deviceStore().then(async (store) => {
+      const kept = await store.readDraft(userId, taskId);
+      if (cancelled || !kept || !formRef.current) return;
+      const verdict = store.draftWins(kept, draftStamp);
+      if (verdict === "stale") return void store.deleteDraft(userId, taskId);
+      if (verdict === "same") return;
+      const rows = kept.entries.filter(([name]) => name === "visit.date").length;
+      if (logged && rows > 0) {
+        pendingRestore.current = kept.entries;
+        setVisits(Array.from({ length: Math.min(maxVisits, rows) }, () => row(blankVisit)));
+      } else applyEntries(formRef.current, kept.entries);
+      const entry = (name: string) => kept.entries.find(([n]) => n === name)?.[1] ?? "";
+      setReflection(entry("reflection"));
+      setText(entry("text"));
+      setDraftState({ kind: kept.synced ? "restored" : navigator.onLine ? "restored" : "savedHere" });
+      if (!kept.synced && navigator.onLine) void syncDraft();
+    });
+    return () => {
+      cancelled = true;
+    };
+    // Once per page: a later change of the stamp comes from this device's own saves.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => {
+    if (pendingRestore.current && formRef.current) {
+      applyEntries(formRef.current, pendingRestore.current);
+      pendingRestore.current = null;
+    }
+  }, [visits]);
+
+  // The connection came back: the device's draft goes to the server.
+  useEffect(() => {
+    if (!online || !editable) return;
+    setBlocked((b) => (b === "offline" ? null : b));
+    void deviceStore().then(async (store) => {
+      const kept = await store.readDraft(userId, taskId);
+      if (kept && !kept.synced) void syncDraft();
+    });
+  }, [online, editable, userId, taskId, syncDraft]);
+  useEffect(() => {
+    if (!online) setDraftState((s) => (s.kind === "synced" || s.kind === "idle" || s.kind === "syncing" ? { kind: "idle" } : s));
+  }, [online]);
+  useEffect(() => {
+    if (uploadsWaiting === 0) setBlocked((b) => (b === "uploads" ? null : b));
+  }, [uploadsWaiting]);
+
+  // The page's own save was accepted: the device's draft is what the server has.
+  useEffect(() => {
+    if (!serverSaved || !draftStamp || !formRef.current) return;
+    const entries = formEntries(formRef.current);
+    void deviceStore().then((store) => store.writeDraft(userId, taskId, { entries, changedAt: new Date().toISOString(), synced: true, serverStamp: draftStamp }));
+  }, [serverSaved, draftStamp, userId, taskId]);
+
+  /** Offline, neither button posts (the page would fail): save keeps the draft here, submit explains. */
+  const guard = (intent: "submit" | "save") => (event: MouseEvent<HTMLButtonElement>) => {
+    clearTimeout(timer.current);
+    if (navigator.onLine && !(intent === "submit" && uploadsWaiting > 0)) return setBlocked(null);
+    event.preventDefault();
+    if (intent === "save" && !navigator.onLine) {
+      scheduleAutosave();
+      return;
+    }
+    setBlocked(navigator.onLine ? "uploads" : "offline");
+    scheduleAutosave();
   };
 
   const err = (field: string) => (errors[field] ? t(errors[field]!, errorParams(task)) : undefined);
@@ -263,19 +413,41 @@ export function WrittenSubmissionForm({
       ) : null}
       {editable ? (
         <div className="actions">
-          <button type="submit" form="submission-form" name="intent" value="submit" className="button" disabled={busy} aria-busy={busy}>
+          <button
+            type="submit"
+            form="submission-form"
+            name="intent"
+            value="submit"
+            className="button"
+            disabled={busy}
+            aria-busy={busy}
+            aria-disabled={!online || uploadsWaiting > 0 ? true : undefined}
+            aria-describedby={!online || blocked ? "submit-needs" : undefined}
+            onClick={guard("submit")}
+          >
             {busy && navigation.formData?.get("intent") === "submit" ? t("sub.submitting") : resubmit ? t("sub.resubmit") : t("sub.submit")}
           </button>
-          <button type="submit" form="submission-form" name="intent" value="save" className="button secondary" disabled={busy}>
+          <button type="submit" form="submission-form" name="intent" value="save" className="button secondary" disabled={busy} onClick={guard("save")}>
             {t("sub.save")}
           </button>
-          <span className="hint" aria-live="polite">
-            {autosave.state !== "idle"
-              ? t("sub.autosaving")
-              : autosave.data?.savedAt
-                ? t("sub.autosaved", { time: new Date(autosave.data.savedAt).toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" }) })
-                : ""}
+          <span className={`hint draft-state${online ? "" : " offline"}`} aria-live="polite">
+            {draftState.kind === "syncing"
+              ? t("offline.syncing")
+              : draftState.kind === "synced"
+                ? t("offline.synced", { time: new Date(draftState.at).toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" }) })
+                : draftState.kind === "savedHere"
+                  ? t("offline.savedHere")
+                  : !online
+                    ? t("offline.offline")
+                    : draftState.kind === "restored"
+                      ? t("offline.restored")
+                      : ""}
           </span>
+          {!online || blocked ? (
+            <p id="submit-needs" className={blocked ? "field-error" : "hint"} role={blocked ? "alert" : undefined}>
+              {blocked === "uploads" ? t("offline.submitWaitsForUploads") : t("offline.submitNeedsConnection")}
+            </p>
+          ) : null}
         </div>
       ) : null}
     </>

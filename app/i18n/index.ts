@@ -12,6 +12,7 @@ import { gradingMessages } from "./messages/grading";
 import { importMessages } from "./messages/import";
 import { learnMessages } from "./messages/learn";
 import { notificationMessages } from "./messages/notifications";
+import { offlineMessages } from "./messages/offline";
 import { orgMessages } from "./messages/orgs";
 import { outcomeMessages } from "./messages/outcomes";
 import { quizMessages } from "./messages/quiz";
@@ -47,6 +48,7 @@ const messages = {
   ...auditMessages,
   ...securityMessages,
   ...coordinatorMessages,
+  ...offlineMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -34,6 +34,8 @@ export interface NewEvidenceFile {
   width: number | null;
   height: number | null;
   thumbnailSizeBytes: number | null;
+  /** The device's key for a queued upload; null for uploads sent straight from the page. */
+  clientKey?: string | null;
 }
 
 const fileColumns = [
@@ -68,6 +70,7 @@ export async function insertEvidenceFile(db: Db, file: NewEvidenceFile) {
       width: file.width,
       height: file.height,
       thumbnail_size_bytes: file.thumbnailSizeBytes,
+      client_key: file.clientKey ?? null,
     })
     .returning(fileColumns)
     .executeTakeFirstOrThrow();
@@ -82,6 +85,16 @@ export async function listEvidenceFiles(db: Db, submissionId: string) {
     .orderBy("created_at")
     .orderBy("id")
     .execute();
+}
+
+/** The owner's file stored under a device's upload key, removed or not: a repeated upload finds it. */
+export async function findEvidenceByClientKey(db: Db, input: { ownerId: string; clientKey: string }) {
+  return db
+    .selectFrom("evidence_files")
+    .select(fileColumns)
+    .where("owner_id", "=", input.ownerId)
+    .where("client_key", "=", input.clientKey)
+    .executeTakeFirst();
 }
 
 /** A live file by id; removed files are gone for every reader. */

@@ -19,6 +19,7 @@ import { findSubmission } from "~/models/submissions.server";
 import {
   evidenceLimits,
   evidenceProcessingLimits,
+  isClientKey,
   isEvidenceKind,
   removeEvidence,
   storeEvidence,
@@ -62,7 +63,7 @@ class FileTooLargeError extends Error {
 class TooManyPartsError extends Error {}
 class UnexpectedPartError extends Error {}
 
-const textFields = new Set(["intent", "kind", "fileId"]);
+const textFields = new Set(["intent", "kind", "fileId", "clientKey"]);
 const maxTextBytes = 200;
 
 /**
@@ -179,11 +180,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       : reply({ ok: false, intent: "delete", error: "evidence.error.fileNotFound" }, 404);
   }
 
-  const { kind } = input;
+  const { kind, clientKey } = input;
   if (!isEvidenceKind(kind)) return reply({ ok: false, error: "evidence.error.kind" }, 400);
+  // A queued upload from the device carries one file and its key; a repeat is answered with the stored file.
+  if (clientKey !== "" && !isClientKey(clientKey)) return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
   // An <input type="file"> with nothing chosen still sends one nameless, empty part.
   const chosen = filesOf(form, "file");
   if (chosen.length === 0) return reply({ ok: false, error: "evidence.error.noFile" }, 400);
+  if (clientKey && chosen.length > 1) return reply({ ok: false, error: "evidence.error.badRequest" }, 400);
 
   const files: EvidenceFileView[] = [];
   const rejected: RejectedFile[] = [];
@@ -195,6 +199,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       kind,
       fileName: file.name,
       bytes: new Uint8Array(await file.arrayBuffer()),
+      clientKey: clientKey || null,
     });
     if (result.ok) files.push(result.file);
     else {

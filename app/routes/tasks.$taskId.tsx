@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useCallback } from "react";
 import { EvidenceUploader } from "~/components/evidence-uploader";
 import { FormMessage, useRevealError } from "~/components/form";
 import { GradeSummary } from "~/components/grade-summary";
@@ -20,6 +21,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { DueDate } from "~/components/due-date";
 import { auditRefusal, forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
+import { useOnline, useUploadQueue } from "~/offline/hooks";
 import { currentTaskVersion } from "~/models/curriculum.server";
 import { orgOptions } from "~/models/org-options.server";
 import { findSubmission, getOrCreateDraft, listSubmissionEvents } from "~/models/submissions.server";
@@ -93,6 +95,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     submission: submission
       ? { id: submission.id, status: submission.status, score: submission.score, editable: isEditable(submission.status) }
       : null,
+    // Who is signed in and when the server last saved this draft: the device's own draft is kept per
+    // person and restored over an older page (decision 025).
+    userId: me.id,
+    draftStamp: submission ? new Date(submission.updated_at).toISOString() : null,
     values: writtenValues(submission, task.type === "field_work" ? me.orgUnitId : null),
     events: events.map((e) => ({ ...e, created_at: new Date(e.created_at).toISOString() })),
     evidence,
@@ -161,6 +167,14 @@ export default function TaskPage() {
       : null;
   const refused = result?.kind === "problem" ? result : null;
   const article = useRevealError<HTMLElement>(refused);
+  const online = useOnline();
+  const revalidator = useRevalidator();
+  const revalidate = revalidator.revalidate;
+  // Files queued on this device while offline; when they are stored the page reads its list again.
+  const refresh = useCallback(() => {
+    if (navigator.onLine) revalidate();
+  }, [revalidate]);
+  const queue = useUploadQueue(submission?.editable ? data.userId : null, task.id, refresh);
   return (
     <article className="stack" ref={article}>
       <nav className="breadcrumbs" aria-label="breadcrumb">
@@ -217,6 +231,11 @@ export default function TaskPage() {
           resubmit={submission.status === "returned"}
           orgs={data.orgs}
           today={data.today}
+          userId={data.userId}
+          draftStamp={data.draftStamp}
+          serverSaved={result?.kind === "saved"}
+          online={online}
+          uploadsWaiting={queue.waiting}
           evidence={
             <section className="card" aria-labelledby="evidence-title">
               <h2 id="evidence-title" className="card-title">
@@ -227,7 +246,7 @@ export default function TaskPage() {
                   {t("sub.evidence.hint", { photos: task.evidence.minPhotos, signIn: task.evidence.signInSheet ? t("task.evidence.signIn") : "" })}
                 </p>
               ) : null}
-              <EvidenceUploader taskId={task.id} files={data.evidence} editable={submission.editable} kinds={task.type === "field_work" ? ["photo", "sign_in_sheet", "document"] : ["document", "photo"]} />
+              <EvidenceUploader taskId={task.id} files={data.evidence} editable={submission.editable} online={online} queue={queue} kinds={task.type === "field_work" ? ["photo", "sign_in_sheet", "document"] : ["document", "photo"]} />
             </section>
           }
         />

@@ -103,6 +103,9 @@ const cspTemplate = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
+  // The service worker (/sw.js) and the web app manifest come from us only (decision 025).
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
@@ -272,6 +275,12 @@ export function createWebApp(options: WebAppOptions): express.Express {
   app.use(compression({ threshold: 1024 }));
   const publicDir = options.publicDir ?? "public";
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));
+  // The service worker is checked on every visit (a new build must reach phones), never kept for an hour.
+  app.get("/sw.js", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Service-Worker-Allowed", "/");
+    next();
+  });
   // Only paths under a name public/ holds reach the disk: a page request costs no stat() of a file
   // that is not there. public/ is a build output, read once here.
   const staticFiles = express.static(publicDir, { maxAge: "1h" });
@@ -353,6 +362,8 @@ export function createWebApp(options: WebAppOptions): express.Express {
       const cacheKey = cacheKeyOf(req);
       const { auth, setCookie } = await authenticate(req.headers.cookie);
       if (setCookie) res.append("Set-Cookie", setCookie);
+      // A response that sets a cookie is never kept by the service worker (decision 025).
+      const keepOffline = !setCookie;
       const limit = Number(res.locals.bodyLimit ?? bodyLimits.form);
       const request = remixRequest(req, res, options.appOrigin, () => {
         logger.warn({ method: req.method, url: redactUrl(req.originalUrl), limit }, "refused an oversized streamed body");
@@ -364,6 +375,7 @@ export function createWebApp(options: WebAppOptions): express.Express {
       const response = await options.handleRequest(request, context);
       // The edge already answered (too large, too slow): what Remix made of the cut body is moot.
       if (res.headersSent) return;
+      if (!keepOffline) response.headers.delete("X-Offline-Cache");
       if (cacheKey && !setCookie && isStorable(response)) {
         const body = await response.text();
         const headers = [...response.headers.entries()];

@@ -5,6 +5,7 @@ import { displayFileName, evidenceLimits, type EvidenceMimeType, type RefusedKin
 import { isEditable } from "~/domain/submission-lifecycle";
 import {
   evidenceUsage,
+  findEvidenceByClientKey,
   insertEvidenceFile,
   listEvidenceFiles,
   lockOwnerForEvidence,
@@ -74,7 +75,8 @@ export type EvidenceProblem =
   | "notFound";
 
 export type StoreEvidenceResult =
-  | { ok: true; file: EvidenceFileView }
+  /** `duplicate`: the device sent this file (its client key) before; nothing new was stored. */
+  | { ok: true; file: EvidenceFileView; duplicate?: true }
   | { ok: false; problem: EvidenceProblem; detected?: RefusedKind };
 
 export interface StoreEvidenceInput {
@@ -83,6 +85,13 @@ export interface StoreEvidenceInput {
   kind: EvidenceKind;
   fileName: string;
   bytes: Uint8Array;
+  /** A queued upload's key from the device (decision 025): a repeat with the same key stores nothing. */
+  clientKey?: string | null;
+}
+
+/** What a device may send as an upload key: 16 to 64 URL-safe characters (a UUID without dashes, say). */
+export function isClientKey(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z0-9_-]{16,64}$/.test(value);
 }
 
 type FileRow = Awaited<ReturnType<typeof listEvidenceFiles>>[number];
@@ -130,6 +139,12 @@ function quotaProblem(storedBytes: number, addedBytes: number): EvidenceProblem 
 export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceInput): Promise<StoreEvidenceResult> {
   const fail = (problem: EvidenceProblem, detected?: RefusedKind): StoreEvidenceResult => ({ ok: false, problem, ...(detected && { detected }) });
   const { bytes } = input;
+  const clientKey = input.clientKey ?? null;
+  // A repeat of a queued upload: answered with what was stored the first time, before any other check
+  // (the submission may have been handed in since, and the device must still empty its queue).
+  const stored = async (db: Db) => (clientKey ? findEvidenceByClientKey(db, { ownerId: input.ownerId, clientKey }) : undefined);
+  const earlier = await stored(db);
+  if (earlier) return { ok: true, file: toView(earlier), duplicate: true };
   if (bytes.byteLength === 0) return fail("empty");
   if (bytes.byteLength > evidenceLimits.maxFileBytes) return fail("tooLarge");
 
@@ -157,6 +172,9 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
     const outcome = await db.transaction().execute(async (trx): Promise<StoreEvidenceResult> => {
       // Owner first, then submission, in every upload: concurrent uploads take turns and never deadlock.
       await lockOwnerForEvidence(trx, input.ownerId);
+      // Under the owner's lock: two sends of one queued file at once (page and service worker) store it once.
+      const raced = await stored(trx);
+      if (raced) return { ok: true, file: toView(raced), duplicate: true };
       const problem = submissionProblem(await lockSubmissionForEvidence(trx, input.submissionId), input.ownerId);
       if (problem) return fail(problem);
       const overLimit =
@@ -176,10 +194,11 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
         width: prepared.width,
         height: prepared.height,
         thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
+        clientKey,
       });
       return { ok: true, file: toView(row) };
     });
-    if (!outcome.ok) await removeWritten();
+    if (!outcome.ok || ("duplicate" in outcome && outcome.duplicate)) await removeWritten();
     return outcome;
   } catch (error) {
     await removeWritten();

@@ -1,5 +1,4 @@
 import type { Migration } from "kysely";
-import * as exportsMigration from "./2026-11-29-09-exports";
 import * as foundation from "./2026-11-29-01-foundation";
 import * as accounts from "./2026-11-29-02-accounts";
 import * as curriculum from "./2026-11-29-03-curriculum";
@@ -8,18 +7,20 @@ import * as grading from "./2026-11-29-05-grading";
 import * as certification from "./2026-11-29-06-certification";
 import * as outcomes from "./2026-11-29-07-outcomes";
 import * as calibration from "./2026-11-29-08-calibration";
+import * as exportsMigration from "./2026-11-29-09-exports";
 import * as credentials from "./2026-11-29-10-credentials";
 import * as notificationsMigration from "./2026-11-29-11-notifications";
 import * as statusListIndex from "./2026-11-29-12-status-list-index";
 import * as reach from "./2026-11-30-01-reach";
-import * as credentialConformance from "./2026-11-30-04-credentials";
 import * as evidenceRetention from "./2026-11-30-02-evidence-retention";
+import * as credentialConformance from "./2026-11-30-04-credentials";
 import * as onboarding from "./2026-11-30-05-onboarding";
 import * as coordinator from "./2026-11-30-06-coordinator";
 import * as staffWorkflow from "./2026-11-30-07-staff";
 import * as activityLog from "./2026-11-30-08-activity-log";
 import * as scale from "./2026-11-30-09-scale";
 import * as outcomeFigures from "./2026-11-30-10-outcome-figures";
+import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -36,12 +37,13 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29-11-notifications": notificationsMigration,
   "2026-11-29-12-status-list-index": statusListIndex,
   "2026-11-30-01-reach": reach,
-  "2026-11-30-04-credentials": credentialConformance,
   "2026-11-30-02-evidence-retention": evidenceRetention,
+  "2026-11-30-04-credentials": credentialConformance,
   "2026-11-30-05-onboarding": onboarding,
   "2026-11-30-06-coordinator": coordinator,
   "2026-11-30-07-staff": staffWorkflow,
   "2026-11-30-08-activity-log": activityLog,
   "2026-11-30-09-scale": scale,
   "2026-11-30-10-outcome-figures": outcomeFigures,
+  "2026-11-30-16-evidence-client-key": evidenceClientKey,
 };
