@@ -43,6 +43,24 @@ export const certificatesForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reissue"), certificateId: field.ref() }),
 ]);
 
+// ── /admin/cohorts ──────────────────────────────────────────────────────────────────────────────
+const cohortDates = { name: line(), startsOn: picked(), endsOn: picked() };
+export const cohortCreateForm = z.object({ ...cohortDates, orgUnitId: field.ref(), track: picked(), tier: picked(), programmeYear: picked() });
+
+// ── /admin/cohorts/:cohortId (`due.<taskId>` per task when saving; the roster upload is multipart) ─
+export const cohortForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("save"), ...cohortDates, lateWorkAccepted: field.checkbox() }).catchall(field.rest(100)),
+  z.object({ intent: z.literal("add"), userId: field.list(z.string().trim().max(100), 200), q: line() }),
+  z.object({ intent: z.literal("remove"), userId: field.ref() }),
+  z.object({ intent: z.literal("code"), maxUses: picked() }),
+  z.object({ intent: z.literal("revoke"), codeId: field.ref() }),
+  z.object({ intent: z.literal("decide"), requestId: field.ref(), decision: field.choice(["approve", "decline"]) }),
+  z.object({ intent: z.literal("import") }),
+]);
+
+// ── /cohorts (a trainee's join code) ────────────────────────────────────────────────────────────
+export const cohortJoinForm = z.object({ code: line() });
+
 // ── /admin/exports ──────────────────────────────────────────────────────────────────────────────
 export const exportForm = z.object({
   kind: field.choice(["trainees", "indicators"]),

@@ -436,7 +436,69 @@ export interface ExportTable {
   finished_at: Timestamp | null;
 }
 
+export interface CohortTable {
+  id: Generated<string>;
+  name: string;
+  track: TrackColumn;
+  tier: TierColumn;
+  /** The unit that runs it: its admins (and those above) manage it. */
+  org_unit_id: string;
+  programme_year: number;
+  /** Calendar dates in Beijing time, "YYYY-MM-DD". */
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  late_work_accepted: Generated<boolean>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface CohortDueDateTable {
+  cohort_id: string;
+  /** A catalogue task id. */
+  task_id: string;
+  /** Due by the end of this day, Beijing time. */
+  due_on: ColumnType<string, string, string>;
+}
+
+export interface CohortMemberTable {
+  id: Generated<string>;
+  cohort_id: string;
+  user_id: string;
+  joined_via: "admin" | "import" | "code";
+  added_by: string | null;
+  joined_at: DefaultTimestamp;
+  /** Set when the person leaves; the row stays as history. */
+  left_at: Timestamp | null;
+}
+
+export interface CohortJoinCodeTable {
+  id: Generated<string>;
+  cohort_id: string;
+  code: string;
+  max_uses: number;
+  used_count: Generated<number>;
+  revoked_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface CohortJoinRequestTable {
+  id: Generated<string>;
+  cohort_id: string;
+  user_id: string;
+  code_id: string;
+  status: Generated<"pending" | "approved" | "declined">;
+  requested_at: DefaultTimestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+}
+
 export interface Database {
+  cohorts: CohortTable;
+  cohort_due_dates: CohortDueDateTable;
+  cohort_members: CohortMemberTable;
+  cohort_join_codes: CohortJoinCodeTable;
+  cohort_join_requests: CohortJoinRequestTable;
   exports: ExportTable;
   outcome_figures: OutcomeFigureTable;
   outcome_checks: OutcomeCheckTable;

@@ -5,6 +5,7 @@ import { authMessages } from "./messages/auth";
 import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
 import { coordinatorMessages } from "./messages/coordinator";
+import { cohortMessages } from "./messages/cohorts";
 import { credentialMessages } from "./messages/credentials";
 import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
@@ -39,6 +40,7 @@ const messages = {
   ...outcomeMessages,
   ...showcaseMessages,
   ...eligibilityMessages,
+  ...cohortMessages,
   ...gradingMessages,
   ...assignmentMessages,
   ...calibrationMessages,

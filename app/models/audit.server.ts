@@ -39,7 +39,16 @@ export type AuditAction =
   | "queue.retried"
   | "queue.promoted"
   | "reach.refused"
-  | "mentor_units.changed";
+  | "mentor_units.changed"
+  | "cohort.created"
+  | "cohort.updated"
+  | "cohort.member_added"
+  | "cohort.member_removed"
+  | "cohort.code_created"
+  | "cohort.code_revoked"
+  | "cohort.join_requested"
+  | "cohort.join_approved"
+  | "cohort.join_declined";
 
 export interface AuditEventInput {
   actorId: string | null;
@@ -70,6 +79,8 @@ function scopeOf(event: AuditEventInput) {
         return sql`(select path from org_units where id = ${target}::uuid)`;
       case "submission":
         return personPath(sql`(select user_id from submissions where id = ${target}::uuid)`);
+      case "cohort":
+        return sql`(select o.path from cohorts c join org_units o on o.id = c.org_unit_id where c.id = ${target}::uuid)`;
       case "certificate":
         return personPath(sql`(select user_id from certificates where id = ${target}::uuid)`);
       default:

@@ -14,7 +14,7 @@ import { isRole, type Role } from "~/domain/roles";
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
 /** Filter groups: an event's action starts with the group's prefix. */
-const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach"] as const;
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort"] as const;
 
 const sentenceOf = {
   "login.succeeded": "audit.e.login.succeeded",
@@ -53,6 +53,15 @@ const sentenceOf = {
   "queue.promoted": "audit.e.queue.promoted",
   "reach.refused": "audit.e.reach.refused",
   "mentor_units.changed": "audit.e.mentor_units.changed",
+  "cohort.created": "audit.e.cohort.created",
+  "cohort.updated": "audit.e.cohort.updated",
+  "cohort.member_added": "audit.e.cohort.member_added",
+  "cohort.member_removed": "audit.e.cohort.member_removed",
+  "cohort.code_created": "audit.e.cohort.code_created",
+  "cohort.code_revoked": "audit.e.cohort.code_revoked",
+  "cohort.join_requested": "audit.e.cohort.join_requested",
+  "cohort.join_approved": "audit.e.cohort.join_approved",
+  "cohort.join_declined": "audit.e.cohort.join_declined",
 } as const satisfies Record<AuditAction, MessageKey>;
 
 function isAuditAction(action: string): action is AuditAction {
@@ -91,6 +100,7 @@ function describe(
     task: submission?.taskTitle ?? zh("audit.someone"),
     count: text(d.total ?? d.count),
     attempted: text(d.attempted),
+    cohort: text(d.cohort),
     format: d.format === "sheet" ? zh("audit.format.sheet") : zh("audit.format.csv"),
   };
   return { key: isAuditAction(event.action) ? sentenceOf[event.action] : null, params };

@@ -9,6 +9,8 @@ import { isAwaitingReview, statusTone } from "~/domain/submission-lifecycle";
 import { StatusBadge } from "~/components/status-badge";
 import { DueDate } from "~/components/due-date";
 import { byDueDate } from "~/domain/deadlines";
+import { duesByTask } from "~/domain/cohorts";
+import { duesOfUser } from "~/models/cohorts.server";
 import { requirePermission } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { traineeContribution } from "~/models/outcomes.server";
@@ -30,7 +32,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requirePermission(request, context, "learn");
   const state = await learnerState(me.id, context);
   const { program } = catalog();
-  const submissions = new Map((await listUserSubmissions(db(), me.id)).map((s) => [s.task_id, s]));
+  const [submissionRows, dueRows] = await Promise.all([listUserSubmissions(db(), me.id), duesOfUser(db(), me.id)]);
+  const submissions = new Map(submissionRows.map((s) => [s.task_id, s]));
+  const dues = duesByTask(dueRows);
   const tracks = state.user?.track ? [state.user.track] : [...trackIds];
   const tiers = [...program.tiers].sort((a, b) => a.order - b.order);
   const rows = tracks.flatMap((track) =>
@@ -50,8 +54,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
               score: s?.score ?? null,
               people: s?.people_reached ?? null,
               group: groupOf(s?.status ?? null),
-              // Cohorts will set due dates (another issue); until then no task has one.
-              dueAt: null as string | null,
+              // Due dates come from the trainee's current cohorts; work already handed in is no longer due.
+              dueAt: groupOf(s?.status ?? null) === "todo" || groupOf(s?.status ?? null) === "returned" ? (dues.get(task.id)?.dueAt.toISOString() ?? null) : null,
             };
           }),
         ),
@@ -71,7 +75,9 @@ export default function MyWork() {
   return (
     <div className="stack">
       <h1>{t("mywork.title")}</h1>
-      <p className="muted">{t("mywork.lead")}</p>
+      <p className="muted">
+        {t("mywork.lead")} <Link to="/cohorts">{t("cohorts.mine")}</Link>
+      </p>
       <section className="card" aria-labelledby="mine-title">
         <h2 id="mine-title" className="card-title">
           {t("outcomes.mine.title")}

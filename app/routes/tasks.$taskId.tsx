@@ -23,6 +23,8 @@ import { auditRefusal, forbidden, notFound, requirePermission } from "~/guards.s
 import { useT, type MessageKey } from "~/i18n";
 import { useOnline, useUploadQueue } from "~/offline/hooks";
 import { currentTaskVersion } from "~/models/curriculum.server";
+import { duesOfUser } from "~/models/cohorts.server";
+import { duesByTask, lateRefused } from "~/domain/cohorts";
 import { orgOptions } from "~/models/org-options.server";
 import { findSubmission, getOrCreateDraft, listSubmissionEvents } from "~/models/submissions.server";
 import { listEvidence, type EvidenceFileView } from "~/services/evidence.server";
@@ -106,20 +108,29 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     quiz,
     grades,
     today: todayInChina(),
-    // Cohorts will set due dates (another issue); the page shows one when there is one.
-    dueAt: null as string | null,
+    // The due date of the trainee's current cohorts, if one names this task.
+    dueAt: (await dueOf(me.id, task.id))?.dueAt.toISOString() ?? null,
   });
+}
+
+/** The due date a trainee's current cohorts set for a task (the earliest), and whether late work is accepted. */
+async function dueOf(userId: string, taskId: string) {
+  return duesByTask(await duesOfUser(db(), userId)).get(taskId);
 }
 
 type ActionResult =
   | { kind: "saved"; submitted: boolean }
   | { kind: "autosaved"; savedAt: string }
-  | { kind: "problem"; reason: "invalid" | "incomplete" | "notEditable" | "alreadySubmitted"; errors: Record<string, FieldErrorKey> }
+  | { kind: "problem"; reason: "invalid" | "incomplete" | "notEditable" | "alreadySubmitted" | "late"; errors: Record<string, FieldErrorKey> }
   | { kind: "quiz"; ok: boolean; problem?: string; errors?: Record<string, string> };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { me, module, task, version, submission } = await resolve(request, context, params.taskId);
   const input = fieldsOf(await readForm(request), taskForm);
+  // A cohort that refuses late work: past the due date nothing more is handed in (drafts still save).
+  if ((input.intent === "submit" || input.intent === "quiz-submit") && lateRefused(await dueOf(me.id, task.id), new Date())) {
+    return json<ActionResult>({ kind: "problem", reason: "late", errors: {} }, { status: 409 });
+  }
   const key = { userId: me.id, taskId: task.id, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, type: task.type };
 
   if (task.type === "quiz") {
@@ -163,6 +174,8 @@ export default function TaskPage() {
           ? t("sub.invalid")
           : result.reason === "alreadySubmitted"
             ? t("sub.alreadySubmitted")
+            : result.reason === "late"
+              ? t("cohorts.late.refused")
             : t("sub.notEditable")
       : null;
   const refused = result?.kind === "problem" ? result : null;

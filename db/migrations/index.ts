@@ -20,6 +20,7 @@ import * as staffWorkflow from "./2026-11-30-07-staff";
 import * as activityLog from "./2026-11-30-08-activity-log";
 import * as scale from "./2026-11-30-09-scale";
 import * as outcomeFigures from "./2026-11-30-10-outcome-figures";
+import * as cohorts from "./2026-11-30-12-cohorts";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-08-activity-log": activityLog,
   "2026-11-30-09-scale": scale,
   "2026-11-30-10-outcome-figures": outcomeFigures,
+  "2026-11-30-12-cohorts": cohorts,
   "2026-11-30-16-evidence-client-key": evidenceClientKey,
 };

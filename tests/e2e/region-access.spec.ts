@@ -24,6 +24,7 @@ interface Data {
   certificate: { id: string; number: string };
   nationalImportId: string;
   nationalExportId: string;
+  cohort: { id: string; name: string; codeId: string; requestId: string };
 }
 
 type Form = Record<string, string | string[]>;
@@ -146,6 +147,28 @@ const cases: RegionCase[] = [
   { file: "files.$fileId.tsx", path: (d) => `/files/${d.evidenceId}`, shanxi: [404], national: 200 },
   { file: "certificates.$certificateId[.]pdf.tsx", path: (d) => `/certificates/${d.certificate.id}.pdf`, shanxi: [404], national: 200 },
   { file: "certificates.$certificateId.credential.tsx", path: (d) => `/certificates/${d.certificate.id}/credential`, shanxi: [404] },
+  { file: "admin.cohorts._index.tsx", path: () => "/admin/cohorts", shanxi: [200], leaks: (d) => [d.cohort.name, "山东省"], national: 200 },
+  {
+    file: "admin.cohorts._index.tsx",
+    intent: "(action)",
+    path: () => "/admin/cohorts",
+    form: (d) => ({ name: "越权期次", orgUnitId: d.units.shandong, track: "campus", tier: "foundation", programmeYear: "1", startsOn: "2026-09-01", endsOn: "2027-06-30" }),
+    shanxi: [400],
+  },
+  { file: "admin.cohorts.$cohortId.tsx", path: (d) => `/admin/cohorts/${d.cohort.id}`, shanxi: [404], national: 200 },
+  { file: "admin.cohorts.$cohortId.tsx", intent: "save", path: (d) => `/admin/cohorts/${d.cohort.id}`, form: () => ({ intent: "save", name: "被改的期次", startsOn: "2026-09-01", endsOn: "2027-06-30" }), shanxi: [404] },
+  { file: "admin.cohorts.$cohortId.tsx", intent: "add", path: (d) => `/admin/cohorts/${d.cohort.id}`, form: (d) => ({ intent: "add", userId: d.trainee.id }), shanxi: [404] },
+  { file: "admin.cohorts.$cohortId.tsx", intent: "remove", path: (d) => `/admin/cohorts/${d.cohort.id}`, form: (d) => ({ intent: "remove", userId: d.trainee.id }), shanxi: [404] },
+  { file: "admin.cohorts.$cohortId.tsx", intent: "code", path: (d) => `/admin/cohorts/${d.cohort.id}`, form: () => ({ intent: "code", maxUses: "5" }), shanxi: [404] },
+  { file: "admin.cohorts.$cohortId.tsx", intent: "revoke", path: (d) => `/admin/cohorts/${d.cohort.id}`, form: (d) => ({ intent: "revoke", codeId: d.cohort.codeId }), shanxi: [404] },
+  { file: "admin.cohorts.$cohortId.tsx", intent: "decide", path: (d) => `/admin/cohorts/${d.cohort.id}`, form: (d) => ({ intent: "decide", requestId: d.cohort.requestId, decision: "approve" }), shanxi: [404] },
+  {
+    file: "admin.cohorts.$cohortId.tsx",
+    intent: "import",
+    path: (d) => `/admin/cohorts/${d.cohort.id}`,
+    upload: (d) => ({ name: "roster.csv", mimeType: "text/csv", buffer: Buffer.from(`姓名,手机号\n${d.trainee.name},${d.trainee.phone}\n`) }),
+    shanxi: [404],
+  },
   { file: "server.ts:/admin/queues", path: () => "/admin/queues", shanxi: [403], national: 200 },
 ];
 
@@ -281,7 +304,17 @@ async function arrange(): Promise<Data> {
         [JSON.stringify({ regionPath: (await db.query<{ path: string }>("select path from org_units where id = $1", [units.shandong])).rows[0]!.path }), exportKey, nationalAdminId],
       )
     ).rows[0]!.id;
+    const cohortName = `鲁期次${suffix}`;
+    const cohortId = (
+      await db.query<{ id: string }>(
+        "insert into cohorts (name, track, tier, org_unit_id, programme_year, starts_on, ends_on) values ($1, 'campus', 'foundation', $2, 1, '2026-09-01', '2027-06-30') returning id",
+        [cohortName, units.shandong],
+      )
+    ).rows[0]!.id;
+    const codeId = (await db.query<{ id: string }>("insert into cohort_join_codes (cohort_id, code, max_uses, used_count) values ($1, $2, 5, 1) returning id", [cohortId, `LU${suffix.slice(0, 6)}`])).rows[0]!.id;
+    const requestId = (await db.query<{ id: string }>("insert into cohort_join_requests (cohort_id, user_id, code_id) values ($1, $2, $3) returning id", [cohortId, trainee.id, codeId])).rows[0]!.id;
     return {
+      cohort: { id: cohortId, name: cohortName, codeId, requestId },
       suffix,
       shanxiAdmin: { id: shanxiAdminId, email, password },
       nationalAdminId,
@@ -322,6 +355,11 @@ async function snapshot(d: Data): Promise<string> {
       ["select count(*) from org_milestones where org_unit_id = $1", [d.units.school]],
       ["select count(*) from exports where created_by = $1", [d.shanxiAdmin.id]],
       ["select count(*) from users where name in ('越权学员', '影子国家管理员')", []],
+      ["select id, name, starts_on, ends_on, late_work_accepted from cohorts where id = $1", [d.cohort.id]],
+      ["select count(*) from cohorts where name = '越权期次'", []],
+      ["select user_id, left_at from cohort_members where cohort_id = $1 order by 1", [d.cohort.id]],
+      ["select id, used_count, revoked_at from cohort_join_codes where cohort_id = $1 order by 1", [d.cohort.id]],
+      ["select id, status from cohort_join_requests where cohort_id = $1 order by 1", [d.cohort.id]],
     ];
     const parts = [];
     // One client, one query at a time.

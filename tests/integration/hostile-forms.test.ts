@@ -55,6 +55,13 @@ beforeAll(async () => {
     indicatorId: "campus-y1-students",
     list: "1",
     kid: "nope",
+    cohortId: (
+      await app.db
+        .insertInto("cohorts")
+        .values({ name: "测试期次", track: "campus", tier: "foundation", org_unit_id: province, programme_year: 1, starts_on: "2026-09-01", ends_on: "2027-06-30" })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id,
     "*": "x",
   });
   const grader = await app.signIn(["admin", "mentor"], { track: "campus" });
@@ -176,6 +183,9 @@ describe("hostile form posts to every action", () => {
 const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boolean }> = {
   "admin.assignments.tsx": { schema: schemas.assignmentsForm, who: "admin" },
   "admin.calibration.tsx": { schema: schemas.calibrationAnchorForm, who: "admin" },
+  "admin.cohorts._index.tsx": { schema: schemas.cohortCreateForm, who: "admin" },
+  "admin.cohorts.$cohortId.tsx": { schema: schemas.cohortForm, who: "admin" },
+  "cohorts.tsx": { schema: schemas.cohortJoinForm, who: "trainee" },
   "admin.certificates.tsx": { schema: schemas.certificatesForm, who: "admin" },
   "admin.exports.tsx": { schema: schemas.exportForm, who: "admin" },
   "admin.orgs.tsx": { schema: schemas.orgsForm, who: "admin" },

@@ -60,7 +60,7 @@ export const learnMessages = {
   "due.later": { zh: "按期", en: "On schedule" },
   "due.soon": { zh: "7 天内截止", en: "Due within 7 days" },
   "due.today": { zh: "今天截止", en: "Due today" },
-  "due.overdue": { zh: "已过截止时间", en: "Overdue" },
+  "due.overdue": { zh: "已逾期", en: "Overdue" },
   "due.at": { zh: "截止 {date}", en: "Due {date}" },
   "mywork.col.due": { zh: "截止时间", en: "Due" },
   "task.minReflection": { zh: "反思不少于 {chars} 字", en: "Reflection: at least {chars} characters" },
