@@ -18,6 +18,7 @@ import * as onboarding from "./2026-11-30-05-onboarding";
 import * as coordinator from "./2026-11-30-06-coordinator";
 import * as staffWorkflow from "./2026-11-30-07-staff";
 import * as activityLog from "./2026-11-30-08-activity-log";
+import * as channels from "./2026-11-30-14-channels";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-06-coordinator": coordinator,
   "2026-11-30-07-staff": staffWorkflow,
   "2026-11-30-08-activity-log": activityLog,
+  "2026-11-30-14-channels": channels,
 };
