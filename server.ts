@@ -18,6 +18,7 @@ import { publishIssuerKey } from "./app/services/credentials.server";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateToLatest } from "./db/migrate";
 import { seedDemo } from "./db/seed";
+import { channelsFromConfig } from "./app/services/channels";
 import { startWorkers, type RunningWorkers } from "./workers/runtime";
 
 function fail(message: string): never {
@@ -94,6 +95,9 @@ async function main() {
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
       logger,
+      channels: channelsFromConfig(config.channels),
+      appUrl: config.APP_URL,
+      linkSecret: config.channels.linkSecret,
     });
   }
 

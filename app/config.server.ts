@@ -71,11 +71,79 @@ export const envSchema = z.object({
   EVIDENCE_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** Days a draft may go untouched before its owner is told its files will be cleared 30 days later; 0: never. */
   DRAFT_FILES_KEPT_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
+  // ── Messages outside the app (docs/decisions/024-message-channels.md). Each channel is off unless configured.
+  /** E-mail: an SMTP URL, smtp://user:pass@host:587 or smtps://…:465. Unset: no e-mail. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  /** The From of every e-mail, e.g. "百城学堂 <noreply@example.org>". Required with SMTP_URL. */
+  MAIL_FROM: z.string().min(3).max(200).optional(),
+  /** Signs the one-click unsubscribe links (at least 32 characters). Required with SMTP_URL or an SMS provider. */
+  MESSAGE_LINK_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  /** SMS: the provider. Unset: no SMS (and no sign-in by SMS code). */
+  SMS_PROVIDER: z.enum(["aliyun"]).optional(),
+  ALIYUN_SMS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ALIYUN_SMS_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  /** The approved signature (签名), e.g. 百城学堂. */
+  ALIYUN_SMS_SIGN_NAME: z.string().min(1).max(40).optional(),
+  /** The approved template codes, as JSON: {"decision":"SMS_123…","returned":"…","certificate":"…","mentoring":"…","reminder":"…","code":"…"}. */
+  ALIYUN_SMS_TEMPLATES: z.string().optional(),
+  /** The API endpoint; the default is Aliyun's. */
+  ALIYUN_SMS_ENDPOINT: z.url().default("https://dysmsapi.aliyuncs.com/"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
-export type Config = Omit<ParsedEnv, "APP_URL" | "SEED_DEMO"> & { APP_URL: string; SEED_DEMO: boolean };
+
+const smsTemplateKeys = ["decision", "returned", "certificate", "mentoring", "reminder", "code"] as const;
+const aliyunTemplates = z.object(Object.fromEntries(smsTemplateKeys.map((k) => [k, z.string().regex(/^SMS_\w+$/, "an approved template code, SMS_…")])) as Record<(typeof smsTemplateKeys)[number], z.ZodString>);
+
+/** Which channels are on, and each one's settings; null: off. Secrets stay in here, never logged. */
+export interface ChannelConfig {
+  email: { smtpUrl: string; from: string } | null;
+  sms: { provider: "aliyun"; accessKeyId: string; accessKeySecret: string; signName: string; templates: Record<(typeof smsTemplateKeys)[number], string>; endpoint: string } | null;
+  linkSecret: string | null;
+}
+
+/** Reads the channel variables: each channel is all there or all absent, and a half-configured one is an error. */
+export function channelConfig(parsed: Pick<ParsedEnv, "SMTP_URL" | "MAIL_FROM" | "MESSAGE_LINK_SECRET" | "SMS_PROVIDER" | "ALIYUN_SMS_ACCESS_KEY_ID" | "ALIYUN_SMS_ACCESS_KEY_SECRET" | "ALIYUN_SMS_SIGN_NAME" | "ALIYUN_SMS_TEMPLATES" | "ALIYUN_SMS_ENDPOINT">): ChannelConfig {
+  const problems: string[] = [];
+  let email: ChannelConfig["email"] = null;
+  if (parsed.SMTP_URL || parsed.MAIL_FROM) {
+    if (!parsed.SMTP_URL) problems.push("SMTP_URL: required with MAIL_FROM");
+    else if (!parsed.MAIL_FROM) problems.push("MAIL_FROM: required with SMTP_URL (the sender, e.g. 百城学堂 <noreply@example.org>)");
+    else email = { smtpUrl: parsed.SMTP_URL, from: parsed.MAIL_FROM };
+  }
+  let sms: ChannelConfig["sms"] = null;
+  if (parsed.SMS_PROVIDER === "aliyun") {
+    const missing = (["ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME", "ALIYUN_SMS_TEMPLATES"] as const).filter((k) => !parsed[k]);
+    for (const k of missing) problems.push(`${k}: required with SMS_PROVIDER=aliyun`);
+    let templates: Record<string, string> | null = null;
+    if (parsed.ALIYUN_SMS_TEMPLATES) {
+      let raw: unknown = null;
+      try {
+        raw = JSON.parse(parsed.ALIYUN_SMS_TEMPLATES);
+      } catch {
+        problems.push("ALIYUN_SMS_TEMPLATES: must be JSON");
+      }
+      const result = aliyunTemplates.safeParse(raw);
+      if (raw !== null && !result.success) problems.push(`ALIYUN_SMS_TEMPLATES: needs a code for each of ${smsTemplateKeys.join(", ")}`);
+      if (result.success) templates = result.data;
+    }
+    if (!missing.length && templates) {
+      sms = {
+        provider: "aliyun",
+        accessKeyId: parsed.ALIYUN_SMS_ACCESS_KEY_ID!,
+        accessKeySecret: parsed.ALIYUN_SMS_ACCESS_KEY_SECRET!,
+        signName: parsed.ALIYUN_SMS_SIGN_NAME!,
+        templates: templates as Record<(typeof smsTemplateKeys)[number], string>,
+        endpoint: parsed.ALIYUN_SMS_ENDPOINT,
+      };
+    }
+  }
+  if ((email || sms) && !parsed.MESSAGE_LINK_SECRET) problems.push("MESSAGE_LINK_SECRET: required when e-mail or SMS is configured (signs unsubscribe links; 32+ characters)");
+  if (problems.length) throw new ConfigError(`Invalid environment / 环境变量无效:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  return { email, sms, linkSecret: parsed.MESSAGE_LINK_SECRET ?? null };
+}
+export type Config = Omit<ParsedEnv, "APP_URL" | "SEED_DEMO"> & { APP_URL: string; SEED_DEMO: boolean; channels: ChannelConfig };
 
 export class ConfigError extends Error {}
 
@@ -95,8 +163,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         "certificates, QR codes and links are built from it / 生产环境必须设置 APP_URL（站点的公开地址）",
     );
   }
+  const channels = channelConfig(parsed);
   return {
     ...parsed,
+    channels,
     APP_URL: new URL(parsed.APP_URL ?? `http://localhost:${parsed.PORT}`).origin,
     // Demo accounts have a published password: production loads them only when asked by name.
     SEED_DEMO: parsed.SEED_DEMO ?? !production,

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 
 // Producers: fail fast when Redis is away (the request must not hang), and rely on
 // Postgres + the reconciler to re-enqueue what was not delivered.
-export const queueNames = ["scoring", "routing", "eligibility", "certificates", "notifications", "maintenance", "exports"] as const;
+export const queueNames = ["scoring", "routing", "eligibility", "certificates", "notifications", "maintenance", "exports", "deliveries"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface QueueSettings {
@@ -44,10 +44,20 @@ export const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * SMS and e-mail: fewer, quicker retries (1 s, 2 s, 4 s), then failed in the delivery log, where an
+ * administrator can send it again (docs/decisions/024-message-channels.md).
+ */
+export const deliveryJobOptions: JobsOptions = { ...defaultJobOptions, attempts: 4, backoff: { type: "exponential", delay: 1000 } };
+
+export function jobOptionsFor(name: QueueName): JobsOptions {
+  return name === "deliveries" ? deliveryJobOptions : defaultJobOptions;
+}
+
 /** Enqueue after commit. The id must be deterministic (BullMQ drops a duplicate while the first exists). */
 export async function enqueue<T extends object>(name: QueueName, jobName: string, data: T, jobId: string) {
   if (jobId.includes(":") || /^\d+$/.test(jobId)) throw new Error(`invalid job id ${jobId}`);
-  return queue(name).add(jobName, data, { ...defaultJobOptions, jobId });
+  return queue(name).add(jobName, data, { ...jobOptionsFor(name), jobId });
 }
 
 /** The fail-fast producer connection, shared with other short Redis uses (rate limits). */

@@ -322,6 +322,60 @@ export interface JobOutboxTable {
   last_error: string | null;
 }
 
+export type ChannelColumn = "email" | "sms";
+export type DeliveryStatus = "queued" | "retrying" | "sending" | "sent" | "failed" | "skipped";
+
+/** One message to one person by one channel (docs/decisions/024-message-channels.md). */
+export interface DeliveryTable {
+  id: Generated<string>;
+  /** The event it is about (a notification id, a reminder key): unique with user and channel. */
+  event_id: string;
+  user_id: string;
+  channel: ChannelColumn;
+  /** The message template (a notification kind or a reminder kind). */
+  template: string;
+  /** The phone number or e-mail address it went to, as it was then. */
+  address: string;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<DeliveryStatus>;
+  provider_id: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  /** Quiet hours: not sent before this moment. */
+  not_before: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface MessageChoiceTable {
+  user_id: string;
+  kind: string;
+  channel: ChannelColumn;
+  enabled: boolean;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MessageSettingsTable {
+  user_id: string;
+  /** Minutes after midnight in Asia/Shanghai; null: no quiet hours. */
+  quiet_start: number | null;
+  quiet_end: number | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ContactVerificationTable {
+  user_id: string;
+  channel: ChannelColumn;
+  /** The address the code was sent to; verified only while it is still the person's address. */
+  address: string;
+  code_hash: string | null;
+  code_expires_at: Timestamp | null;
+  failed_attempts: Generated<number>;
+  verified_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface CriterionGrade {
   criterionId: string;
   level: string;
@@ -499,6 +553,10 @@ export interface Database {
   cohort_members: CohortMemberTable;
   cohort_join_codes: CohortJoinCodeTable;
   cohort_join_requests: CohortJoinRequestTable;
+  deliveries: DeliveryTable;
+  message_choices: MessageChoiceTable;
+  message_settings: MessageSettingsTable;
+  contact_verifications: ContactVerificationTable;
   exports: ExportTable;
   outcome_figures: OutcomeFigureTable;
   outcome_checks: OutcomeCheckTable;

@@ -7,6 +7,7 @@ import { IssuerKeyError, loadIssuerKey, registerIssuerKey } from "../app/runtime
 import { publishIssuerKey } from "../app/services/credentials.server";
 import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
+import { channelsFromConfig } from "../app/services/channels";
 import { startWorkers } from "./runtime";
 
 async function main() {
@@ -46,6 +47,9 @@ async function main() {
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     logger,
+    channels: channelsFromConfig(config.channels),
+    appUrl: config.APP_URL,
+    linkSecret: config.channels.linkSecret,
   });
   logger.info({ queues: workers.workers.map((w) => w.name), concurrency: config.WORKER_CONCURRENCY }, "workers started");
   const shutdown = async () => {

@@ -11,6 +11,9 @@ import { eligibilityProcessor } from "./processors/eligibility";
 import { exportsProcessor } from "./processors/exports";
 import { maintenanceProcessor, maintenanceSchedules } from "./processors/maintenance";
 import { notificationsProcessor } from "./processors/notifications";
+import { deliveriesProcessor } from "./processors/deliveries";
+import type { Channels } from "../app/services/channels/types";
+import type { ChannelName } from "../app/domain/channels";
 import { routingProcessor } from "./processors/routing";
 import { scoringProcessor } from "./processors/scoring";
 
@@ -20,6 +23,12 @@ export interface WorkerSettings {
   prefix: string;
   concurrency: number;
   logger?: Logger;
+  /** SMS and e-mail: the configured channels (none: in-app only). Tests pass channels to local servers. */
+  channels?: Channels;
+  appUrl?: string;
+  linkSecret?: string | null;
+  /** The clock for deliveries and reminders: tests move it forward instead of sleeping. */
+  now?: () => Date;
 }
 
 export interface RunningWorkers {
@@ -27,8 +36,13 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-function processors(db: Kysely<Database>): Partial<Record<QueueName, Processor>> {
-  return { notifications: notificationsProcessor(db), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db), exports: exportsProcessor(db) };
+function processors(settings: WorkerSettings): Partial<Record<QueueName, Processor>> {
+  const { db } = settings;
+  const channels = settings.channels ?? {};
+  const configured = Object.keys(channels) as ChannelName[];
+  return {
+    notifications: notificationsProcessor(db, { configured, now: settings.now }),
+    deliveries: deliveriesProcessor(db, { channels, appUrl: settings.appUrl ?? "http://localhost:3000", linkSecret: settings.linkSecret ?? null, now: settings.now }), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db), exports: exportsProcessor(db) };
 }
 
 /**
@@ -45,7 +59,7 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
   // Workers block on Redis: they need their own connection with no request retry limit.
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   connection.on("error", (error) => settings.logger?.warn({ err: error }, "worker redis connection error"));
-  const workers = Object.entries(processors(settings.db)).map(([name, processor]) => {
+  const workers = Object.entries(processors(settings)).map(([name, processor]) => {
     const worker = new Worker(name, processor, {
       connection,
       prefix: settings.prefix,

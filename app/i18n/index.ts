@@ -23,6 +23,7 @@ import { securityMessages } from "./messages/security";
 import { shellMessages } from "./messages/shell";
 import { showcaseMessages } from "./messages/showcase";
 import { submissionMessages } from "./messages/submissions";
+import { channelMessages } from "./messages/channels";
 
 // Each feature keeps its messages in its own file under messages/; add the file here.
 const messages = {
@@ -35,6 +36,7 @@ const messages = {
   ...evidenceMessages,
   ...quizMessages,
   ...submissionMessages,
+  ...channelMessages,
   ...certificateMessages,
   ...credentialMessages,
   ...outcomeMessages,

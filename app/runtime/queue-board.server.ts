@@ -28,6 +28,7 @@ const descriptions: Record<QueueName, MessageKey> = {
   notifications: "queues.description.notifications",
   maintenance: "queues.description.maintenance",
   exports: "queues.description.exports",
+  deliveries: "queues.description.deliveries",
 };
 
 interface BoardAction {

@@ -1,0 +1,235 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog } from "~/catalog/catalog.server";
+import { syncCatalog } from "~/models/curriculum.server";
+import { deliveryJobId } from "~/models/deliveries.server";
+import { queueNotification } from "~/models/notifications.server";
+import { enqueue, queue } from "~/queue.server";
+import { aliyunSmsChannel } from "~/services/channels/aliyun-sms";
+import { emailChannel } from "~/services/channels/email";
+import { readUnsubscribeToken } from "~/services/channels/links";
+import { startWorkers, type RunningWorkers } from "../../workers/runtime";
+import { createTestApp } from "../support/app";
+import { startAliyunSmsStub, startSmtpSink, type AliyunSmsStub, type SmtpSink } from "../support/message-servers";
+import { jobCompleted, waitFor } from "../support/wait";
+
+// Channels end to end: a notification's outbox job → the notifications worker plans deliveries → the
+// deliveries worker sends real e-mail over SMTP and signed requests to an Aliyun SMS stand-in.
+
+const linkSecret = "test-link-secret-0123456789abcdefghijklmnop";
+const accessKeyId = "LTAI5tTestAccessKey";
+const accessKeySecret = "test-access-key-secret";
+const appUrl = "http://lms.test";
+/** 12:00 in Beijing: outside the default quiet hours. */
+let clock = new Date("2026-12-01T04:00:00Z");
+
+let app: Awaited<ReturnType<typeof createTestApp>>;
+let workers: RunningWorkers;
+let smtp: SmtpSink;
+let sms: AliyunSmsStub;
+let mail: ReturnType<typeof emailChannel>;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await syncCatalog(app.db, catalog());
+  smtp = await startSmtpSink();
+  sms = await startAliyunSmsStub(accessKeyId, accessKeySecret);
+  mail = emailChannel({ smtpUrl: smtp.url, from: "百城学堂 <noreply@lms.test>", timeoutMs: 10_000 });
+  const templates = { decision: "SMS_100001", returned: "SMS_100002", certificate: "SMS_100003", mentoring: "SMS_100004", reminder: "SMS_100005", code: "SMS_100006" };
+  workers = await startWorkers({
+    db: app.db,
+    redisUrl: app.redis.redisUrl,
+    prefix: app.redis.prefix,
+    concurrency: 2,
+    channels: { email: mail, sms: aliyunSmsChannel({ accessKeyId, accessKeySecret, signName: "百城学堂", templates, endpoint: sms.endpoint, timeoutMs: 1_500 }) },
+    appUrl,
+    linkSecret,
+    now: () => clock,
+  });
+});
+afterAll(async () => {
+  await workers?.close();
+  mail?.close();
+  await smtp?.close();
+  await sms?.close();
+  await app?.close();
+});
+
+let phoneCounter = 0;
+/** A trainee with a phone and an e-mail address, both verified unless told otherwise. */
+async function person(options: { verifyPhone?: boolean; verifyEmail?: boolean } = {}) {
+  const { id } = await app.signIn(["trainee"]);
+  phoneCounter += 1;
+  const phone = `137${String(process.pid % 10_000).padStart(4, "0")}${String(phoneCounter).padStart(4, "0")}`;
+  const email = `t${phoneCounter}-${id.slice(0, 8)}@example.cn`;
+  await app.db.updateTable("users").set({ phone, email }).where("id", "=", id).execute();
+  const rows = [
+    ...(options.verifyPhone !== false ? [{ user_id: id, channel: "sms" as const, address: phone, verified_at: new Date() }] : []),
+    ...(options.verifyEmail !== false ? [{ user_id: id, channel: "email" as const, address: email, verified_at: new Date() }] : []),
+  ];
+  if (rows.length) await app.db.insertInto("contact_verifications").values(rows).execute();
+  return { id, phone, email };
+}
+
+const task = () => catalog().modules.flatMap((m) => m.tasks).find((t) => t.type !== "quiz")!;
+
+/** A "work returned" notification event for the person, through the outbox as grading writes it. */
+async function returnedWork(userId: string, eventId = `decision-${randomUUID()}-1`) {
+  const t = task();
+  const job = await app.db.transaction().execute((trx) =>
+    queueNotification(trx, { id: eventId, userId, kind: "submission.returned", payload: { submissionId: randomUUID(), taskId: t.id, taskTitle: t.title, note: "请补充活动照片。" } }),
+  );
+  await enqueue(job.queue, job.name, job.payload, job.jobId);
+  await jobCompleted(await queue("notifications").getJob(job.jobId), `notification ${eventId}`);
+  return { eventId, task: t };
+}
+
+const deliveriesOf = (userId: string) => app.db.selectFrom("deliveries").selectAll().where("user_id", "=", userId).orderBy("channel").execute();
+
+async function settled(userId: string, count: number) {
+  return waitFor(
+    `${count} settled deliveries for ${userId}`,
+    async () => {
+      const rows = await deliveriesOf(userId);
+      return rows.length === count && rows.every((r) => ["sent", "failed", "skipped"].includes(r.status)) ? rows : undefined;
+    },
+    { timeoutMs: 45_000 },
+  );
+}
+
+describe("e-mail over SMTP", () => {
+  it("a returned piece of work reaches a verified address as a Chinese e-mail, HTML and text, with signed one-click unsubscribe headers", async () => {
+    const p = await person({ verifyPhone: false });
+    const { task: t } = await returnedWork(p.id);
+    const [d] = await settled(p.id, 1);
+    expect(d).toMatchObject({ channel: "email", status: "sent", address: p.email, template: "submission.returned", attempts: 1, error: null });
+
+    const received = await waitFor("the e-mail at the SMTP server", async () => smtp.messages.find((m) => m.to && JSON.stringify(m.to).includes(p.email)));
+    expect(received.subject).toContain("【百城学堂】");
+    expect(received.subject).toContain(t.title);
+    expect(received.text).toContain("退回");
+    expect(received.text).toContain("请补充活动照片。");
+    expect(received.html).toContain(`${appUrl}/tasks/${encodeURIComponent(t.id)}`);
+    expect(received.messageId).toBe(d!.provider_id);
+    // The raw header lines, as a mail client reads them (RFC 2369 and RFC 8058).
+    const header = (name: string) => received.headerLines.find((h) => h.key === name)?.line.replace(/^[^:]+:\s*/, "").replace(/\r?\n\s+/g, "");
+    const unsubscribe = header("list-unsubscribe") ?? "";
+    expect(unsubscribe).toMatch(new RegExp(`^<${appUrl}/unsubscribe/[^>]+>$`));
+    expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+    const token = unsubscribe.replace(/[<>]/g, "").split("/unsubscribe/")[1]!;
+    expect(readUnsubscribeToken(linkSecret, token)).toEqual({ userId: p.id, channel: "email", kind: "submission.returned" });
+    expect(readUnsubscribeToken("another-secret-0123456789abcdefghijklmnop", token)).toBeNull();
+  });
+});
+
+describe("SMS through Aliyun", () => {
+  it("a signed SendSms request with the template code and its parameters as JSON; the BizId is kept as the provider id", async () => {
+    const p = await person({ verifyEmail: false });
+    const { task: t } = await returnedWork(p.id);
+    const [d] = await settled(p.id, 1);
+    expect(d).toMatchObject({ channel: "sms", status: "sent", address: p.phone, attempts: 1 });
+    const request = sms.accepted.find((r) => r.PhoneNumbers === p.phone)!;
+    expect(request).toMatchObject({ Action: "SendSms", SignName: "百城学堂", TemplateCode: "SMS_100002", OutId: d!.id });
+    expect(JSON.parse(request.TemplateParam!)).toEqual({ task: t.title.length > 20 ? expect.any(String) : t.title });
+    expect(d!.provider_id).toMatch(/^\d+\^0$/);
+  });
+
+  it("a wrong AccessKey secret is refused by the provider's signature check: failed at once, not retried", async () => {
+    const p = await person({ verifyEmail: false });
+    const before = sms.refused;
+    const wrong = aliyunSmsChannel({
+      accessKeyId,
+      accessKeySecret: "not-the-secret",
+      signName: "百城学堂",
+      templates: { decision: "SMS_1", returned: "SMS_2", certificate: "SMS_3", mentoring: "SMS_4", reminder: "SMS_5", code: "SMS_6" },
+      endpoint: sms.endpoint,
+    });
+    const result = await wrong.send({ to: p.phone, email: { subject: "", text: "", html: "" }, sms: { template: "code", params: { code: "123456" } }, unsubscribeUrl: "", deliveryId: randomUUID() });
+    expect(result).toEqual({ ok: false, retriable: false, error: expect.stringContaining("SignatureDoesNotMatch") });
+    expect(sms.refused).toBe(before + 1);
+  });
+
+  it("a provider error (throttled) is retried with backoff, then failed in the log after the last attempt; it is never sent twice", async () => {
+    const p = await person({ verifyEmail: false });
+    sms.behaviour.set(p.phone, "throttled");
+    await returnedWork(p.id);
+    const [d] = await settled(p.id, 1);
+    expect(d).toMatchObject({ status: "failed", attempts: 4, provider_id: null, sent_at: null });
+    expect(d!.error).toContain("isv.BUSINESS_LIMIT_CONTROL");
+    expect(sms.accepted.filter((r) => r.PhoneNumbers === p.phone)).toHaveLength(4);
+    // A replayed job (a duplicate BullMQ could not dedupe) does nothing to a settled delivery.
+    const replay = `${deliveryJobId(d!.id)}-replay`;
+    await enqueue("deliveries", "deliver", { deliveryId: d!.id }, replay);
+    await jobCompleted(await queue("deliveries").getJob(replay));
+    expect(sms.accepted.filter((r) => r.PhoneNumbers === p.phone)).toHaveLength(4);
+  }, 60_000);
+
+  it("a provider that never answers times out, is retried, then failed; an illegal number fails at once", async () => {
+    const slow = await person({ verifyEmail: false });
+    const bad = await person({ verifyEmail: false });
+    sms.behaviour.set(slow.phone, "hang");
+    sms.behaviour.set(bad.phone, "illegal-number");
+    await Promise.all([returnedWork(slow.id), returnedWork(bad.id)]);
+    const [s] = await settled(slow.id, 1);
+    expect(s).toMatchObject({ status: "failed", attempts: 4 });
+    expect(s!.error).toContain("no answer");
+    const [b] = await settled(bad.id, 1);
+    expect(b).toMatchObject({ status: "failed", attempts: 1 });
+    expect(b!.error).toContain("isv.MOBILE_NUMBER_ILLEGAL");
+  }, 90_000);
+});
+
+describe("who receives what", () => {
+  it("one event is one delivery per channel however often its notification job runs", async () => {
+    const p = await person();
+    const { eventId } = await returnedWork(p.id);
+    await settled(p.id, 2);
+    const replay = `notify-${eventId}-replay`;
+    const row = await app.db.selectFrom("job_outbox").selectAll().where("job_id", "=", `notify-${eventId}`).executeTakeFirstOrThrow();
+    await enqueue("notifications", "notify", row.payload, replay);
+    await jobCompleted(await queue("notifications").getJob(replay));
+    const rows = await settled(p.id, 2);
+    expect(rows.map((r) => [r.channel, r.status])).toEqual([
+      ["email", "sent"],
+      ["sms", "sent"],
+    ]);
+    expect(sms.accepted.filter((r) => r.PhoneNumbers === p.phone)).toHaveLength(1);
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes(p.email))).toHaveLength(1);
+  });
+
+  it("an unverified phone or address receives nothing", async () => {
+    const p = await person({ verifyPhone: false, verifyEmail: false });
+    await returnedWork(p.id);
+    expect(await deliveriesOf(p.id)).toEqual([]);
+    // A verified number that was since changed is no longer verified.
+    const q = await person({ verifyEmail: false });
+    await app.db.updateTable("users").set({ phone: "13900000000" }).where("id", "=", q.id).execute();
+    await returnedWork(q.id);
+    expect(await deliveriesOf(q.id)).toEqual([]);
+  });
+
+  it("a kind the routing table does not list (a new in-app notification kind) stays in the app", async () => {
+    const p = await person();
+    const job = { jobId: `notify-session-${randomUUID()}`, queue: "notifications" as const, name: "notify", payload: { id: `session-${randomUUID()}`, userId: p.id, kind: "session.scheduled", payload: {} } };
+    await enqueue(job.queue, job.name, job.payload, job.jobId);
+    await jobCompleted(await queue("notifications").getJob(job.jobId));
+    expect(await app.db.selectFrom("notifications").select("kind").where("user_id", "=", p.id).execute()).toEqual([{ kind: "session.scheduled" }]);
+    expect(await deliveriesOf(p.id)).toEqual([]);
+  });
+
+  it("in quiet hours (23:00 Beijing) a message is held until 08:00, not sent", async () => {
+    const p = await person({ verifyEmail: false });
+    clock = new Date("2026-12-01T15:00:00Z");
+    try {
+      await returnedWork(p.id);
+      const [d] = await deliveriesOf(p.id);
+      expect(d!.not_before?.toISOString()).toBe("2026-12-02T00:00:00.000Z");
+      const job = await queue("deliveries").getJob(deliveryJobId(d!.id));
+      await waitFor("the delivery job delayed", async () => ((await job?.getState()) === "delayed" ? true : undefined));
+      expect((await app.db.selectFrom("deliveries").select(["status", "attempts"]).where("id", "=", d!.id).executeTakeFirstOrThrow())).toEqual({ status: "queued", attempts: 0 });
+      expect(sms.accepted.filter((r) => r.PhoneNumbers === p.phone)).toHaveLength(0);
+    } finally {
+      clock = new Date("2026-12-01T04:00:00Z");
+    }
+  });
+});
