@@ -212,10 +212,10 @@ export interface FigureRow {
 }
 
 /**
- * The kept figures of these regions for a track, up to the end of a programme year (earlier months
- * too: milestones count from the month marked). A few rows per region, read by primary key.
+ * The kept figures of these regions for a track in a programme year (and milestones of earlier months:
+ * they count from the month marked). A few hundred rows per region, read by primary key.
  */
-export async function summaryFigures(db: Db, input: { unitIds: string[]; track: TrackId; before: string }): Promise<Map<string, MonthFigure[]>> {
+export async function summaryFigures(db: Db, input: { unitIds: string[]; track: TrackId; from: string; before: string }): Promise<Map<string, MonthFigure[]>> {
   const byUnit = new Map<string, MonthFigure[]>(input.unitIds.map((id) => [id, []]));
   if (input.unitIds.length === 0) return byUnit;
   const rows = await db
@@ -224,6 +224,8 @@ export async function summaryFigures(db: Db, input: { unitIds: string[]; track: 
     .where("org_unit_id", "in", input.unitIds)
     .where("track", "=", input.track)
     .where("month", "<", input.before)
+    // Only milestones count before the year (they are a state kept); the rest only within it.
+    .where((eb) => eb.or([eb("month", ">=", input.from), eb("measure", "like", "milestone:%")]))
     .where("value", "<>", 0)
     .execute();
   for (const r of rows) byUnit.get(r.org_unit_id)?.push({ measure: r.measure, month: r.month, value: Number(r.value) });

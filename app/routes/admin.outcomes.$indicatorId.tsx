@@ -25,7 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const after = url.searchParams.get("after") ?? undefined;
   const [rows, figures] = await Promise.all([
     evidenceRows(db(), indicator, inScope, rowsPerPage + 1, after),
-    summaryFigures(db(), { unitIds: [scope.region.id], track: scope.track, before: scope.window.to }),
+    summaryFigures(db(), { unitIds: [scope.region.id], track: scope.track, from: scope.window.from, before: scope.window.to }),
   ]);
   const page = rows.slice(0, rowsPerPage);
   const query = `region=${scope.region.id}&track=${scope.track}&year=${scope.year}`;

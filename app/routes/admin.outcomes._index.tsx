@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const shown = scope.children.slice((page - 1) * childrenPerPage, page * childrenPerPage);
   // Every figure on the page comes from the kept summaries: one read for the region and the page's sub-regions.
   const [figures, targets, check] = await Promise.all([
-    summaryFigures(db(), { unitIds: [scope.region.id, ...shown.map((c) => c.id)], track: scope.track, before: scope.window.to }),
+    summaryFigures(db(), { unitIds: [scope.region.id, ...shown.map((c) => c.id)], track: scope.track, from: scope.window.from, before: scope.window.to }),
     targetsOf(db(), [scope.region.id, ...shown.map((c) => c.id)]),
     lastOutcomeCheck(db()),
   ]);

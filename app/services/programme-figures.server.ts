@@ -50,7 +50,7 @@ async function computeFigures(): Promise<PublicFigures> {
   const roots = (await listActiveChildren(db(), null)).map((r) => r.id);
   const tracks = await Promise.all(
     program.tracks.map(async (track) => {
-      const byRoot = await summaryFigures(db(), { unitIds: roots, track: track.id, before: window.to });
+      const byRoot = await summaryFigures(db(), { unitIds: roots, track: track.id, from: window.from, before: window.to });
       const rows: MonthFigure[] = [...byRoot.values()].flat();
       return {
         id: track.id,

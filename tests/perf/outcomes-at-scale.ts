@@ -18,7 +18,8 @@ import { sql } from "kysely";
 import { buildCatalog } from "../../app/catalog/build-content";
 import { yearWindow } from "../../app/domain/outcomes";
 import { generateIssuerKeyPem } from "../../app/runtime/issuer-key.server";
-import { indicatorFigure, indicatorTrend } from "../../app/models/outcomes.server";
+import { evidenceRows, indicatorFigure, indicatorTrend, lastOutcomeCheck, summaryFigures, targetsOf } from "../../app/models/outcomes.server";
+import { listActiveChildren } from "../../app/models/orgs.server";
 import { runOutcomeCheck } from "../../app/services/outcome-check.server";
 import { openDatabase } from "../../db/client";
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from "../support/test-env";
@@ -120,7 +121,19 @@ for (const { size, db: name } of sizes) {
   const before = {
     whole: await time(() => oldLoader(root.path, root.id)),
     province: await time(() => oldLoader(province.path, province.id)),
-    drill: await time(() => indicatorFigure(db, people, { track: "campus", regionPath: province.path, window })),
+    // The old drill-down: the first 500 rows and the figure, both from the source rows.
+    drill: await time(() => Promise.all([evidenceRows(db, people, { track: "campus", regionPath: province.path, window }, 500), indicatorFigure(db, people, { track: "campus", regionPath: province.path, window })])),
+  };
+  // After, the same work in this process: the loaders' queries on the kept figures (no HTTP, no render).
+  const newLoader = async (regionId: string) => {
+    const children = await listActiveChildren(db, regionId);
+    const ids = [regionId, ...children.slice(0, 30).map((c) => c.id)];
+    await Promise.all([summaryFigures(db, { unitIds: ids, track: "campus", from: window.from, before: window.to }), targetsOf(db, ids), lastOutcomeCheck(db)]);
+  };
+  const queries = {
+    whole: await time(() => newLoader(root.id)),
+    province: await time(() => newLoader(province.id)),
+    drill: await time(() => Promise.all([evidenceRows(db, people, { track: "campus", regionPath: province.path, window }, 101), summaryFigures(db, { unitIds: [province.id], track: "campus", from: window.from, before: window.to })])),
   };
   await db.destroy();
 
@@ -161,6 +174,9 @@ for (const { size, db: name } of sizes) {
       "before whole": before.whole,
       "before province": before.province,
       "before drill": before.drill,
+      "queries whole": queries.whole,
+      "queries province": queries.province,
+      "queries drill": queries.drill,
     };
   } finally {
     process.kill(-server.pid!, "SIGTERM");
@@ -174,7 +190,7 @@ const rows: Array<[string, string]> = [
   ["drill", "drill-down (people reached, one province)"],
 ];
 console.log(`\noutcomes pages, ${runs} requests each after a warm-up; target p95 < ${target.p95} ms, full ≤ ${target.ratio}× small, page < 1 MiB`);
-console.log("page                                        | small p50 (p95) | full p50 (p95) | full/small p95 | bytes (full) | before: source rows, full p50 (p95)");
+console.log("page                                        | small p50 (p95)  | full p50 (p95)   | full/small p95 | bytes (full) | queries only: small, full p50 (p95) | before: source rows, full p50 (p95)");
 for (const [key, label] of rows) {
   const s = results.small?.[key];
   const f = results.full?.[key];
@@ -182,5 +198,10 @@ for (const [key, label] of rows) {
   const fmt = (r?: { p50: number; p95: number }) => (r ? `${r.p50.toFixed(1)} (${r.p95.toFixed(1)}) ms` : "—");
   const ratio = s && f ? `${(f.p95 / s.p95).toFixed(2)}×` : "—";
   const ok = f ? (f.p95 < target.p95 && (!s || f.p95 <= target.ratio * Math.max(s.p95, 1)) && (f.bytes ?? 0) < target.bytes ? "ok" : "MISSED") : "";
-  console.log(`${label.padEnd(43)} | ${fmt(s).padEnd(15)} | ${fmt(f).padEnd(14)} | ${ratio.padEnd(14)} | ${f?.bytes ? `${(f.bytes / 1024).toFixed(0)} KiB`.padEnd(12) : "—".padEnd(12)} | ${fmt(b)} ${ok}`);
+  const qs = results.small?.[`queries ${key}`];
+  const qf = results.full?.[`queries ${key}`];
+  const queriesOk = qf && qf.p95 < target.p95 ? "ok" : "MISSED";
+  console.log(
+    `${label.padEnd(43)} | ${fmt(s).padEnd(16)} | ${fmt(f).padEnd(16)} | ${ratio.padEnd(14)} | ${f?.bytes ? `${(f.bytes / 1024).toFixed(0)} KiB`.padEnd(12) : "—".padEnd(12)} | ${`${fmt(qs)}, ${fmt(qf)} ${queriesOk}`.padEnd(35)} | ${fmt(b)} (page: ${ok})`,
+  );
 }
