@@ -177,6 +177,18 @@ export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFil
         ),
       ),
     )
+    // As above, only keys with a decision to evaluate.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("submissions as ds")
+          .select("ds.id")
+          .whereRef("ds.user_id", "=", "e.user_id")
+          .whereRef("ds.track", "=", "e.track")
+          .whereRef("ds.tier", "=", "e.tier")
+          .where("ds.status", "in", ["passed", "not_passed"]),
+      ),
+    )
     .$if(Boolean(f.track), (q) => q.where("e.track", "=", f.track!))
     .$if(Boolean(f.tier), (q) => q.where("e.tier", "=", f.tier!))
     .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`))
