@@ -12,7 +12,7 @@ import { exportsProcessor } from "./processors/exports";
 import { maintenanceProcessor, maintenanceSchedules } from "./processors/maintenance";
 import { notificationsProcessor } from "./processors/notifications";
 import { routingProcessor } from "./processors/routing";
-import { scoringProcessor } from "./processors/scoring";
+import { scoringBatching, scoringProcessor } from "./processors/scoring";
 
 export interface WorkerSettings {
   db: Kysely<Database>;
@@ -37,6 +37,7 @@ function processors(db: Kysely<Database>): Partial<Record<QueueName, Processor>>
  */
 function concurrencyOf(name: string, configured: number): number {
   if (name === "certificates") return Math.max(configured, certificateBatching.maxSize * 2);
+  if (name === "scoring") return Math.max(configured, scoringBatching.maxSize * 2);
   return configured;
 }
 
