@@ -15,7 +15,7 @@ import { deliveriesProcessor } from "./processors/deliveries";
 import type { Channels } from "../app/services/channels/types";
 import type { ChannelName } from "../app/domain/channels";
 import { routingProcessor } from "./processors/routing";
-import { scoringProcessor } from "./processors/scoring";
+import { scoringBatching, scoringProcessor } from "./processors/scoring";
 
 export interface WorkerSettings {
   db: Kysely<Database>;
@@ -51,6 +51,7 @@ function processors(settings: WorkerSettings): Partial<Record<QueueName, Process
  */
 function concurrencyOf(name: string, configured: number): number {
   if (name === "certificates") return Math.max(configured, certificateBatching.maxSize * 2);
+  if (name === "scoring") return Math.max(configured, scoringBatching.maxSize * 2);
   return configured;
 }
 

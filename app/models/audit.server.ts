@@ -90,6 +90,26 @@ function scopeOf(event: AuditEventInput) {
   return sql<string | null>`coalesce(${targetPath}, ${actor ? personPath(sql`${actor}::uuid`) : sql`null`})`;
 }
 
+/** Several events in one statement (a batch of certificates, say), each scoped as recordAudit scopes it. */
+export async function recordAuditMany(db: Db, events: AuditEventInput[]): Promise<void> {
+  for (let start = 0; start < events.length; start += 1000) {
+    await db
+      .insertInto("audit_events")
+      .values(
+        events.slice(start, start + 1000).map((event) => ({
+          actor_id: event.actorId,
+          action: event.action,
+          target_type: event.targetType ?? null,
+          target_id: event.targetId ?? null,
+          ip: event.ip ?? null,
+          details: JSON.stringify(event.details ?? {}),
+          scope_path: scopeOf(event),
+        })),
+      )
+      .execute();
+  }
+}
+
 export async function recordAudit(db: Db, event: AuditEventInput): Promise<void> {
   await db
     .insertInto("audit_events")

@@ -6,10 +6,10 @@ import { pageOf, type PageRequest } from "~/domain/keyset";
 import { notificationIds } from "~/domain/notifications";
 import { certificateNumber } from "~/services/certificate-document.server";
 import type { Database } from "../../db/schema";
-import { recordAudit } from "./audit.server";
+import { recordAudit, recordAuditMany, type AuditEventInput } from "./audit.server";
 import type { EligibilityFilters, EligibilityKey } from "./eligibility.server";
-import { queueNotification } from "./notifications.server";
-import { addToOutbox, type OutboxJob } from "./outbox.server";
+import { notificationJob, queueNotification } from "./notifications.server";
+import { addManyToOutbox, addToOutbox, type OutboxJob } from "./outbox.server";
 import { countUpTo } from "./counting.server";
 import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
@@ -120,6 +120,8 @@ export interface IssueOutcome {
   jobs: OutboxJob[];
 }
 
+const candidateKey = (c: EligibilityKey) => `${c.userId}/${c.track}/${c.tier}`;
+
 class NothingIssued extends Error {
   constructor(readonly outcome: IssueOutcome) {
     super("nothing issued");
@@ -128,7 +130,7 @@ class NothingIssued extends Error {
 
 /**
  * Issues one certificate per eligible candidate as one batch, in one transaction: the batch row, the
- * certificates, a render job each and the audit. Someone not eligible is refused; someone already
+ * certificates, a render job each and the audit, each written with one statement per thousand. Someone not eligible is refused; someone already
  * holding a live certificate gets nothing new (the partial unique index decides, even under races).
  */
 export async function issueCertificates(db: Kysely<Database>, input: IssueInput): Promise<IssueOutcome> {
@@ -142,53 +144,61 @@ export async function issueCertificates(db: Kysely<Database>, input: IssueInput)
       const batch = await trx.insertInto("certificate_batches").values({ created_by: input.actorId, total: 0 }).returning("id").executeTakeFirstOrThrow();
       const outcome: IssueOutcome = { batchId: batch.id, issued: [], notEligible: [], alreadyIssued: [], jobs: [] };
       const now = new Date();
-      for (const c of candidates) {
-        const person = await trx
+      // Who is eligible under the current rule, in one query.
+      const names = new Map<string, string>();
+      const userIds = [...new Set(candidates.map((c) => c.userId))];
+      for (let start = 0; start < userIds.length; start += 1000) {
+        const rows = await trx
           .selectFrom("eligibility as e")
           .innerJoin("users as u", "u.id", "e.user_id")
-          .select("u.name")
-          .where("e.user_id", "=", c.userId)
-          .where("e.track", "=", c.track)
-          .where("e.tier", "=", c.tier)
+          .select(["e.user_id", "e.track", "e.tier", "e.rule_version", "u.name"])
+          .where("e.user_id", "in", userIds.slice(start, start + 1000))
           .where("e.eligible", "=", true)
-          .where("e.rule_version", "=", input.ruleVersions[c.tier])
           .where("u.status", "=", "active")
-          .executeTakeFirst();
-        if (!person) {
-          outcome.notEligible.push(c);
-          continue;
-        }
-        const row = await trx
+          .execute();
+        for (const r of rows) if (r.rule_version === input.ruleVersions[r.tier]) names.set(candidateKey({ userId: r.user_id, track: r.track, tier: r.tier }), r.name);
+      }
+      const eligible = candidates.filter((c) => names.has(candidateKey(c)));
+      outcome.notEligible.push(...candidates.filter((c) => !names.has(candidateKey(c))));
+      // One insert per thousand; someone who already holds a live certificate gets no row (the partial unique index decides).
+      const inserted = new Map<string, { id: string; number: string }>();
+      for (let start = 0; start < eligible.length; start += 1000) {
+        const rows = await trx
           .insertInto("certificates")
-          .values({
-            number: certificateNumber(now),
-            user_id: c.userId,
-            track: c.track,
-            tier: c.tier,
-            name_on_certificate: person.name,
-            issued_at: now,
-            issued_by: input.actorId,
-            valid_until: validUntilFor(input.rules[c.tier], now),
-            batch_id: batch.id,
-          })
+          .values(
+            eligible.slice(start, start + 1000).map((c) => ({
+              number: certificateNumber(now),
+              user_id: c.userId,
+              track: c.track,
+              tier: c.tier,
+              name_on_certificate: names.get(candidateKey(c))!,
+              issued_at: now,
+              issued_by: input.actorId,
+              valid_until: validUntilFor(input.rules[c.tier], now),
+              batch_id: batch.id,
+            })),
+          )
           .onConflict((oc) => oc.columns(["user_id", "track", "tier"]).where("status", "=", "issued").doNothing())
-          .returning(["id", "number"])
-          .executeTakeFirst();
+          .returning(["id", "number", "user_id", "track", "tier"])
+          .execute();
+        for (const r of rows) inserted.set(candidateKey({ userId: r.user_id, track: r.track, tier: r.tier }), { id: r.id, number: r.number });
+      }
+      const audits: AuditEventInput[] = [];
+      for (const c of eligible) {
+        const row = inserted.get(candidateKey(c));
         if (!row) {
           outcome.alreadyIssued.push(c);
           continue;
         }
         outcome.issued.push({ id: row.id, number: row.number, ...c });
-        const job = renderJob(row.id);
-        await addToOutbox(trx, job);
-        const notice = await queueNotification(trx, {
+        const notice = notificationJob({
           id: notificationIds.certificateIssued(row.id),
           userId: c.userId,
           kind: "certificate.issued",
           payload: { certificateId: row.id, number: row.number, track: c.track, tier: c.tier },
         });
-        outcome.jobs.push(job, notice);
-        await recordAudit(trx, {
+        outcome.jobs.push(renderJob(row.id), notice);
+        audits.push({
           actorId: input.actorId,
           action: "certificate.issued",
           targetType: "certificate",
@@ -197,6 +207,8 @@ export async function issueCertificates(db: Kysely<Database>, input: IssueInput)
           details: { number: row.number, userId: c.userId, track: c.track, tier: c.tier, batchId: batch.id },
         });
       }
+      await addManyToOutbox(trx, outcome.jobs);
+      await recordAuditMany(trx, audits);
       if (outcome.issued.length === 0) throw new NothingIssued({ ...outcome, batchId: null });
       await trx.updateTable("certificate_batches").set({ total: outcome.issued.length }).where("id", "=", batch.id).execute();
       await recordAudit(trx, {

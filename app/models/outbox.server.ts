@@ -19,6 +19,23 @@ export async function addToOutbox(db: Db, job: OutboxJob): Promise<void> {
     .execute();
 }
 
+/** Adds several jobs in one statement; ids already there are left alone. */
+export async function addManyToOutbox(db: Db, jobs: OutboxJob[]): Promise<void> {
+  for (let start = 0; start < jobs.length; start += 1000) {
+    await db
+      .insertInto("job_outbox")
+      .values(jobs.slice(start, start + 1000).map((job) => ({ job_id: job.jobId, queue: job.queue, name: job.name, payload: JSON.stringify(job.payload) })))
+      .onConflict((oc) => oc.column("job_id").doNothing())
+      .execute();
+  }
+}
+
+/** Marks several jobs as handed to the queue, in one statement. */
+export async function markManyEnqueued(db: Db, jobIds: string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  await db.updateTable("job_outbox").set({ enqueued_at: new Date(), attempts: sql`attempts + 1` }).where("job_id", "in", jobIds).execute();
+}
+
 export async function markEnqueued(db: Db, jobId: string): Promise<void> {
   await db.updateTable("job_outbox").set({ enqueued_at: new Date(), attempts: sql`attempts + 1` }).where("job_id", "=", jobId).execute();
 }

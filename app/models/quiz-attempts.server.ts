@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "./types";
 
 // Quiz attempts: one row per try, scored once by the scoring worker.
@@ -40,4 +41,32 @@ export async function setAnsweredTaskVersion(db: Db, submissionId: string, taskV
 /** The task as it was declared at one version (not necessarily the current one). */
 export async function taskDefinitionAt(db: Db, taskId: string, version: number) {
   return db.selectFrom("tasks").select(["id", "version", "type", "definition"]).where("id", "=", taskId).where("version", "=", version).executeTakeFirst();
+}
+
+/** The attempts of these submissions (a scoring batch reads them in one query). */
+export async function findQuizAttemptsOf(db: Db, submissionIds: string[]) {
+  if (submissionIds.length === 0) return [];
+  return db.selectFrom("quiz_attempts").selectAll().where("submission_id", "in", submissionIds).execute();
+}
+
+/** Task versions as declared, for several (task, version) pairs at once. */
+export async function taskDefinitionsAt(db: Db, versions: Array<{ taskId: string; version: number }>) {
+  if (versions.length === 0) return [];
+  return db
+    .selectFrom("tasks")
+    .select(["id", "version", "type", "definition"])
+    .where((eb) => eb.or(versions.map((v) => eb.and([eb("id", "=", v.taskId), eb("version", "=", v.version)]))))
+    .execute();
+}
+
+/** Writes several scores in one statement, each once: returns the ids that were still unscored. */
+export async function recordQuizScores(db: Db, scores: Array<{ id: string; score: number; result: Record<string, unknown> }>): Promise<Set<string>> {
+  if (scores.length === 0) return new Set();
+  const rows = sql.join(scores.map((s) => sql`(${s.id}::uuid, ${s.score}::integer, ${JSON.stringify(s.result)}::jsonb)`));
+  const updated = await sql<{ id: string }>`update quiz_attempts as a
+    set score = v.score, result = v.result, scored_at = now()
+    from (values ${rows}) as v(id, score, result)
+    where a.id = v.id and a.scored_at is null
+    returning a.id`.execute(db);
+  return new Set(updated.rows.map((r) => r.id));
 }

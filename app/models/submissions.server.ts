@@ -196,6 +196,39 @@ export async function lockSubmission(db: Db, id: string) {
   return db.selectFrom("submissions").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
+/** Locks several submissions until the transaction ends, in id order (two batches never deadlock). */
+export async function lockSubmissions(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom("submissions").selectAll().where("id", "in", ids).orderBy("id").forUpdate().execute();
+}
+
+/**
+ * Decides several submissions in one statement each for the rows and the status events (a batch of
+ * quiz scores by the system): like moveSubmission to passed / not_passed, for the rows still in `from`.
+ * Returns the ids moved.
+ */
+export async function decideSubmissions(
+  db: Db,
+  moves: Array<{ submissionId: string; from: SubmissionStatus; to: "passed" | "not_passed"; score: number }>,
+): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
+  const rows = sql.join(moves.map((m) => sql`(${m.submissionId}::uuid, ${m.from}::text, ${m.to}::text, ${m.score}::integer)`));
+  const moved = await sql<{ id: string }>`update submissions as s
+    set status = v.to_status, updated_at = now(), decided_at = now(), score = v.score
+    from (values ${rows}) as v(id, from_status, to_status, score)
+    where s.id = v.id and s.status = v.from_status
+    returning s.id`.execute(db);
+  const ids = new Set(moved.rows.map((r) => r.id));
+  const events = moves.filter((m) => ids.has(m.submissionId));
+  if (events.length) {
+    await db
+      .insertInto("submission_events")
+      .values(events.map((m) => ({ submission_id: m.submissionId, from_status: m.from, to_status: m.to, actor_id: null, note: null })))
+      .execute();
+  }
+  return ids;
+}
+
 export async function bumpAttempts(db: Db, id: string): Promise<number> {
   const row = await db
     .updateTable("submissions")

@@ -1,4 +1,4 @@
-import type { Job } from "bullmq";
+import { UnrecoverableError, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "~/catalog/catalog.server";
 import { quizTaskSchema } from "~/catalog/schema";
@@ -8,7 +8,7 @@ import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
 import { getSubmission } from "~/models/submissions.server";
 import { enqueue, queue } from "~/queue.server";
 import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
-import { scoringProcessor } from "../../workers/processors/scoring";
+import { scoreQuizAttempts, scoringProcessor } from "../../workers/processors/scoring";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import { createTestApp } from "../support/app";
 import { jobCompleted, waitFor } from "../support/wait";
@@ -223,6 +223,45 @@ describe("the scoring job", () => {
     const queued = await queue("scoring").getJob(`score-quiz-${outcome.submissionId}-1`);
     expect(await jobCompleted(queued)).toBe(true);
     expect(await eventsOf(outcome.submissionId)).toHaveLength(2);
+  });
+
+  it("a batch scores each attempt once with its own outcome: a repeated job and a bad one change nothing else", async () => {
+    await scoringWorker().pause();
+    try {
+      const people = await Promise.all([trainee(main.module), trainee(main.module), trainee(main.module)]);
+      const submitted = [];
+      for (const [i, userId] of people.entries()) {
+        const outcome = await submit(userId, main, i === 1 ? wrongAnswers(main.task) : rightAnswers(main.task));
+        if (!outcome.ok) throw new Error(outcome.problem);
+        submitted.push(outcome.submissionId);
+      }
+      const missing = "00000000-0000-4000-8000-000000000000";
+      const jobs = [
+        { submissionId: submitted[0]!, attempt: 1 },
+        { submissionId: submitted[1]!, attempt: 1 },
+        { submissionId: missing, attempt: 1 },
+        { submissionId: submitted[2]!, attempt: 1 },
+        { submissionId: submitted[0]!, attempt: 1 },
+      ];
+      const outcomes = await scoreQuizAttempts(app.db, jobs);
+      expect(outcomes[0]).toMatchObject({ scored: true, passed: true });
+      expect(outcomes[1]).toMatchObject({ scored: true, passed: false });
+      expect(outcomes[2]).toBeInstanceOf(UnrecoverableError);
+      expect(outcomes[3]).toMatchObject({ scored: true, passed: true });
+      expect(outcomes[4]).toMatchObject({ scored: false, reason: "alreadyScored" });
+      for (const [i, id] of submitted.entries()) {
+        expect((await getSubmission(app.db, id))!.status).toBe(i === 1 ? "not_passed" : "passed");
+        expect((await eventsOf(id)).map((e) => e.to_status)).toEqual(["submitted", i === 1 ? "not_passed" : "passed"]);
+        expect((await attemptsOf(id)).filter((a) => a.scored_at)).toHaveLength(1);
+        expect((await outboxOf(id))[0]!.completed_at).not.toBeNull();
+      }
+      // The same batch again: nothing new.
+      const again = await scoreQuizAttempts(app.db, jobs.filter((j) => j.submissionId !== missing));
+      expect(again.every((o) => !(o instanceof Error) && o.scored === false)).toBe(true);
+      for (const id of submitted) expect(await eventsOf(id)).toHaveLength(2);
+    } finally {
+      scoringWorker().resume();
+    }
   });
 
   it("scores against the version the trainee answered, even after the content changed", async () => {

@@ -1,9 +1,11 @@
 // Benchmark: the BullMQ workers end to end, in-process as `npm start` runs them, on a fresh PostgreSQL
-// database and a Redis prefix of their own. Prints figures; not part of `npm test`.
+// database and a Redis prefix of their own. Prints figures next to issue 16's targets; not part of `npm test`.
 //   quiz scoring: N trainees submit a quiz (attempt + outbox row, dispatched after commit) → all scored
 //   certificates: M eligible trainees issued in batches (outbox) → every PDF rendered and credential signed
-// PERF_SUBMISSIONS (default 2000), PERF_CERTIFICATES (default 200), WORKER_CONCURRENCY (default 8).
-// The issue's figure: PERF_SUBMISSIONS=10000 PERF_CERTIFICATES=10000 npx tsx tests/perf/workers.ts
+//   baseline, same run: a sample of certificates rendered the one-at-a-time way (in the main thread,
+//   8 at once, one transaction each), as the render worker did before decision 021
+// PERF_SUBMISSIONS (default 10000), PERF_CERTIFICATES (default 10000), PERF_BASELINE_CERTIFICATES
+// (default 100), WORKER_CONCURRENCY (default 8). A quick run: PERF_SUBMISSIONS=1000 PERF_CERTIFICATES=500
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,11 +28,15 @@ import { dispatchAfterCommit } from "../../app/services/dispatch.server";
 import { submitQuizAttempt } from "../../app/submissions/quiz.server";
 import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
+import { renderCertificateNow } from "../../workers/processors/certificates";
 import { evaluateEligibilityNow } from "../../workers/processors/eligibility";
 import { startWorkers } from "../../workers/runtime";
 
-const submissions = Number(process.env.PERF_SUBMISSIONS ?? 2000);
-const certificates = Number(process.env.PERF_CERTIFICATES ?? 200);
+const submissions = Number(process.env.PERF_SUBMISSIONS ?? 10_000);
+const certificates = Number(process.env.PERF_CERTIFICATES ?? 10_000);
+const baselineCertificates = Number(process.env.PERF_BASELINE_CERTIFICATES ?? 100);
+/** Issue 16's targets for 10,000 of each, scaled to the run's size. */
+const targets = { scoring: 20_000 / 10_000, certificates: 180_000 / 10_000 };
 const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
 /** Parallel submitting requests, as a busy web process would have. */
 const submitters = Number(process.env.PERF_SUBMITTERS ?? 8);
@@ -70,6 +76,9 @@ async function until(probe: () => Promise<boolean>) {
 }
 
 const rate = (n: number, ms: number) => `${(n / (ms / 1000)).toFixed(1)}/s`;
+/** "…s (target < …s for this many, …/s)" */
+const against = (n: number, ms: number, msEach: number) =>
+  `${(ms / 1000).toFixed(1)} s; target < ${((n * msEach) / 1000).toFixed(0)} s (${rate(1, msEach)}) ${ms <= n * msEach ? "MET" : "NOT MET"}`;
 
 await admin(`create database "${name}"`);
 const dbUrl = new URL(adminUrl);
@@ -126,12 +135,12 @@ try {
     const total = performance.now() - started;
     console.log(`quiz scoring, ${submissions} submissions (${submitters} submitting in parallel while the workers score)`);
     console.log(`  submitted         ${rate(submissions, submitted)}  (${(submitted / 1000).toFixed(1)} s)`);
-    console.log(`  scored end to end ${rate(submissions, total)}  (${(total / 1000).toFixed(1)} s from first submit to last score)`);
+    console.log(`  scored end to end ${rate(submissions, total)}  (${against(submissions, total, targets.scoring)}, from first submit to last score)`);
   }
 
   // Certificates: issue (batch transaction + outbox + enqueue) → PDF rendered, credential signed, stored.
   if (certificates > 0) {
-    const holders = await trainees(certificates, "2");
+    const holders = await trainees(certificates + baselineCertificates, "2");
     const tasks = catalog().modules.filter((m) => m.track === "campus" && m.tier === "foundation").flatMap((m) => m.tasks.map((t) => ({ module: m, task: t })));
     const versions = new Map<string, number>();
     for (const { task } of tasks) versions.set(task.id, (await currentTaskVersion(db, task.id))!.version);
@@ -158,27 +167,43 @@ try {
     const actorId = await insertUser(db, { name: "压测管理员", phone: "13500000009", email: null, orgUnitId: null, track: null }, ["admin"], null);
     const program = catalog();
     const rules = Object.fromEntries(tierIds.map((t) => [t, tierRule(program, t)])) as Record<TierId, ReturnType<typeof tierRule>>;
-    const batch = 500; // as an administrator would issue them, batch after batch
-    const started = performance.now();
-    for (let i = 0; i < holders.length; i += batch) {
-      const outcome = await issueCertificates(db, {
+    const issue = (userIds: string[]) =>
+      issueCertificates(db, {
         actorId,
         ip: null,
-        candidates: holders.slice(i, i + batch).map((userId) => ({ userId, track: "campus" as const, tier: "foundation" as const })),
+        candidates: userIds.map((userId) => ({ userId, track: "campus" as const, tier: "foundation" as const })),
         rules,
         ruleVersions: ruleVersions(program),
       });
-      if (outcome.issued.length !== Math.min(batch, holders.length - i)) throw new Error(`issued ${outcome.issued.length} of a batch`);
+
+    // Baseline: the one-at-a-time path, on a sample issued but not handed to the queue.
+    let baselineRate: number | null = null;
+    if (baselineCertificates > 0) {
+      const sample = await issue(holders.slice(certificates));
+      const started = performance.now();
+      await inParallel(sample.issued, 8, async (c) => renderCertificateNow(db, { certificateId: c.id }));
+      const ms = performance.now() - started;
+      baselineRate = sample.issued.length / (ms / 1000);
+      console.log(`certificates, baseline: ${sample.issued.length} rendered one at a time in the main thread (8 at once), as before decision 021`);
+      console.log(`  rendered ${rate(sample.issued.length, ms)}  (10,000 would take ${(10_000 / baselineRate).toFixed(0)} s at this rate)`);
+    }
+
+    const batch = 500; // as an administrator would issue them, batch after batch
+    const started = performance.now();
+    for (let i = 0; i < certificates; i += batch) {
+      const outcome = await issue(holders.slice(i, Math.min(i + batch, certificates)));
+      if (outcome.issued.length !== Math.min(batch, certificates - i)) throw new Error(`issued ${outcome.issued.length} of a batch`);
       await dispatchAfterCommit(outcome.jobs);
     }
     const issued = performance.now() - started;
-    await until(async () => (await count("rendered")) >= certificates);
+    await until(async () => (await count("rendered")) >= certificates + baselineCertificates);
     const total = performance.now() - started;
     const failed = await db.selectFrom("certificates").select("id").where("render_error", "is not", null).execute();
     if (failed.length) throw new Error(`${failed.length} certificates failed to render`);
-    console.log(`certificates, ${certificates} (batches of ${batch})`);
+    console.log(`certificates, ${certificates} (batches of ${batch}), rendered by the queue in batches with the worker-thread pool`);
     console.log(`  issued + enqueued ${rate(certificates, issued)}  (${(issued / 1000).toFixed(1)} s)`);
-    console.log(`  rendered (PDF + signed credential) end to end ${rate(certificates, total)}  (${(total / 1000).toFixed(1)} s)`);
+    console.log(`  rendered (PDF + signed credential) end to end ${rate(certificates, total)}  (${against(certificates, total, targets.certificates)})`);
+    if (baselineRate) console.log(`  ${(certificates / (total / 1000) / baselineRate).toFixed(1)}× the baseline rate of this run`);
   }
 } finally {
   await stopWorkers?.();

@@ -4,10 +4,11 @@ import { z } from "zod";
 import { quizTaskSchema } from "../../app/catalog/schema";
 import { quizScoringJobId, readStoredAnswers, scoreQuiz, storedQuizResult } from "../../app/domain/quiz-scoring";
 import { checkTransition } from "../../app/domain/submission-lifecycle";
-import { markCompleted } from "../../app/models/outbox.server";
-import { findQuizAttempt, recordQuizScore, taskDefinitionAt } from "../../app/models/quiz-attempts.server";
-import { lockSubmission, moveSubmission } from "../../app/models/submissions.server";
-import type { Database } from "../../db/schema";
+import { markCompleted, markCompletedMany } from "../../app/models/outbox.server";
+import { findQuizAttempt, findQuizAttemptsOf, recordQuizScore, recordQuizScores, taskDefinitionAt, taskDefinitionsAt } from "../../app/models/quiz-attempts.server";
+import { decideSubmissions, lockSubmission, lockSubmissions, moveSubmission } from "../../app/models/submissions.server";
+import type { Database, SubmissionStatus } from "../../db/schema";
+import { JobBatcher, type JobBatcherOptions } from "../batching";
 
 export const scoreQuizJob = z.object({
   submissionId: z.uuid(),
@@ -56,12 +57,76 @@ export async function scoreQuizAttempt(db: Kysely<Database>, data: ScoreQuizJob)
   });
 }
 
-/** The "scoring" queue: job "score-quiz" with { submissionId, attempt }. */
-export function scoringProcessor(db: Kysely<Database>) {
+/**
+ * Scores a batch of attempts in one transaction (decision 021): one statement locks the submissions,
+ * one reads the attempts, one the task versions; one writes the scores, one the decisions, one the
+ * status events and one marks the jobs done. Each job keeps its own outcome, as scoreQuizAttempt
+ * gives it: an attempt is scored once, against the version answered, and a job that cannot succeed
+ * fails alone (the others are still scored).
+ */
+export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob[]): Promise<Array<ScoreQuizOutcome | Error>> {
+  return db.transaction().execute(async (trx) => {
+    const outcomes: Array<ScoreQuizOutcome | Error | undefined> = new Array(jobs.length);
+    const submissions = new Map((await lockSubmissions(trx, [...new Set(jobs.map((j) => j.submissionId))])).map((s) => [s.id, s]));
+    const attempts = new Map((await findQuizAttemptsOf(trx, [...submissions.keys()])).map((a) => [`${a.submission_id}/${a.attempt}`, a]));
+    const wanted = new Map([...submissions.values()].map((s) => [`${s.task_id}/${s.task_version}`, { taskId: s.task_id, version: s.task_version }]));
+    const definitions = new Map((await taskDefinitionsAt(trx, [...wanted.values()])).map((t) => [`${t.id}/${t.version}`, t.definition]));
+
+    const scores: Array<{ index: number; attemptId: string; submissionId: string; from: SubmissionStatus; to: "passed" | "not_passed"; score: number; passed: boolean; result: Record<string, unknown> }> = [];
+    const deciding = new Set<string>();
+    const decidingSubmissions = new Set<string>();
+    const done: string[] = [];
+    jobs.forEach((data, index) => {
+      const submission = submissions.get(data.submissionId);
+      if (!submission || submission.type !== "quiz") return void (outcomes[index] = new UnrecoverableError(`no quiz submission ${data.submissionId}`));
+      const attempt = attempts.get(`${data.submissionId}/${data.attempt}`);
+      if (!attempt) return void (outcomes[index] = new UnrecoverableError(`no attempt ${data.attempt} of submission ${data.submissionId}`));
+      if (attempt.scored_at || deciding.has(`${data.submissionId}/${data.attempt}`)) {
+        // Scored before, or earlier in this batch (a repeated job).
+        done.push(quizScoringJobId(data.submissionId, data.attempt));
+        return void (outcomes[index] = { submissionId: data.submissionId, attempt: data.attempt, scored: false, reason: "alreadyScored" });
+      }
+      // Two unscored attempts of one submission cannot both be awaiting scoring: the later one waits for a retry.
+      if (decidingSubmissions.has(data.submissionId)) return void (outcomes[index] = new Error(`submission ${data.submissionId} is being scored`));
+      const task = quizTaskSchema.safeParse(definitions.get(`${submission.task_id}/${submission.task_version}`));
+      if (!task.success) return void (outcomes[index] = new UnrecoverableError(`task ${submission.task_id} v${submission.task_version} is not a valid quiz`));
+      const scored = scoreQuiz(task.data, readStoredAnswers(attempt.answers));
+      const to = scored.passed ? "passed" : "not_passed";
+      if (checkTransition({ type: "quiz", from: submission.status, to, by: "system" })) {
+        return void (outcomes[index] = new UnrecoverableError(`submission ${submission.id} is ${submission.status}; cannot score attempt ${data.attempt}`));
+      }
+      deciding.add(`${data.submissionId}/${data.attempt}`);
+      decidingSubmissions.add(data.submissionId);
+      const result = storedQuizResult(scored, task.data, submission.task_version);
+      scores.push({ index, attemptId: attempt.id, submissionId: submission.id, from: submission.status, to, score: scored.score, passed: scored.passed, result: { ...result } });
+    });
+
+    const recorded = await recordQuizScores(trx, scores.map((s) => ({ id: s.attemptId, score: s.score, result: s.result })));
+    const decided = scores.filter((s) => recorded.has(s.attemptId));
+    const moved = await decideSubmissions(trx, decided.map((s) => ({ submissionId: s.submissionId, from: s.from, to: s.to, score: s.score })));
+    if (moved.size !== decided.length) throw new Error("a submission changed while it was locked");
+    for (const s of scores) {
+      const { submissionId, attempt } = jobs[s.index]!;
+      done.push(quizScoringJobId(submissionId, attempt));
+      outcomes[s.index] = recorded.has(s.attemptId)
+        ? { submissionId, attempt, scored: true, score: s.score, passed: s.passed }
+        : { submissionId, attempt, scored: false, reason: "alreadyScored" };
+    }
+    await markCompletedMany(trx, done);
+    return outcomes.map((o) => o ?? new Error("not scored"));
+  });
+}
+
+/** Scoring jobs gathered per batch. */
+export const scoringBatching: JobBatcherOptions = { maxSize: 64, lingerMs: 10 };
+
+/** The "scoring" queue: job "score-quiz" with { submissionId, attempt }, scored in batches. */
+export function scoringProcessor(db: Kysely<Database>, batching: JobBatcherOptions = scoringBatching) {
+  const batcher = new JobBatcher<ScoreQuizJob, ScoreQuizOutcome>((jobs) => scoreQuizAttempts(db, jobs), batching);
   return async (job: Job) => {
     if (job.name !== "score-quiz") throw new UnrecoverableError(`unknown scoring job "${job.name}"`);
     const data = scoreQuizJob.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`invalid score-quiz data: ${data.error.message}`);
-    return scoreQuizAttempt(db, data.data);
+    return batcher.add(data.data);
   };
 }
