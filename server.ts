@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { Server } from "node:http";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import express from "express";
 import { sql } from "kysely";
 import { catalog } from "./app/catalog/catalog.server";
 import { syncCatalog } from "./app/models/curriculum.server";
@@ -9,7 +10,7 @@ import { ConfigError, getConfig, trustedOrigins } from "./app/config.server";
 import { registerDatabase } from "./app/db.server";
 import { logger } from "./app/logger.server";
 import { closeQueues, pingRedis, registerQueues } from "./app/queue.server";
-import { createQueueBoard, queueBoardPath } from "./app/runtime/queue-board.server";
+import type { QueueBoard } from "./app/runtime/queue-board.server";
 import { IssuerKeyError, loadIssuerKey, registerIssuerKey, type LoadedIssuerKey } from "./app/runtime/issuer-key.server";
 import { anonymousPages } from "./app/runtime/page-cache.server";
 import { ensureRedis, RedisUnavailableError } from "./app/runtime/redis.server";
@@ -18,8 +19,11 @@ import { publishIssuerKey } from "./app/services/credentials.server";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateToLatest } from "./db/migrate";
 import { seedDemo } from "./db/seed";
-import { channelsFromConfig } from "./app/services/channels";
-import { startWorkers, type RunningWorkers } from "./workers/runtime";
+import type { RunningWorkers } from "./workers/runtime";
+
+// Loaded when first needed, not at start (issue #16: a cold start under 3 s): the queue board and its
+// UI on the first /admin/queues request, the worker runtime only when workers run in this process.
+const queueBoardPath = "/admin/queues"; // queue-board.server.ts exports the same; importing it here would load the board at start
 
 function fail(message: string): never {
   console.error(`\n✖ ${message}\n`);
@@ -35,6 +39,9 @@ async function main() {
     throw error;
   }
   const withWorkers = config.WORKERS_IN_PROCESS && !process.argv.includes("--no-workers");
+  // The Remix build (every route and what it imports) loads while the database is opened and migrated.
+  const buildLoaded = import(path.resolve("build/index.js")) as Promise<ServerBuild>;
+  buildLoaded.catch(() => undefined);
 
   let issuer: LoadedIssuerKey;
   try {
@@ -85,10 +92,20 @@ async function main() {
   logger.info({ kid: issuer.key.kid, source: issuer.source, file: issuer.file }, "issuer key ready");
   registerDatabase(handle);
   registerQueues({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
-  const queueBoard = createQueueBoard({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  let queueBoard: QueueBoard | undefined;
+  let boardMounted: Promise<void> | undefined;
+  const lazyQueueBoard = express();
+  lazyQueueBoard.use((_req, _res, next) => {
+    boardMounted ??= import("./app/runtime/queue-board.server").then(({ createQueueBoard }) => {
+      queueBoard = createQueueBoard({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX }, queueBoardPath);
+      lazyQueueBoard.use(queueBoard.app);
+    });
+    boardMounted.then(() => next(), next);
+  });
 
   let workers: RunningWorkers | undefined;
   if (withWorkers) {
+    const [{ startWorkers }, { channelsFromConfig }] = await Promise.all([import("./workers/runtime"), import("./app/services/channels")]);
     workers = await startWorkers({
       db: handle.db,
       redisUrl: config.REDIS_URL,
@@ -101,7 +118,7 @@ async function main() {
     });
   }
 
-  const build = (await import(path.resolve("build/index.js"))) as ServerBuild;
+  const build = await buildLoaded;
   const check = async (fn: () => Promise<unknown>) =>
     Promise.race([fn().then(() => "ok"), new Promise((r) => setTimeout(() => r("timeout"), 2000))]).catch(() => "down");
   const app = createWebApp({
@@ -113,7 +130,7 @@ async function main() {
       const ok = database === "ok" && redis === "ok";
       return { ok, body: { status: ok ? "ok" : "unavailable", database, redis } };
     },
-    queueBoard: { path: queueBoardPath, app: queueBoard.app },
+    queueBoard: { path: queueBoardPath, app: lazyQueueBoard },
     logger,
     trustProxy: config.TRUST_PROXY,
     pageCache: anonymousPages,
@@ -138,7 +155,7 @@ async function main() {
     server.closeIdleConnections();
     await closed;
     await workers?.close();
-    await queueBoard.close();
+    await queueBoard?.close();
     await closeQueues();
     await handle.db.destroy();
     redisChild?.kill();

@@ -1,5 +1,4 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import ExcelJS from "exceljs";
 import { importColumns, templateHeader } from "~/domain/user-import";
 import { requireReach } from "~/guards.server";
 
@@ -7,6 +6,8 @@ import { requireReach } from "~/guards.server";
 // to delete them), the phone column formatted as text so Excel keeps all eleven digits.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireReach(request, context, "users.manage");
+  // exceljs is loaded by the first download, not at server start (issue #16, cold start).
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet("名单");
   sheet.columns = importColumns.map((column, i) => ({ header: templateHeader[i], key: column, width: column === "org" ? 48 : 16, style: column === "phone" ? { numFmt: "@" } : {} }));

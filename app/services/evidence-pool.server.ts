@@ -3,8 +3,6 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-// Loaded here too: sharp's native library must stay loaded in the main thread when a worker exits.
-import "sharp";
 import type { EvidenceKind } from "../../db/schema";
 import { logger } from "~/logger.server";
 import { defaultProcessingLimits, type EvidenceJob, type ProcessedEvidence, type ProcessingLimits } from "./evidence-processing";
@@ -71,6 +69,9 @@ export class EvidencePool {
   private nextId = 1;
   private closed = false;
   private readonly script = workerScript();
+  // sharp's native library must be loaded in the main thread before a worker that uses it exits; it is
+  // loaded with the first file rather than when the server starts (issue #16, cold start).
+  private sharpInMainThread: Promise<unknown> | undefined;
 
   constructor(readonly options: EvidencePoolOptions) {}
 
@@ -80,10 +81,15 @@ export class EvidencePool {
     if (this.queue.length >= this.options.maxQueued) return Promise.resolve({ ok: false, problem: "busy" });
     // A view over a larger buffer would send the whole buffer to the worker.
     const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, job: { bytes: own, kind, limits: this.options.limits }, resolve, reject });
-      this.pump();
-    });
+    this.sharpInMainThread ??= import("sharp");
+    return this.sharpInMainThread.then(() =>
+      this.closed
+        ? Promise.reject(new Error("evidence pool is closed"))
+        : new Promise<PoolOutcome>((resolve, reject) => {
+            this.queue.push({ id: this.nextId++, job: { bytes: own, kind, limits: this.options.limits }, resolve, reject });
+            this.pump();
+          }),
+    );
   }
 
   /** Worker threads running now (for tests and health reports). */

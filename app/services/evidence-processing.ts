@@ -3,7 +3,7 @@
 // never on the thread that answers requests.
 
 import { constants, inflateSync } from "node:zlib";
-import sharp from "sharp";
+import type Sharp from "sharp";
 import type { EvidenceKind } from "../../db/schema";
 import { sniffFileType, type EvidenceMimeType, type RefusedKind } from "../domain/file-sniffing";
 import type { Inflate } from "../domain/pdf-filters";
@@ -63,7 +63,13 @@ const pdfProblems = {
   tooComplex: "tooComplex",
 } as const;
 
+// Loaded on the first image (in the evidence worker thread), not when the web server starts: the
+// server imports this module for its limits only (issue #16, cold start).
+let sharpLoaded: Promise<typeof Sharp> | undefined;
+const loadSharp = () => (sharpLoaded ??= import("sharp").then((m) => m.default));
+
 async function prepareImage(bytes: Uint8Array, mimeType: Exclude<EvidenceMimeType, "application/pdf">, seconds: number): Promise<ProcessedEvidence> {
+  const sharp = await loadSharp();
   const extension = ({ "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" } as const)[mimeType];
   let meta;
   try {
