@@ -202,10 +202,10 @@ export function WrittenSubmissionForm({
 
   // The page's own save was accepted: the device's draft is what the server has.
   useEffect(() => {
-    if (!serverSaved || !draftStamp || !formRef.current) return;
+    if (!serverSaved || !editable || !draftStamp || !formRef.current) return;
     const entries = formEntries(formRef.current);
     void deviceStore().then((store) => store.writeDraft(userId, taskId, { entries, changedAt: new Date().toISOString(), synced: true, serverStamp: draftStamp }));
-  }, [serverSaved, draftStamp, userId, taskId]);
+  }, [serverSaved, editable, draftStamp, userId, taskId]);
 
   /** Offline, neither button posts (the page would fail): save keeps the draft here, submit explains. */
   const guard = (intent: "submit" | "save") => (event: MouseEvent<HTMLButtonElement>) => {
@@ -421,7 +421,6 @@ export function WrittenSubmissionForm({
             className="button"
             disabled={busy}
             aria-busy={busy}
-            aria-disabled={!online || uploadsWaiting > 0 ? true : undefined}
             aria-describedby={!online || blocked ? "submit-needs" : undefined}
             onClick={guard("submit")}
           >

@@ -24,8 +24,7 @@ const { count, size, warnings } = await injectManifest({
   swDest: "public/sw.js",
   globDirectory: "public",
   // The shell of the learner's pages; staff pages' modules are not worth a phone's bytes.
-  globPatterns: ["build/**/*.{js,css}"],
-  globIgnores: ["build/routes/admin*", "build/routes/mentor*"],
+  globPatterns: ["build/*.js", "build/_shared/**/*.js", "build/_assets/**/*.css", "build/routes/{_index,learn,tasks,my-work,notifications,profile,$}*.js"],
   // Remix names every file by its content: the name is the revision.
   dontCacheBustURLsMatching: /-[A-Z0-9]{8}\.(js|css)$/,
   maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,

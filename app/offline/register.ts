@@ -27,7 +27,11 @@ export async function startOffline(userId: string | null): Promise<void> {
   if (!started) {
     started = true;
     if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => undefined);
+      // After the page has loaded and gone quiet: installing (precaching the shell) never competes with it.
+      const register = () => void navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => undefined);
+      const idle = () => ("requestIdleCallback" in window ? window.requestIdleCallback(register, { timeout: 5_000 }) : setTimeout(register, 1_000));
+      if (document.readyState === "complete") idle();
+      else window.addEventListener("load", idle, { once: true });
       navigator.serviceWorker.addEventListener("message", (event: MessageEvent<{ type?: string }>) => {
         if (event.data?.type === "bc-uploads-changed") {
           announceUploads();
