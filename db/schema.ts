@@ -547,7 +547,79 @@ export interface CohortJoinRequestTable {
   decided_by: string | null;
 }
 
+export type SessionKind = "training" | "lecture" | "group_supervision" | "forum" | "live";
+export type AttendanceStatus = "present" | "late" | "absent" | "excused";
+
+export interface TrainingSessionTable {
+  id: Generated<string>;
+  /** The cohort it belongs to; null: open to the region of org_unit_id. */
+  cohort_id: string | null;
+  /** The unit whose subtree it serves (a cohort session: its cohort's unit). */
+  org_unit_id: string;
+  kind: SessionKind;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  place: string | null;
+  online_url: string | null;
+  capacity: number;
+  /** Hours credited for attending; numeric, read as a string. */
+  hours: ColumnType<string | null, string | number | null, string | number | null>;
+  /** After this moment a trainee can no longer cancel their place themselves. */
+  cancel_by: Timestamp | null;
+  /** Minutes after the start after which a QR check-in counts as late. */
+  late_after_minutes: Generated<number>;
+  /** The HMAC key of the rotating check-in codes; never sent to a browser. */
+  checkin_secret: string;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface SessionEnrolmentTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  status: "enrolled" | "waitlisted" | "cancelled";
+  enrolled_by: string | null;
+  created_at: DefaultTimestamp;
+  promoted_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+}
+
+export interface SessionAttendanceTable {
+  session_id: string;
+  user_id: string;
+  status: AttendanceStatus;
+  note: string | null;
+  via: "qr" | "manual";
+  marked_by: string | null;
+  marked_at: DefaultTimestamp;
+}
+
+export interface SessionSheetTable {
+  id: Generated<string>;
+  session_id: string;
+  storage_key: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  original_name: string;
+  uploaded_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface CalendarFeedTable {
+  user_id: string;
+  token: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
+  training_sessions: TrainingSessionTable;
+  session_enrolments: SessionEnrolmentTable;
+  session_attendance: SessionAttendanceTable;
+  session_sheets: SessionSheetTable;
+  calendar_feeds: CalendarFeedTable;
   cohorts: CohortTable;
   cohort_due_dates: CohortDueDateTable;
   cohort_members: CohortMemberTable;

@@ -48,7 +48,15 @@ export type AuditAction =
   | "cohort.code_revoked"
   | "cohort.join_requested"
   | "cohort.join_approved"
-  | "cohort.join_declined";
+  | "cohort.join_declined"
+  | "session.created"
+  | "session.signed_up"
+  | "session.enrolled"
+  | "session.cancelled_place"
+  | "session.promoted"
+  | "attendance.marked"
+  | "attendance.checked_in"
+  | "attendance.sheet_uploaded";
 
 export interface AuditEventInput {
   actorId: string | null;
@@ -79,6 +87,8 @@ function scopeOf(event: AuditEventInput) {
         return sql`(select path from org_units where id = ${target}::uuid)`;
       case "submission":
         return personPath(sql`(select user_id from submissions where id = ${target}::uuid)`);
+      case "training_session":
+        return sql`(select o.path from training_sessions s join org_units o on o.id = s.org_unit_id where s.id = ${target}::uuid)`;
       case "cohort":
         return sql`(select o.path from cohorts c join org_units o on o.id = c.org_unit_id where c.id = ${target}::uuid)`;
       case "certificate":

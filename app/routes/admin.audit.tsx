@@ -14,7 +14,7 @@ import { isRole, type Role } from "~/domain/roles";
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
 /** Filter groups: an event's action starts with the group's prefix. */
-const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort"] as const;
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance"] as const;
 
 const sentenceOf = {
   "login.succeeded": "audit.e.login.succeeded",
@@ -62,6 +62,14 @@ const sentenceOf = {
   "cohort.join_requested": "audit.e.cohort.join_requested",
   "cohort.join_approved": "audit.e.cohort.join_approved",
   "cohort.join_declined": "audit.e.cohort.join_declined",
+  "session.created": "audit.e.session.created",
+  "session.signed_up": "audit.e.session.signed_up",
+  "session.enrolled": "audit.e.session.enrolled",
+  "session.cancelled_place": "audit.e.session.cancelled_place",
+  "session.promoted": "audit.e.session.promoted",
+  "attendance.marked": "audit.e.attendance.marked",
+  "attendance.checked_in": "audit.e.attendance.checked_in",
+  "attendance.sheet_uploaded": "audit.e.attendance.sheet_uploaded",
 } as const satisfies Record<AuditAction, MessageKey>;
 
 function isAuditAction(action: string): action is AuditAction {
@@ -101,6 +109,8 @@ function describe(
     count: text(d.total ?? d.count),
     attempted: text(d.attempted),
     cohort: text(d.cohort),
+    session: text(d.session),
+    status: text(d.status),
     format: d.format === "sheet" ? zh("audit.format.sheet") : zh("audit.format.csv"),
   };
   return { key: isAuditAction(event.action) ? sentenceOf[event.action] : null, params };

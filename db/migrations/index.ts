@@ -21,6 +21,7 @@ import * as activityLog from "./2026-11-30-08-activity-log";
 import * as scale from "./2026-11-30-09-scale";
 import * as outcomeFigures from "./2026-11-30-10-outcome-figures";
 import * as cohorts from "./2026-11-30-12-cohorts";
+import * as trainingSessions from "./2026-11-30-13-sessions";
 import * as channels from "./2026-11-30-14-channels";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-09-scale": scale,
   "2026-11-30-10-outcome-figures": outcomeFigures,
   "2026-11-30-12-cohorts": cohorts,
+  "2026-11-30-13-sessions": trainingSessions,
   "2026-11-30-14-channels": channels,
   "2026-11-30-16-evidence-client-key": evidenceClientKey,
 };
