@@ -37,7 +37,9 @@ export type AuditAction =
   | "queue.retried"
   | "queue.promoted"
   | "reach.refused"
-  | "mentor_units.changed";
+  | "mentor_units.changed"
+  | "delivery.resent"
+  | "messages.unsubscribed";
 
 export interface AuditEventInput {
   actorId: string | null;

@@ -13,7 +13,7 @@ import { isRole, type Role } from "~/domain/roles";
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
 /** Filter groups: an event's action starts with the group's prefix. */
-const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach"] as const;
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "delivery"] as const;
 
 const sentenceOf = {
   "login.succeeded": "audit.e.login.succeeded",
@@ -52,6 +52,8 @@ const sentenceOf = {
   "queue.promoted": "audit.e.queue.promoted",
   "reach.refused": "audit.e.reach.refused",
   "mentor_units.changed": "audit.e.mentor_units.changed",
+  "delivery.resent": "audit.e.delivery.resent",
+  "messages.unsubscribed": "audit.e.messages.unsubscribed",
 } as const satisfies Record<AuditAction, MessageKey>;
 
 function isAuditAction(action: string): action is AuditAction {

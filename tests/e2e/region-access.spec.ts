@@ -24,6 +24,8 @@ interface Data {
   certificate: { id: string; number: string };
   nationalImportId: string;
   nationalExportId: string;
+  /** A failed SMS to the 山东 trainee. */
+  deliveryId: string;
 }
 
 type Form = Record<string, string | string[]>;
@@ -113,6 +115,8 @@ const cases: RegionCase[] = [
   // Their own unit: the page exists for them, so a message (400), not a 404.
   { file: "admin.orgs.tsx", intent: "rename", path: () => "/admin/orgs", form: (d) => ({ intent: "rename", id: d.units.shanxi, name: "晋" }), shanxi: [400] },
   { file: "admin.orgs.tsx", intent: "move", path: () => "/admin/orgs", form: (d) => ({ intent: "move", id: d.units.yuncheng, newParentId: d.units.shandong }), shanxi: [400] },
+  { file: "admin.deliveries.tsx", path: () => "/admin/deliveries?status=failed", shanxi: [200], leaks: (d) => [d.trainee.name, d.trainee.phone], national: 200 },
+  { file: "admin.deliveries.tsx", intent: "resend", path: () => "/admin/deliveries", form: (d) => ({ intent: "resend", id: d.deliveryId }), shanxi: [404] },
   { file: "admin.audit.tsx", path: () => "/admin/audit?action=user", shanxi: [200], leaks: (d) => [d.trainee.id.slice(0, 8)], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments?overdue=1", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
@@ -281,7 +285,14 @@ async function arrange(): Promise<Data> {
         [JSON.stringify({ regionPath: (await db.query<{ path: string }>("select path from org_units where id = $1", [units.shandong])).rows[0]!.path }), exportKey, nationalAdminId],
       )
     ).rows[0]!.id;
+    const deliveryId = (
+      await db.query<{ id: string }>(
+        "insert into deliveries (event_id, user_id, channel, template, address, status, error, attempts) values ($1, $2, 'sms', 'submission.returned', $3, 'failed', 'isv.BUSINESS_LIMIT_CONTROL', 4) returning id",
+        [`e2e-${suffix}`, trainee.id, trainee.phone],
+      )
+    ).rows[0]!.id;
     return {
+      deliveryId,
       suffix,
       shanxiAdmin: { id: shanxiAdminId, email, password },
       nationalAdminId,

@@ -177,6 +177,7 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "admin.assignments.tsx": { schema: schemas.assignmentsForm, who: "admin" },
   "admin.calibration.tsx": { schema: schemas.calibrationAnchorForm, who: "admin" },
   "admin.certificates.tsx": { schema: schemas.certificatesForm, who: "admin" },
+  "admin.deliveries.tsx": { schema: schemas.deliveriesForm, who: "admin" },
   "admin.exports.tsx": { schema: schemas.exportForm, who: "admin" },
   "admin.orgs.tsx": { schema: schemas.orgsForm, who: "admin" },
   "admin.outcomes._index.tsx": { schema: schemas.outcomesForm, who: "admin" },
