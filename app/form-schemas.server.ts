@@ -138,6 +138,9 @@ export const notificationsForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("readAll"), seenAt: field.text(100) }),
 ]);
 
+// ── /admin/deliveries ─────────────────────────────────────────────────────────────────────────────
+export const deliveriesForm = z.object({ intent: z.literal("resend"), id: field.ref() });
+
 // ── /profile ────────────────────────────────────────────────────────────────────────────────────
 export const profileForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("profile"), name: line(), phone: line() }),

@@ -12,6 +12,7 @@ export const permissions = {
   "certificates.manage": ["admin"],
   "outcomes.view": ["admin"],
   "assignments.manage": ["admin"],
+  "deliveries.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

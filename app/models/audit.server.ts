@@ -56,7 +56,9 @@ export type AuditAction =
   | "session.promoted"
   | "attendance.marked"
   | "attendance.checked_in"
-  | "attendance.sheet_uploaded";
+  | "attendance.sheet_uploaded"
+  | "delivery.resent"
+  | "messages.unsubscribed";
 
 export interface AuditEventInput {
   actorId: string | null;

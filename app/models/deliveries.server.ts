@@ -144,7 +144,7 @@ export async function deliveryScope(db: Db, id: string) {
     .selectFrom("deliveries as d")
     .innerJoin("users as u", "u.id", "d.user_id")
     .leftJoin("org_units as o", "o.id", "u.org_unit_id")
-    .select(["d.id", "d.status", "o.path"])
+    .select(["d.id", "d.status", "d.user_id", "o.path"])
     .where("d.id", "=", id)
     .executeTakeFirst();
 }

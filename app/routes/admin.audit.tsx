@@ -14,7 +14,7 @@ import { isRole, type Role } from "~/domain/roles";
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
 /** Filter groups: an event's action starts with the group's prefix. */
-const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance"] as const;
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance", "delivery", "messages"] as const;
 
 const sentenceOf = {
   "login.succeeded": "audit.e.login.succeeded",
@@ -70,6 +70,8 @@ const sentenceOf = {
   "attendance.marked": "audit.e.attendance.marked",
   "attendance.checked_in": "audit.e.attendance.checked_in",
   "attendance.sheet_uploaded": "audit.e.attendance.sheet_uploaded",
+  "delivery.resent": "audit.e.delivery.resent",
+  "messages.unsubscribed": "audit.e.messages.unsubscribed",
 } as const satisfies Record<AuditAction, MessageKey>;
 
 function isAuditAction(action: string): action is AuditAction {

@@ -1,5 +1,7 @@
 import { channelNames, defaultQuietHours, routeOf, sendAt, wantsChannel, type ChannelName } from "~/domain/channels";
-import { choiceKey, insertDelivery, recipientOf } from "~/models/deliveries.server";
+import { inReach, type Reach } from "~/domain/reach";
+import { recordAudit } from "~/models/audit.server";
+import { choiceKey, deliveryScope, insertDelivery, recipientOf, requeueFailedDelivery } from "~/models/deliveries.server";
 import type { OutboxJob } from "~/models/outbox.server";
 import type { Db } from "~/models/types";
 
@@ -53,4 +55,25 @@ export async function stillWanted(db: Db, d: { user_id: string; channel: Channel
   if (!person || person.status !== "active") return false;
   if (person.verified[d.channel] !== d.address) return false;
   return wantsChannel(d.template, d.channel, person.choices.get(choiceKey(d.template, d.channel)));
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An administrator sends a failed delivery again: only one of a person inside their reach, only when
+ * it failed (a second click finds it queued and does nothing). Audited; returns the job to enqueue.
+ */
+export async function resendFailedDelivery(
+  db: Db,
+  input: { actorId: string; reach: Reach; id: string; ip: string | null; now: Date },
+): Promise<{ outcome: "resent"; jobs: OutboxJob[] } | { outcome: "notFound" } | { outcome: "notFailed" }> {
+  if (!uuidPattern.test(input.id)) return { outcome: "notFound" };
+  const found = await deliveryScope(db, input.id);
+  if (!found || !inReach(input.reach, found.path)) return { outcome: "notFound" };
+  return db.transaction().execute(async (trx) => {
+    const job = await requeueFailedDelivery(trx, input.id, input.now);
+    if (!job) return { outcome: "notFailed" as const };
+    await recordAudit(trx, { actorId: input.actorId, action: "delivery.resent", targetType: "user", targetId: found.user_id, ip: input.ip, details: { deliveryId: input.id } });
+    return { outcome: "resent" as const, jobs: [job] };
+  });
 }

@@ -25,6 +25,8 @@ interface Data {
   nationalImportId: string;
   nationalExportId: string;
   cohort: { id: string; name: string; codeId: string; requestId: string };
+  /** A failed SMS to the 山东 trainee. */
+  deliveryId: string;
 }
 
 type Form = Record<string, string | string[]>;
@@ -114,6 +116,8 @@ const cases: RegionCase[] = [
   // Their own unit: the page exists for them, so a message (400), not a 404.
   { file: "admin.orgs.tsx", intent: "rename", path: () => "/admin/orgs", form: (d) => ({ intent: "rename", id: d.units.shanxi, name: "晋" }), shanxi: [400] },
   { file: "admin.orgs.tsx", intent: "move", path: () => "/admin/orgs", form: (d) => ({ intent: "move", id: d.units.yuncheng, newParentId: d.units.shandong }), shanxi: [400] },
+  { file: "admin.deliveries.tsx", path: () => "/admin/deliveries?status=failed", shanxi: [200], leaks: (d) => [d.trainee.name, d.trainee.phone], national: 200 },
+  { file: "admin.deliveries.tsx", intent: "resend", path: () => "/admin/deliveries", form: (d) => ({ intent: "resend", id: d.deliveryId }), shanxi: [404] },
   { file: "admin.audit.tsx", path: () => "/admin/audit?action=user", shanxi: [200], leaks: (d) => [d.trainee.id.slice(0, 8)], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments?overdue=1", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
@@ -313,8 +317,15 @@ async function arrange(): Promise<Data> {
     ).rows[0]!.id;
     const codeId = (await db.query<{ id: string }>("insert into cohort_join_codes (cohort_id, code, max_uses, used_count) values ($1, $2, 5, 1) returning id", [cohortId, `LU${suffix.slice(0, 6)}`])).rows[0]!.id;
     const requestId = (await db.query<{ id: string }>("insert into cohort_join_requests (cohort_id, user_id, code_id) values ($1, $2, $3) returning id", [cohortId, trainee.id, codeId])).rows[0]!.id;
+    const deliveryId = (
+      await db.query<{ id: string }>(
+        "insert into deliveries (event_id, user_id, channel, template, address, status, error, attempts) values ($1, $2, 'sms', 'submission.returned', $3, 'failed', 'isv.BUSINESS_LIMIT_CONTROL', 4) returning id",
+        [`e2e-${suffix}`, trainee.id, trainee.phone],
+      )
+    ).rows[0]!.id;
     return {
       cohort: { id: cohortId, name: cohortName, codeId, requestId },
+      deliveryId,
       suffix,
       shanxiAdmin: { id: shanxiAdminId, email, password },
       nationalAdminId,

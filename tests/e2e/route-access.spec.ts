@@ -68,6 +68,7 @@ const cases: RouteCase[] = [
   { file: "admin.exports.$exportId[.]csv.tsx", path: "/admin/exports/00000000-0000-0000-0000-000000000000.csv", expect: { ...adminOnly, admin: 404 } },
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
+  { file: "admin.deliveries.tsx", path: "/admin/deliveries", expect: adminOnly },
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },
   { file: "admin.outcomes.$indicatorId.tsx", path: "/admin/outcomes/campus-y1-students", expect: adminOnly },
   { file: "admin.users._index.tsx", path: "/admin/users", expect: adminOnly },

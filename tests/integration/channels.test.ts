@@ -9,7 +9,9 @@ import { aliyunSmsChannel } from "~/services/channels/aliyun-sms";
 import { emailChannel } from "~/services/channels/email";
 import { readUnsubscribeToken } from "~/services/channels/links";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
-import { createTestApp } from "../support/app";
+import { createOrgUnit } from "~/models/orgs.server";
+import { action as deliveriesAction, loader as deliveriesLoader } from "~/routes/admin.deliveries";
+import { createTestApp, makeRequest, responseOf } from "../support/app";
 import { startAliyunSmsStub, startSmtpSink, type AliyunSmsStub, type SmtpSink } from "../support/message-servers";
 import { jobCompleted, waitFor } from "../support/wait";
 
@@ -231,5 +233,74 @@ describe("who receives what", () => {
     } finally {
       clock = new Date("2026-12-01T04:00:00Z");
     }
+  });
+});
+
+describe("/admin/deliveries", () => {
+  async function failedDeliveryIn(orgUnitId: string, name: string) {
+    const { id } = await app.signIn(["trainee"], { orgUnitId, name });
+    const phone = `136${String(Date.now()).slice(-8)}`;
+    await app.db.updateTable("users").set({ phone }).where("id", "=", id).execute();
+    await app.db.insertInto("contact_verifications").values({ user_id: id, channel: "sms", address: phone, verified_at: new Date() }).execute();
+    const row = await app.db
+      .insertInto("deliveries")
+      .values({ event_id: `decision-${randomUUID()}-1`, user_id: id, channel: "sms", template: "submission.passed", address: phone, payload: JSON.stringify({ submissionId: randomUUID(), taskId: task().id, taskTitle: task().title, score: 90 }), status: "failed", error: "isv.BUSINESS_LIMIT_CONTROL", attempts: 4 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { userId: id, phone, deliveryId: row.id };
+  }
+
+  it("a regional admin sees and resends only their own region's failures; the resend goes out once and is audited", async () => {
+    const root = await app.programmeRoot();
+    const shanxi = await createOrgUnit(app.db, { parentId: root, kind: "province", name: "山西省", track: null });
+    const shandong = await createOrgUnit(app.db, { parentId: root, kind: "province", name: "山东省", track: null });
+    const mine = await failedDeliveryIn(shanxi, "晋学员");
+    const theirs = await failedDeliveryIn(shandong, "鲁学员");
+    const coordinator = await app.signIn(["admin"], { orgUnitId: shanxi });
+    const national = await app.signIn(["admin"]);
+
+    const page = (await (await responseOf(() => deliveriesLoader({ request: makeRequest("/admin/deliveries?status=failed", { method: "GET" }), context: coordinator.context, params: {} }))).json()) as { rows: { id: string; user_name: string }[] };
+    expect(page.rows.map((r) => r.user_name)).toEqual(["晋学员"]);
+    const all = (await (await responseOf(() => deliveriesLoader({ request: makeRequest("/admin/deliveries?status=failed", { method: "GET" }), context: national.context, params: {} }))).json()) as { rows: { id: string }[] };
+    expect(all.rows.map((r) => r.id)).toEqual(expect.arrayContaining([mine.deliveryId, theirs.deliveryId]));
+
+    const refused = await responseOf(() => deliveriesAction({ request: makeRequest("/admin/deliveries", { form: { intent: "resend", id: theirs.deliveryId } }), context: coordinator.context, params: {} }));
+    expect(refused.status).toBe(404);
+    expect((await app.db.selectFrom("deliveries").select("status").where("id", "=", theirs.deliveryId).executeTakeFirstOrThrow()).status).toBe("failed");
+
+    const resent = await responseOf(() => deliveriesAction({ request: makeRequest("/admin/deliveries", { form: { intent: "resend", id: mine.deliveryId } }), context: coordinator.context, params: {} }));
+    expect(resent.status).toBe(200);
+    const [d] = await settled(mine.userId, 1);
+    expect(d).toMatchObject({ status: "sent", attempts: 5, error: null });
+    expect(sms.accepted.filter((r) => r.PhoneNumbers === mine.phone)).toHaveLength(1);
+    const again = await responseOf(() => deliveriesAction({ request: makeRequest("/admin/deliveries", { form: { intent: "resend", id: mine.deliveryId } }), context: coordinator.context, params: {} }));
+    expect(again.status).toBe(409);
+    expect(await app.db.selectFrom("audit_events").select(["action", "target_id"]).where("actor_id", "=", coordinator.id).where("action", "=", "delivery.resent").execute()).toEqual([{ action: "delivery.resent", target_id: mine.userId }]);
+  });
+
+  it("pages by keyset: 50 a page, the next page starts after the last row shown, newest first, none twice", async () => {
+    const national = await app.signIn(["admin"]);
+    const { userId, phone } = await failedDeliveryIn(await app.programmeRoot(), "分页学员");
+    const base = Date.now();
+    await app.db
+      .insertInto("deliveries")
+      .values(Array.from({ length: 60 }, (_, i) => ({ event_id: `page-${i}-${randomUUID()}`, user_id: userId, channel: "sms" as const, template: "submission.passed", address: phone, payload: "{}", status: "sent" as const, attempts: 1, created_at: new Date(base - (i % 7) * 1000) })))
+      .execute();
+    const load = async (query: string) =>
+      (await (await responseOf(() => deliveriesLoader({ request: makeRequest(`/admin/deliveries${query}`, { method: "GET" }), context: national.context, params: {} }))).json()) as { rows: { id: string; created_at: string }[]; next: string | null };
+    const seen: string[] = [];
+    let query = "?status=sent";
+    for (let guard = 0; guard < 10; guard += 1) {
+      const page = await load(query);
+      expect(page.rows.length).toBeLessThanOrEqual(50);
+      seen.push(...page.rows.map((r) => r.id));
+      const times = page.rows.map((r) => r.created_at);
+      expect([...times].sort().reverse()).toEqual(times);
+      if (!page.next) break;
+      query = `?status=sent&before=${encodeURIComponent(page.next)}`;
+    }
+    const sent = await app.db.selectFrom("deliveries").select("id").where("status", "=", "sent").execute();
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(sent.map((r) => r.id).sort());
   });
 });

@@ -11,6 +11,15 @@ export const channelMessages = {
   "channel.email": { zh: "电子邮件", en: "E-mail" },
   "channel.sms": { zh: "短信", en: "SMS" },
 
+  "channels.kind.submission.passed": { zh: "作业通过", en: "Work passed" },
+  "channels.kind.submission.not_passed": { zh: "作业未通过", en: "Work not passed" },
+  "channels.kind.submission.returned": { zh: "作业退回修改", en: "Work returned" },
+  "channels.kind.certificate.issued": { zh: "证书颁发", en: "Certificate issued" },
+  "channels.kind.certificate.reissued": { zh: "证书重新颁发", en: "Certificate reissued" },
+  "channels.kind.certificate.revoked": { zh: "证书撤销", en: "Certificate revoked" },
+  "channels.kind.assignment.new": { zh: "新的评阅任务", en: "New work to grade" },
+  "channels.kind.submission.resubmitted": { zh: "作业重新提交", en: "Work resubmitted" },
+  "channels.kind.draft.files_expiring": { zh: "草稿附件即将清理", en: "Draft files to be cleared" },
   "deliveries.title": { zh: "短信与邮件发送记录", en: "SMS and e-mail deliveries" },
   "deliveries.lead": {
     zh: "每一条发出的短信和邮件都记录在这里：发给谁、通过什么渠道、是否送出。发送失败的可以重新发送。",
