@@ -14,7 +14,7 @@ import { isRole, type Role } from "~/domain/roles";
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
 /** Filter groups: an event's action starts with the group's prefix. */
-const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance", "delivery", "messages"] as const;
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance", "delivery"] as const;
 
 const sentenceOf = {
   "login.succeeded": "audit.e.login.succeeded",
