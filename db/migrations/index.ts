@@ -19,6 +19,7 @@ import * as coordinator from "./2026-11-30-06-coordinator";
 import * as staffWorkflow from "./2026-11-30-07-staff";
 import * as activityLog from "./2026-11-30-08-activity-log";
 import * as scale from "./2026-11-30-09-scale";
+import * as scaleCatchup from "./2026-11-30-09-scale-catchup";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-07-staff": staffWorkflow,
   "2026-11-30-08-activity-log": activityLog,
   "2026-11-30-09-scale": scale,
+  "2026-11-30-09-scale-catchup": scaleCatchup,
 };
