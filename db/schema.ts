@@ -434,7 +434,14 @@ export interface ExportTable {
   finished_at: Timestamp | null;
 }
 
+/** One row: every decision up to `checked_until` has an evaluation at least as new (decision 026). */
+export interface EligibilityCatchupTable {
+  id: Generated<boolean>;
+  checked_until: Timestamp;
+}
+
 export interface Database {
+  eligibility_catchup: EligibilityCatchupTable;
   exports: ExportTable;
   outcome_figures: OutcomeFigureTable;
   outcome_checks: OutcomeCheckTable;

@@ -1,3 +1,4 @@
+import { figureText } from "~/domain/attention";
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useT } from "~/i18n";
@@ -33,7 +34,7 @@ export function FoundGroup<R extends { id: string }>(props: { id: string; title:
           <li key={r.id}>{props.row(r)}</li>
         ))}
       </ul>
-      {props.allHref && props.total > props.rows.length ? <Link to={props.allHref}>{t("admin.search.all", { count: props.total })}</Link> : null}
+      {props.allHref && props.total > props.rows.length ? <Link to={props.allHref}>{t("admin.search.all", { count: figureText(props.total) })}</Link> : null}
     </section>
   );
 }

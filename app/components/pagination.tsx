@@ -1,5 +1,6 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useT } from "~/i18n";
+import { pageSearch } from "~/domain/keyset";
 
 /**
  * Previous/next links that keep the current filters in the query string. A page with two lists
@@ -36,4 +37,29 @@ export function Pagination({ page, pageSize, total, param = "page", label = "分
 export function pageFromUrl(url: URL, param = "page"): number {
   const page = Number.parseInt(url.searchParams.get(param) ?? "1", 10);
   return Number.isFinite(page) && page > 0 && page < 100_000 ? page : 1;
+}
+
+/**
+ * 上一页 / 下一页 of a keyset-paginated list (app/domain/keyset.ts): each link keeps every other
+ * parameter of the address (the filters) and replaces only this list's cursor. A page with two lists
+ * gives the second its own `prefix` and a `label` telling the two navigations apart.
+ */
+export function KeysetPagination({ next, prev, prefix = "", label = "分页" }: { next: string | null; prev: string | null; prefix?: string; label?: string }) {
+  const t = useT();
+  const location = useLocation();
+  if (!next && !prev) return null;
+  return (
+    <nav className="pagination" aria-label={label}>
+      {prev ? (
+        <Link className="button secondary" to={`${location.pathname}${pageSearch(location.search, "prev", prev, prefix)}`} rel="prev">
+          {t("pagination.prev")}
+        </Link>
+      ) : null}
+      {next ? (
+        <Link className="button secondary" to={`${location.pathname}${pageSearch(location.search, "next", next, prefix)}`} rel="next">
+          {t("pagination.next")}
+        </Link>
+      ) : null}
+    </nav>
+  );
 }

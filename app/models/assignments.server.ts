@@ -1,8 +1,12 @@
 import { sql, type ExpressionBuilder } from "kysely";
+import { figureCap } from "~/domain/attention";
+import { pageOf, type PageRequest } from "~/domain/keyset";
 import type { MarkingRole, MentorCandidate } from "~/domain/routing";
 import type { Database, SubmissionStatus, TrackColumn } from "../../db/schema";
 import { servedPaths } from "./mentor-units.server";
 import { mentorServesUnder, userUnder } from "./placement.server";
+import { countUpTo } from "./counting.server";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
 
 // Which mentors review which submissions: written by the routing worker and by administrators.
@@ -10,17 +14,24 @@ import type { Db } from "./types";
 export const assignmentOpenStatuses = ["submitted", "resubmitted", "in_review"] as const satisfies readonly SubmissionStatus[];
 const reviewedTypes = ["work_product", "field_work"] as const;
 
-type UsersEb = ExpressionBuilder<Database & { u: Database["users"] }, "u">;
-
-/** Counted from the rows every time, never kept as a counter, so a retried job cannot skew it. */
-function openLoad(eb: UsersEb) {
-  return eb
-    .selectFrom("submission_assignments as la")
-    .innerJoin("submissions as ls", "ls.id", "la.submission_id")
-    .select(sql<number>`count(*)::int`.as("n"))
-    .whereRef("la.mentor_id", "=", "u.id")
-    .where("la.released_at", "is", null)
-    .where("ls.status", "in", [...assignmentOpenStatuses]);
+/**
+ * Open load per mentor, counted from the rows every time (never kept as a counter, so a retried job
+ * cannot skew it): one pass over the open work (a partial index) and its current assignments, rather
+ * than every assignment each mentor ever had.
+ */
+async function openLoads(db: Db, mentorIds: string[]): Promise<Map<string, number>> {
+  if (mentorIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("submissions as s")
+    .innerJoin("submission_assignments as a", "a.submission_id", "s.id")
+    .select(["a.mentor_id", sql<number>`count(*)::int`.as("n")])
+    .where("s.type", "in", [...reviewedTypes])
+    .where("s.status", "in", [...assignmentOpenStatuses])
+    .where("a.released_at", "is", null)
+    .where("a.mentor_id", "in", mentorIds)
+    .groupBy("a.mentor_id")
+    .execute();
+  return new Map(rows.map((r) => [r.mentor_id, r.n]));
 }
 
 export interface MentorOption extends MentorCandidate {
@@ -37,20 +48,21 @@ export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; re
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "mentor"))
-    .select((eb) => ["u.id", "u.name", "u.track", "u.password_hash", openLoad(eb).as("open_load")])
+    .select(["u.id", "u.name", "u.track", "u.password_hash"])
     .where("u.status", "=", "active")
     .$if(!!filter.track, (q) => q.where((eb) => eb.or([eb("u.track", "=", filter.track!), eb("u.track", "is", null)])))
     .$if(!!filter.regionPath, (q) => q.where(mentorServesUnder("u.id", filter.regionPath!)))
     .orderBy("u.name")
     .orderBy("u.id")
     .execute();
-  const pools = await servedPaths(db, rows.map((r) => r.id));
+  const ids = rows.map((r) => r.id);
+  const [pools, loads] = await Promise.all([servedPaths(db, ids), openLoads(db, ids)]);
   return rows.map((r) => ({
     mentorId: r.id,
     name: r.name,
     track: r.track,
     servedPaths: pools.get(r.id) ?? [],
-    openLoad: r.open_load ?? 0,
+    openLoad: loads.get(r.id) ?? 0,
     hasSignedUp: r.password_hash !== null,
   }));
 }
@@ -214,15 +226,21 @@ function openWork(db: Db, filters: AssignmentFilters) {
     .$if(!!filters.submittedBefore, (q) => q.where("s.submitted_at", "<", filters.submittedBefore!));
 }
 
-export async function countOpenWork(db: Db, filters: AssignmentFilters): Promise<number> {
-  return (await openWork(db, filters).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow()).n;
+/** How much open work matches, counted up to `cap` + 1 (the coordinator's "waiting too long"). */
+export async function countOpenWork(db: Db, filters: AssignmentFilters, cap = figureCap): Promise<number> {
+  return countUpTo(db, openWork(db, filters).select("s.id"), cap);
 }
 
-/** Open submissions that need a mentor, oldest first, with their current mentors; and the total. */
-export async function listAssignments(db: Db, filters: AssignmentFilters, page: { page: number; pageSize: number }) {
-  const base = openWork(db, filters);
-  const [rows, total] = await Promise.all([
-    base
+/** The assignment list's order: handed in longest ago first, then id. */
+export const openWorkKey: KeyColumn[] = [
+  { ref: "s.submitted_at", kind: "timestamp" },
+  { ref: "s.id", kind: "uuid" },
+];
+
+/** Open submissions that need a mentor, oldest first, with their current mentors (one keyset page). */
+export async function listAssignments(db: Db, filters: AssignmentFilters, page: PageRequest) {
+  const rows = await keysetPage(
+    openWork(db, filters)
       .innerJoin("users as u", "u.id", "s.user_id")
       .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
       .select([
@@ -236,15 +254,14 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
         "s.submitted_at",
         "u.name as trainee_name",
         sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
-      ])
-      .orderBy("s.submitted_at")
-      .orderBy("s.id")
-      .limit(page.pageSize)
-      .offset((page.page - 1) * page.pageSize)
-      .execute(),
-    countOpenWork(db, filters),
-  ]);
-  const mentors = rows.length
+        cursorTime("s.submitted_at").as("cursor_at"),
+      ]),
+    openWorkKey,
+    "asc",
+    page,
+  ).execute();
+  const found = pageOf(rows, page, (r) => [r.cursor_at, r.id]);
+  const mentors = found.rows.length
     ? await db
         .selectFrom("submission_assignments as a")
         .innerJoin("users as m", "m.id", "a.mentor_id")
@@ -252,15 +269,12 @@ export async function listAssignments(db: Db, filters: AssignmentFilters, page: 
         .where(
           "a.submission_id",
           "in",
-          rows.map((r) => r.id),
+          found.rows.map((r) => r.id),
         )
         .where("a.released_at", "is", null)
         .orderBy("a.assigned_at")
         .execute()
     : [];
-  return {
-    rows: rows.map((r) => ({ ...r, mentors: mentors.filter((m) => m.submission_id === r.id) })),
-    total,
-  };
+  return { ...found, rows: found.rows.map(({ cursor_at: _, ...r }) => ({ ...r, mentors: mentors.filter((m) => m.submission_id === r.id) })) };
 }
 export type AssignmentRow = Awaited<ReturnType<typeof listAssignments>>["rows"][number];

@@ -1,5 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "./types";
+import { pageOf, type PageRequest } from "~/domain/keyset";
+import { keysetPage, type KeyColumn } from "./keyset.server";
 
 export type AuditAction =
   | "login.succeeded"
@@ -92,24 +94,24 @@ export async function recordAudit(db: Db, event: AuditEventInput): Promise<void>
     .execute();
 }
 
-/** A page of audit events inside `scopePath` (an admin's reach), newest first; and the total. */
-export async function listAuditEvents(db: Db, options: { action?: string; scopePath: string; page: number; pageSize: number }) {
-  const base = db
-    .selectFrom("audit_events as a")
-    .where("a.scope_path", "like", `${options.scopePath}%`)
-    .$if(!!options.action, (q) => q.where("a.action", "like", `${options.action}%`));
-  const [rows, total] = await Promise.all([
-    base
+/** The audit log's order: newest first (ids grow with time). */
+export const auditListKey: KeyColumn[] = [{ ref: "a.id", kind: "int" }];
+
+/** A page of audit events inside `scopePath` (an admin's reach), newest first (keyset pagination). */
+export async function listAuditEvents(db: Db, options: { action?: string; scopePath: string; page: PageRequest }) {
+  const rows = await keysetPage(
+    db
+      .selectFrom("audit_events as a")
+      .where("a.scope_path", "like", `${options.scopePath}%`)
+      .$if(!!options.action, (q) => q.where("a.action", "like", `${options.action}%`))
       .leftJoin("users as u", "u.id", "a.actor_id")
       .leftJoin("org_units as ao", "ao.id", "u.org_unit_id")
-      .select(["a.id", "a.at", "a.action", "a.target_type", "a.target_id", "a.ip", "a.details", "u.name as actor_name", "ao.path as actor_path"])
-      .orderBy("a.id", "desc")
-      .limit(options.pageSize)
-      .offset((options.page - 1) * options.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+      .select(["a.id", "a.at", "a.action", "a.target_type", "a.target_id", "a.ip", "a.details", "u.name as actor_name", "ao.path as actor_path"]),
+    auditListKey,
+    "desc",
+    options.page,
+  ).execute();
+  return pageOf(rows, options.page, (r) => [Number(r.id)]);
 }
 
 export interface AuditTargetNames {

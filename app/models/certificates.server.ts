@@ -1,6 +1,8 @@
 import { sql, type Kysely } from "kysely";
 import type { TierId, TrackId } from "~/catalog/schema";
+import { figureCap } from "~/domain/attention";
 import { validUntilFor, type CertificateRule } from "~/domain/eligibility";
+import { pageOf, type PageRequest } from "~/domain/keyset";
 import { notificationIds } from "~/domain/notifications";
 import { certificateNumber } from "~/services/certificate-document.server";
 import type { Database } from "../../db/schema";
@@ -8,6 +10,8 @@ import { recordAudit } from "./audit.server";
 import type { EligibilityFilters, EligibilityKey } from "./eligibility.server";
 import { queueNotification } from "./notifications.server";
 import { addToOutbox, type OutboxJob } from "./outbox.server";
+import { countUpTo } from "./counting.server";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
 
 // Certificates: who may get one (from the stored eligibility), issuing in batches, revoking with a
@@ -20,8 +24,7 @@ function renderJob(certificateId: string): OutboxJob {
 }
 
 export interface EligibleListFilters extends EligibilityFilters {
-  page: number;
-  pageSize: number;
+  page: PageRequest;
 }
 
 /** Trainees whose stored evaluation says eligible and who hold no live certificate for that track and tier. */
@@ -49,16 +52,22 @@ function eligibleQuery(db: Db, f: EligibilityFilters) {
     .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`));
 }
 
-/** How many are eligible and not yet issued: the coordinator's home counts the list it links to. */
-export async function countEligible(db: Db, f: EligibilityFilters): Promise<number> {
-  return Number((await eligibleQuery(db, f).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+/** How many are eligible and not yet issued (up to `cap` + 1): the coordinator's home counts the list it links to. */
+export async function countEligible(db: Db, f: EligibilityFilters, cap = figureCap): Promise<number> {
+  return countUpTo(db, eligibleQuery(db, f).select("e.user_id"), cap);
 }
 
+/** The eligible list's order: oldest evaluation first, then trainee and tier. */
+export const eligibleListKey: KeyColumn[] = [
+  { ref: "e.evaluated_at", kind: "timestamp" },
+  { ref: "e.user_id", kind: "uuid" },
+  { ref: "e.tier", kind: "text" },
+];
+
 export async function listEligibleTrainees(db: Db, f: EligibleListFilters) {
-  const base = eligibleQuery(db, f);
-  const [rows, count] = await Promise.all([
-    base
-      .select(["e.user_id", "e.track", "e.tier", "e.evaluated_at", "u.name", "o.name as org_name"])
+  const rows = await keysetPage(
+    eligibleQuery(db, f)
+      .select(["e.user_id", "e.track", "e.tier", "e.evaluated_at", "u.name", "o.name as org_name", cursorTime("e.evaluated_at").as("cursor_at")])
       .select((eb) =>
         eb
           .exists(
@@ -71,16 +80,12 @@ export async function listEligibleTrainees(db: Db, f: EligibleListFilters) {
               .where("r.status", "=", "revoked"),
           )
           .as("previously_revoked"),
-      )
-      .orderBy("e.evaluated_at")
-      .orderBy("e.user_id")
-      .orderBy("e.tier")
-      .limit(f.pageSize)
-      .offset((f.page - 1) * f.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+      ),
+    eligibleListKey,
+    "asc",
+    f.page,
+  ).execute();
+  return pageOf(rows, f.page, (r) => [r.cursor_at, r.user_id, r.tier]);
 }
 
 /** Every eligible key for "issue all" under these filters (bounded: one batch). */
@@ -355,17 +360,33 @@ export interface CertificateFilters {
   orgPath?: string;
 }
 
-/** The certificates matching the filters: one query behind the list, its total and the home page's figure. */
+/**
+ * A fragment of the name on the certificate, its number or the holder's current name. The GIN
+ * indexes of 1–3 character pieces (migration 2026-11-30-09) find the candidates, by id, so the list
+ * still walks its own order; the LIKEs keep exactly what the list always matched.
+ */
+function certificateMatches(q: string) {
+  const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return sql<boolean>`c.id in (
+    select sc.id from certificates sc
+    where search_grams(sc.name_on_certificate || ' ' || sc.number) @> search_query_grams(${q})
+      and (sc.name_on_certificate ilike ${like} or sc.number ilike ${like})
+    union
+    select hc.id from certificates hc
+    where hc.user_id in (
+      select hu.id from users hu
+      where search_grams(hu.name || ' ' || coalesce(hu.phone, '') || ' ' || coalesce(hu.email, '')) @> search_query_grams(${q})
+        and hu.name ilike ${like}))`;
+}
+
+/** The certificates matching the filters: one query behind the list and the home page's figure. */
 function filteredCertificates(db: Db, f: CertificateFilters) {
   let q = db.selectFrom("certificates as c").innerJoin("users as u", "u.id", "c.user_id");
   if (f.orgPath) {
     const prefix = `${f.orgPath}%`;
     q = q.where((eb) => eb.exists(eb.selectFrom("org_units as ho").select("ho.id").whereRef("ho.id", "=", "u.org_unit_id").where("ho.path", "like", prefix)));
   }
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    q = q.where((eb) => eb.or([eb("c.name_on_certificate", "ilike", like), eb("u.name", "ilike", like), eb("c.number", "ilike", like)]));
-  }
+  if (f.q) q = q.where(certificateMatches(f.q));
   if (f.status === "renewal") {
     q = q.where("c.status", "=", "issued").where("c.valid_until", "is not", null).where("c.valid_until", "<=", f.renewalBefore ?? new Date());
   } else if (f.status === "expiring") {
@@ -380,39 +401,42 @@ function filteredCertificates(db: Db, f: CertificateFilters) {
   return q;
 }
 
-export async function countCertificates(db: Db, f: CertificateFilters): Promise<number> {
-  return Number((await filteredCertificates(db, f).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+/** How many certificates match, counted up to `cap` + 1 (the home page's figure). */
+export async function countCertificates(db: Db, f: CertificateFilters, cap = figureCap): Promise<number> {
+  return countUpTo(db, filteredCertificates(db, f).select("c.id"), cap);
 }
 
-export async function listCertificates(db: Db, f: CertificateFilters & { page: number; pageSize: number }) {
-  const q = filteredCertificates(db, f);
-  const [rows, total] = await Promise.all([
-    q
-      .select([
-        "c.id",
-        "c.number",
-        "c.user_id",
-        "c.track",
-        "c.tier",
-        "c.status",
-        "c.name_on_certificate",
-        "u.name as current_name",
-        "c.issued_at",
-        "c.valid_until",
-        "c.revoked_at",
-        "c.revoked_reason",
-        "c.revoked_note",
-        "c.rendered_at",
-        "c.render_error",
-      ])
-      .orderBy("c.issued_at", "desc")
-      .orderBy("c.id")
-      .limit(f.pageSize)
-      .offset((f.page - 1) * f.pageSize)
-      .execute(),
-    countCertificates(db, f),
-  ]);
-  return { rows, total };
+/** The certificate list's order: newest first, then id. */
+export const certificateListKey: KeyColumn[] = [
+  { ref: "c.issued_at", kind: "timestamp" },
+  { ref: "c.id", kind: "uuid" },
+];
+
+export async function listCertificates(db: Db, f: CertificateFilters & { page: PageRequest }) {
+  const rows = await keysetPage(
+    filteredCertificates(db, f).select([
+      "c.id",
+      "c.number",
+      "c.user_id",
+      "c.track",
+      "c.tier",
+      "c.status",
+      "c.name_on_certificate",
+      "u.name as current_name",
+      "c.issued_at",
+      "c.valid_until",
+      "c.revoked_at",
+      "c.revoked_reason",
+      "c.revoked_note",
+      "c.rendered_at",
+      "c.render_error",
+      cursorTime("c.issued_at").as("cursor_at"),
+    ]),
+    certificateListKey,
+    "desc",
+    f.page,
+  ).execute();
+  return pageOf(rows, f.page, (r) => [r.cursor_at, r.id]);
 }
 
 /** Current names of these users, for checking that a certificate can print them. */

@@ -1,5 +1,7 @@
 import { sql } from "kysely";
 import type { ExportTable } from "../../db/schema";
+import { pageOf, type PageRequest } from "~/domain/keyset";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
 
 export async function createExport(db: Db, input: { kind: ExportTable["kind"]; params: Record<string, unknown>; createdBy: string }): Promise<string> {
@@ -15,8 +17,21 @@ export async function getExport(db: Db, id: string) {
   return db.selectFrom("exports").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function listExports(db: Db, createdBy: string) {
-  return db.selectFrom("exports").selectAll().where("created_by", "=", createdBy).orderBy("created_at", "desc").limit(20).execute();
+/** The exports list's order: newest first, then id. */
+export const exportListKey: KeyColumn[] = [
+  { ref: "e.created_at", kind: "timestamp" },
+  { ref: "e.id", kind: "uuid" },
+];
+
+/** One page of an admin's own exports, newest first (keyset pagination). */
+export async function listExports(db: Db, createdBy: string, page: PageRequest) {
+  const rows = await keysetPage(
+    db.selectFrom("exports as e").selectAll("e").select(cursorTime("e.created_at").as("cursor_at")).where("e.created_by", "=", createdBy),
+    exportListKey,
+    "desc",
+    page,
+  ).execute();
+  return pageOf(rows, page, (r) => [r.cursor_at, r.id]);
 }
 
 export async function updateExport(db: Db, id: string, fields: Partial<Pick<ExportTable, "rows_total" | "file_key" | "error">> & { status?: "running" | "done" | "failed"; rowsDone?: number }) {

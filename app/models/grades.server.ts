@@ -1,5 +1,9 @@
 import { sql, type ExpressionBuilder } from "kysely";
 import type { CriterionGrade, Database, SubmissionStatus, TierColumn, TrackColumn } from "../../db/schema";
+import { figureCap } from "~/domain/attention";
+import { pageOf, type PageRequest } from "~/domain/keyset";
+import { countUpTo } from "./counting.server";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import { userUnder } from "./placement.server";
 import type { Db } from "./types";
 
@@ -165,58 +169,80 @@ function withStatus(q: ReturnType<typeof scoped>, status: QueueStatusFilter) {
   return q.where("s.status", "=", status);
 }
 
-/** A page of the queue (oldest submission first), the total, and counts per status under the same filters. */
-export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilters, page: { page: number; pageSize: number }) {
+/** The queue's order: handed in longest ago first, then id. */
+export const queueKey: KeyColumn[] = [
+  { ref: "s.submitted_at", kind: "timestamp" },
+  { ref: "s.id", kind: "uuid" },
+];
+
+/** The statuses the queue counts (each a chip linking to its list). */
+export const queueCountedStatuses = ["submitted", "resubmitted", "in_review", "returned", "passed", "not_passed"] as const satisfies readonly QueueStatus[];
+
+/**
+ * A page of the queue (oldest submission first, keyset pagination), how many the filtered list holds
+ * and how many of each status under the same filters, each counted up to `cap` + 1 ("99+").
+ */
+export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilters, page: PageRequest, cap = figureCap) {
   const base = scoped(db, scope, filters);
   const filtered = withStatus(base, filters.status);
+  const countOf = (status: QueueStatus) =>
+    db
+      .selectFrom(withStatus(base, status).select("s.id").limit(cap + 1).as("c"))
+      .select([sql.lit(status).as("status"), sql<number>`count(*)::int`.as("n")]);
+  const [first, ...rest] = queueCountedStatuses.map(countOf);
   const [rows, total, counts] = await Promise.all([
-    filtered
-      .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
-      .innerJoin("users as u", "u.id", "s.user_id")
-      .select((eb) => [
-        "s.id",
-        "s.task_id",
-        "s.task_version",
-        "t.title as task_title",
-        "s.track",
-        "s.tier",
-        "s.type",
-        "s.status",
-        "s.score",
-        "s.submitted_at",
-        "s.attempts_used",
-        "u.name as trainee_name",
-        sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
-        provisionalCount(eb).as("provisional_grades"),
-        eb
-          .selectFrom("submission_assignments as a")
-          .select("a.role")
-          .whereRef("a.submission_id", "=", "s.id")
-          .where("a.mentor_id", "=", scope.viewerId)
-          .where("a.released_at", "is", null)
-          .as("my_role"),
-        eb
-          .exists(
-            eb
-              .selectFrom("grades as g")
-              .select("g.id")
-              .whereRef("g.submission_id", "=", "s.id")
-              .where("g.mentor_id", "=", scope.viewerId)
-              .where("g.round", "=", round),
-          )
-          .as("graded_by_me"),
-      ])
-      .orderBy("s.submitted_at")
-      .orderBy("s.id")
-      .limit(page.pageSize)
-      .offset((page.page - 1) * page.pageSize)
-      .execute(),
-    filtered.select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow(),
-    base.select(["s.status", sql<number>`count(*)::int`.as("n")]).groupBy("s.status").execute(),
+    keysetPage(
+      filtered
+        .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
+        .innerJoin("users as u", "u.id", "s.user_id")
+        .select((eb) => [
+          "s.id",
+          "s.task_id",
+          "s.task_version",
+          "t.title as task_title",
+          "s.track",
+          "s.tier",
+          "s.type",
+          "s.status",
+          "s.score",
+          "s.submitted_at",
+          "s.attempts_used",
+          "u.name as trainee_name",
+          sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
+          provisionalCount(eb).as("provisional_grades"),
+          eb
+            .selectFrom("submission_assignments as a")
+            .select("a.role")
+            .whereRef("a.submission_id", "=", "s.id")
+            .where("a.mentor_id", "=", scope.viewerId)
+            .where("a.released_at", "is", null)
+            .as("my_role"),
+          eb
+            .exists(
+              eb
+                .selectFrom("grades as g")
+                .select("g.id")
+                .whereRef("g.submission_id", "=", "s.id")
+                .where("g.mentor_id", "=", scope.viewerId)
+                .where("g.round", "=", round),
+            )
+            .as("graded_by_me"),
+          cursorTime("s.submitted_at").as("cursor_at"),
+        ]),
+      queueKey,
+      "asc",
+      page,
+    ).execute(),
+    countUpTo(db, filtered.select("s.id"), cap),
+    // A mentor's queue is their own assignments: one pass groups them. A whole region's is counted
+    // per status, each up to the cap, rather than grouping every decision the region ever had.
+    scope.assignedOnly
+      ? base.select(["s.status", sql<number>`least(count(*), ${cap + 1})::int`.as("n")]).groupBy("s.status").execute()
+      : rest.reduce((q, next) => q.unionAll(next), first!).execute(),
   ]);
   return {
-    rows,
-    total: total.n,
+    ...pageOf(rows, page, (r) => [r.cursor_at, r.id]),
+    total,
     counts: Object.fromEntries(counts.map((c) => [c.status, c.n])) as Partial<Record<SubmissionStatus, number>>,
   };
 }
@@ -246,13 +272,21 @@ export async function queueNeighbours(db: Db, scope: QueueScope, current: { id: 
   return { previous: previous?.id ?? null, next: next?.id ?? null };
 }
 
-/** The tasks that appear in the viewer's queue, for the task filter. */
+/**
+ * The tasks a mentor grades, for the queue's task filter: the current work products and field tasks
+ * of the viewer's track (both tracks for a mentor without one, and for an admin). Read from the
+ * catalogue's tasks, not from the submissions, so it costs the same at any size.
+ */
 export async function queueTaskOptions(db: Db, scope: QueueScope) {
-  return scoped(db, scope, {})
-    .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
-    .select(["s.task_id", sql<string>`min(t.title)`.as("title")])
-    .groupBy("s.task_id")
-    .orderBy("title")
+  const viewer = scope.assignedOnly ? await db.selectFrom("users").select("track").where("id", "=", scope.viewerId).executeTakeFirst() : undefined;
+  return db
+    .selectFrom("tasks as t")
+    .innerJoin("course_modules as m", "m.id", "t.module_id")
+    .select(["t.id as task_id", "t.title"])
+    .where("t.is_current", "=", true)
+    .where("t.type", "in", ["work_product", "field_work"])
+    .$if(!!viewer?.track, (q) => q.where("m.track", "=", viewer!.track!))
+    .orderBy("t.title")
     .execute();
 }
 

@@ -9,9 +9,10 @@ import type { Db } from "./types";
  */
 export async function orgOptions(
   db: Db,
-  options: { within?: string; labelsFromWithin?: boolean } = {},
+  options: { within?: string; labelsFromWithin?: boolean; maxLevel?: number } = {},
 ): Promise<Array<{ id: string; label: string; path: string }>> {
-  const units = await listOrgUnits(db);
+  // With `maxLevel`, the top of the tree only: a region filter offers provinces and cities, not 20,000 schools.
+  const units = await listOrgUnits(db, { maxLevel: options.maxLevel });
   const byId = new Map(units.map((u) => [u.id, u]));
   const within = options.within;
   // With `labelsFromWithin`, labels start at the subtree's own unit (a trainee reads 实验中学/初二（3）班, not the national path).

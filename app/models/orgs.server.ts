@@ -3,9 +3,11 @@ import { levelOf, type OrgKind } from "~/domain/org-tree";
 import type { OrgUnit, TrackColumn } from "../../db/schema";
 import type { Db } from "./types";
 
-export async function listOrgUnits(db: Db, options: { includeArchived?: boolean } = {}): Promise<OrgUnit[]> {
+/** Units of the tree; with `maxLevel`, only the levels down to it (a region picker needs no schools). */
+export async function listOrgUnits(db: Db, options: { includeArchived?: boolean; maxLevel?: number } = {}): Promise<OrgUnit[]> {
   let q = db.selectFrom("org_units").selectAll();
   if (!options.includeArchived) q = q.where("archived_at", "is", null);
+  if (options.maxLevel !== undefined) q = q.where("level", "<=", options.maxLevel);
   return q.orderBy("level").orderBy("name").execute();
 }
 

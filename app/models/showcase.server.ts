@@ -1,4 +1,6 @@
 import { userUnder } from "./placement.server";
+import { pageOf, type PageRequest } from "~/domain/keyset";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
 
 // The public gallery shows only approved items whose trainee consented; never beneficiaries' data.
@@ -14,49 +16,66 @@ function publicItems(db: Db) {
     .where("s.status", "=", "passed");
 }
 
-export async function listPublicShowcase(db: Db, f: { track?: string; moduleIds?: string[]; regionPath?: string; page: number; pageSize: number }) {
-  let q = publicItems(db);
+/** The gallery's order: latest approval first, then submission id. */
+export const showcaseKey: KeyColumn[] = [
+  { ref: "si.decided_at", kind: "timestamp" },
+  { ref: "si.submission_id", kind: "uuid" },
+];
+
+/** One page of the public gallery (keyset pagination). */
+export async function listPublicShowcase(db: Db, f: { track?: string; moduleIds?: string[]; regionPath?: string; page: PageRequest }) {
+  let q = publicItems(db).select(cursorTime("si.decided_at").as("cursor_at"));
   if (f.track) q = q.where("s.track", "=", f.track as "campus" | "community");
   if (f.moduleIds) q = q.where("s.module_id", "in", f.moduleIds.length ? f.moduleIds : ["__none__"]);
   if (f.regionPath) q = q.where("o.path", "like", `${f.regionPath}%`);
-  const rows = await q.orderBy("si.decided_at", "desc").limit(f.pageSize + 1).offset((f.page - 1) * f.pageSize).execute();
-  return { rows: rows.slice(0, f.pageSize), more: rows.length > f.pageSize };
+  const rows = await keysetPage(q, showcaseKey, "desc", f.page).execute();
+  return pageOf(rows, f.page, (r) => [r.cursor_at, r.id]);
 }
 
 export async function getPublicShowcaseItem(db: Db, submissionId: string) {
   return publicItems(db).where("s.id", "=", submissionId).executeTakeFirst();
 }
 
-/** Nominations of trainees under `regionPath` (all when it is undefined). */
-export async function listNominations(db: Db, regionPath?: string) {
-  return db
-    .selectFrom("showcase_items as si")
-    .innerJoin("submissions as s", "s.id", "si.submission_id")
-    .innerJoin("users as u", "u.id", "s.user_id")
-    .innerJoin("users as m", "m.id", "si.nominated_by")
-    .select([
-      "si.submission_id",
-      "si.reason",
-      "si.nominated_at",
-      "si.status",
-      "s.task_id",
-      "s.type",
-      "s.activity_title",
-      "s.activity_date",
-      "s.place",
-      "s.audience_type",
-      "s.people_reached",
-      "s.duration_minutes",
-      "s.body",
-      "s.showcase_consent",
-      "s.showcase_photos",
-      "u.name as author",
-      "m.name as nominator",
-    ])
-    .$if(!!regionPath, (q) => q.where(userUnder("s.user_id", regionPath!)))
-    .orderBy("si.nominated_at", "desc")
-    .limit(200)
-    .execute();
+/** The nominations list's order: newest nomination first, then submission id. */
+export const nominationKey: KeyColumn[] = [
+  { ref: "si.nominated_at", kind: "timestamp" },
+  { ref: "si.submission_id", kind: "uuid" },
+];
+
+/** A page of the nominations of trainees under `regionPath` (all when it is undefined), newest first. */
+export async function listNominations(db: Db, regionPath: string | undefined, page: PageRequest) {
+  const rows = await keysetPage(
+    db
+      .selectFrom("showcase_items as si")
+      .innerJoin("submissions as s", "s.id", "si.submission_id")
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .innerJoin("users as m", "m.id", "si.nominated_by")
+      .select([
+        "si.submission_id",
+        "si.reason",
+        "si.nominated_at",
+        "si.status",
+        "s.task_id",
+        "s.type",
+        "s.activity_title",
+        "s.activity_date",
+        "s.place",
+        "s.audience_type",
+        "s.people_reached",
+        "s.duration_minutes",
+        "s.body",
+        "s.showcase_consent",
+        "s.showcase_photos",
+        "u.name as author",
+        "m.name as nominator",
+        cursorTime("si.nominated_at").as("cursor_at"),
+      ])
+      .$if(!!regionPath, (q) => q.where(userUnder("s.user_id", regionPath!))),
+    nominationKey,
+    "desc",
+    page,
+  ).execute();
+  return pageOf(rows, page, (r) => [r.cursor_at, r.submission_id]);
 }
 
 /** Approves or rejects a nomination still open; only consented work can be approved. */

@@ -155,14 +155,11 @@ export async function listSubmissionEvents(db: Db, submissionId: string) {
 }
 
 export async function listUserSubmissions(db: Db, userId: string) {
+  // Files counted per submission (an index look-up each), not grouped over every evidence file first.
   return db
     .selectFrom("submissions as s")
-    .leftJoin(
-      db.selectFrom("evidence_files").select(["submission_id", sql<number>`count(*)`.as("files")]).where("deleted_at", "is", null).groupBy("submission_id").as("f"),
-      "f.submission_id",
-      "s.id",
-    )
-    .select(["s.id", "s.task_id", "s.task_version", "s.module_id", "s.type", "s.status", "s.score", "s.people_reached", "s.submitted_at", "s.updated_at", "f.files"])
+    .select(["s.id", "s.task_id", "s.task_version", "s.module_id", "s.type", "s.status", "s.score", "s.people_reached", "s.submitted_at", "s.updated_at"])
+    .select(sql<number | null>`(select nullif(count(*), 0) from evidence_files f where f.submission_id = s.id and f.deleted_at is null)`.as("files"))
     .where("s.user_id", "=", userId)
     .execute();
 }

@@ -2,7 +2,11 @@ import { sql } from "kysely";
 import { attentionThresholds, daysBefore, type PeopleAttention } from "~/domain/attention";
 import type { Role } from "~/domain/roles";
 import type { LoginIdentifier } from "~/domain/contact";
+import { pageOf, type KeysetPage, type PageRequest } from "~/domain/keyset";
+import { figureCap } from "~/domain/attention";
 import type { TrackColumn } from "../../db/schema";
+import { countUpTo } from "./counting.server";
+import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import type { Db } from "./types";
 
 export interface UserSummary {
@@ -77,10 +81,7 @@ export interface UserFilters {
  */
 function filteredUsers(db: Db, f: UserFilters, now: Date) {
   let q = db.selectFrom("users as u").leftJoin("org_units as o", "o.id", "u.org_unit_id");
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb("u.name", "like", like), eb("u.phone", "like", like), eb("u.email", "ilike", like)]));
-  }
+  if (f.q) q = q.where(userMatches(f.q));
   if (f.role) q = q.where((eb) => eb.exists(eb.selectFrom("user_roles as fr").select("fr.user_id").whereRef("fr.user_id", "=", "u.id").where("fr.role", "=", f.role!)));
   if (f.track) q = q.where("u.track", "=", f.track);
   if (f.status) q = q.where("u.status", "=", f.status);
@@ -91,6 +92,17 @@ function filteredUsers(db: Db, f: UserFilters, now: Date) {
   if (f.attention === "invited") q = q.where(invitedNeverSignedIn());
   if (f.attention === "stalled") q = q.where(stalledTrainee(daysBefore(now, attentionThresholds.stalledDays)));
   return q;
+}
+
+/**
+ * A fragment of a name, phone number or e-mail address. The GIN index of their 1–3 character pieces
+ * (migration 2026-11-30-09) finds the candidates; the LIKEs keep exactly what the list always matched.
+ */
+export function userMatches(q: string, alias = "u") {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const u = (column: string) => sql.ref(`${alias}.${column}`);
+  return sql<boolean>`(search_grams(${u("name")} || ' ' || coalesce(${u("phone")}, '') || ' ' || coalesce(${u("email")}, '')) @> search_query_grams(${q})
+    and (${u("name")} like ${like} or ${u("phone")} like ${like} or ${u("email")} ilike ${like}))`;
 }
 
 /**
@@ -113,27 +125,35 @@ function stalledTrainee(since: Date) {
     and not exists (select 1 from submissions qs join quiz_attempts qa on qa.submission_id = qs.id where qs.user_id = u.id and qa.submitted_at >= ${since}))`;
 }
 
-export async function countUsers(db: Db, f: UserFilters, now = new Date()): Promise<number> {
-  const row = await filteredUsers(db, f, now).select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
-  return row.n;
+/**
+ * How many people match, counted up to `cap` + 1: a figure of more than `cap` reads "cap+", and the
+ * count stops there instead of visiting every row of a programme-wide reach.
+ */
+export async function countUsers(db: Db, f: UserFilters, now = new Date(), cap = figureCap): Promise<number> {
+  return countUpTo(db, filteredUsers(db, f, now).select("u.id"), cap);
 }
 
-export async function listUsers(db: Db, f: UserFilters & { page: number; pageSize: number }, now = new Date()): Promise<{ rows: UserSummary[]; total: number }> {
-  const [rows, total] = await Promise.all([
-    filteredUsers(db, f, now)
-      .select((eb) => [
-        ...summaryColumns,
-        eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id").orderBy("r.role")]).as("roles"),
-        hasPassword(),
-      ])
-      .orderBy("u.created_at", "desc")
-      .orderBy("u.id")
-      .limit(f.pageSize)
-      .offset((f.page - 1) * f.pageSize)
-      .execute(),
-    countUsers(db, f, now),
-  ]);
-  return { rows: rows.map(toSummary), total };
+/** The people list's order: newest account first, then id. */
+export const userListKey: KeyColumn[] = [
+  { ref: "u.created_at", kind: "timestamp" },
+  { ref: "u.id", kind: "uuid" },
+];
+
+/** One page of the people matching the filters, newest first (keyset pagination). */
+export async function listUsers(db: Db, f: UserFilters & { page: PageRequest }, now = new Date()): Promise<KeysetPage<UserSummary>> {
+  const rows = await keysetPage(
+    filteredUsers(db, f, now).select((eb) => [
+      ...summaryColumns,
+      eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id").orderBy("r.role")]).as("roles"),
+      hasPassword(),
+      cursorTime("u.created_at").as("cursorAt"),
+    ]),
+    userListKey,
+    "desc",
+    f.page,
+  ).execute();
+  const page = pageOf(rows, f.page, (r) => [r.cursorAt, r.id]);
+  return { ...page, rows: page.rows.map(({ cursorAt: _, ...r }) => toSummary(r)) };
 }
 
 /** Marks a sign-in: the coordinator's home tells people who never came from those who did. */

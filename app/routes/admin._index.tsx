@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { AdminSearchForm } from "~/components/admin-search";
 import { catalog } from "~/catalog/catalog.server";
 import { db } from "~/db.server";
-import { attentionItems, attentionLink, attentionThresholds, type AttentionItem } from "~/domain/attention";
+import { attentionItems, attentionLink, attentionThresholds, figureText, type AttentionItem } from "~/domain/attention";
 import { isProgrammeWide, listingPrefix } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
@@ -63,7 +63,7 @@ export default function AdminHome() {
             return (
               <li key={item} className={`card attention${figure > 0 ? " attention-due" : ""}`} data-attention={item}>
                 <Link to={attentionLink(item)} className="attention-link">
-                  <span className="attention-figure">{figure.toLocaleString("zh-CN")}</span>
+                  <span className="attention-figure">{figureText(figure)}</span>
                   <span className="attention-title">{t(text.title, params)}</span>
                 </Link>
                 <p className="hint">{t(text.hint, params)}</p>

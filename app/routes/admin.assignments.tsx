@@ -5,7 +5,9 @@ import { ActiveFilter } from "~/components/active-filter";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { ChoiceField, FormMessage } from "~/components/form";
-import { Pagination, pageFromUrl } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
+import { figureText } from "~/domain/attention";
+import { requirePageRequest } from "~/models/keyset.server";
 import { db } from "~/db.server";
 import { assignmentsForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
@@ -14,14 +16,14 @@ import { inReach, isProgrammeWide, listingPrefix } from "~/domain/reach";
 import { auditRefusal, requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { formatDateTime } from "~/i18n/dates";
-import { assignmentOpenStatuses, listAssignments, lockSubmissionsForAssignment, mentorCandidates, reassignRole } from "~/models/assignments.server";
+import { assignmentOpenStatuses, countOpenWork, listAssignments, openWorkKey, lockSubmissionsForAssignment, mentorCandidates, reassignRole } from "~/models/assignments.server";
 import { recordAudit } from "~/models/audit.server";
 import { troubledOutboxJobs } from "~/models/outbox.server";
 import { overdueWorkFilter } from "~/models/region-attention.server";
 import { attentionThresholds } from "~/domain/attention";
 
 export const meta: MetaFunction = () => [{ title: "导师分配 · 百城学堂" }];
-const pageSize = 25;
+const pageSize = 50;
 const maxPerAction = 100;
 const stuckAfterMinutes = 10;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,10 +57,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The home page's "waiting too long" figure: the same filter, so the list shows what it counted.
     submittedBefore: overdue ? overdueWorkFilter(me.reach, new Date()).submittedBefore : undefined,
   } as const;
-  const page = pageFromUrl(url);
+  const page = requirePageRequest(url, openWorkKey, { size: pageSize });
   // Queue jobs carry every region's work: only programme admins see the stuck ones.
-  const [{ rows, total }, jobs] = await Promise.all([
-    listAssignments(db(), filters, { page, pageSize }),
+  const [{ rows, next, prev }, total, jobs] = await Promise.all([
+    listAssignments(db(), filters, page),
+    countOpenWork(db(), filters),
     isProgrammeWide(me.reach) ? troubledOutboxJobs(db(), stuckAfterMinutes) : Promise.resolve([]),
   ]);
   return json({
@@ -73,7 +76,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       mentors: r.mentors.map((m) => ({ id: m.mentor_id, name: m.mentor_name, role: m.role })),
     })),
     total,
-    page,
+    next,
+    prev,
     mentors: mentors.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad, signedUp: m.hasSignedUp })),
     jobs: jobs.map((j) => ({
       jobId: j.job_id,
@@ -178,7 +182,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminAssignments() {
-  const { rows, total, page, mentors, jobs, query } = useLoaderData<typeof loader>();
+  const { rows, total, next, prev, mentors, jobs, query } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const navigation = useNavigation();
@@ -222,7 +226,7 @@ export default function AdminAssignments() {
 
       {result ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message, result.params)}</FormMessage> : null}
       <p className="muted" aria-live="polite">
-        {t("assignments.count", { total })}
+        {t("assignments.count", { total: figureText(total) })}
       </p>
 
       {rows.length === 0 ? (
@@ -306,7 +310,7 @@ export default function AdminAssignments() {
           </fieldset>
         </Form>
       )}
-      <Pagination page={page} pageSize={pageSize} total={total} />
+      <KeysetPagination next={next} prev={prev} />
 
       <section className="stack" aria-labelledby="jobs-title">
         <h2 id="jobs-title">{t("jobs.title")}</h2>

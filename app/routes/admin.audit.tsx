@@ -2,12 +2,13 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
-import { Pagination, pageFromUrl } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
+import { requirePageRequest } from "~/models/keyset.server";
 import { db } from "~/db.server";
 import { inReach } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
 import { translate, useT, type MessageKey } from "~/i18n";
-import { auditTargetNames, listAuditEvents, type AuditAction, type AuditTargetNames } from "~/models/audit.server";
+import { auditListKey, auditTargetNames, listAuditEvents, type AuditAction, type AuditTargetNames } from "~/models/audit.server";
 import { isRole, type Role } from "~/domain/roles";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
@@ -100,8 +101,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const asked = url.searchParams.get("action") ?? "";
   const action = (groups as readonly string[]).includes(asked) ? asked : "";
-  const page = pageFromUrl(url);
-  const { rows, total } = await listAuditEvents(db(), { action: action || undefined, scopePath: me.reach.path, page, pageSize });
+  const page = requirePageRequest(url, auditListKey, { size: pageSize });
+  const { rows, next, prev } = await listAuditEvents(db(), { action: action || undefined, scopePath: me.reach.path, page });
   const names = await auditTargetNames(db(), rows);
   const zh = (key: MessageKey) => translate("zh-CN", key);
   return json({
@@ -112,8 +113,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ip: r.actor_name === null || inReach(me.reach, actor_path) ? ip : null,
       at: new Date(r.at).toISOString(),
     })),
-    total,
-    page,
+    next,
+    prev,
     action,
   });
 }
@@ -122,7 +123,7 @@ const time = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: 
 const noWrap = { whiteSpace: "nowrap" } as const;
 
 export default function AuditLog() {
-  const { events, total, page, action } = useLoaderData<typeof loader>();
+  const { events, next, prev, action } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <>
@@ -161,7 +162,7 @@ export default function AuditLog() {
           { label: t("audit.col.ip"), cell: (e) => e.ip ?? "—", cellStyle: noWrap },
         ]}
       />
-      <Pagination page={page} pageSize={pageSize} total={total} />
+      <KeysetPagination next={next} prev={prev} />
     </>
   );
 }

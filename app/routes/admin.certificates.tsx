@@ -7,7 +7,7 @@ import { tierIds, type TierId } from "~/catalog/ids";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { FormMessage } from "~/components/form";
-import { Pagination, pageFromUrl } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
 import { ProgressBar } from "~/components/progress-bar";
 import { renewalWindowDays } from "~/domain/eligibility";
 import { db } from "~/db.server";
@@ -20,7 +20,11 @@ import { useT, type MessageKey } from "~/i18n";
 import { formatDate as formatBeijingDate } from "~/i18n/dates";
 import {
   batchProgress,
+  certificateListKey,
+  countCertificates,
+  countEligible,
   eligibleKeys,
+  eligibleListKey,
   issueCertificates,
   listCertificates,
   listEligibleTrainees,
@@ -31,7 +35,8 @@ import {
 import { refreshStaleEligibility, ruleVersions, tierRule, type EligibilityFilters, type EligibilityKey } from "~/models/eligibility.server";
 import { orgOptions } from "~/models/org-options.server";
 import { expiringFilter } from "~/models/region-attention.server";
-import { attentionThresholds } from "~/domain/attention";
+import { attentionThresholds, figureText } from "~/domain/attention";
+import { requirePageRequest } from "~/models/keyset.server";
 import { ActiveFilter } from "~/components/active-filter";
 import { unprintableCharacters } from "~/services/certificate-fonts.server";
 import { screenNamesForPrinting, type HeldBack } from "~/services/certificate-names.server";
@@ -39,8 +44,8 @@ import { dispatchAfterCommit } from "~/services/dispatch.server";
 
 export const meta: MetaFunction = () => [{ title: "证书管理 · 百城学堂" }];
 
-const pageSize = 25;
-const certificatePageSize = 25;
+const pageSize = 50;
+const certificatePageSize = 50;
 /** "Issue all" issues at most this many in one batch; the rest stay listed for the next one. */
 const maxBatch = 500;
 const maxReasonLength = 500;
@@ -55,7 +60,8 @@ function formatDate(value: Date | string | null): string | null {
 
 /** The eligible-list filters from a query string or a form, inside the admin's reach; unknown values mean "all". */
 async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier") => string) {
-  const orgs = await orgOptions(db(), { within: reach.path });
+  // Regions to filter by: provinces and cities (levels 1–3), not every school.
+  const orgs = await orgOptions(db(), { within: reach.path, maxLevel: 3 });
   const regionId = get("region");
   const region = orgs.find((o) => o.id === regionId);
   const track = get("track");
@@ -87,13 +93,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     now,
     expiringBefore: expiringFilter(now).expiringBefore,
     orgPath: filters.orgPath,
-    page: pageFromUrl(url, "cpage"),
-    pageSize: certificatePageSize,
   };
+  // Two lists, two cursors: the eligible list's after/before, the certificates' cafter/cbefore.
+  const eligiblePage = requirePageRequest(url, eligibleListKey, { size: pageSize });
+  const certificatePage = requirePageRequest(url, certificateListKey, { prefix: "c", size: certificatePageSize });
   const batchId = param("batch");
-  const [eligible, certificates, batch] = await Promise.all([
-    listEligibleTrainees(db(), { ...filters, page: pageFromUrl(url), pageSize }),
-    listCertificates(db(), certificateFilter),
+  const [eligible, eligibleTotal, certificates, certificatesTotal, batch] = await Promise.all([
+    listEligibleTrainees(db(), { ...filters, page: eligiblePage }),
+    countEligible(db(), filters),
+    listCertificates(db(), { ...certificateFilter, page: certificatePage }),
+    countCertificates(db(), certificateFilter),
     uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
   ]);
   const tierTitle = (tier: TierId) => program.program.tiers.find((t) => t.id === tier)?.title.zh ?? tier;
@@ -101,8 +110,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({
     refreshed,
     eligible: {
-      total: eligible.total,
-      page: pageFromUrl(url),
+      total: eligibleTotal,
+      next: eligible.next,
+      prev: eligible.prev,
       rows: await Promise.all(eligible.rows.map(async (r) => ({
         key: `${r.user_id}|${r.track}|${r.tier}`,
         name: r.name,
@@ -115,8 +125,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       }))),
     },
     certificates: {
-      total: certificates.total,
-      page: certificateFilter.page,
+      total: certificatesTotal,
+      next: certificates.next,
+      prev: certificates.prev,
       rows: certificates.rows.map((c) => ({
         id: c.id,
         number: c.number,
@@ -330,7 +341,7 @@ export default function AdminCertificates() {
         ) : null}
 
         <p className="muted" aria-live="polite">
-          {t("certs.eligible.count", { total: data.eligible.total })}
+          {t("certs.eligible.count", { total: figureText(data.eligible.total) })}
           {data.refreshed ? ` · ${t("certs.eligible.refreshed", { count: data.refreshed })}` : ""}
         </p>
         {data.eligible.rows.length === 0 ? (
@@ -398,7 +409,7 @@ export default function AdminCertificates() {
             {data.eligible.rows.some((row) => row.unprintable) ? <p className="hint">{t("certs.glyph.help")}</p> : null}
           </Form>
         )}
-        <Pagination page={data.eligible.page} pageSize={pageSize} total={data.eligible.total} />
+        <KeysetPagination next={data.eligible.next} prev={data.eligible.prev} />
       </section>
 
       <section aria-labelledby="issued-title">
@@ -431,7 +442,7 @@ export default function AdminCertificates() {
           <FormMessage kind="error">{t(result.error, result.params)}</FormMessage>
         ) : null}
 
-        <p className="muted">{t("certs.list.count", { total: data.certificates.total })}</p>
+        <p className="muted">{t("certs.list.count", { total: figureText(data.certificates.total) })}</p>
         <DataTable
           rows={data.certificates.rows}
           rowKey={(c) => c.id}
@@ -528,8 +539,8 @@ export default function AdminCertificates() {
             },
           ]}
         />
-        {/* Its own `cpage`, so the eligible list above keeps `page`. */}
-        <Pagination page={data.certificates.page} pageSize={certificatePageSize} total={data.certificates.total} param="cpage" label={t("certs.list.title")} />
+        {/* Its own cursor (`cafter`/`cbefore`), so the eligible list above keeps its page. */}
+        <KeysetPagination next={data.certificates.next} prev={data.certificates.prev} prefix="c" label={t("certs.list.title")} />
       </section>
     </div>
   );
@@ -542,7 +553,7 @@ function IssueButtons({ busyIntent, total }: { busyIntent: string | null; total:
   if (confirming) {
     return (
       <div className="confirm-box" role="group" aria-labelledby="issue-confirm-text">
-        <p id="issue-confirm-text">{confirming === "issue" ? t("certs.confirm.selected") : t("certs.confirm.all", { count: total })}</p>
+        <p id="issue-confirm-text">{confirming === "issue" ? t("certs.confirm.selected") : t("certs.confirm.all", { count: figureText(total) })}</p>
         <div className="actions">
           <button type="submit" name="intent" value={confirming} className="button" disabled={Boolean(busyIntent)} aria-busy={busyIntent === confirming}>
             {busyIntent === confirming ? t("certs.issuing") : t("certs.confirm.yes")}
@@ -560,7 +571,7 @@ function IssueButtons({ busyIntent, total }: { busyIntent: string | null; total:
         {t("certs.issueSelected")}
       </button>
       <button type="button" className="button secondary" disabled={Boolean(busyIntent)} aria-describedby="issue-all-help" onClick={() => setConfirming("issueAll")}>
-        {`${t("certs.issueAll")}（${total}）`}
+        {`${t("certs.issueAll")}（${figureText(total)}）`}
       </button>
     </div>
   );

@@ -11,7 +11,9 @@ import { requireReach } from "~/guards.server";
 import { indentedName } from "~/domain/org-tree";
 import { useT } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
-import { createExport, listExports } from "~/models/exports.server";
+import { createExport, exportListKey, listExports } from "~/models/exports.server";
+import { requirePageRequest } from "~/models/keyset.server";
+import { KeysetPagination } from "~/components/pagination";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 import { outcomeScope } from "~/services/outcome-scope.server";
@@ -20,8 +22,9 @@ export const meta: MetaFunction = () => [{ title: "数据导出 · 百城学堂"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const scope = await outcomeScope(me.reach, new URL(request.url), context);
-  const rows = await listExports(db(), me.id);
+  const url = new URL(request.url);
+  const page = requirePageRequest(url, exportListKey, { size: 20 });
+  const [scope, { rows, next, prev }] = await Promise.all([outcomeScope(me.reach, url, context), listExports(db(), me.id, page)]);
   return json({
     regions: scope.regions.map((r) => ({ id: r.id, name: indentedName(r) })),
     region: scope.region.id,
@@ -35,6 +38,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       createdAt: new Date(e.created_at).toISOString(),
       error: e.error,
     })),
+    next,
+    prev,
   });
 }
 
@@ -75,7 +80,7 @@ function regionDepth(scope: { region: { id: string }; regions: ReadonlyArray<{ i
 }
 
 export default function Exports() {
-  const { regions, region, exports } = useLoaderData<typeof loader>();
+  const { regions, region, exports, next, prev } = useLoaderData<typeof loader>();
   const t = useT();
   const busy = useNavigation().state !== "idle";
   const revalidator = useRevalidator();
@@ -129,6 +134,7 @@ export default function Exports() {
           ))}
         </ul>
       )}
+      <KeysetPagination next={next} prev={prev} />
       <p>
         <Link to="/admin/outcomes">← {t("outcomes.title")}</Link>
       </p>

@@ -3,12 +3,13 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminSearchForm, adminSearchMaxLength, FoundGroup } from "~/components/admin-search";
 import { catalog } from "~/catalog/catalog.server";
 import { db } from "~/db.server";
+import { figureText } from "~/domain/attention";
 import { isProgrammeWide, listingPrefix } from "~/domain/reach";
 import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
-import { listCertificates } from "~/models/certificates.server";
+import { countCertificates, listCertificates } from "~/models/certificates.server";
 import { searchOrgUnits } from "~/models/orgs.server";
-import { listUsers } from "~/models/users.server";
+import { countUsers, listUsers } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "查找 · 管理后台 · 百城学堂" }];
 
@@ -19,20 +20,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, adminSearchMaxLength);
   if (!q) return json({ q, people: null, units: null, certificates: null });
-  const [people, units, certificates] = await Promise.all([
-    listUsers(db(), { q, orgPath: me.reach.path, includeUnplaced: isProgrammeWide(me.reach), page: 1, pageSize: perGroup }),
+  const first = { direction: "first", size: perGroup } as const;
+  const peopleFilter = { q, orgPath: me.reach.path, includeUnplaced: isProgrammeWide(me.reach) };
+  const certificateFilter = { q, orgPath: listingPrefix(me.reach) };
+  // Each group: its first rows and how many match (counted up to 99, then "99+").
+  const [people, peopleTotal, units, certificates, certificatesTotal] = await Promise.all([
+    listUsers(db(), { ...peopleFilter, page: first }),
+    countUsers(db(), peopleFilter),
     searchOrgUnits(db(), { q, withinPath: me.reach.path, limit: perGroup }),
-    listCertificates(db(), { q, orgPath: listingPrefix(me.reach), page: 1, pageSize: perGroup }),
+    listCertificates(db(), { ...certificateFilter, page: first }),
+    countCertificates(db(), certificateFilter),
   ]);
   const { program } = catalog();
   const trackTitle = (id: string) => program.tracks.find((t) => t.id === id)?.title.zh ?? id;
   const tierTitle = (id: string) => program.tiers.find((t) => t.id === id)?.title.zh ?? id;
   return json({
     q,
-    people: { total: people.total, rows: people.rows.map((u) => ({ id: u.id, name: u.name, contact: u.phone ?? u.email ?? "", org: u.orgName ?? "", roles: u.roles })) },
+    people: { total: peopleTotal, rows: people.rows.map((u) => ({ id: u.id, name: u.name, contact: u.phone ?? u.email ?? "", org: u.orgName ?? "", roles: u.roles })) },
     units: units,
     certificates: {
-      total: certificates.total,
+      total: certificatesTotal,
       rows: certificates.rows.map((c) => ({ id: c.id, number: c.number, name: c.name_on_certificate, what: `${trackTitle(c.track)} · ${tierTitle(c.tier)}`, status: c.status })),
     },
   });
@@ -59,7 +66,7 @@ export default function AdminSearch() {
         <>
           <FoundGroup
             id="found-people"
-            title={t("admin.search.people", { count: people.total })}
+            title={t("admin.search.people", { count: figureText(people.total) })}
             rows={people.rows}
             total={people.total}
             allHref={`/admin/users?q=${encodeURIComponent(q)}`}
@@ -82,7 +89,7 @@ export default function AdminSearch() {
           />
           <FoundGroup
             id="found-certificates"
-            title={t("admin.search.certificates", { count: certificates.total })}
+            title={t("admin.search.certificates", { count: figureText(certificates.total) })}
             rows={certificates.rows}
             total={certificates.total}
             allHref={`/admin/certificates?q=${encodeURIComponent(q)}`}

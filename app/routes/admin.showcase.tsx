@@ -11,7 +11,9 @@ import { anonymousPages } from "~/runtime/page-cache.server";
 import { submissionPath } from "~/models/placement.server";
 import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
-import { decideNomination, listNominations, showcasePhotos } from "~/models/showcase.server";
+import { decideNomination, listNominations, nominationKey, showcasePhotos } from "~/models/showcase.server";
+import { requirePageRequest } from "~/models/keyset.server";
+import { KeysetPagination } from "~/components/pagination";
 import { SubmittedWork } from "~/components/submitted-work";
 
 export const meta: MetaFunction = () => [{ title: "优秀成果审核 · 百城学堂" }];
@@ -19,7 +21,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
-  const rows = await listNominations(db(), listingPrefix(me.reach));
+  const page = requirePageRequest(new URL(request.url), nominationKey, { size: 50 });
+  const { rows, next, prev } = await listNominations(db(), listingPrefix(me.reach), page);
   // The admin decides on the whole work and its photos, as the public would see them.
   const photos = await showcasePhotos(db(), rows.filter((r) => r.status === "nominated").map((r) => r.submission_id));
   return json({
@@ -39,6 +42,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           : null,
       photos: photos.filter((p) => p.submission_id === r.submission_id).map((p) => ({ id: p.id, name: p.original_name, thumbnail: p.thumbnail_key !== null })),
     })),
+    next,
+    prev,
   });
 }
 
@@ -64,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ShowcaseApproval() {
-  const { items } = useLoaderData<typeof loader>();
+  const { items, next, prev } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const busy = useNavigation().state !== "idle";
@@ -123,6 +128,7 @@ export default function ShowcaseApproval() {
           ))}
         </ul>
       )}
+      <KeysetPagination next={next} prev={prev} />
     </div>
   );
 }

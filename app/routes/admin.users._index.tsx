@@ -3,18 +3,19 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ActiveFilter } from "~/components/active-filter";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
-import { Pagination, pageFromUrl } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
 import { db } from "~/db.server";
-import { attentionThresholds, isPeopleAttention } from "~/domain/attention";
+import { attentionThresholds, figureText, isPeopleAttention } from "~/domain/attention";
 import { isRole, roles } from "~/domain/roles";
 import { requireReach } from "~/guards.server";
 import { useT } from "~/i18n";
 import { orgOptions } from "~/models/org-options.server";
 import { peopleInReach } from "~/models/region-attention.server";
-import { listUsers } from "~/models/users.server";
+import { requirePageRequest } from "~/models/keyset.server";
+import { countUsers, listUsers, userListKey } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 百城学堂" }];
-const pageSize = 25;
+const pageSize = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
@@ -26,7 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const regionId = param("region");
   const attention = param("attention");
   // Only the admin's own subtree: the region filter narrows it, never widens it.
-  const orgs = await orgOptions(db(), { within: me.reach.path });
+  const page = requirePageRequest(url, userListKey, { size: pageSize });
+  // Regions to filter by: provinces and cities (levels 1–3), not every school.
+  const orgs = await orgOptions(db(), { within: me.reach.path, maxLevel: 3 });
   const region = orgs.find((o) => o.id === regionId);
   const filters = {
     q: param("q").slice(0, 100) || undefined,
@@ -35,14 +38,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: status === "active" || status === "deactivated" ? status : undefined,
     ...(region ? { orgPath: region.path, includeUnplaced: false } : peopleInReach(me.reach)),
     attention: isPeopleAttention(attention) ? attention : undefined,
-    page: pageFromUrl(url),
-    pageSize,
   } as const;
-  const { rows, total } = await listUsers(db(), filters);
+  const [{ rows, next, prev }, total] = await Promise.all([listUsers(db(), { ...filters, page }), countUsers(db(), filters)]);
   return json({
     users: rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     total,
-    page: filters.page,
+    next,
+    prev,
     regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
     query: { q: param("q"), role, track, status, region: regionId, attention: filters.attention ?? "" },
   });
@@ -55,7 +57,7 @@ function withoutParam(query: Record<string, string>, name: string): string {
 }
 
 export default function UsersList() {
-  const { users, total, page, regions, query } = useLoaderData<typeof loader>();
+  const { users, total, next, prev, regions, query } = useLoaderData<typeof loader>();
   const t = useT();
   const navigation = useNavigation();
   return (
@@ -108,7 +110,7 @@ export default function UsersList() {
         </button>
       </Form>
       <p className="muted" aria-live="polite">
-        {t("users.count", { total })}
+        {t("users.count", { total: figureText(total) })}
       </p>
       <DataTable
         rows={users}
@@ -146,7 +148,7 @@ export default function UsersList() {
           },
         ]}
       />
-      <Pagination page={page} pageSize={pageSize} total={total} />
+      <KeysetPagination next={next} prev={prev} />
     </>
   );
 }

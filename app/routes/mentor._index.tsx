@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect, SelectField } from "~/components/filter-select";
 import { MentorStats } from "~/components/mentor-stats";
-import { Pagination, pageFromUrl } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
 import { tierIds } from "~/catalog/ids";
 import { db } from "~/db.server";
 import { mentorFigures } from "~/domain/calibration";
@@ -11,14 +11,15 @@ import { graderOf, requirePermission } from "~/guards.server";
 import { queueScopeOf } from "~/services/grading.server";
 import { useT, type MessageKey } from "~/i18n";
 import { anchorsToPractise, mentorFigureInputs } from "~/models/calibration.server";
-import { isQueueStatusFilter, mentorQueue, queueTaskOptions, type QueueFilters } from "~/models/grades.server";
+import { isQueueStatusFilter, mentorQueue, queueCountedStatuses, queueKey, queueTaskOptions, type QueueFilters } from "~/models/grades.server";
+import { requirePageRequest } from "~/models/keyset.server";
+import { figureText } from "~/domain/attention";
 import type { TierColumn } from "../../db/schema";
 
 export const meta: MetaFunction = () => [{ title: "导师工作台 · 百城学堂" }];
-const pageSize = 20;
+const pageSize = 50;
 const ageOptions = [3, 7, 14, 30] as const;
 const statusOptions = ["open", "moderation", "submitted", "resubmitted", "in_review", "returned", "passed", "not_passed", "all"] as const;
-const countedStatuses = ["submitted", "resubmitted", "in_review", "returned", "passed", "not_passed"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requirePermission(request, context, "grade");
@@ -36,9 +37,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: isQueueStatusFilter(status) ? status : "open",
     olderThanDays: (ageOptions as readonly number[]).includes(age) ? age : undefined,
   };
-  const page = pageFromUrl(url);
+  const page = requirePageRequest(url, queueKey, { size: pageSize });
   const [queue, tasks, figureInputs, anchorsWaiting] = await Promise.all([
-    mentorQueue(db(), scope, filters, { page, pageSize }),
+    mentorQueue(db(), scope, filters, page),
     queueTaskOptions(db(), scope),
     mentorFigureInputs(db(), me.id),
     anchorsToPractise(db(), me.id),
@@ -64,7 +65,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     total: queue.total,
     counts: queue.counts,
-    page,
+    next: queue.next,
+    prev: queue.prev,
     isAdmin: me.roles.includes("admin"),
     tasks: tasks.map((t) => ({ id: t.task_id, title: t.title })),
     figures: mentorFigures(figureInputs[0] ?? { anchorPairs: [], coMarkerPairs: [], openLoad: 0, turnaroundHours: [] }),
@@ -80,7 +82,7 @@ function ageInDays(iso: string | null): number | null {
 }
 
 export default function MentorQueue() {
-  const { rows, total, counts, page, isAdmin, tasks, query, figures, anchorsWaiting } = useLoaderData<typeof loader>();
+  const { rows, total, counts, next, prev, isAdmin, tasks, query, figures, anchorsWaiting } = useLoaderData<typeof loader>();
   const t = useT();
   const navigation = useNavigation();
   const statusLink = (status: string) => {
@@ -104,9 +106,9 @@ export default function MentorQueue() {
       )}
       <MentorStats figures={figures} />
       <nav aria-label={t("grading.queue.counts")} className="chips">
-        {countedStatuses.map((s) => (
+        {queueCountedStatuses.map((s) => (
           <Link key={s} to={statusLink(s)} className={`chip${query.status === s ? " active" : ""}`} aria-current={query.status === s ? "page" : undefined}>
-            {t(`sub.status.${s}` as MessageKey)} {counts[s] ?? 0}
+            {t(`sub.status.${s}` as MessageKey)} {figureText(counts[s] ?? 0)}
           </Link>
         ))}
       </nav>
@@ -135,7 +137,7 @@ export default function MentorQueue() {
         </button>
       </Form>
       <p className="muted" aria-live="polite">
-        {t("grading.queue.total", { total })}
+        {t("grading.queue.total", { total: figureText(total) })}
       </p>
       <DataTable
         rows={rows}
@@ -190,7 +192,7 @@ export default function MentorQueue() {
           },
         ]}
       />
-      <Pagination page={page} pageSize={pageSize} total={total} />
+      <KeysetPagination next={next} prev={prev} />
     </>
   );
 }

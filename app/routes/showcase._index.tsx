@@ -4,11 +4,12 @@ import { catalog } from "~/catalog/catalog.server";
 import { findTask } from "~/catalog/learner.server";
 import { themeIds } from "~/catalog/ids";
 import { FilterSelect } from "~/components/filter-select";
-import { pageFromUrl } from "~/components/pagination";
+import { KeysetPagination } from "~/components/pagination";
+import { requirePageRequest } from "~/models/keyset.server";
 import { db } from "~/db.server";
 import { useT } from "~/i18n";
 import { listOrgUnits } from "~/models/orgs.server";
-import { listPublicShowcase } from "~/models/showcase.server";
+import { listPublicShowcase, showcaseKey } from "~/models/showcase.server";
 
 export const meta: MetaFunction = () => [{ title: "万件优秀成果展示 · 百城学堂" }];
 const pageSize = 12;
@@ -25,19 +26,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const track = url.searchParams.get("track") ?? "";
   const theme = url.searchParams.get("theme") ?? "";
   const regionId = url.searchParams.get("region") ?? "";
-  const units = await listOrgUnits(db());
+  const page = requirePageRequest(url, showcaseKey, { size: pageSize });
+  // Provinces and cities: the region filter, and the place a card names.
+  const units = await listOrgUnits(db(), { maxLevel: 3 });
   const regions = units.filter((u) => u.level === 2 || u.level === 3);
   const region = regions.find((r) => r.id === regionId);
   const moduleIds = (themeIds as readonly string[]).includes(theme)
     ? catalog().modules.filter((m) => (m.themes as string[]).includes(theme)).map((m) => m.id)
     : undefined;
-  const page = pageFromUrl(url);
-  const { rows, more } = await listPublicShowcase(db(), {
+  const { rows, next, prev } = await listPublicShowcase(db(), {
     track: track === "campus" || track === "community" ? track : undefined,
     moduleIds,
     regionPath: region?.path,
     page,
-    pageSize,
   });
   const nameOf = new Map(units.map((u) => [u.id, u.name]));
   return json({
@@ -53,15 +54,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
       people: r.type === "field_work" ? r.people_reached : null,
       excerpt: excerpt(r.body),
     })),
-    page,
-    more,
+    next,
+    prev,
     query: { track, theme, region: regionId },
     regions: regions.map((r) => ({ value: r.id, label: r.name })),
   });
 }
 
 export default function Showcase() {
-  const { items, page, more, query, regions } = useLoaderData<typeof loader>();
+  const { items, next, prev, query, regions } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="stack">
@@ -97,12 +98,7 @@ export default function Showcase() {
           ))}
         </div>
       )}
-      {more || page > 1 ? (
-        <nav className="pagination" aria-label="分页">
-          {page > 1 ? <Link className="button secondary" to={`?track=${query.track}&theme=${query.theme}&region=${query.region}&page=${page - 1}`}>{t("pagination.prev")}</Link> : null}
-          {more ? <Link className="button secondary" to={`?track=${query.track}&theme=${query.theme}&region=${query.region}&page=${page + 1}`}>{t("pagination.next")}</Link> : null}
-        </nav>
-      ) : null}
+      <KeysetPagination next={next} prev={prev} />
     </div>
   );
 }

@@ -18,6 +18,8 @@ import * as onboarding from "./2026-11-30-05-onboarding";
 import * as coordinator from "./2026-11-30-06-coordinator";
 import * as staffWorkflow from "./2026-11-30-07-staff";
 import * as activityLog from "./2026-11-30-08-activity-log";
+import * as scale from "./2026-11-30-09-scale";
+import * as scaleCatchup from "./2026-11-30-09-scale-catchup";
 import * as outcomeFigures from "./2026-11-30-10-outcome-figures";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
@@ -41,5 +43,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-06-coordinator": coordinator,
   "2026-11-30-07-staff": staffWorkflow,
   "2026-11-30-08-activity-log": activityLog,
+  "2026-11-30-09-scale": scale,
+  "2026-11-30-09-scale-catchup": scaleCatchup,
   "2026-11-30-10-outcome-figures": outcomeFigures,
 };

@@ -19,7 +19,8 @@
 //   unique (trainee, task) holds), of every kind and status: decided ones with quiz attempts scored
 //   by the real scorer or mentor grades built from the task's rubric; 50,000 waiting (submitted,
 //   in review or resubmitted) and assigned to the mentor of the trainee's city; drafts and returned
-//   work; field work with dates, places, audiences and people reached; events for every move;
+//   work; field work with dates, places, audiences and people reached, and evidence file rows (photos,
+//   sign-in sheets, documents; no bytes in storage); events for every move;
 // - dates from September 2024 to today, weighted to the recent (programme year 1 started 2026-09-01,
 //   so about 40 % fall in year 1 and the rest in the two pilot years before it); nothing is in the future;
 // - eligibility evaluated for every (trainee, track, tier) with a decided submission by the app's own
@@ -222,7 +223,7 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     const passwordHash = await hashPassword(scalePassword);
 
     // Secondary indexes of the big tables go while loading and come back at the end (constraints stay).
-    const bigTables = ["users", "submissions", "submission_events", "quiz_attempts", "grades", "submission_assignments", "certificates", "eligibility", "audit_events", "notifications", "module_progress"];
+    const bigTables = ["users", "submissions", "evidence_files", "submission_events", "quiz_attempts", "grades", "submission_assignments", "certificates", "eligibility", "audit_events", "notifications", "module_progress"];
     const indexes = (
       await q(
         `select i.indexname, i.indexdef from pg_indexes i
@@ -421,6 +422,25 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
           from generate_series(1, p.visits) v) end
       from plan p`);
     step("submissions");
+
+    // ---- evidence: photos (and a sign-in sheet) of field work, a document for some written work; the
+    // rows only (no bytes in storage: pages list them, a download would not find the file)
+    await q(`
+      insert into evidence_files (submission_id, owner_id, kind, storage_key, thumbnail_key, mime_type, size_bytes, sha256,
+        original_name, width, height, created_at, thumbnail_size_bytes)
+      select p.id, p.user_id, f.kind, 'evidence/' || p.id || '/' || f.n || f.ext, case when f.kind = 'photo' then 'thumbs/' || p.id || '/' || f.n || '.webp' end,
+             f.mime, 180000 + (p.r1 * 900000)::int, md5(p.id::text || f.n) || md5(f.n || p.id::text), f.name,
+             case when f.kind = 'photo' then 1600 end, case when f.kind = 'photo' then 1200 end, p.created_at + interval '1 hour',
+             case when f.kind = 'photo' then 24000 end
+      from plan p
+      cross join lateral (
+        select 'photo' as kind, 1 as n, '.jpg' as ext, 'image/jpeg' as mime, '活动照片1.jpg' as name where p.type = 'field_work'
+        union all select 'photo', 2, '.jpg', 'image/jpeg', '活动照片2.jpg' where p.type = 'field_work' and p.r2 < 0.6
+        union all select 'sign_in_sheet', 3, '.pdf', 'application/pdf', '签到表.pdf' where p.type = 'field_work' and p.r3 < 0.3
+        union all select 'document', 4, '.pdf', 'application/pdf', '作品附件.pdf' where p.type = 'work_product' and p.r3 < 0.3
+      ) f
+      where p.status <> 'draft' or p.r1 < 0.5`);
+    step("evidence files");
 
     // ---- quiz attempts (every submit of a quiz; the last one scored as the submission stands)
     await q(`
@@ -640,13 +660,15 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     step("audit, notifications, showcase, milestones, exports");
 
     const counts: Record<string, number> = {};
-    for (const table of ["org_units", "users", "user_roles", "mentor_units", "submissions", "submission_events", "quiz_attempts", "grades", "submission_assignments", "eligibility", "certificates", "audit_events", "notifications", "module_progress", "showcase_items", "org_milestones", "exports"]) {
+    for (const table of ["org_units", "users", "user_roles", "mentor_units", "submissions", "evidence_files", "submission_events", "quiz_attempts", "grades", "submission_assignments", "eligibility", "certificates", "audit_events", "notifications", "module_progress", "showcase_items", "org_milestones", "exports"]) {
       counts[table] = Number((await q(`select count(*) from ${table}`)).rows[0]!.count);
     }
     const waiting = await q(`
       select count(*) from submissions s where s.type <> 'quiz' and s.status in ('submitted', 'in_review', 'resubmitted')
       and exists (select 1 from submission_assignments a where a.submission_id = s.id and a.released_at is null)`);
     counts["waiting (assigned)"] = Number(waiting.rows[0]!.count);
+    // Every decision above has its evaluation: the page-load catch-up starts from now.
+    await q(`update eligibility_catchup set checked_until = now()`);
     await q(`comment on database "${name}" is '${readyMark(size)}'`);
     const seconds = (performance.now() - started) / 1000;
     log(`built ${size} in ${seconds.toFixed(1)} s:`);
