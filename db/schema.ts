@@ -614,7 +614,14 @@ export interface CalendarFeedTable {
   created_at: DefaultTimestamp;
 }
 
+/** One row: every decision up to `checked_until` has an evaluation at least as new (decision 026). */
+export interface EligibilityCatchupTable {
+  id: Generated<boolean>;
+  checked_until: Timestamp;
+}
+
 export interface Database {
+  eligibility_catchup: EligibilityCatchupTable;
   training_sessions: TrainingSessionTable;
   session_enrolments: SessionEnrolmentTable;
   session_attendance: SessionAttendanceTable;

@@ -50,10 +50,10 @@ export function attentionLink(item: AttentionItem): string {
 }
 
 /**
- * A home figure counts at most this many and then reads "999+": counting stops there instead of
+ * A home figure counts at most this many and then reads "99+": counting stops there instead of
  * visiting every row of a programme-wide reach, and the list it links to shows them all.
  */
-export const figureCap = 999;
+export const figureCap = 99;
 
 export function figureText(n: number): string {
   return n > figureCap ? `${figureCap}+` : n.toLocaleString("zh-CN");

@@ -14,17 +14,24 @@ import type { Db } from "./types";
 export const assignmentOpenStatuses = ["submitted", "resubmitted", "in_review"] as const satisfies readonly SubmissionStatus[];
 const reviewedTypes = ["work_product", "field_work"] as const;
 
-type UsersEb = ExpressionBuilder<Database & { u: Database["users"] }, "u">;
-
-/** Counted from the rows every time, never kept as a counter, so a retried job cannot skew it. */
-function openLoad(eb: UsersEb) {
-  return eb
-    .selectFrom("submission_assignments as la")
-    .innerJoin("submissions as ls", "ls.id", "la.submission_id")
-    .select(sql<number>`count(*)::int`.as("n"))
-    .whereRef("la.mentor_id", "=", "u.id")
-    .where("la.released_at", "is", null)
-    .where("ls.status", "in", [...assignmentOpenStatuses]);
+/**
+ * Open load per mentor, counted from the rows every time (never kept as a counter, so a retried job
+ * cannot skew it): one pass over the open work (a partial index) and its current assignments, rather
+ * than every assignment each mentor ever had.
+ */
+async function openLoads(db: Db, mentorIds: string[]): Promise<Map<string, number>> {
+  if (mentorIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("submissions as s")
+    .innerJoin("submission_assignments as a", "a.submission_id", "s.id")
+    .select(["a.mentor_id", sql<number>`count(*)::int`.as("n")])
+    .where("s.type", "in", [...reviewedTypes])
+    .where("s.status", "in", [...assignmentOpenStatuses])
+    .where("a.released_at", "is", null)
+    .where("a.mentor_id", "in", mentorIds)
+    .groupBy("a.mentor_id")
+    .execute();
+  return new Map(rows.map((r) => [r.mentor_id, r.n]));
 }
 
 export interface MentorOption extends MentorCandidate {
@@ -41,20 +48,21 @@ export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; re
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "mentor"))
-    .select((eb) => ["u.id", "u.name", "u.track", "u.password_hash", openLoad(eb).as("open_load")])
+    .select(["u.id", "u.name", "u.track", "u.password_hash"])
     .where("u.status", "=", "active")
     .$if(!!filter.track, (q) => q.where((eb) => eb.or([eb("u.track", "=", filter.track!), eb("u.track", "is", null)])))
     .$if(!!filter.regionPath, (q) => q.where(mentorServesUnder("u.id", filter.regionPath!)))
     .orderBy("u.name")
     .orderBy("u.id")
     .execute();
-  const pools = await servedPaths(db, rows.map((r) => r.id));
+  const ids = rows.map((r) => r.id);
+  const [pools, loads] = await Promise.all([servedPaths(db, ids), openLoads(db, ids)]);
   return rows.map((r) => ({
     mentorId: r.id,
     name: r.name,
     track: r.track,
     servedPaths: pools.get(r.id) ?? [],
-    openLoad: r.open_load ?? 0,
+    openLoad: loads.get(r.id) ?? 0,
     hasSignedUp: r.password_hash !== null,
   }));
 }

@@ -102,29 +102,20 @@ export interface StaleFilters extends EligibilityFilters {
   /** Only these trainees (ids that are not users simply match nothing). */
   userIds?: string[];
   limit?: number;
-  /**
-   * Look at decisions made since then only (default: `staleLookbackDays` ago; null: every decision).
-   * Ignored with `userIds`, which always looks at all of those trainees' decisions.
-   */
-  decidedSince?: Date | null;
+  /** Only decisions made after this moment (and up to `decidedUntil`). */
+  decidedAfter?: Date;
+  decidedUntil?: Date;
 }
-
-/**
- * How far back a page's catch-up looks for decisions an evaluation missed. Mentor decisions queue
- * their own evaluation; what is left (a quiz the scorer passed) is recent, and every admin home and
- * certificate page looks again. Bounded so that a page never reads every decision of the programme.
- */
-export const staleLookbackDays = 30;
 
 /**
  * Keys whose stored evaluation is missing, older than their latest decided submission, or made
  * under another rule: e.g. a quiz the scorer passed, which queues no evaluation of its own.
+ * With `decidedAfter`, only keys with a decision in that window (an index walk on decided_at).
  */
 export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFilters): Promise<EligibilityKey[]> {
   if (f.userIds?.length === 0) return [];
   const versions = ruleVersions(catalog);
   const limit = f.limit ?? 200;
-  const since = f.userIds !== undefined ? null : f.decidedSince === undefined ? new Date(Date.now() - staleLookbackDays * 86_400_000) : f.decidedSince;
   const decided = await db
     .selectFrom("submissions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
@@ -134,7 +125,8 @@ export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFil
     )
     .select(["s.user_id", "s.track", "s.tier"])
     .where("s.status", "in", ["passed", "not_passed"])
-    .$if(since !== null, (q) => q.where("s.decided_at", ">", since!))
+    .$if(f.decidedAfter !== undefined, (q) => q.where("s.decided_at", ">", f.decidedAfter!))
+    .$if(f.decidedUntil !== undefined, (q) => q.where("s.decided_at", "<=", f.decidedUntil!))
     .$if(f.userIds !== undefined, (q) => q.where("s.user_id", "in", f.userIds!))
     .$if(Boolean(f.track), (q) => q.where("s.track", "=", f.track!))
     .$if(Boolean(f.tier), (q) => q.where("s.tier", "=", f.tier!))
@@ -162,48 +154,76 @@ export async function staleEligibilityKeys(db: Db, catalog: Catalog, f: StaleFil
     )
     .limit(limit)
     .execute();
-  const keys = decided.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
-  if (since === null || keys.length >= limit) return keys;
-  // Evaluations made under an older rule, however old their decisions: a new rule re-evaluates everyone.
-  const outdated = await db
-    .selectFrom("eligibility as e")
-    .innerJoin("users as u", "u.id", "e.user_id")
-    .leftJoin("org_units as o", "o.id", "u.org_unit_id")
-    .select(["e.user_id", "e.track", "e.tier"])
-    .where((eb) =>
-      eb.or(
-        tierIds.map((tier) =>
-          eb.and([eb("e.tier", "=", tier), eb.or([eb("e.rule_version", "<", versions[tier]), eb("e.rule_version", ">", versions[tier])])]),
-        ),
-      ),
-    )
-    // As above, only keys with a decision to evaluate.
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("submissions as ds")
-          .select("ds.id")
-          .whereRef("ds.user_id", "=", "e.user_id")
-          .whereRef("ds.track", "=", "e.track")
-          .whereRef("ds.tier", "=", "e.tier")
-          .where("ds.status", "in", ["passed", "not_passed"]),
-      ),
-    )
-    .$if(Boolean(f.track), (q) => q.where("e.track", "=", f.track!))
-    .$if(Boolean(f.tier), (q) => q.where("e.tier", "=", f.tier!))
-    .$if(Boolean(f.orgPath), (q) => q.where("o.path", "like", `${f.orgPath}%`))
-    .limit(limit - keys.length)
-    .execute();
-  const seen = new Set(keys.map((k) => `${k.userId}/${k.track}/${k.tier}`));
-  for (const r of outdated) if (!seen.has(`${r.user_id}/${r.track}/${r.tier}`)) keys.push({ userId: r.user_id, track: r.track, tier: r.tier });
-  return keys;
+  return decided.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
 }
 
-/** Re-evaluates the stale keys (a bounded number per call); returns how many were refreshed. */
+/**
+ * Evaluations made under an older rule that have decisions to evaluate: after a content change,
+ * everyone is re-evaluated, a page load at a time. One index range on (tier, rule_version) each side
+ * of the current version, so it costs nothing while every evaluation is current.
+ */
+export async function outdatedEligibilityKeys(db: Db, catalog: Catalog, limit: number): Promise<EligibilityKey[]> {
+  const versions = ruleVersions(catalog);
+  const ranges = tierIds.flatMap((tier) => [
+    sql`select e.user_id, e.track, e.tier from eligibility e where e.tier = ${tier} and e.rule_version < ${versions[tier]}`,
+    sql`select e.user_id, e.track, e.tier from eligibility e where e.tier = ${tier} and e.rule_version > ${versions[tier]}`,
+  ]);
+  const rows = await sql<{ user_id: string; track: TrackId; tier: TierId }>`
+    select o.user_id, o.track, o.tier from (${sql.join(ranges, sql` union all `)}) o
+    where exists (select 1 from submissions ds where ds.user_id = o.user_id and ds.track = o.track and ds.tier = o.tier and ds.status in ('passed', 'not_passed'))
+    limit ${limit}`.execute(db);
+  return rows.rows.map((r) => ({ userId: r.user_id, track: r.track, tier: r.tier }));
+}
+
+/** Decisions a catch-up reads at most per call: the rest wait for the next page load. */
+export const catchUpBatch = 2000;
+/** A decision committed late carries an earlier decided_at: the watermark stays this far behind now. */
+const catchUpMarginMs = 5 * 60_000;
+
+/**
+ * Re-evaluates stale keys (a bounded number per call); returns how many were refreshed.
+ *
+ * With `userIds`: those trainees' keys. Otherwise the page-load catch-up (decision 026): the decisions
+ * made since the watermark (`eligibility_catchup.checked_until`), at most `catchUpBatch` of them in
+ * decided_at order, whichever region's; the watermark moves past them once every stale key among them
+ * is refreshed. So the cost follows the decisions since the last look, never the programme's size, and
+ * no decision is skipped. Then evaluations of an older rule.
+ */
 export async function refreshStaleEligibility(db: Kysely<Database>, catalog: Catalog, f: StaleFilters): Promise<number> {
-  const keys = await staleEligibilityKeys(db, catalog, f);
+  const limit = f.limit ?? 200;
+  if (f.userIds !== undefined) {
+    const keys = await staleEligibilityKeys(db, catalog, { userIds: f.userIds, limit });
+    for (const key of keys) await refreshEligibility(db, catalog, key);
+    return keys.length;
+  }
+  const mark = await db.selectFrom("eligibility_catchup").select("checked_until").executeTakeFirst();
+  const since = mark?.checked_until ?? new Date(0);
+  const horizon = new Date(Date.now() - catchUpMarginMs);
+  // The decided_at of the batch's last decision, when there are more than a batch since the watermark.
+  const edge = await db
+    .selectFrom("submissions")
+    .select("decided_at")
+    .where("status", "in", ["passed", "not_passed"])
+    .where("decided_at", ">", since)
+    .orderBy("decided_at")
+    .offset(catchUpBatch - 1)
+    .limit(1)
+    .executeTakeFirst();
+  const until = edge?.decided_at && edge.decided_at < horizon ? edge.decided_at : horizon;
+  // Decisions after the horizon are looked at too (a fresh quiz pass shows at once); the mark stops at it.
+  const keys = await staleEligibilityKeys(db, catalog, { decidedAfter: since, decidedUntil: edge?.decided_at ?? undefined, limit });
   for (const key of keys) await refreshEligibility(db, catalog, key);
-  return keys.length;
+  if (keys.length < limit && until > since) {
+    await db
+      .insertInto("eligibility_catchup")
+      .values({ id: true, checked_until: until })
+      .onConflict((oc) => oc.column("id").doUpdateSet({ checked_until: sql`greatest(eligibility_catchup.checked_until, excluded.checked_until)` }))
+      .execute();
+  }
+  if (keys.length >= limit) return keys.length;
+  const outdated = await outdatedEligibilityKeys(db, catalog, limit - keys.length);
+  for (const key of outdated) await refreshEligibility(db, catalog, key);
+  return keys.length + outdated.length;
 }
 
 export async function getEligibility(db: Db, key: EligibilityKey) {

@@ -180,7 +180,7 @@ export const queueCountedStatuses = ["submitted", "resubmitted", "in_review", "r
 
 /**
  * A page of the queue (oldest submission first, keyset pagination), how many the filtered list holds
- * and how many of each status under the same filters, each counted up to `cap` + 1 ("999+").
+ * and how many of each status under the same filters, each counted up to `cap` + 1 ("99+").
  */
 export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilters, page: PageRequest, cap = figureCap) {
   const base = scoped(db, scope, filters);

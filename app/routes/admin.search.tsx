@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const first = { direction: "first", size: perGroup } as const;
   const peopleFilter = { q, orgPath: me.reach.path, includeUnplaced: isProgrammeWide(me.reach) };
   const certificateFilter = { q, orgPath: listingPrefix(me.reach) };
-  // Each group: its first rows and how many match (counted up to 999, then "999+").
+  // Each group: its first rows and how many match (counted up to 99, then "99+").
   const [people, peopleTotal, units, certificates, certificatesTotal] = await Promise.all([
     listUsers(db(), { ...peopleFilter, page: first }),
     countUsers(db(), peopleFilter),

@@ -19,6 +19,7 @@ import * as coordinator from "./2026-11-30-06-coordinator";
 import * as staffWorkflow from "./2026-11-30-07-staff";
 import * as activityLog from "./2026-11-30-08-activity-log";
 import * as scale from "./2026-11-30-09-scale";
+import * as scaleCatchup from "./2026-11-30-09-scale-catchup";
 import * as outcomeFigures from "./2026-11-30-10-outcome-figures";
 import * as cohorts from "./2026-11-30-12-cohorts";
 import * as trainingSessions from "./2026-11-30-13-sessions";
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-07-staff": staffWorkflow,
   "2026-11-30-08-activity-log": activityLog,
   "2026-11-30-09-scale": scale,
+  "2026-11-30-09-scale-catchup": scaleCatchup,
   "2026-11-30-10-outcome-figures": outcomeFigures,
   "2026-11-30-12-cohorts": cohorts,
   "2026-11-30-13-sessions": trainingSessions,

@@ -667,6 +667,8 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
       select count(*) from submissions s where s.type <> 'quiz' and s.status in ('submitted', 'in_review', 'resubmitted')
       and exists (select 1 from submission_assignments a where a.submission_id = s.id and a.released_at is null)`);
     counts["waiting (assigned)"] = Number(waiting.rows[0]!.count);
+    // Every decision above has its evaluation: the page-load catch-up starts from now.
+    await q(`update eligibility_catchup set checked_until = now()`);
     await q(`comment on database "${name}" is '${readyMark(size)}'`);
     const seconds = (performance.now() - started) / 1000;
     log(`built ${size} in ${seconds.toFixed(1)} s:`);
