@@ -4,8 +4,8 @@ import { PassThrough } from "node:stream";
 import { create as createFont, type Font } from "fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import QRCode from "qrcode";
-import type { CertificateArt } from "~/catalog/schema";
-import { translate, type Locale } from "~/i18n";
+import type { CertificateArt } from "../catalog/schema";
+import { translate, type Locale } from "../i18n";
 import { certificateFonts, fontRuns, postscriptName, subsetTag, type FontRun } from "./certificate-fonts.server";
 
 // The certificate PDF itself: from the facts printed on it to the bytes of an A4 page. No database,
