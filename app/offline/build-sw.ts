@@ -1,7 +1,7 @@
 // `npm run build`, after `remix build`: bundles the service worker (app/offline/sw.ts) with esbuild and
 // lets Workbox's injectManifest write this build's scripts and styles into it as the precache list,
 // to public/sw.js (served with `Cache-Control: no-cache`, decision 025).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { build } from "esbuild";
 import { injectManifest } from "workbox-build";
 
@@ -19,12 +19,23 @@ await build({
   logLevel: "warning",
 });
 
+// The app shell: Remix's manifest, the entry and the root route with the chunks they import, and the
+// styles. Route modules are kept as pages load them (the worker's /build route), not downloaded up front:
+// a phone on a weak signal pays for what it opens.
+const remixManifest = readdirSync("public/build").find((f) => /^manifest-[A-Z0-9]+\.js$/.test(f));
+if (!remixManifest) throw new Error("public/build has no Remix manifest: run `remix build` first");
+const { entry, routes } = JSON.parse(readFileSync(`public/build/${remixManifest}`, "utf8").replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as {
+  entry: { module: string; imports?: string[] };
+  routes: Record<string, { module: string; imports?: string[] }>;
+};
+const root = routes.root!;
+const shell = [`/build/${remixManifest}`, entry.module, ...(entry.imports ?? []), root.module, ...(root.imports ?? [])].map((url) => url.replace(/^\//, ""));
+
 const { count, size, warnings } = await injectManifest({
   swSrc: bundled,
   swDest: "public/sw.js",
   globDirectory: "public",
-  // The shell of the learner's pages; staff pages' modules are not worth a phone's bytes.
-  globPatterns: ["build/*.js", "build/_shared/**/*.js", "build/_assets/**/*.css", "build/routes/{_index,learn,tasks,my-work,notifications,profile,$}*.js"],
+  globPatterns: [...shell, "build/_assets/**/*.css"],
   // Remix names every file by its content: the name is the revision.
   dontCacheBustURLsMatching: /-[A-Z0-9]{8}\.(js|css)$/,
   maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,

@@ -2,7 +2,7 @@
 // Workbox's precache manifest of this build's scripts and styles. It is never imported by the app.
 import { cleanupOutdatedCaches, precacheAndRoute, type PrecacheEntry } from "workbox-precaching";
 import { registerRoute, setCatchHandler } from "workbox-routing";
-import { NetworkFirst, NetworkOnly } from "workbox-strategies";
+import { CacheFirst, NetworkFirst, NetworkOnly } from "workbox-strategies";
 import { isOfflineData, isOfflinePage, offlineHeader, offlineHeaderValue, pageCacheName, uploadSyncTag } from "~/domain/offline";
 import { flushUploads } from "./device-store";
 
@@ -34,7 +34,10 @@ precacheAndRoute((self as unknown as Pick<WorkerScope, "__WB_MANIFEST">).__WB_MA
 cleanupOutdatedCaches();
 
 sw.addEventListener("install", () => void sw.skipWaiting());
-sw.addEventListener("activate", (event) => event.waitUntil(sw.clients.claim()));
+// A new worker comes with a new build: the previous build's modules (and route discovery) are dropped.
+sw.addEventListener("activate", (event) =>
+  event.waitUntil(Promise.all([caches.delete("bc-build-modules"), caches.delete(`${pageCacheName}-routes`)]).then(() => sw.clients.claim())),
+);
 
 // Signing in or out empties the kept pages: the next person on this phone never reads the last one's.
 sw.addEventListener("fetch", (event) => {
@@ -62,6 +65,12 @@ registerRoute(
 registerRoute(
   ({ request, url }) => request.method === "GET" && url.origin === sw.location.origin && url.pathname === "/__manifest",
   new NetworkFirst({ cacheName: `${pageCacheName}-routes`, matchOptions: { ignoreVary: true } }),
+);
+// Route modules and chunks of this build, kept as pages load them: names carry a content hash, so a kept
+// file never changes. Old builds' files go when the cache is full.
+registerRoute(
+  ({ request, url }) => request.method === "GET" && url.origin === sw.location.origin && url.pathname.startsWith("/build/"),
+  new CacheFirst({ cacheName: "bc-build-modules", plugins: [{ cacheWillUpdate: async ({ response }: { response: Response }) => (response.status === 200 ? response : null) }] }),
 );
 // Every other page goes to the network as usual.
 registerRoute(({ request }) => request.mode === "navigate", new NetworkOnly());
