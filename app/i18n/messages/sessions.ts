@@ -40,7 +40,7 @@ export const sessionMessages = {
   "sessions.error.titleTooLong": { zh: "活动名称不能超过 100 个字。", en: "The title can be at most 100 characters." },
   "sessions.error.kind": { zh: "请选择活动类型。", en: "Choose a kind." },
   "sessions.error.date": { zh: "请填写有效日期（年-月-日）。", en: "Enter a valid date." },
-  "sessions.error.time": { zh: "请填写有效时间（时:分）。", en: "Enter a valid time (hh:mm)." },
+  "sessions.error.time": { zh: "请填写有效时间，例如 09:30。", en: "Enter a valid time (hh:mm)." },
   "sessions.error.endBeforeStart": { zh: "结束时间必须晚于开始时间。", en: "The end must be after the start." },
   "sessions.error.past": { zh: "不能安排已经开始或过去的活动。", en: "The session cannot start in the past." },
   "sessions.error.whereRequired": { zh: "请填写地点或线上链接。", en: "Give a place or an online link." },
