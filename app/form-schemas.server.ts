@@ -61,6 +61,32 @@ export const cohortForm = z.discriminatedUnion("intent", [
 // ── /cohorts (a trainee's join code) ────────────────────────────────────────────────────────────
 export const cohortJoinForm = z.object({ code: line() });
 
+// ── /admin/sessions ─────────────────────────────────────────────────────────────────────────────
+export const sessionCreateForm = z.object({
+  title: line(),
+  kind: picked(),
+  for: field.ref(200),
+  date: picked(),
+  start: picked(),
+  end: picked(),
+  place: line(),
+  onlineUrl: line(),
+  capacity: picked(),
+  hours: picked(),
+  cancelHours: picked(),
+  lateMinutes: picked(),
+});
+
+// ── /admin/sessions/:sessionId ──────────────────────────────────────────────────────────────────
+export const sessionAdminForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("mark"), userId: field.ref(), status: field.choice(["present", "late", "absent", "excused"]), note: field.text(2_000) }),
+  z.object({ intent: z.literal("enrol"), userId: field.ref() }),
+  z.object({ intent: z.literal("cancelFor"), userId: field.ref() }),
+]);
+
+// ── /sessions (a trainee's sign-up and cancellation) ───────────────────────────────────────────
+export const sessionSignUpForm = z.object({ intent: field.choice(["signUp", "cancel"]), sessionId: field.ref() });
+
 // ── /admin/exports ──────────────────────────────────────────────────────────────────────────────
 export const exportForm = z.object({
   kind: field.choice(["trainees", "indicators"]),

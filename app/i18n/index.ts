@@ -6,6 +6,7 @@ import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
 import { coordinatorMessages } from "./messages/coordinator";
 import { cohortMessages } from "./messages/cohorts";
+import { sessionMessages } from "./messages/sessions";
 import { credentialMessages } from "./messages/credentials";
 import { eligibilityMessages } from "./messages/eligibility";
 import { evidenceMessages } from "./messages/evidence";
@@ -43,6 +44,7 @@ const messages = {
   ...showcaseMessages,
   ...eligibilityMessages,
   ...cohortMessages,
+  ...sessionMessages,
   ...gradingMessages,
   ...assignmentMessages,
   ...calibrationMessages,

@@ -238,3 +238,20 @@ export async function calendarSessions(db: Db, userId: string, from: Date) {
     .limit(500)
     .execute();
 }
+
+/** Trainees who may take part and hold no live place yet: its cohort's members, or active trainees of its region. */
+export async function enrolCandidates(db: Db, session: SessionRow, limit: number) {
+  let q = db
+    .selectFrom("users as u")
+    .innerJoin("org_units as o", "o.id", "u.org_unit_id")
+    .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "trainee"))
+    .select(["u.id", "u.name", "o.name as unit_name"])
+    .where("u.status", "=", "active")
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("session_enrolments as e").select("e.id").whereRef("e.user_id", "=", "u.id").where("e.session_id", "=", session.id).where("e.status", "<>", "cancelled"))),
+    );
+  q = session.cohort_id
+    ? q.where(({ exists, selectFrom }) => exists(selectFrom("cohort_members as m").select("m.id").whereRef("m.user_id", "=", "u.id").where("m.cohort_id", "=", session.cohort_id!).where("m.left_at", "is", null)))
+    : q.where("o.path", "like", `${session.unit_path}%`);
+  return q.orderBy("u.name").orderBy("u.id").limit(limit).execute();
+}

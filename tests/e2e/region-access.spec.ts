@@ -27,6 +27,7 @@ interface Data {
   cohort: { id: string; name: string; codeId: string; requestId: string };
   /** A failed SMS to the 山东 trainee. */
   deliveryId: string;
+  sessionId: string;
 }
 
 type Form = Record<string, string | string[]>;
@@ -173,6 +174,21 @@ const cases: RegionCase[] = [
     upload: (d) => ({ name: "roster.csv", mimeType: "text/csv", buffer: Buffer.from(`姓名,手机号\n${d.trainee.name},${d.trainee.phone}\n`) }),
     shanxi: [404],
   },
+  { file: "admin.sessions._index.tsx", path: () => "/admin/sessions", shanxi: [200], leaks: () => ["鲁的团体督导"], national: 200 },
+  {
+    file: "admin.sessions._index.tsx",
+    intent: "(action)",
+    path: () => "/admin/sessions",
+    form: (d) => ({ title: "越权活动", kind: "lecture", for: `unit:${d.units.shandong}`, date: "2030-01-10", start: "09:00", end: "10:00", place: "烟台", capacity: "10" }),
+    shanxi: [400],
+  },
+  { file: "admin.sessions.$sessionId.tsx", path: (d) => `/admin/sessions/${d.sessionId}`, shanxi: [404], national: 200 },
+  { file: "admin.sessions.$sessionId.tsx", intent: "mark", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "mark", userId: d.trainee.id, status: "absent", note: "" }), shanxi: [404] },
+  { file: "admin.sessions.$sessionId.tsx", intent: "enrol", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "enrol", userId: d.trainee.id }), shanxi: [404] },
+  { file: "admin.sessions.$sessionId.tsx", intent: "cancelFor", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "cancelFor", userId: d.trainee.id }), shanxi: [404] },
+  { file: "admin.sessions.$sessionId_.checkin.tsx", path: (d) => `/admin/sessions/${d.sessionId}/checkin`, shanxi: [404], national: 200 },
+  { file: "admin.sessions.$sessionId.attendance[.]csv.tsx", path: (d) => `/admin/sessions/${d.sessionId}/attendance.csv`, shanxi: [404], national: 200 },
+  { file: "admin.sessions.$sessionId.attendance[.]xlsx.tsx", path: (d) => `/admin/sessions/${d.sessionId}/attendance.xlsx`, shanxi: [404], national: 200 },
   { file: "server.ts:/admin/queues", path: () => "/admin/queues", shanxi: [403], national: 200 },
 ];
 
@@ -323,7 +339,15 @@ async function arrange(): Promise<Data> {
         [`e2e-${suffix}`, trainee.id, trainee.phone],
       )
     ).rows[0]!.id;
+    const sessionId = (
+      await db.query<{ id: string }>(
+        "insert into training_sessions (org_unit_id, kind, title, starts_at, ends_at, place, capacity, checkin_secret) values ($1, 'group_supervision', '鲁的团体督导', now() + interval '10 days', now() + interval '10 days 2 hours', '烟台', 10, $2) returning id",
+        [units.shandong, randomBytes(32).toString("hex")],
+      )
+    ).rows[0]!.id;
+    await db.query("insert into session_enrolments (session_id, user_id, status) values ($1, $2, 'enrolled')", [sessionId, trainee.id]);
     return {
+      sessionId,
       cohort: { id: cohortId, name: cohortName, codeId, requestId },
       deliveryId,
       suffix,
@@ -371,6 +395,9 @@ async function snapshot(d: Data): Promise<string> {
       ["select user_id, left_at from cohort_members where cohort_id = $1 order by 1", [d.cohort.id]],
       ["select id, used_count, revoked_at from cohort_join_codes where cohort_id = $1 order by 1", [d.cohort.id]],
       ["select id, status from cohort_join_requests where cohort_id = $1 order by 1", [d.cohort.id]],
+      ["select user_id, status from session_enrolments where session_id = $1 order by 1", [d.sessionId]],
+      ["select user_id, status from session_attendance where session_id = $1 order by 1", [d.sessionId]],
+      ["select count(*) from training_sessions where title = '越权活动'", []],
     ];
     const parts = [];
     // One client, one query at a time.

@@ -55,6 +55,13 @@ beforeAll(async () => {
     indicatorId: "campus-y1-students",
     list: "1",
     kid: "nope",
+    sessionId: (
+      await app.db
+        .insertInto("training_sessions")
+        .values({ org_unit_id: province, kind: "lecture", title: "测试活动", starts_at: new Date(Date.now() + 86_400_000), ends_at: new Date(Date.now() + 90_000_000), place: "会议室", capacity: 5, checkin_secret: "0123456789abcdef0123456789abcdef" })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id,
     cohortId: (
       await app.db
         .insertInto("cohorts")
@@ -186,6 +193,9 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "admin.cohorts._index.tsx": { schema: schemas.cohortCreateForm, who: "admin" },
   "admin.cohorts.$cohortId.tsx": { schema: schemas.cohortForm, who: "admin" },
   "cohorts.tsx": { schema: schemas.cohortJoinForm, who: "trainee" },
+  "admin.sessions._index.tsx": { schema: schemas.sessionCreateForm, who: "admin" },
+  "admin.sessions.$sessionId.tsx": { schema: schemas.sessionAdminForm, who: "admin" },
+  "sessions._index.tsx": { schema: schemas.sessionSignUpForm, who: "trainee" },
   "admin.certificates.tsx": { schema: schemas.certificatesForm, who: "admin" },
   "admin.deliveries.tsx": { schema: schemas.deliveriesForm, who: "admin" },
   "admin.exports.tsx": { schema: schemas.exportForm, who: "admin" },
