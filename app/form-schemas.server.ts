@@ -123,6 +123,9 @@ export const notificationsForm = z.discriminatedUnion("intent", [
 // ── /admin/deliveries ─────────────────────────────────────────────────────────────────────────────
 export const deliveriesForm = z.object({ intent: z.literal("resend"), id: field.ref() });
 
+// ── /unsubscribe/:token (RFC 8058 one-click: mail clients post List-Unsubscribe=One-Click) ────────
+export const unsubscribeForm = z.object({ "List-Unsubscribe": field.text(100) });
+
 // ── /profile ────────────────────────────────────────────────────────────────────────────────────
 export const profileForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("profile"), name: line(), phone: line() }),

@@ -197,6 +197,7 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "tasks.$taskId.tsx": { schema: schemas.taskForm, who: "drafter" },
   "tasks.$taskId.evidence.tsx": { schema: schemas.evidenceForm, who: "drafter", multipart: true },
   "verify.$code.tsx": { schema: schemas.verifyPasteForm, who: "anonymous" },
+  "unsubscribe.$token.tsx": { schema: schemas.unsubscribeForm, who: "anonymous" },
 };
 
 /** The forms a schema describes: one per intent, with the fields each declares (and whether others are bounded too). */
