@@ -127,6 +127,8 @@ const legitimateWrites: Record<string, string[]> = {
   "learn.$track.$tier.$slug.tsx": ["module_progress"],
   "tasks.$taskId.tsx": ["submissions"],
   "admin.users.$userId.tsx": ["access_tokens"],
+  // A choices or quiet-hours post with no boxes ticked is a valid form: it saves "none" and "off".
+  "profile.tsx": ["message_choices", "message_settings"],
 };
 
 /** Row counts of every table but the audit log (refusals are written there on purpose). */
