@@ -167,10 +167,18 @@ export const notificationsForm = z.discriminatedUnion("intent", [
 // ── /admin/deliveries ─────────────────────────────────────────────────────────────────────────────
 export const deliveriesForm = z.object({ intent: z.literal("resend"), id: field.ref() });
 
+// ── /unsubscribe/:token (RFC 8058 one-click: mail clients post List-Unsubscribe=One-Click) ────────
+export const unsubscribeForm = z.object({ "List-Unsubscribe": field.text(100) });
+
 // ── /profile ────────────────────────────────────────────────────────────────────────────────────
 export const profileForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("profile"), name: line(), phone: line() }),
   z.object({ intent: z.literal("password"), current: password(), password: password(), confirm: password() }),
+  // Messages outside the app: verify a phone or address by a code, pick kind × channel, quiet hours.
+  z.object({ intent: z.literal("sendCode"), channel: picked() }),
+  z.object({ intent: z.literal("verifyCode"), channel: picked(), code: line() }),
+  z.object({ intent: z.literal("choices"), on: field.list(z.string().max(100), 100) }),
+  z.object({ intent: z.literal("quiet"), quietOn: field.checkbox(), quietStart: picked(), quietEnd: picked() }),
 ]);
 
 // ── /tasks/:taskId (a quiz posts `q.<questionId>`; written work its draft fields) ──────────────

@@ -17,6 +17,11 @@ import { findContactConflict, getPasswordHash, getUserSummary, setPasswordHash, 
 import { hashPassword, verifyPassword } from "~/passwords.server";
 import { admitPasswordAttempt } from "~/rate-limit.server";
 import { readDeviceId, refusalMessage } from "~/services/sign-in.server";
+import { MessageSettings, type ChoiceGroupView, type ContactView, type MessagesResult } from "~/components/message-settings";
+import { channelRoutes, defaultQuietHours, formatClock, isChannelName, kindsOf, messageGroups, parseClock, wantsChannel } from "~/domain/channels";
+import { choiceKey, recipientOf, setChoice, setQuietHours } from "~/models/deliveries.server";
+import { channelAvailable } from "~/services/codes.server";
+import { confirmVerificationCode, requestVerificationCode } from "~/services/contacts.server";
 
 export const meta: MetaFunction = () => [{ title: "个人资料 · 百城学堂" }];
 
@@ -24,12 +29,33 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireUser(request, context);
   const user = await getUserSummary(db(), me.id);
   if (!user) throw notFound();
-  return json({ user: { name: user.name, phone: user.phone, email: user.email, orgName: user.orgName, track: user.track, roles: user.roles } });
+  const person = await recipientOf(db(), me.id);
+  const contacts: ContactView[] = (["sms", "email"] as const).map((channel) => {
+    const address = channel === "sms" ? user.phone : user.email;
+    return { channel, address, verified: Boolean(address && person?.verified[channel] === address), available: channelAvailable(channel) };
+  });
+  const groups: ChoiceGroupView[] = messageGroups.map((group) => ({
+    group,
+    kinds: kindsOf(group).map((kind) => ({
+      kind,
+      label: `channels.kind.${kind}` as MessageKey,
+      sms: wantsChannel(kind, "sms", person?.choices.get(choiceKey(kind, "sms"))),
+      email: wantsChannel(kind, "email", person?.choices.get(choiceKey(kind, "email"))),
+    })),
+  })).filter((g) => g.kinds.length > 0);
+  const quiet = person?.quiet === undefined ? defaultQuietHours : person.quiet;
+  return json({
+    user: { name: user.name, phone: user.phone, email: user.email, orgName: user.orgName, track: user.track, roles: user.roles },
+    contacts,
+    groups,
+    quiet: { on: quiet !== null, start: formatClock(quiet?.start ?? defaultQuietHours.start), end: formatClock(quiet?.end ?? defaultQuietHours.end) },
+  });
 }
 
 type Result =
   | { intent: "profile"; ok: boolean; values: { name: string; phone: string }; errors?: Record<string, MessageKey> }
-  | { intent: "password"; ok: boolean; error?: MessageKey; params?: Record<string, number> };
+  | { intent: "password"; ok: boolean; error?: MessageKey; params?: Record<string, number> }
+  | MessagesResult;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = requireUser(request, context);
@@ -78,17 +104,59 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await endOtherSessions(me.id, context.auth.sessionId!);
     return json<Result>({ intent, ok: true });
   }
+  if (input.intent === "sendCode" || input.intent === "verifyCode") {
+    const { intent, channel } = input;
+    if (!isChannelName(channel)) return json<Result>({ intent, channel, ok: false, message: "messages.error.channel" }, { status: 400 });
+    const address = channel === "sms" ? user.phone : user.email;
+    const channelLabel = channel === "sms" ? "手机号" : "邮箱";
+    if (intent === "sendCode") {
+      const outcome = await requestVerificationCode(db(), { userId: me.id, channel, address, ip: context.ip, now: new Date() });
+      if (outcome.ok) return json<Result>({ intent, channel, ok: true, message: "messages.codeSent", params: { address: address ?? "" } });
+      if (outcome.problem === "rateLimited") {
+        return json<Result>({ intent, channel, ok: false, message: "messages.error.rateLimited", params: { minutes: outcome.minutes } }, { status: 429, headers: { "Retry-After": String(outcome.minutes * 60) } });
+      }
+      return json<Result>({ intent, channel, ok: false, message: `messages.error.${outcome.problem}`, params: { channel: channelLabel } }, { status: outcome.problem === "sendFailed" ? 502 : 400 });
+    }
+    const code = input.code.trim().slice(0, 20);
+    const right = await confirmVerificationCode(db(), { userId: me.id, channel, address, code, now: new Date() });
+    if (!right) return json<Result>({ intent, channel, ok: false, message: "messages.error.wrongCode", code }, { status: 400 });
+    return json<Result>({ intent, channel, ok: true, message: "messages.verified", params: { address: address ?? "" } });
+  }
+
+  if (input.intent === "choices") {
+    const on = new Set(input.on);
+    await db().transaction().execute(async (trx) => {
+      for (const kind of Object.keys(channelRoutes)) {
+        for (const channel of ["sms", "email"] as const) await setChoice(trx, { userId: me.id, kind, channel, enabled: on.has(`${kind}|${channel}`) });
+      }
+    });
+    return json<Result>({ intent: "choices", ok: true });
+  }
+
+  if (input.intent === "quiet") {
+    const values = { quietOn: input.quietOn !== "", quietStart: input.quietStart.trim(), quietEnd: input.quietEnd.trim() };
+    if (!values.quietOn) {
+      await setQuietHours(db(), me.id, null);
+      return json<Result>({ intent: "quiet", ok: true, values });
+    }
+    const start = parseClock(values.quietStart);
+    const end = parseClock(values.quietEnd);
+    if (start === null || end === null || start === end) return json<Result>({ intent: "quiet", ok: false, values }, { status: 400 });
+    await setQuietHours(db(), me.id, { start, end });
+    return json<Result>({ intent: "quiet", ok: true, values });
+  }
   throw new Response("Unknown intent", { status: 400 });
 }
 
 export default function Profile() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, contacts, groups, quiet } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const busy = useNavigation().state === "submitting";
   const profile = result?.intent === "profile" ? result : undefined;
   const password = result?.intent === "password" ? result : undefined;
   const page = useRevealError<HTMLDivElement>(result && !result.ok ? result : null);
+  const messagesResult = result && (result.intent === "sendCode" || result.intent === "verifyCode" || result.intent === "choices" || result.intent === "quiet") ? (result as MessagesResult) : undefined;
   return (
     <div className="stack" ref={page}>
       <h1>{t("profile.title")}</h1>
@@ -133,6 +201,7 @@ export default function Profile() {
           </Form>
         </div>
       </div>
+      <MessageSettings contacts={contacts} groups={groups} quiet={quiet} result={messagesResult} busy={busy} />
     </div>
   );
 }

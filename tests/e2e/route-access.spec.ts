@@ -23,6 +23,7 @@ const cases: RouteCase[] = [
   { file: "login.tsx", path: "/login", expect: { anonymous: 200, trainee: 302, otherTrainee: 302, mentor: 302, admin: 302 } },
   { file: "logout.tsx", path: "/logout", expect: { anonymous: 302, trainee: 302, otherTrainee: 302, mentor: 302, admin: 302 } },
   { file: "profile.tsx", path: "/profile", expect: { anonymous: 302, ...signedIn } },
+  { file: "unsubscribe.$token.tsx", path: "/unsubscribe/not-a-real-token", expect: { anonymous: 400, trainee: 400, otherTrainee: 400, mentor: 400, admin: 400 } },
   { file: "invite.$token.tsx", path: "/invite/not-a-real-token", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "learn._index.tsx", path: "/learn", expect: { anonymous: 302, ...signedIn } },
   { file: "learn.search.tsx", path: "/learn/search?q=%E6%83%85%E7%BB%AA", expect: { anonymous: 302, ...signedIn } },

@@ -304,3 +304,57 @@ describe("/admin/deliveries", () => {
     expect(seen.sort()).toEqual(sent.map((r) => r.id).sort());
   });
 });
+
+describe("people choose", () => {
+  it("a one-click unsubscribe post turns that kind off by that channel; a malformed or forged link is a 400", async () => {
+    const { registerChannels } = await import("~/services/channels/registry.server");
+    const { unsubscribeToken } = await import("~/services/channels/links");
+    const { action: unsubscribe, loader: unsubscribeLoader } = await import("~/routes/unsubscribe.$token");
+    registerChannels({}, { linkSecret, appUrl });
+    const p = await person();
+    const token = unsubscribeToken(linkSecret, { userId: p.id, channel: "email", kind: "submission.returned" });
+    const post = (t: string) =>
+      responseOf(() => unsubscribe({ request: new Request(`${appUrl}/unsubscribe/${t}`, { method: "POST", body: new URLSearchParams({ "List-Unsubscribe": "One-Click" }) }), params: { token: t }, context: app.anonymous() }));
+    expect((await post("not-a-token")).status).toBe(400);
+    expect((await post(unsubscribeToken("forged-secret-0123456789abcdefghijklmnopq", { userId: p.id, channel: "email", kind: "submission.returned" }))).status).toBe(400);
+    expect((await responseOf(() => unsubscribeLoader({ request: new Request(`${appUrl}/unsubscribe/x.y`), params: { token: "x.y" }, context: app.anonymous() }))).status).toBe(400);
+    expect((await post(token)).status).toBe(200);
+    expect(await app.db.selectFrom("message_choices").select(["kind", "channel", "enabled"]).where("user_id", "=", p.id).execute()).toEqual([{ kind: "submission.returned", channel: "email", enabled: false }]);
+    // The next returned piece of work comes by SMS only.
+    await returnedWork(p.id);
+    expect((await settled(p.id, 1)).map((d) => d.channel)).toEqual(["sms"]);
+  });
+
+  it("a phone is verified only by the code sent to it; a wrong, replayed or expired code gets one message", async () => {
+    const { registerChannels } = await import("~/services/channels/registry.server");
+    const { action: profileAction } = await import("~/routes/profile");
+    const templates = { decision: "SMS_100001", returned: "SMS_100002", certificate: "SMS_100003", mentoring: "SMS_100004", reminder: "SMS_100005", code: "SMS_100006" };
+    registerChannels({ sms: aliyunSmsChannel({ accessKeyId, accessKeySecret, signName: "百城学堂", templates, endpoint: sms.endpoint }) }, { linkSecret, appUrl });
+    const me = await app.signIn(["trainee"]);
+    const phone = `135${String(Date.now()).slice(-8)}`;
+    await app.db.updateTable("users").set({ phone }).where("id", "=", me.id).execute();
+    const act = (form: Record<string, string>) => responseOf(() => profileAction({ request: makeRequest("/profile", { form }), context: me.context, params: {} }));
+    expect((await act({ intent: "sendCode", channel: "sms" })).status).toBe(200);
+    const sent = sms.accepted.filter((r) => r.PhoneNumbers === phone);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.TemplateCode).toBe("SMS_100006");
+    const code = (JSON.parse(sent[0]!.TemplateParam!) as { code: string }).code;
+    expect(code).toMatch(/^\d{6}$/);
+    // Stored only hashed.
+    const stored = await app.db.selectFrom("contact_verifications").selectAll().where("user_id", "=", me.id).executeTakeFirstOrThrow();
+    expect(stored.code_hash).not.toContain(code);
+    const wrong = code === "000000" ? "111111" : "000000";
+    const refused = await act({ intent: "verifyCode", channel: "sms", code: wrong });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("messages.error.wrongCode");
+    expect((await act({ intent: "verifyCode", channel: "sms", code })).status).toBe(200);
+    expect((await app.db.selectFrom("contact_verifications").select("verified_at").where("user_id", "=", me.id).executeTakeFirstOrThrow()).verified_at).not.toBeNull();
+    // Replayed: the code is spent.
+    await app.db.updateTable("contact_verifications").set({ verified_at: null }).where("user_id", "=", me.id).execute();
+    expect((await act({ intent: "verifyCode", channel: "sms", code })).status).toBe(400);
+    // Too many codes: 请 N 分钟后再试.
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push((await act({ intent: "sendCode", channel: "sms" })).status);
+    expect(answers).toContain(429);
+  });
+});

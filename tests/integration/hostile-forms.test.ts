@@ -141,6 +141,8 @@ const legitimateWrites: Record<string, string[]> = {
   "learn.$track.$tier.$slug.tsx": ["module_progress"],
   "tasks.$taskId.tsx": ["submissions"],
   "admin.users.$userId.tsx": ["access_tokens"],
+  // A choices or quiet-hours post with no boxes ticked is a valid form: it saves "none" and "off".
+  "profile.tsx": ["message_choices", "message_settings"],
 };
 
 /** Row counts of every table but the audit log (refusals are written there on purpose). */
@@ -217,6 +219,7 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "tasks.$taskId.tsx": { schema: schemas.taskForm, who: "drafter" },
   "tasks.$taskId.evidence.tsx": { schema: schemas.evidenceForm, who: "drafter", multipart: true },
   "verify.$code.tsx": { schema: schemas.verifyPasteForm, who: "anonymous" },
+  "unsubscribe.$token.tsx": { schema: schemas.unsubscribeForm, who: "anonymous" },
 };
 
 /** The forms a schema describes: one per intent, with the fields each declares (and whether others are bounded too). */

@@ -95,3 +95,17 @@ export function composeMessage(kind: string, payload: Record<string, unknown>, a
   };
   return { email, sms: smsFor(kind, params, text) };
 }
+
+/** A one-time code by e-mail or SMS (SMS: the provider's approved "code" template). */
+export function codeMessage(code: string, purpose: "verify" | "signIn"): ComposedMessage {
+  const what = purpose === "verify" ? zh("channels.code.verifyPurpose") : zh("channels.code.signInPurpose");
+  const text = zh("channels.code.text", { code, purpose: what });
+  return {
+    email: {
+      subject: `【百城学堂】${zh("channels.code.subject", { purpose: what })}`,
+      text: `${text}\n\n—\n${zh("channels.email.footer")}`,
+      html: `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body style="font-family:sans-serif;line-height:1.6"><p>${escapeHtml(text)}</p><p style="font-size:28px;letter-spacing:4px"><strong>${escapeHtml(code)}</strong></p></body></html>`,
+    },
+    sms: { template: "code", params: { code } },
+  };
+}
