@@ -316,7 +316,8 @@ describe("the admin certificates page", () => {
     try {
       const res = await post({ intent: "issue", candidate: [key(userId)] });
       const batchId = new URL(res.headers.get("Location")!, "http://localhost").searchParams.get("batch")!;
-      const until = Date.now() + 15_000;
+      // The first render starts a PDF thread that loads the fonts: generous on a loaded machine.
+      const until = Date.now() + 90_000;
       let page = await loadPage(`?batch=${batchId}`);
       while (!page.batch?.done && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 100));
@@ -330,7 +331,7 @@ describe("the admin certificates page", () => {
     } finally {
       await workers.close();
     }
-  });
+  }, 120_000);
 
   it("marks a render job done after the document is rendered", async () => {
     const userId = await trainee();
