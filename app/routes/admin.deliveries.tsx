@@ -127,10 +127,10 @@ export default function Deliveries() {
             label: t("deliveries.col.detail"),
             cell: (r) => (
               <div className="stack">
-                <span className="hint">{t("deliveries.attempts", { count: r.attempts })}</span>
-                {r.not_before && r.status === "queued" ? <span className="hint">{t("deliveries.notBefore", { time: formatDateTime(r.not_before) })}</span> : null}
-                {r.provider_id ? <span className="hint">{t("deliveries.providerId", { id: r.provider_id })}</span> : null}
-                {r.error ? <span className="hint">{r.error}</span> : null}
+                <div className="hint">{t("deliveries.attempts", { count: r.attempts })}</div>
+                {r.not_before && r.status === "queued" ? <div className="hint">{t("deliveries.notBefore", { time: formatDateTime(r.not_before) })}</div> : null}
+                {r.provider_id ? <div className="hint">{t("deliveries.providerId", { id: r.provider_id })}</div> : null}
+                {r.error ? <div className="hint">{r.error}</div> : null}
                 {r.status === "failed" ? (
                   <Form method="post">
                     <input type="hidden" name="id" value={r.id} />
