@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import { csvLine, spreadsheetSafe } from "~/domain/user-import";
 import { translate, type MessageKey } from "~/i18n";
 import { formatDateTime } from "~/i18n/dates";
@@ -32,6 +31,8 @@ export function attendanceCsv(rows: readonly Row[]): string {
 }
 
 export async function attendanceWorkbook(rows: readonly Row[]): Promise<Uint8Array> {
+  // exceljs is loaded by the first export, not at server start (issue #16, cold start).
+  const { default: ExcelJS } = await import("exceljs");
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet("考勤");
   sheet.addRow(header).font = { bold: true };
