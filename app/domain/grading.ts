@@ -104,3 +104,6 @@ export function decisionProblem(input: { decision: GradeDecision; comment: strin
   if (input.decision === "pass" && input.total < input.passMark) return "passBelowMark";
   return null;
 }
+
+/** The submission statuses the mentor queue counts, each a chip linking to its list (the page renders them, so not in a .server module). */
+export const queueCountedStatuses = ["submitted", "resubmitted", "in_review", "returned", "passed", "not_passed"] as const;

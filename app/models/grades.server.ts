@@ -6,6 +6,7 @@ import { countUpTo } from "./counting.server";
 import { cursorTime, keysetPage, type KeyColumn } from "./keyset.server";
 import { userUnder } from "./placement.server";
 import type { Db } from "./types";
+import { queueCountedStatuses } from "~/domain/grading";
 
 // Grades, the mentor's queue and showcase nominations. Every grade is kept; none is overwritten.
 
@@ -175,8 +176,7 @@ export const queueKey: KeyColumn[] = [
   { ref: "s.id", kind: "uuid" },
 ];
 
-/** The statuses the queue counts (each a chip linking to its list). */
-export const queueCountedStatuses = ["submitted", "resubmitted", "in_review", "returned", "passed", "not_passed"] as const satisfies readonly QueueStatus[];
+export { queueCountedStatuses };
 
 /**
  * A page of the queue (oldest submission first, keyset pagination), how many the filtered list holds
