@@ -123,18 +123,7 @@ export async function recordAuditMany(db: Db, events: AuditEventInput[]): Promis
 }
 
 export async function recordAudit(db: Db, event: AuditEventInput): Promise<void> {
-  await db
-    .insertInto("audit_events")
-    .values({
-      actor_id: event.actorId,
-      action: event.action,
-      target_type: event.targetType ?? null,
-      target_id: event.targetId ?? null,
-      ip: event.ip ?? null,
-      details: JSON.stringify(event.details ?? {}),
-      scope_path: scopeOf(event),
-    })
-    .execute();
+  await recordAuditMany(db, [event]);
 }
 
 /** The audit log's order: newest first (ids grow with time). */
