@@ -63,3 +63,33 @@ export function KeysetPagination({ next, prev, prefix = "", label = "分页" }: 
     </nav>
   );
 }
+
+/**
+ * A forward-only list (newest or soonest first): "more" past the cursor `next`, and back to the first page
+ * once paged. Keeps every other parameter of the address (the filters) and replaces only `param`.
+ */
+export function MoreLinks({ next, paged, param = "after", label, firstLabel, moreLabel }: { next: string | null; paged: boolean; param?: string; label: string; firstLabel: string; moreLabel: string }) {
+  const location = useLocation();
+  if (!next && !paged) return null;
+  const href = (cursor: string | null) => {
+    const params = new URLSearchParams(location.search);
+    if (cursor) params.set(param, cursor);
+    else params.delete(param);
+    const search = params.toString();
+    return `${location.pathname}${search ? `?${search}` : ""}`;
+  };
+  return (
+    <nav className="pagination" aria-label={label}>
+      {paged ? (
+        <Link className="button secondary" to={href(null)}>
+          {firstLabel}
+        </Link>
+      ) : null}
+      {next ? (
+        <Link className="button secondary" to={href(next)} rel="next">
+          {moreLabel}
+        </Link>
+      ) : null}
+    </nav>
+  );
+}

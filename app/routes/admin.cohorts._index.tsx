@@ -12,6 +12,7 @@ import { useT, type MessageKey } from "~/i18n";
 import { listCohorts } from "~/models/cohorts.server";
 import { orgOptions } from "~/models/org-options.server";
 import { createCohort } from "~/services/cohorts.server";
+import { MoreLinks } from "~/components/pagination";
 
 export const meta: MetaFunction = () => [{ title: "期次与班级 · 百城学堂" }];
 const pageSize = 25;
@@ -92,20 +93,7 @@ export default function Cohorts() {
           { label: t("cohorts.col.members"), cell: (c) => c.members },
         ]}
       />
-      {next || paged ? (
-        <nav className="pagination" aria-label={t("cohorts.title")}>
-          {paged ? (
-            <Link className="button secondary" to="?">
-              {t("cohorts.first")}
-            </Link>
-          ) : null}
-          {next ? (
-            <Link className="button secondary" to={`?after=${encodeURIComponent(next)}`} rel="next">
-              {t("cohorts.more")}
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <MoreLinks next={next} paged={paged} label={t("cohorts.title")} firstLabel={t("cohorts.first")} moreLabel={t("cohorts.more")} />
 
       <section className="card narrow" aria-labelledby="create-title">
         <h2 id="create-title" className="card-title">

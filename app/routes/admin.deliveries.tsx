@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
 import { FormMessage, useRevealError } from "~/components/form";
@@ -15,6 +15,7 @@ import { listDeliveries, type DeliveryCursor } from "~/models/deliveries.server"
 import { resendFailedDelivery } from "~/services/deliveries.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 import type { DeliveryStatus } from "../../db/schema";
+import { MoreLinks } from "~/components/pagination";
 
 export const meta: MetaFunction = () => [{ title: "短信与邮件发送记录 · 百城学堂" }];
 
@@ -79,19 +80,8 @@ export default function Deliveries() {
   const { rows, status, next, paged, channelsOn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
-  const location = useLocation();
   const busy = useNavigation().state === "submitting";
   const reveal = useRevealError<HTMLDivElement>(result && !result.ok ? result : null);
-  const nextHref = () => {
-    const params = new URLSearchParams(location.search);
-    if (next) params.set("before", next);
-    return `${location.pathname}?${params}`;
-  };
-  const firstHref = () => {
-    const params = new URLSearchParams(location.search);
-    params.delete("before");
-    return `${location.pathname}${params.size ? `?${params}` : ""}`;
-  };
   return (
     <div className="stack" ref={reveal}>
       <h1>{t("deliveries.title")}</h1>
@@ -144,18 +134,7 @@ export default function Deliveries() {
           },
         ]}
       />
-      <nav className="pagination" aria-label={t("deliveries.title")}>
-        {paged ? (
-          <Link className="button secondary" to={firstHref()}>
-            {t("deliveries.first")}
-          </Link>
-        ) : null}
-        {next ? (
-          <Link className="button secondary" to={nextHref()} rel="next">
-            {t("deliveries.more")}
-          </Link>
-        ) : null}
-      </nav>
+      <MoreLinks next={next} paged={paged} param="before" label={t("deliveries.title")} firstLabel={t("deliveries.first")} moreLabel={t("deliveries.more")} />
     </div>
   );
 }

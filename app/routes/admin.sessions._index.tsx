@@ -14,6 +14,7 @@ import { listCohorts } from "~/models/cohorts.server";
 import { orgOptions } from "~/models/org-options.server";
 import { listSessionsForAdmin } from "~/models/training-sessions.server";
 import { createSession } from "~/services/training-sessions.server";
+import { MoreLinks } from "~/components/pagination";
 
 export const meta: MetaFunction = () => [{ title: "线下活动与考勤 · 百城学堂" }];
 const pageSize = 25;
@@ -103,20 +104,7 @@ export default function AdminSessions() {
           { label: t("sessions.col.places"), cell: (s) => t("sessions.places", { enrolled: s.enrolled, capacity: s.capacity, waiting: s.waiting }) },
         ]}
       />
-      {next || paged ? (
-        <nav className="pagination" aria-label={t("sessions.admin.title")}>
-          {paged ? (
-            <Link className="button secondary" to="?">
-              {t("sessions.first")}
-            </Link>
-          ) : null}
-          {next ? (
-            <Link className="button secondary" to={`?after=${encodeURIComponent(next)}`} rel="next">
-              {t("sessions.more")}
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <MoreLinks next={next} paged={paged} label={t("sessions.admin.title")} firstLabel={t("sessions.first")} moreLabel={t("sessions.more")} />
       <section className="card narrow" aria-labelledby="create-title">
         <h2 id="create-title" className="card-title">
           {t("sessions.create.title")}

@@ -12,6 +12,7 @@ import { formatSessionTime } from "~/i18n/session-format";
 import { calendarTokenOf, sessionsForPerson } from "~/models/training-sessions.server";
 import { newCalendarToken } from "~/services/calendar.server";
 import { cancelPlace, signUp } from "~/services/training-sessions.server";
+import { MoreLinks } from "~/components/pagination";
 
 export const meta: MetaFunction = () => [{ title: "线下活动 · 百城学堂" }];
 const pageSize = 20;
@@ -141,20 +142,7 @@ export default function MySessions() {
           </li>
         ))}
       </ul>
-      {next || paged ? (
-        <nav className="pagination" aria-label={t("sessions.mine.title")}>
-          {paged ? (
-            <Link className="button secondary" to="?">
-              {t("sessions.first")}
-            </Link>
-          ) : null}
-          {next ? (
-            <Link className="button secondary" to={`?after=${encodeURIComponent(next)}`} rel="next">
-              {t("sessions.more")}
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <MoreLinks next={next} paged={paged} label={t("sessions.mine.title")} firstLabel={t("sessions.first")} moreLabel={t("sessions.more")} />
       <section className="card" aria-labelledby="feed-title">
         <h2 id="feed-title" className="card-title">
           {t("sessions.feed.title")}
