@@ -4,9 +4,11 @@ import type { OrgUnit, TrackColumn } from "../../db/schema";
 import type { Db } from "./types";
 
 /** Units of the tree; with `maxLevel`, only the levels down to it (a region picker needs no schools). */
-export async function listOrgUnits(db: Db, options: { includeArchived?: boolean; maxLevel?: number } = {}): Promise<OrgUnit[]> {
+export async function listOrgUnits(db: Db, options: { includeArchived?: boolean; maxLevel?: number; under?: string } = {}): Promise<OrgUnit[]> {
   let q = db.selectFrom("org_units").selectAll();
   if (!options.includeArchived) q = q.where("archived_at", "is", null);
+  // A subtree (paths are ids and slashes): the unit at this path and everything below it.
+  if (options.under !== undefined) q = q.where("path", "like", `${options.under}%`);
   if (options.maxLevel !== undefined) q = q.where("level", "<=", options.maxLevel);
   return q.orderBy("level").orderBy("name").execute();
 }
@@ -148,6 +150,8 @@ export async function searchOrgUnits(db: Db, f: { q: string; withinPath: string;
   const base = db
     .selectFrom("org_units")
     .where("archived_at", "is", null)
+    // Candidates from the pieces index (migration 2026-11-30-20), then the exact fragment.
+    .where(sql<boolean>`search_grams(name) @> search_query_grams(${f.q})`)
     .where("name", "ilike", like)
     .where("path", "like", `${f.withinPath}%`);
   const [rows, count] = await Promise.all([

@@ -32,21 +32,19 @@ async function refuseOutside(reach: Reach, region: OrgUnit, context: AppLoadCont
 
 /**
  * The region, track and year an admin asks about, checked against their reach: a region outside
- * it is refused, and with no region asked for they see their own unit. With the whole tree to level 4
- * (the exports page offers it as one list).
+ * it is refused, and with no region asked for they see their own unit. With the admin's part of the
+ * tree to level 4 (the exports page offers it as one list); the levels below are never read.
  */
 export async function outcomeScope(reach: Reach, url: URL, context: AppLoadContext) {
-  const units = await listOrgUnits(db());
-  const root = units.find((u) => u.id === reach.unitId);
-  if (!root) throw notFound("还没有组织架构。");
+  const root = await getOrgUnit(db(), reach.unitId);
+  if (!root || root.archived_at) throw notFound("还没有组织架构。");
   const regionId = url.searchParams.get("region") || root.id;
-  const region = isUuid(regionId) ? units.find((u) => u.id === regionId) : undefined;
-  if (!region) throw notFound("地区不存在。");
+  const region = isUuid(regionId) ? await getOrgUnit(db(), regionId) : undefined;
+  if (!region || region.archived_at) throw notFound("地区不存在。");
   await refuseOutside(reach, region, context);
-  // Both lists in tree order: each child right under its parent, siblings by name.
-  const children = treeOrder(units.filter((u) => u.parent_id === region.id));
-  const regions = treeOrder(units.filter((u) => u.path.startsWith(root.path) && u.level <= 4));
-  return { root, region, children, regions, ...trackAndYear(url) };
+  // In tree order: each child right under its parent, siblings by name.
+  const regions = treeOrder(await listOrgUnits(db(), { under: root.path, maxLevel: 4 }));
+  return { root, region, regions, ...trackAndYear(url) };
 }
 
 /**
