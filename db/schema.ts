@@ -35,6 +35,8 @@ export interface UserTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   last_sign_in_at: Timestamp | null;
+  /** The last module read, submission change or quiz attempt; kept by triggers (migration 2026-11-30-21). */
+  last_active_at: Timestamp | null;
   /** The bulk import that created this person, if one did. */
   user_import_id: Generated<string | null>;
 }

@@ -115,14 +115,13 @@ function invitedNeverSignedIn() {
 
 /**
  * Stalled: an active trainee who has signed in at least once, whose account is older than the
- * window, and who since `since` has read no module, saved or handed in no work and tried no quiz.
+ * window, and who since `since` has read no module, saved or handed in no work and tried no quiz
+ * (their last activity, kept on the row by triggers: users_last_active_idx).
  */
 function stalledTrainee(since: Date) {
   return sql<boolean>`(u.status = 'active' and u.last_sign_in_at is not null and u.created_at < ${since}
-    and exists (select 1 from user_roles sr where sr.user_id = u.id and sr.role = 'trainee')
-    and not exists (select 1 from module_progress mp where mp.user_id = u.id and mp.read_at >= ${since})
-    and not exists (select 1 from submissions ss where ss.user_id = u.id and ss.updated_at >= ${since})
-    and not exists (select 1 from submissions qs join quiz_attempts qa on qa.submission_id = qs.id where qs.user_id = u.id and qa.submitted_at >= ${since}))`;
+    and coalesce(u.last_active_at, u.created_at) < ${since}
+    and exists (select 1 from user_roles sr where sr.user_id = u.id and sr.role = 'trainee'))`;
 }
 
 /**

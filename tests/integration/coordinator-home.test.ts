@@ -138,6 +138,18 @@ describe("a coordinator's home", () => {
     expect(await userIdsAt(`/admin/users?attention=invited&region=${shandong.id}`, shanxi)).toEqual([expected.shanxi.invited]);
   });
 
+  it("keeps each person's last activity as work changes: an old draft leaves them stalled, a quiz tried today does not", async () => {
+    const module = catalog().modules.find((m) => m.track === "campus" && m.tier === "foundation" && m.tasks.some((t) => t.type === "quiz"))!;
+    const quiz = module.tasks.find((t) => t.type === "quiz")!;
+    const who = expected.shandong.stalled;
+    const old = await insertSubmission(app.db, { userId: who, module, task: quiz, status: "draft", created_at: ago(50), updated_at: ago(50) });
+    expect((await figuresOf(national)).stalled).toBe(2);
+    await app.db.insertInto("quiz_attempts").values({ submission_id: old.id, attempt: 1, answers: JSON.stringify({}) }).execute();
+    const row = await app.db.selectFrom("users").select("last_active_at").where("id", "=", who).executeTakeFirstOrThrow();
+    expect(Date.now() - row.last_active_at!.getTime()).toBeLessThan(60_000);
+    expect(await userIdsAt("/admin/users?attention=stalled", national)).toEqual([expected.shanxi.stalled]);
+  });
+
   it("stops counting a stalled trainee once they read a module, and an invited person once they sign in", async () => {
     const module = catalog().modules.find((m) => m.track === "campus" && m.tier === "practitioner")!;
     await app.db.insertInto("module_progress").values({ user_id: expected.shanxi.stalled, module_id: module.id }).execute();

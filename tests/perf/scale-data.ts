@@ -38,6 +38,7 @@ import { syncCatalog } from "../../app/models/curriculum.server";
 import { hashPassword } from "../../app/passwords.server";
 import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
+import { backfillLastActiveSql } from "../../db/migrations/2026-11-30-21-last-active";
 import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
 
 export type ScaleSize = "full" | "small";
@@ -527,8 +528,10 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     // Recreate the indexes now: eligibility below reads by trainee.
     await q("set session_replication_role = origin");
     for (const i of dropped) await q(i.indexdef);
+    // Generated rows went in with triggers off: each person's last activity is computed as the migration does.
+    await q(backfillLastActiveSql);
     await q("analyze");
-    step(`recreated ${dropped.length} indexes, analyzed`);
+    step(`recreated ${dropped.length} indexes, last activity, analyzed`);
 
     // ---- eligibility: the app's own rule over each (trainee, track, tier) with a decided submission
     const versionsByTier = ruleVersions(catalog);
