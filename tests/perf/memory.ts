@@ -49,14 +49,23 @@ const server = spawn(process.execPath, ["--expose-gc", "--import", "./tests/perf
 });
 
 /** RSS of the server process now (kernel's figure), and heap after a forced GC (the probe's). */
-async function sample(): Promise<{ rss: number; heapUsed: number }> {
+interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+  /** V8's committed heap: what it holds on to after the collection, part of RSS. */
+  heapTotal: number;
+  /** Memory outside the V8 heap owned by JavaScript objects (buffers). */
+  external: number;
+}
+
+async function sample(): Promise<MemoryFigures> {
   rmSync(probe, { force: true });
   server.kill("SIGUSR2");
   return waitFor(
     "the memory probe",
     async () => {
       try {
-        return JSON.parse(readFileSync(probe, "utf8")) as { rss: number; heapUsed: number };
+        return JSON.parse(readFileSync(probe, "utf8")) as MemoryFigures;
       } catch {
         return undefined; // not written yet
       }
@@ -83,7 +92,7 @@ try {
   const start = await sample();
   console.log(`memory: ${rounds} rounds of ${perRound.toLocaleString("en")} requests (home, showcase, /verify, module page and /my-work signed in), autocannon, 64 connections`);
   console.log(`  after start                 RSS ${(start.rss / MB).toFixed(0).padStart(4)} MB   live heap ${(start.heapUsed / MB).toFixed(0).padStart(4)} MB`);
-  const after: Array<{ rss: number; heapUsed: number }> = [];
+  const after: MemoryFigures[] = [];
   for (let round = 1; round <= rounds; round++) {
     const result = await autocannon({ url: base, connections: 64, amount: perRound, requests, timeout: 30 });
     if (result.errors > 0 || result.non2xx > 0) throw new Error(`round ${round}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
@@ -91,7 +100,7 @@ try {
     after.push(figures);
     const growth = round > 1 ? ` (${((figures.rss - after[round - 2]!.rss) / MB >= 0 ? "+" : "")}${((figures.rss - after[round - 2]!.rss) / MB).toFixed(0)} MB)` : "";
     console.log(
-      `  ${figures.rss / MB < targetMb ? "✔" : "✖"} after round ${round} (${result.requests.average.toFixed(0)} req/s)   RSS ${(figures.rss / MB).toFixed(0).padStart(4)} MB${growth.padEnd(10)} live heap ${(figures.heapUsed / MB).toFixed(0).padStart(4)} MB   target RSS < ${targetMb} MB`,
+      `  ${figures.rss / MB < targetMb ? "✔" : "✖"} after round ${round} (${result.requests.average.toFixed(0)} req/s)   RSS ${(figures.rss / MB).toFixed(0).padStart(4)} MB${growth.padEnd(10)} live heap ${(figures.heapUsed / MB).toFixed(0).padStart(4)} MB (V8 holds ${(figures.heapTotal / MB).toFixed(0)} MB, buffers ${(figures.external / MB).toFixed(0)} MB)   target RSS < ${targetMb} MB`,
     );
   }
   const heapGrowth = (after[2]!.heapUsed - after[0]!.heapUsed) / MB;
