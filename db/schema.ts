@@ -312,6 +312,12 @@ export interface SubmissionAssignmentTable {
   released_at: Timestamp | null;
 }
 
+/** Each mentor's open load, kept by triggers (migration 2026-11-30-22); never written by the app. */
+export interface MentorOpenLoadTable {
+  mentor_id: string;
+  open_count: number;
+}
+
 export interface JobOutboxTable {
   job_id: string;
   queue: string;
@@ -654,6 +660,7 @@ export interface Database {
   submissions: SubmissionTable;
   submission_events: SubmissionEventTable;
   quiz_attempts: QuizAttemptTable;
+  mentor_open_loads: MentorOpenLoadTable;
   evidence_files: EvidenceFileTable;
   submission_assignments: SubmissionAssignmentTable;
   job_outbox: JobOutboxTable;

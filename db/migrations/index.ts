@@ -26,6 +26,7 @@ import * as trainingSessions from "./2026-11-30-13-sessions";
 import * as channels from "./2026-11-30-14-channels";
 import * as unitSearch from "./2026-11-30-20-unit-search";
 import * as lastActive from "./2026-11-30-21-last-active";
+import * as mentorOpenLoads from "./2026-11-30-22-mentor-open-loads";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-16-evidence-client-key": evidenceClientKey,
   "2026-11-30-20-unit-search": unitSearch,
   "2026-11-30-21-last-active": lastActive,
+  "2026-11-30-22-mentor-open-loads": mentorOpenLoads,
 };

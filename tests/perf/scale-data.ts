@@ -39,6 +39,7 @@ import { hashPassword } from "../../app/passwords.server";
 import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { backfillLastActiveSql } from "../../db/migrations/2026-11-30-21-last-active";
+import { recountMentorOpenLoadsSql } from "../../db/migrations/2026-11-30-22-mentor-open-loads";
 import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
 
 export type ScaleSize = "full" | "small";
@@ -530,8 +531,9 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     for (const i of dropped) await q(i.indexdef);
     // Generated rows went in with triggers off: each person's last activity is computed as the migration does.
     await q(backfillLastActiveSql);
+    await q(recountMentorOpenLoadsSql);
     await q("analyze");
-    step(`recreated ${dropped.length} indexes, last activity, analyzed`);
+    step(`recreated ${dropped.length} indexes, last activity, open loads, analyzed`);
 
     // ---- eligibility: the app's own rule over each (trainee, track, tier) with a decided submission
     const versionsByTier = ruleVersions(catalog);
