@@ -58,6 +58,9 @@ export const cohortForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("import") }),
 ]);
 
+// ── /admin/cohorts/:cohortId/progress (a message to the cohort; the id is made by the page) ──────
+export const cohortProgressForm = z.object({ intent: z.literal("message"), messageId: field.ref(), title: line(), body: prose() });
+
 // ── /cohorts (a trainee's join code) ────────────────────────────────────────────────────────────
 export const cohortJoinForm = z.object({ code: line() });
 

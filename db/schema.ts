@@ -544,6 +544,18 @@ export interface CohortJoinCodeTable {
   created_at: DefaultTimestamp;
 }
 
+/** A coordinator's message to a cohort's current members (migration 2026-11-30-18). */
+export interface CohortMessageTable {
+  /** Made by the page that offered the form: the same post twice is one message. */
+  id: string;
+  cohort_id: string;
+  title: string;
+  body: string;
+  sent_by: string | null;
+  recipients: number;
+  sent_at: DefaultTimestamp;
+}
+
 export interface CohortJoinRequestTable {
   id: Generated<string>;
   cohort_id: string;
@@ -640,6 +652,7 @@ export interface Database {
   cohort_members: CohortMemberTable;
   cohort_join_codes: CohortJoinCodeTable;
   cohort_join_requests: CohortJoinRequestTable;
+  cohort_messages: CohortMessageTable;
   deliveries: DeliveryTable;
   message_choices: MessageChoiceTable;
   message_settings: MessageSettingsTable;

@@ -4,6 +4,7 @@ import { z } from "zod";
 // file fails the build with its path and field, never a blank page.
 
 import { audienceTypes, themeIds, tierIds, trackIds } from "./ids";
+import { sessionKinds } from "../domain/sessions";
 
 export * from "./ids";
 
@@ -123,6 +124,21 @@ export type ModuleFrontmatter = z.infer<typeof moduleFrontmatterSchema>;
 
 const localized = z.object({ zh: text, en: text });
 
+/**
+ * Attendance a tier's certificate asks for (docs/decisions/023): at least `min` attended sessions of
+ * each listed kind, and at least `hours` attended hours over all sessions. Attended: present or late.
+ */
+export const attendanceRuleSchema = z
+  .object({
+    sessions: z
+      .array(z.object({ kind: z.enum(sessionKinds), min: z.number().int().min(1).max(100) }))
+      .default([])
+      .refine((list) => new Set(list.map((s) => s.kind)).size === list.length, { message: "each session kind may be listed once" }),
+    hours: z.number().positive().max(1000).optional(),
+  })
+  .refine((a) => a.sessions.length > 0 || a.hours !== undefined, { message: "give sessions, hours, or both (or leave attendance out)" });
+export type AttendanceRule = z.infer<typeof attendanceRuleSchema>;
+
 export const certificateRuleSchema = z.object({
   requiredTasks: z.enum(["all"]).or(z.array(stableId).min(1)),
   passMark: z.number().int().min(0).max(100),
@@ -130,6 +146,8 @@ export const certificateRuleSchema = z.object({
   minPeopleReached: z.number().int().min(0),
   mentorSignOff: z.boolean(),
   validYears: z.number().int().positive().nullable().default(null),
+  /** Absent: the tier asks for no attendance (and its rule version is what it was before attendance rules). */
+  attendance: attendanceRuleSchema.optional(),
 });
 
 export const indicatorSchema = z.object({

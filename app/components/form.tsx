@@ -1,5 +1,5 @@
 import { useActionData } from "@remix-run/react";
-import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -66,6 +66,22 @@ export function Field({
  * A labelled <select>, wired like Field. `placeholder` (when given) is a first, empty choice:
  * "all" in a filter, "none" or "please choose" in a form.
  */
+/** A labelled text area, wired like Field. */
+export function TextAreaField({
+  label,
+  name,
+  error,
+  hint,
+  ...area
+}: { label: string; name: string; error?: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = area.id ?? `f-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      {(aria) => <textarea id={id} name={name} {...aria} {...area} />}
+    </FieldFrame>
+  );
+}
+
 export function ChoiceField({
   label,
   name,

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { certificateRuleSchema } from "~/catalog/schema";
 import type { SubmissionStatus, TaskType } from "../../db/schema";
 import { canonicalJson } from "~/utils/canonical-json";
+import { attended, type AttendanceStatus, type SessionKind } from "./sessions";
 
 // Whether a trainee may receive a tier's certificate, from the tier's rule in content/ and their
 // decided submissions. No I/O: the caller loads the submissions and stores the answer.
@@ -23,7 +24,7 @@ export interface TaskResult {
   peopleReached: number | null;
 }
 
-export type MissingKey = "elig.missingTasks" | "elig.fieldWork" | "elig.peopleReached" | "elig.score" | "elig.signOff";
+export type MissingKey = "elig.missingTasks" | "elig.fieldWork" | "elig.peopleReached" | "elig.score" | "elig.signOff" | "elig.hours" | `elig.sessions.${SessionKind}`;
 export interface MissingItem {
   key: MissingKey;
   params?: Record<string, string | number>;
@@ -47,11 +48,57 @@ export function mentorSignedOff(rule: CertificateRule, tierTasks: readonly TierT
     .every((id) => passed.has(id));
 }
 
+// ── attendance (docs/decisions/023-cohorts-sessions-attendance.md, "Attendance rules") ───────────
+
+/** A session the person attended that counts toward one track and tier. */
+export interface AttendedSession {
+  kind: SessionKind;
+  /** Hours it credits. */
+  hours: number;
+}
+
+/** One attendance row of a person, with the session it belongs to (and that session's cohort, if any). */
+export interface AttendanceFact {
+  status: AttendanceStatus;
+  kind: SessionKind;
+  /** The session's 学时; null when none was set. */
+  hours: number | string | null;
+  startsAt: Date | string;
+  endsAt: Date | string;
+  /** The track and tier of the session's cohort; null for a session open to a region. */
+  cohortTrack: string | null;
+  cohortTier: string | null;
+}
+
+/** Hours a session credits: its 学时 when set, else its scheduled length rounded down to the half hour. */
+export function creditedHours(fact: Pick<AttendanceFact, "hours" | "startsAt" | "endsAt">): number {
+  if (fact.hours !== null && fact.hours !== "") {
+    const set = Number(fact.hours);
+    if (Number.isFinite(set) && set > 0) return set;
+  }
+  const ms = new Date(fact.endsAt).getTime() - new Date(fact.startsAt).getTime();
+  return ms > 0 ? Math.floor(ms / 1_800_000) / 2 : 0;
+}
+
+/**
+ * The sessions that count toward one track and tier: attended (present or late), and either a
+ * session of a cohort of that very track and tier (membership need not last: attendance is history),
+ * or a session open to a region (it has no track or tier, so it counts toward every one).
+ */
+export function attendanceFor(facts: readonly AttendanceFact[], key: { track: string; tier: string }): AttendedSession[] {
+  return facts
+    .filter((f) => attended(f.status) && (f.cohortTrack === null || (f.cohortTrack === key.track && f.cohortTier === key.tier)))
+    .map((f) => ({ kind: f.kind, hours: creditedHours(f) }));
+}
+
+/** Tenths, so that 1.5 + 1.5 + 0.1 does not print as 3.0999999. */
+const tenths = (n: number) => Math.round(n * 10) / 10;
+
 export function evaluateEligibility(
   rule: CertificateRule,
   tierTasks: readonly TierTask[],
   results: readonly TaskResult[],
-  facts: { mentorSignOff: boolean },
+  facts: { mentorSignOff: boolean; attended?: readonly AttendedSession[] },
 ): EligibilityResult {
   const missing: MissingItem[] = [];
   const passed = new Map(results.filter((r) => r.status === "passed").map((r) => [r.taskId, r]));
@@ -79,6 +126,18 @@ export function evaluateEligibility(
   }
 
   if (rule.mentorSignOff && !facts.mentorSignOff) missing.push({ key: "elig.signOff" });
+
+  if (rule.attendance) {
+    const sessions = facts.attended ?? [];
+    for (const need of rule.attendance.sessions) {
+      const have = sessions.filter((s) => s.kind === need.kind).length;
+      if (have < need.min) missing.push({ key: `elig.sessions.${need.kind}`, params: { have, need: need.min } });
+    }
+    const hours = tenths(sessions.reduce((sum, s) => sum + s.hours, 0));
+    if (rule.attendance.hours !== undefined && hours < rule.attendance.hours) {
+      missing.push({ key: "elig.hours", params: { have: hours, need: rule.attendance.hours } });
+    }
+  }
   return missing.length === 0 ? { eligible: true } : { eligible: false, missing };
 }
 

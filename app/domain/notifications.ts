@@ -18,6 +18,8 @@ export const notificationPayloads = {
   "assignment.new": z.object({ ...submissionFacts, role: z.enum(["marker", "second_marker", "moderator"]) }),
   "submission.resubmitted": z.object({ ...submissionFacts, round: z.number().int().min(2) }),
   "draft.files_expiring": z.object({ ...submissionFacts, days: z.number().int(), clearOn: z.iso.date() }),
+  /** A coordinator's message to a cohort (the cohort view's "给本期学员发通知"). */
+  "cohort.message": z.object({ messageId: uuid, cohortId: uuid, cohort: z.string(), title: z.string().min(1), body: z.string() }),
 } as const;
 
 export type NotificationKind = keyof typeof notificationPayloads;
@@ -44,6 +46,8 @@ export const notificationIds = {
   /** One per mentor per resubmitted round. */
   resubmitted: (submissionId: string, round: number, mentorId: string) => `resubmitted-${submissionId}-${round}-${mentorId}`,
   draftFilesExpiring: (submissionId: string, noticeAt: Date) => `draft-files-${submissionId}-${noticeAt.getTime()}`,
+  /** One message, one notification per member: a repeated send writes nothing new. */
+  cohortMessage: (messageId: string, userId: string) => `cohort-message-${messageId}-${userId}`,
 };
 
 const excerptLength = 120;
@@ -57,7 +61,7 @@ export function noteExcerpt(note: string | null | undefined, max = excerptLength
 }
 
 export type NotificationTitleKey = `notif.kind.${NotificationKind}`;
-export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade";
+export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade" | "notif.link.cohorts";
 
 export interface NotificationView {
   kind: NotificationKind;
@@ -105,6 +109,7 @@ const describers: { [K in NotificationKind]: Describe<K> } = {
   "assignment.new": (a) => ({ params: { task: a.taskTitle }, quote: null, href: `/mentor/submissions/${a.submissionId}`, linkKey: "notif.link.grade" }),
   "submission.resubmitted": (r) => ({ params: { task: r.taskTitle, round: r.round }, quote: null, href: `/mentor/submissions/${r.submissionId}`, linkKey: "notif.link.grade" }),
   "draft.files_expiring": (d) => ({ params: { task: d.taskTitle, days: d.days, date: d.clearOn }, quote: null, href: taskLink(d.taskId), linkKey: "notif.link.task" }),
+  "cohort.message": (m) => ({ params: { cohort: m.cohort, title: m.title }, quote: m.body || null, href: "/cohorts", linkKey: "notif.link.cohorts" }),
 };
 
 /**

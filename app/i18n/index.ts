@@ -6,6 +6,7 @@ import { calibrationMessages } from "./messages/calibration";
 import { certificateMessages } from "./messages/certificates";
 import { coordinatorMessages } from "./messages/coordinator";
 import { cohortMessages } from "./messages/cohorts";
+import { cohortViewMessages } from "./messages/cohort-view";
 import { sessionMessages } from "./messages/sessions";
 import { credentialMessages } from "./messages/credentials";
 import { eligibilityMessages } from "./messages/eligibility";
@@ -44,6 +45,7 @@ const messages = {
   ...showcaseMessages,
   ...eligibilityMessages,
   ...cohortMessages,
+  ...cohortViewMessages,
   ...sessionMessages,
   ...gradingMessages,
   ...assignmentMessages,

@@ -49,6 +49,7 @@ export type AuditAction =
   | "cohort.join_requested"
   | "cohort.join_approved"
   | "cohort.join_declined"
+  | "cohort.messaged"
   | "session.created"
   | "session.signed_up"
   | "session.enrolled"

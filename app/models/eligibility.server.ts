@@ -1,12 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { catalog as loadCatalog } from "~/catalog/catalog.server";
-import { tierIds, type TierId, type TrackId } from "~/catalog/schema";
+import { tierIds, trackIds, type TierId, type TrackId } from "~/catalog/schema";
 import type { Catalog } from "~/catalog/types";
 import {
+  attendanceFor,
   evaluateEligibility,
   mentorSignedOff,
   needsRenewal,
   ruleVersion,
+  type AttendanceFact,
   type CertificateRule,
   type EligibilityResult,
   type MissingItem,
@@ -15,6 +18,7 @@ import {
 } from "~/domain/eligibility";
 import { allMessages, translate, type MessageKey } from "~/i18n";
 import type { Database } from "../../db/schema";
+import { addManyToOutbox, type OutboxJob } from "./outbox.server";
 import type { Db } from "./types";
 
 // The stored answer to "may this trainee receive this tier's certificate?", one row per
@@ -58,10 +62,69 @@ export async function decidedResults(db: Db, key: EligibilityKey): Promise<TaskR
   return rows.map((r) => ({ taskId: r.task_id, type: r.type, status: r.status, score: r.score, peopleReached: r.people_reached }));
 }
 
-export function evaluateFor(catalog: Catalog, key: Pick<EligibilityKey, "track" | "tier">, results: TaskResult[]): EligibilityResult {
+/**
+ * The attended (present or late) sessions of these people, each with its cohort's track and tier
+ * (null for a region session): what attendance rules count. One index range per person.
+ */
+export async function attendanceFactsOf(db: Db, userIds: readonly string[]): Promise<Map<string, AttendanceFact[]>> {
+  const byUser = new Map<string, AttendanceFact[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .selectFrom("session_attendance as a")
+    .innerJoin("training_sessions as s", "s.id", "a.session_id")
+    .leftJoin("cohorts as c", "c.id", "s.cohort_id")
+    .select(["a.user_id", "a.session_id", "a.status", "s.kind", "s.hours", "s.starts_at", "s.ends_at", "s.cohort_id", "c.track as cohort_track", "c.tier as cohort_tier"])
+    .where("a.user_id", "in", [...userIds])
+    .where("a.status", "in", ["present", "late"])
+    .execute();
+  for (const r of rows) {
+    const fact: AttendanceFact = { status: r.status, kind: r.kind, hours: r.hours, startsAt: r.starts_at, endsAt: r.ends_at, cohortTrack: r.cohort_track, cohortTier: r.cohort_tier };
+    const list = byUser.get(r.user_id);
+    if (list) list.push(fact);
+    else byUser.set(r.user_id, [fact]);
+  }
+  return byUser;
+}
+
+export function evaluateFor(catalog: Catalog, key: Pick<EligibilityKey, "track" | "tier">, results: TaskResult[], attendance: readonly AttendanceFact[] = []): EligibilityResult {
   const rule = tierRule(catalog, key.tier);
   const tasks = tierTasksOf(catalog, key.track, key.tier);
-  return evaluateEligibility(rule, tasks, results, { mentorSignOff: mentorSignedOff(rule, tasks, results) });
+  return evaluateEligibility(rule, tasks, results, { mentorSignOff: mentorSignedOff(rule, tasks, results), attended: attendanceFor(attendance, key) });
+}
+
+/**
+ * After someone's attendance at a session changed (a QR check-in, a mark by hand): evaluation jobs
+ * for the (track, tier) keys that session can count toward and whose rule asks for attendance —
+ * its cohort's key, or for a region session every tier with an attendance rule on the person's
+ * track (both tracks when they have none). Written to the outbox in the caller's transaction; each
+ * change gets its own job id, so a later change is never mistaken for one already evaluated.
+ */
+export async function queueEligibilityAfterAttendance(trx: Db, input: { sessionId: string; userId: string }, catalog: Catalog = loadCatalog()): Promise<OutboxJob[]> {
+  const withRule = new Set(catalog.program.tiers.filter((t) => t.certificate.attendance).map((t) => t.id));
+  if (withRule.size === 0) return [];
+  const row = await trx
+    .selectFrom("training_sessions as s")
+    .leftJoin("cohorts as c", "c.id", "s.cohort_id")
+    .innerJoin("users as u", (j) => j.on("u.id", "=", input.userId))
+    .select(["c.track as cohort_track", "c.tier as cohort_tier", "u.track as user_track"])
+    .where("s.id", "=", input.sessionId)
+    .executeTakeFirst();
+  if (!row) return [];
+  const keys: Array<{ track: TrackId; tier: TierId }> =
+    row.cohort_track && row.cohort_tier
+      ? [{ track: row.cohort_track, tier: row.cohort_tier }]
+      : (row.user_track ? [row.user_track] : [...trackIds]).flatMap((track) => tierIds.map((tier) => ({ track, tier })));
+  const change = randomUUID();
+  const jobs: OutboxJob[] = keys
+    .filter((k) => withRule.has(k.tier))
+    .map((k) => ({
+      jobId: `eligibility-${input.userId}-${k.track}-${k.tier}-attendance-${change}`,
+      queue: "eligibility",
+      name: "evaluate",
+      payload: { userId: input.userId, track: k.track, tier: k.tier },
+    }));
+  if (jobs.length) await addManyToOutbox(trx, jobs);
+  return jobs;
 }
 
 export async function upsertEligibility(db: Db, key: EligibilityKey, result: EligibilityResult, version: string): Promise<void> {
@@ -86,7 +149,8 @@ function inTransaction<T>(db: Db, run: (trx: Db) => Promise<T>): Promise<T> {
 export async function refreshEligibility(db: Db, catalog: Catalog, key: EligibilityKey): Promise<EligibilityResult> {
   return inTransaction(db, async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`eligibility-${key.userId}-${key.track}-${key.tier}`}))`.execute(trx);
-    const result = evaluateFor(catalog, key, await decidedResults(trx, key));
+    const attendance = (await attendanceFactsOf(trx, [key.userId])).get(key.userId) ?? [];
+    const result = evaluateFor(catalog, key, await decidedResults(trx, key), attendance);
     await upsertEligibility(trx, key, result, ruleVersion(tierRule(catalog, key.tier)));
     return result;
   });
@@ -270,10 +334,10 @@ export interface TierEligibilityView {
 
 /**
  * The trainee's certificate standing in one track, tier by tier: evaluated live from their
- * submissions (always current, writes nothing) and their certificates.
+ * submissions and attendance (always current, writes nothing) and their certificates.
  */
 export async function eligibilityFor(db: Db, userId: string, track: TrackId, catalog: Catalog = loadCatalog()): Promise<TierEligibilityView[]> {
-  const [submissions, certificates] = await Promise.all([
+  const [submissions, certificates, attendance] = await Promise.all([
     db
       .selectFrom("submissions")
       .select(["tier", "task_id", "type", "status", "score", "people_reached"])
@@ -288,13 +352,14 @@ export async function eligibilityFor(db: Db, userId: string, track: TrackId, cat
       .where("track", "=", track)
       .orderBy("issued_at", "desc")
       .execute(),
+    attendanceFactsOf(db, [userId]).then((m) => m.get(userId) ?? []),
   ]);
   const tiers = [...catalog.program.tiers].sort((a, b) => a.order - b.order);
   return tiers.map((tier) => {
     const results = submissions
       .filter((s) => s.tier === tier.id)
       .map((s) => ({ taskId: s.task_id, type: s.type, status: s.status, score: s.score, peopleReached: s.people_reached }));
-    const result = evaluateFor(catalog, { track, tier: tier.id }, results);
+    const result = evaluateFor(catalog, { track, tier: tier.id }, results, attendance);
     const ofTier = certificates.filter((c) => c.tier === tier.id);
     const cert = ofTier.find((c) => c.status === "issued") ?? ofTier[0];
     return {

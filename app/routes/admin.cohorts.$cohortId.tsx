@@ -12,27 +12,19 @@ import { DataTable } from "~/components/data-table";
 import { Field, FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import type { CohortFieldError } from "~/domain/cohorts";
-import { inReach } from "~/domain/reach";
 import { importLimits } from "~/domain/user-import";
 import { cohortForm } from "~/form-schemas.server";
 import { assertCleanForm, fieldsOf, filesOf, prefixed, readForm } from "~/forms.server";
-import { refuseOutsideReach, requireReach, type Steward } from "~/guards.server";
+import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { formatDate, formatDateTime } from "~/i18n/dates";
-import { dueDatesOf, getCohort, joinCodesOf, memberCandidates, membersOf, pendingRequestsOf, type CohortRow } from "~/models/cohorts.server";
+import { dueDatesOf, joinCodesOf, memberCandidates, membersOf, pendingRequestsOf } from "~/models/cohorts.server";
+import { cohortInReach } from "~/services/cohort-access.server";
 import { addMembers, createJoinCode, decideRequest, importMembers, removeMember, saveCohort, tasksOf, withdrawJoinCode, type CohortActor } from "~/services/cohorts.server";
 
 export const meta: MetaFunction = () => [{ title: "期次 · 百城学堂" }];
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const maxCandidates = 20;
-
-/** The cohort, when it lies in the admin's reach; otherwise a 404 like an unknown id (audited). */
-async function cohortInReach(me: Steward, context: Parameters<typeof refuseOutsideReach>[0], id: string | undefined, attempted: string): Promise<CohortRow> {
-  const cohort = id && uuidPattern.test(id) ? await getCohort(db(), id) : undefined;
-  if (!cohort) throw new Response("未找到该期次。", { status: 404 });
-  if (!inReach(me.reach, cohort.unit_path)) return refuseOutsideReach(context, { attempted, targetType: "cohort", targetId: cohort.id });
-  return cohort;
-}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
@@ -222,6 +214,17 @@ export default function CohortPage() {
       <p className="muted">
         {cohort.unit} · {t(`track.${cohort.track}`)} · {t(`grading.tier.${cohort.tier}`)} · {t("cohorts.year", { year: cohort.year })} ·{" "}
         {t("cohorts.dates", { start: formatDate(cohort.startsOn), end: formatDate(cohort.endsOn) })}
+      </p>
+      <p className="toolbar">
+        <Link className="button" to={`/admin/cohorts/${cohort.id}/progress`}>
+          {t("cview.open")}
+        </Link>
+        <a className="button secondary" href={`/admin/cohorts/${cohort.id}/attendance.csv`} download>
+          {t("cview.export.attendance")} (CSV)
+        </a>
+        <a className="button secondary" href={`/admin/cohorts/${cohort.id}/attendance.xlsx`} download>
+          {t("cview.export.attendance")} (Excel)
+        </a>
       </p>
       {search.get("created") === "1" && !result ? <FormMessage kind="success">{t("cohorts.created")}</FormMessage> : null}
 

@@ -115,7 +115,7 @@ function NotificationItem({ item }: { item: Item }) {
       </p>
       {view?.quote ? (
         <p className="feedback">
-          {t(view.kind === "certificate.revoked" ? "notif.quote.certificate.revoked" : "notif.quote.submission.returned")}
+          {t(view.kind === "certificate.revoked" ? "notif.quote.certificate.revoked" : view.kind === "cohort.message" ? "notif.quote.cohort.message" : "notif.quote.submission.returned")}
           {view.quote}
         </p>
       ) : null}

@@ -41,11 +41,11 @@ export async function attendanceWorkbook(rows: readonly Row[]): Promise<Uint8Arr
   return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
-export function downloadResponse(body: string | Uint8Array, fileName: string, type: "csv" | "xlsx"): Response {
+export function downloadResponse(body: string | Uint8Array, fileName: string, type: "csv" | "xlsx", asciiName = "attendance"): Response {
   return new Response(typeof body === "string" ? body : new Blob([body as Uint8Array<ArrayBuffer>]), {
     headers: {
       "Content-Type": type === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="attendance.${type}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      "Content-Disposition": `attachment; filename="${asciiName}.${type}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
       "Cache-Control": "private, no-store",
     },
   });

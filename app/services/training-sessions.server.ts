@@ -5,6 +5,9 @@ import { inReach, type Reach } from "~/domain/reach";
 import { cancelProblem, checkInStatus, placeFor, promotions, signUpProblem, type AttendanceStatus, type CancelProblem, type CheckedSession, type SignUpProblem } from "~/domain/sessions";
 import { recordAudit } from "~/models/audit.server";
 import { getCohort } from "~/models/cohorts.server";
+import { queueEligibilityAfterAttendance } from "~/models/eligibility.server";
+import type { OutboxJob } from "~/models/outbox.server";
+import { dispatchAfterCommit } from "~/services/dispatch.server";
 import {
   cancelEnrolment,
   checkinSecretOf,
@@ -118,13 +121,16 @@ export async function cancelPlace(db: Db, input: { sessionId: string; userId: st
 
 /** Marks attendance by hand (出席/迟到/缺席/请假, with a note), audited. */
 export async function markAttendance(db: Db, staff: Staff, session: SessionRow, input: { userId: string; status: AttendanceStatus; note: string | null }): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  const jobs = await db.transaction().execute(async (trx): Promise<OutboxJob[] | null> => {
     const enrolled = (await liveEnrolments(trx, session.id)).some((e) => e.user_id === input.userId);
-    if (!enrolled) return false;
+    if (!enrolled) return null;
     await upsertAttendance(trx, { sessionId: session.id, userId: input.userId, status: input.status, note: input.note, via: "manual", by: staff.id });
     await recordAudit(trx, { actorId: staff.id, action: "attendance.marked", targetType: "user", targetId: input.userId, ip: staff.ip, details: { sessionId: session.id, session: session.title, status: input.status, note: input.note } });
-    return true;
+    // Attendance rules of certificates count it: re-evaluate (decision 023).
+    return queueEligibilityAfterAttendance(trx, { sessionId: session.id, userId: input.userId });
   });
+  if (jobs?.length) await dispatchAfterCommit(jobs);
+  return jobs !== null;
 }
 
 /** The code the check-in screen shows now, as the URL the QR code carries. */
@@ -144,7 +150,8 @@ export async function checkIn(db: Db, input: { sessionId: string; token: string;
   const now = input.now ?? new Date();
   const secret = await checkinSecretOf(db, input.sessionId);
   if (!secret || !verifyCheckinToken(input.sessionId, input.token, now, signerFor(secret))) return { ok: false, problem: "expired" };
-  return db.transaction().execute(async (trx): Promise<CheckInResult> => {
+  let jobs: OutboxJob[] = [];
+  const result = await db.transaction().execute(async (trx): Promise<CheckInResult> => {
     const session = await getSession(trx, input.sessionId, { forUpdate: true });
     if (!session) return { ok: false, problem: "expired" };
     if (now.getTime() > new Date(session.ends_at).getTime() + 60 * 60_000) return { ok: false, problem: "ended" };
@@ -159,6 +166,9 @@ export async function checkIn(db: Db, input: { sessionId: string; token: string;
     const written = await upsertAttendance(trx, { sessionId: session.id, userId: input.user.id, status, note: null, via: "qr", by: input.user.id });
     if (!written) return { ok: true, status, already: true, title: session.title };
     await recordAudit(trx, { actorId: input.user.id, action: "attendance.checked_in", targetType: "user", targetId: input.user.id, ip: input.ip, details: { sessionId: session.id, session: session.title, status } });
+    jobs = await queueEligibilityAfterAttendance(trx, { sessionId: session.id, userId: input.user.id });
     return { ok: true, status, already: false, title: session.title };
   });
+  if (jobs.length) await dispatchAfterCommit(jobs);
+  return result;
 }

@@ -174,6 +174,18 @@ const cases: RegionCase[] = [
     upload: (d) => ({ name: "roster.csv", mimeType: "text/csv", buffer: Buffer.from(`姓名,手机号\n${d.trainee.name},${d.trainee.phone}\n`) }),
     shanxi: [404],
   },
+  { file: "admin.cohorts.$cohortId_.progress.tsx", path: (d) => `/admin/cohorts/${d.cohort.id}/progress`, shanxi: [404], national: 200 },
+  {
+    file: "admin.cohorts.$cohortId_.progress.tsx",
+    intent: "message",
+    path: (d) => `/admin/cohorts/${d.cohort.id}/progress`,
+    form: () => ({ intent: "message", messageId: "6f1c2a4e-3b5d-4e7f-9a1b-2c3d4e5f6a7b", title: "越权通知", body: "越权发给山东期次的通知" }),
+    shanxi: [404],
+  },
+  { file: "admin.cohorts.$cohortId_.progress[.]csv.tsx", path: (d) => `/admin/cohorts/${d.cohort.id}/progress.csv`, shanxi: [404], national: 200 },
+  { file: "admin.cohorts.$cohortId_.progress[.]xlsx.tsx", path: (d) => `/admin/cohorts/${d.cohort.id}/progress.xlsx`, shanxi: [404], national: 200 },
+  { file: "admin.cohorts.$cohortId_.attendance[.]csv.tsx", path: (d) => `/admin/cohorts/${d.cohort.id}/attendance.csv`, shanxi: [404], national: 200 },
+  { file: "admin.cohorts.$cohortId_.attendance[.]xlsx.tsx", path: (d) => `/admin/cohorts/${d.cohort.id}/attendance.xlsx`, shanxi: [404], national: 200 },
   { file: "admin.sessions._index.tsx", path: () => "/admin/sessions", shanxi: [200], leaks: () => ["鲁的团体督导"], national: 200 },
   {
     file: "admin.sessions._index.tsx",
@@ -398,6 +410,8 @@ async function snapshot(d: Data): Promise<string> {
       ["select user_id, status from session_enrolments where session_id = $1 order by 1", [d.sessionId]],
       ["select user_id, status from session_attendance where session_id = $1 order by 1", [d.sessionId]],
       ["select count(*) from training_sessions where title = '越权活动'", []],
+      ["select count(*) from cohort_messages where cohort_id = $1", [d.cohort.id]],
+      ["select count(*) from notifications where user_id = $1 and kind = 'cohort.message'", [d.trainee.id]],
     ];
     const parts = [];
     // One client, one query at a time.

@@ -194,6 +194,7 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "admin.calibration.tsx": { schema: schemas.calibrationAnchorForm, who: "admin" },
   "admin.cohorts._index.tsx": { schema: schemas.cohortCreateForm, who: "admin" },
   "admin.cohorts.$cohortId.tsx": { schema: schemas.cohortForm, who: "admin" },
+  "admin.cohorts.$cohortId_.progress.tsx": { schema: schemas.cohortProgressForm, who: "admin" },
   "cohorts.tsx": { schema: schemas.cohortJoinForm, who: "trainee" },
   "admin.sessions._index.tsx": { schema: schemas.sessionCreateForm, who: "admin" },
   "admin.sessions.$sessionId.tsx": { schema: schemas.sessionAdminForm, who: "admin" },

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { certificateRuleSchema } from "~/catalog/schema";
 import {
+  attendanceFor,
+  creditedHours,
   evaluateEligibility,
   mentorSignedOff,
   needsRenewal,
   ruleVersion,
   validUntilFor,
+  type AttendanceFact,
   type CertificateRule,
   type TaskResult,
   type TierTask,
@@ -101,6 +105,99 @@ describe("evaluateEligibility", () => {
     if (outcome.eligible) return;
     expect(outcome.missing.map((m) => m.key)).toEqual(["elig.missingTasks", "elig.fieldWork", "elig.peopleReached", "elig.score", "elig.signOff"]);
     expect(outcome.missing[0]!.params).toEqual({ count: 3 });
+  });
+});
+
+describe("attendance rules", () => {
+  const supervised: CertificateRule = { ...rule, attendance: { sessions: [{ kind: "group_supervision", min: 4 }], hours: 12 } };
+  const session = (over: Partial<AttendanceFact> = {}): AttendanceFact => ({
+    status: "present",
+    kind: "group_supervision",
+    hours: "3.0",
+    startsAt: "2026-10-10T01:00:00Z",
+    endsAt: "2026-10-10T04:00:00Z",
+    cohortTrack: "campus",
+    cohortTier: "supervisor",
+    ...over,
+  });
+  const key = { track: "campus", tier: "supervisor" };
+  const withAttendance = (facts: AttendanceFact[], r: CertificateRule = supervised) =>
+    evaluateEligibility(r, tasks, allPassed, { mentorSignOff: true, attended: attendanceFor(facts, key) });
+
+  it("reports the sessions still needed as 团体督导 have/need 次, and the hours", () => {
+    const outcome = withAttendance([session(), session({ status: "late" })]);
+    expect(outcome).toEqual({
+      eligible: false,
+      missing: [
+        { key: "elig.sessions.group_supervision", params: { have: 2, need: 4 } },
+        { key: "elig.hours", params: { have: 6, need: 12 } },
+      ],
+    });
+    if (outcome.eligible) return;
+    expect(translate("zh-CN", outcome.missing[0]!.key, outcome.missing[0]!.params)).toBe("团体督导 2/4 次");
+    expect(translate("zh-CN", outcome.missing[1]!.key, outcome.missing[1]!.params)).toBe("活动学时 6/12");
+  });
+
+  it("is met by four attended group supervisions worth 12 hours", () => {
+    expect(withAttendance([session(), session(), session({ status: "late" }), session()])).toEqual({ eligible: true });
+  });
+
+  it("counts only present and late: absent and excused do not count", () => {
+    const outcome = withAttendance([session(), session({ status: "absent" }), session({ status: "excused" }), session()], { ...rule, attendance: { sessions: [{ kind: "group_supervision", min: 3 }] } });
+    expect(outcome).toEqual({ eligible: false, missing: [{ key: "elig.sessions.group_supervision", params: { have: 2, need: 3 } }] });
+  });
+
+  it("counts a session of another kind toward hours but not toward the kind asked for", () => {
+    const outcome = withAttendance([session(), session({ kind: "lecture", hours: "10" })]);
+    expect(outcome).toEqual({ eligible: false, missing: [{ key: "elig.sessions.group_supervision", params: { have: 1, need: 4 } }] });
+  });
+
+  it("counts a cohort's sessions toward its own track and tier only; a region session toward every tier", () => {
+    const facts = [
+      session(),
+      session({ cohortTrack: "campus", cohortTier: "specialist" }),
+      session({ cohortTrack: "community", cohortTier: "supervisor" }),
+      session({ cohortTrack: null, cohortTier: null }),
+    ];
+    expect(attendanceFor(facts, key)).toHaveLength(2);
+    expect(attendanceFor(facts, { track: "campus", tier: "specialist" })).toHaveLength(2);
+    expect(attendanceFor(facts, { track: "community", tier: "foundation" })).toHaveLength(1);
+  });
+
+  it("credits a session's 学时 when set, else its length rounded down to the half hour; sums in tenths", () => {
+    expect(creditedHours({ hours: "1.5", startsAt: "2026-10-10T01:00:00Z", endsAt: "2026-10-10T09:00:00Z" })).toBe(1.5);
+    expect(creditedHours({ hours: null, startsAt: "2026-10-10T01:00:00Z", endsAt: "2026-10-10T03:50:00Z" })).toBe(2.5);
+    const outcome = withAttendance([session({ hours: "0.1" }), session({ hours: "0.2" })], { ...rule, attendance: { sessions: [], hours: 1 } });
+    expect(outcome).toEqual({ eligible: false, missing: [{ key: "elig.hours", params: { have: 0.3, need: 1 } }] });
+  });
+
+  it("asks nothing of attendance when the rule has none, whatever was attended", () => {
+    expect(evaluateEligibility(rule, tasks, allPassed, { mentorSignOff: true })).toEqual({ eligible: true });
+    expect(withAttendance([], rule)).toEqual({ eligible: true });
+  });
+
+  it("comes after the task gaps, in a stable order", () => {
+    const outcome = evaluateEligibility(supervised, tasks, [], { mentorSignOff: false, attended: [] });
+    expect(outcome.eligible).toBe(false);
+    if (outcome.eligible) return;
+    expect(outcome.missing.map((m) => m.key)).toEqual(["elig.missingTasks", "elig.fieldWork", "elig.peopleReached", "elig.signOff", "elig.sessions.group_supervision", "elig.hours"]);
+  });
+
+  it("leaves the rule version of a tier without attendance as it was, and changes it when attendance is added", () => {
+    const parsed = certificateRuleSchema.parse({ ...rule });
+    expect("attendance" in parsed).toBe(false);
+    expect(ruleVersion(parsed)).toBe(ruleVersion(rule));
+    expect(ruleVersion(supervised)).not.toBe(ruleVersion(rule));
+  });
+
+  it("the programme file's attendance block is checked: a kind listed twice, an unknown kind or an empty block is refused", () => {
+    const base = { ...rule };
+    expect(certificateRuleSchema.safeParse({ ...base, attendance: { sessions: [{ kind: "group_supervision", min: 4 }], hours: 12 } }).success).toBe(true);
+    expect(certificateRuleSchema.safeParse({ ...base, attendance: { hours: 12 } }).success).toBe(true);
+    expect(certificateRuleSchema.safeParse({ ...base, attendance: {} }).success).toBe(false);
+    expect(certificateRuleSchema.safeParse({ ...base, attendance: { sessions: [{ kind: "picnic", min: 1 }] } }).success).toBe(false);
+    expect(certificateRuleSchema.safeParse({ ...base, attendance: { sessions: [{ kind: "lecture", min: 1 }, { kind: "lecture", min: 2 }] } }).success).toBe(false);
+    expect(certificateRuleSchema.safeParse({ ...base, attendance: { sessions: [{ kind: "lecture", min: 0 }] } }).success).toBe(false);
   });
 });
 

@@ -75,6 +75,7 @@ export const auditMessages = {
   "audit.e.cohort.join_requested": { zh: "{actor}用加入码申请加入期次“{cohort}”", en: "{actor} asked to join the cohort “{cohort}” with a code" },
   "audit.e.cohort.join_approved": { zh: "{actor}批准{target}加入期次“{cohort}”", en: "{actor} approved {target} joining the cohort “{cohort}”" },
   "audit.e.cohort.join_declined": { zh: "{actor}未批准{target}加入期次“{cohort}”", en: "{actor} declined {target} joining the cohort “{cohort}”" },
+  "audit.e.cohort.messaged": { zh: "{actor}给期次“{cohort}”的 {count} 名学员发送了通知“{title}”", en: "{actor} sent the notice “{title}” to {count} members of the cohort “{cohort}”" },
   "audit.e.session.created": { zh: "{actor}创建了活动“{target}”", en: "{actor} created the session “{target}”" },
   "audit.e.session.signed_up": { zh: "{actor}报名了活动“{session}”", en: "{actor} signed up for “{session}”" },
   "audit.e.session.enrolled": { zh: "{actor}为{target}报名了活动“{session}”", en: "{actor} enrolled {target} in “{session}”" },

@@ -7,6 +7,13 @@ export const eligibilityMessages = {
   "elig.peopleReached": { zh: "服务人数 {have}/{need}", en: "People reached {have}/{need}" },
   "elig.score": { zh: "“{task}”得分 {score}，本级证书要求 {passMark} 分", en: "“{task}” scored {score}; this certificate needs {passMark}" },
   "elig.signOff": { zh: "作品与实践任务需经导师审核通过", en: "A mentor must pass your work products and field work" },
+  // Attendance rules (content/program.yaml `attendance`): sessions attended present or late.
+  "elig.sessions.training": { zh: "培训 {have}/{need} 次", en: "Training sessions {have}/{need}" },
+  "elig.sessions.lecture": { zh: "讲座 {have}/{need} 次", en: "Lectures {have}/{need}" },
+  "elig.sessions.group_supervision": { zh: "团体督导 {have}/{need} 次", en: "Group supervision {have}/{need}" },
+  "elig.sessions.forum": { zh: "座谈会 {have}/{need} 次", en: "Forums {have}/{need}" },
+  "elig.sessions.live": { zh: "线上直播 {have}/{need} 次", en: "Live online sessions {have}/{need}" },
+  "elig.hours": { zh: "活动学时 {have}/{need}", en: "Session hours {have}/{need}" },
 
   "elig.panel.title": { zh: "证书", en: "Certificates" },
   "elig.panel.stillNeeded": { zh: "还需：", en: "Still needed:" },

@@ -51,13 +51,16 @@ export const notificationMessages = {
     zh: "你的「{task}」草稿已超过 {days} 天没有更新，其中上传的材料将于 {date} 清除。如需保留，请在此之前打开草稿并保存一次。",
     en: "Your draft “{task}” has not been touched for over {days} days; its uploaded files will be cleared on {date}. To keep them, open the draft and save it before then.",
   },
+  "notif.kind.cohort.message": { zh: "期次“{cohort}”的通知：{title}", en: "From the cohort “{cohort}”: {title}" },
   "notif.kind.unknown": { zh: "一条系统通知。", en: "A system notice." },
 
   "notif.quote.submission.returned": { zh: "导师意见：", en: "Mentor’s note: " },
   "notif.quote.certificate.revoked": { zh: "撤销原因：", en: "Reason: " },
+  "notif.quote.cohort.message": { zh: "内容：", en: "Message: " },
 
   "notif.link.task": { zh: "查看任务", en: "View the task" },
   "notif.link.certificate": { zh: "查看并下载证书", en: "View and download" },
   "notif.link.verify": { zh: "查看验证页", en: "See the verification page" },
   "notif.link.grade": { zh: "去评阅", en: "Grade it" },
+  "notif.link.cohorts": { zh: "查看我的期次", en: "See my cohorts" },
 } satisfies Messages;
