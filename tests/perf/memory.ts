@@ -28,7 +28,12 @@ const name = `baicheng_memory_${process.pid}`;
 const admin = new pg.Client({ connectionString: adminDatabaseUrl });
 await admin.connect();
 await admin.query(`create database "${name}"`);
-const server = spawn(process.execPath, ["--expose-gc", "--import", "./tests/perf/gc-probe.mjs", "build/server/server.mjs", "--no-workers"], {
+// The V8 heap flags of the production web start (`npm run start:web`), read from package.json so the
+// benchmark measures the server as it is run.
+const startWeb = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts["start:web"] ?? "";
+const heapFlags = startWeb.split(/\s+/).filter((arg) => /^--max-(semi|old)-space-size=\d+$/.test(arg));
+console.log(`server flags (from npm run start:web): ${heapFlags.join(" ") || "(none)"}`);
+const server = spawn(process.execPath, [...heapFlags, "--expose-gc", "--import", "./tests/perf/gc-probe.mjs", "build/server/server.mjs", "--no-workers"], {
   env: {
     ...process.env,
     NODE_ENV: "production",
