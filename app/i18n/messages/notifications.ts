@@ -51,6 +51,17 @@ export const notificationMessages = {
     zh: "你的「{task}」草稿已超过 {days} 天没有更新，其中上传的材料将于 {date} 清除。如需保留，请在此之前打开草稿并保存一次。",
     en: "Your draft “{task}” has not been touched for over {days} days; its uploaded files will be cleared on {date}. To keep them, open the draft and save it before then.",
   },
+  // Session events (issue 17).
+  "notif.kind.session.enrolled": { zh: "你已报名「{title}」（{when}），请准时参加。", en: "You have a place at “{title}” ({when}). Please be on time." },
+  "notif.kind.session.waitlisted": {
+    zh: "「{title}」（{when}）名额已满，你已进入候补名单；有人取消时会按先后顺序自动补上并通知你。",
+    en: "“{title}” ({when}) is full; you are on the waiting list. When someone cancels, places go in order and you will be told.",
+  },
+  "notif.kind.session.promoted": {
+    zh: "有人取消了报名，你已从候补转为正式报名：「{title}」（{when}）。如不能参加，请及时取消，把名额让给他人。",
+    en: "A place opened up: you are now enrolled in “{title}” ({when}). If you cannot come, please cancel so someone else can go.",
+  },
+  "notif.kind.session.cancelled": { zh: "你在「{title}」（{when}）的报名已取消。", en: "Your place at “{title}” ({when}) has been cancelled." },
   "notif.kind.unknown": { zh: "一条系统通知。", en: "A system notice." },
 
   "notif.quote.submission.returned": { zh: "导师意见：", en: "Mentor’s note: " },
@@ -60,4 +71,5 @@ export const notificationMessages = {
   "notif.link.certificate": { zh: "查看并下载证书", en: "View and download" },
   "notif.link.verify": { zh: "查看验证页", en: "See the verification page" },
   "notif.link.grade": { zh: "去评阅", en: "Grade it" },
+  "notif.link.session": { zh: "查看活动", en: "View the session" },
 } satisfies Messages;
