@@ -29,6 +29,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       kind: session.kind,
       when: formatSessionTime(session.starts_at, session.ends_at),
       started: new Date(session.starts_at) <= now,
+      // Past the cancellation deadline the button would only be refused: the page says whom to ask instead.
+      cancelClosed: new Date(session.cancel_by ?? session.starts_at) < now,
       place: session.place,
       onlineUrl: mine === "enrolled" ? session.online_url : null,
       online: !!session.online_url,
@@ -103,7 +105,8 @@ export default function SessionPage() {
         </p>
         {mine === "waitlisted" && position ? <p>{t("sessions.page.position", { position })}</p> : null}
         {session.cancelBy && mine ? <p className="muted">{t("sessions.cancelBy", { date: session.cancelBy })}</p> : null}
-        {!session.started ? (
+        {!session.started && mine && session.cancelClosed ? <p className="hint">{t("sessions.problem.tooLate")}</p> : null}
+        {!session.started && !(mine && session.cancelClosed) ? (
           <Form method="post">
             {mine ? (
               <button type="submit" name="intent" value="cancel" className="button secondary" disabled={busy}>

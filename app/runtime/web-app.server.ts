@@ -55,10 +55,12 @@ const publicForm = /^\/(login|logout|invite\/[^/]+|verify(\/[^/]+)?)\/?$/;
 const evidenceUpload = /^\/tasks\/[^/]+\/evidence\/?$/;
 const userImport = /^\/admin\/users\/import\/?$/;
 const sessionPage = /^\/admin\/sessions\/[^/]+\/?$/;
+// A cohort's page takes a roster file (the same limit as the user import).
+const cohortPage = /^\/admin\/cohorts\/[^/]+\/?$/;
 
 export function bodyClassOf(path: string): BodyClass {
   if (evidenceUpload.test(path)) return { limit: bodyLimits.evidenceUpload, upload: true };
-  if (userImport.test(path)) return { limit: bodyLimits.userImport, upload: true };
+  if (userImport.test(path) || cohortPage.test(path)) return { limit: bodyLimits.userImport, upload: true };
   if (sessionPage.test(path)) return { limit: bodyLimits.sessionSheet, upload: true };
   if (path === "/admin/queues" || path.startsWith("/admin/queues/")) return { limit: bodyLimits.queueBoard, upload: false };
   if (publicForm.test(path)) return { limit: bodyLimits.public, upload: false };
