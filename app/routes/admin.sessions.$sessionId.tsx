@@ -72,7 +72,8 @@ interface ActionResult {
   doneAt?: string;
 }
 
-const maxSheetMb = sheetLimits.maxFileBytes / (1024 * 1024);
+// A function, not a module constant: the browser bundle empties .server modules (sheetLimits is undefined there).
+const maxSheetMb = () => sheetLimits.maxFileBytes / (1024 * 1024);
 
 /** A session's form: urlencoded, or multipart for a sign-in sheet (one file, and the intent). */
 async function readSessionForm(request: Request): Promise<{ form: FormData; multipart: boolean } | { tooLarge: true }> {
@@ -94,7 +95,7 @@ async function readSessionForm(request: Request): Promise<{ form: FormData; mult
 function sheetProblem(problem: SheetProblem, detected?: string): { message: MessageKey; params?: Record<string, string | number> } {
   switch (problem) {
     case "tooLarge":
-      return { message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb } };
+      return { message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb() } };
     case "unsupportedType":
       return { message: detected === "heic" ? "evidence.error.heic" : "evidence.error.unsupportedType" };
     case "tooMuchData":
@@ -116,7 +117,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   const session = await sessionInReach(me, context, params.sessionId, "session.change");
   const read = await readSessionForm(request);
-  if ("tooLarge" in read) return json<ActionResult>({ ok: false, section: "sheets", message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb } }, { status: 413 });
+  if ("tooLarge" in read) return json<ActionResult>({ ok: false, section: "sheets", message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb() } }, { status: 413 });
   const input = fieldsOf(read.form, sessionAdminForm);
   // A sheet arrives as multipart and nothing else does.
   if ((input.intent === "sheet") !== read.multipart) throw new Response("提交的内容有误，请刷新页面后重新提交。", { status: 400 });
