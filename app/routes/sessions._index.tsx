@@ -125,7 +125,7 @@ export default function MySessions() {
                     </button>
                   ) : (
                     <button type="submit" name="intent" value="signUp" className="button" disabled={busy} aria-label={t("sessions.signUpLabel", { title: s.title })}>
-                      {t("sessions.signUp")}
+                      {s.enrolled >= s.capacity ? t("sessions.page.joinWaitlist") : t("sessions.signUp")}
                     </button>
                   )}
                 </Form>

@@ -430,6 +430,26 @@ describe("event notifications", () => {
     expect(await deliver([self.id, waiting.id, enrolledByStaff.id])).toHaveLength(rows.length);
   });
 
+  it("a promotion goes by SMS to a verified phone (time-sensitive); the waitlist notice stays in the app", async () => {
+    const session = await newSession({ capacity: 1, title: "周末团体督导" });
+    const [holder, waiting] = [await trainee("占位者"), await trainee("等短信的人")];
+    const phone = (await app.db.selectFrom("users").select("phone").where("id", "=", waiting.id).executeTakeFirstOrThrow()).phone!;
+    await app.db.insertInto("contact_verifications").values({ user_id: waiting.id, channel: "sms", address: phone, verified_at: new Date() }).execute();
+    expect((await minePost(holder, session.id, "signUp")).status).toBe(200);
+    expect((await minePost(waiting, session.id, "signUp")).status).toBe(200);
+    expect((await minePost(holder, session.id, "cancel")).status).toBe(200);
+    // Midday in Beijing: outside the default quiet hours.
+    const noon = new Date("2026-12-01T04:00:00Z");
+    const process = notificationsProcessor(app.db, { configured: ["sms"], now: () => noon });
+    const jobs = await app.db.selectFrom("job_outbox").select(["job_id", "payload"]).where("job_id", "like", "notify-session-%").where("completed_at", "is", null).execute();
+    for (const job of jobs) {
+      const payload = (typeof job.payload === "string" ? JSON.parse(job.payload) : job.payload) as { userId: string };
+      if (payload.userId === waiting.id) await process({ id: job.job_id, data: payload } as unknown as Job);
+    }
+    const deliveries = await app.db.selectFrom("deliveries").select(["event_id", "channel", "template", "address"]).where("user_id", "=", waiting.id).execute();
+    expect(deliveries).toEqual([{ event_id: expect.stringMatching(/^session-promoted-/), channel: "sms", template: "session.promoted", address: phone }]);
+  });
+
   it("a refused sign-up or cancellation notifies nobody", async () => {
     const session = await newSession({ startsIn: -hour });
     const person = await trainee("被拒绝");

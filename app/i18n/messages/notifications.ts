@@ -4,8 +4,8 @@ import type { Messages } from "../types";
 export const notificationMessages = {
   "notif.title": { zh: "通知", en: "Notifications" },
   "notif.lead": {
-    zh: "评阅结果、退回修改、证书颁发与撤销等消息会在这里提醒你。",
-    en: "Grades, work returned for revision, and certificates issued or revoked are announced here.",
+    zh: "评阅结果、退回修改、证书颁发与撤销、活动报名与候补递补等消息会在这里提醒你。",
+    en: "Grades, work returned for revision, certificates issued or revoked, and session places and waitlist moves are announced here.",
   },
   // The bell's accessible name starts with its visible text ("通知" and the count), as WCAG 2.5.3 asks.
   "notif.nav.label": { zh: "通知：{count} 条未读", en: "Notifications: {count} unread" },
