@@ -232,7 +232,7 @@ export default function AdminSession() {
                   <label className="sr-only" htmlFor={`note-${p.userId}`}>
                     {t("sessions.detail.note")}
                   </label>
-                  <input id={`note-${p.userId}`} name="note" defaultValue={p.note} placeholder={t("sessions.detail.note")} maxLength={500} />
+                  <input id={`note-${p.userId}`} type="text" name="note" defaultValue={p.note} placeholder={t("sessions.detail.note")} maxLength={500} />
                   <button type="submit" className="button small" disabled={busy} aria-label={t("sessions.detail.saveLabel", { name: p.name })}>
                     {t("sessions.detail.save")}
                   </button>

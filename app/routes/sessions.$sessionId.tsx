@@ -120,6 +120,7 @@ export default function SessionPage() {
           </Form>
         ) : null}
       </section>
+      <section className="card" aria-label={t("sessions.page.details")}>
       <dl className="facts">
         <dt>{t("sessions.col.when")}</dt>
         <dd>{session.when}</dd>
@@ -151,6 +152,7 @@ export default function SessionPage() {
           {t("sessions.addToCalendar")}
         </a>
       </p>
+      </section>
     </div>
   );
 }

@@ -114,6 +114,7 @@ export const sessionMessages = {
   "sessions.page.joinWaitlist": { zh: "名额已满，加入候补", en: "Full: join the waitlist" },
   "sessions.page.leaveWaitlist": { zh: "退出候补", en: "Leave the waitlist" },
   "sessions.page.hours": { zh: "学时", en: "Hours" },
+  "sessions.page.details": { zh: "活动信息", en: "About the session" },
   "sessions.sheets.title": { zh: "纸质签到表", en: "Paper sign-in sheets" },
   "sessions.sheets.hint": {
     zh: "上传现场纸质签到表的照片（JPG、PNG、WebP）或扫描件（PDF），每个文件不超过 {maxMb} MB。照片会去除位置信息。签到表含学员姓名和签名，只有负责该活动的管理员可以查看。",
