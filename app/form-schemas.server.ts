@@ -85,10 +85,15 @@ export const sessionAdminForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("mark"), userId: field.ref(), status: field.choice(["present", "late", "absent", "excused"]), note: field.text(2_000) }),
   z.object({ intent: z.literal("enrol"), userId: field.ref() }),
   z.object({ intent: z.literal("cancelFor"), userId: field.ref() }),
+  // A paper sign-in sheet: multipart, the file in "file" (read by the route, not here).
+  z.object({ intent: z.literal("sheet") }),
+  z.object({ intent: z.literal("removeSheet"), sheetId: field.ref() }),
 ]);
 
 // ── /sessions (a trainee's sign-up and cancellation) ───────────────────────────────────────────
 export const sessionSignUpForm = z.object({ intent: field.choice(["signUp", "cancel"]), sessionId: field.ref() });
+// ── /sessions/:sessionId (the same, for the session in the address) ──────────────────────────────
+export const sessionPageForm = z.object({ intent: field.choice(["signUp", "cancel"]) });
 
 // ── /admin/exports ──────────────────────────────────────────────────────────────────────────────
 export const exportForm = z.object({

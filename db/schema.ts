@@ -626,6 +626,13 @@ export interface SessionSheetTable {
   original_name: string;
   uploaded_by: string | null;
   created_at: DefaultTimestamp;
+  thumbnail_key: string | null;
+  thumbnail_size_bytes: number | null;
+  width: number | null;
+  height: number | null;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+  purged_at: Timestamp | null;
 }
 
 export interface CalendarFeedTable {

@@ -39,6 +39,7 @@ function NavItems({ user }: { user?: ShellUser | null }) {
       <NavLink to="/showcase">{t("nav.showcase")}</NavLink>
       {user && can(user.roles, "learn") ? <NavLink to="/learn">{t("nav.learn")}</NavLink> : null}
       {user && can(user.roles, "learn") ? <NavLink to="/my-work">{t("nav.myWork")}</NavLink> : null}
+      {user && can(user.roles, "learn") ? <NavLink to="/sessions">{t("nav.sessions")}</NavLink> : null}
       {user && can(user.roles, "grade") ? <NavLink to="/mentor">{t("nav.mentor")}</NavLink> : null}
       {user && can(user.roles, "users.manage") ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}
       {user ? (

@@ -12,7 +12,7 @@ export interface ContactView {
 }
 
 export interface ChoiceGroupView {
-  group: "decisions" | "certificates" | "mentoring" | "reminders";
+  group: "decisions" | "certificates" | "mentoring" | "sessions" | "reminders";
   kinds: Array<{ kind: string; label: MessageKey; sms: boolean; email: boolean }>;
 }
 

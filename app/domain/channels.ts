@@ -18,7 +18,7 @@ export interface KindRoute {
   group: MessageGroup;
 }
 
-export const messageGroups = ["decisions", "certificates", "mentoring", "reminders"] as const;
+export const messageGroups = ["decisions", "certificates", "mentoring", "sessions", "reminders"] as const;
 export type MessageGroup = (typeof messageGroups)[number];
 
 const off = { email: false, sms: false };
@@ -39,6 +39,15 @@ export const channelRoutes: Record<string, KindRoute> = {
   "assignment.new": { defaults: off, urgent: false, group: "mentoring" },
   "submission.resubmitted": { defaults: emailOnly, urgent: false, group: "mentoring" },
   "draft.files_expiring": { defaults: emailOnly, urgent: false, group: "reminders" },
+  // ── session events (issue 17). A place that opens up from the waitlist is time-sensitive (the
+  // session may be tomorrow), so it goes by SMS as well unless turned off; the others are
+  // confirmations of what the person just did or was told, e-mail at most. None is urgent: quiet
+  // hours hold them. ──
+  "session.enrolled": { defaults: emailOnly, urgent: false, group: "sessions" },
+  "session.waitlisted": { defaults: off, urgent: false, group: "sessions" },
+  "session.promoted": { defaults: smsAndEmail, urgent: false, group: "sessions" },
+  "session.cancelled": { defaults: emailOnly, urgent: false, group: "sessions" },
+  // ── end of session events ──
 };
 
 /** The route of a kind, or null: an unknown kind is in-app only. */

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { tierIds, trackIds } from "~/catalog/ids";
+import { formatSessionTime } from "~/i18n/session-format";
 
 // In-app notifications: which events notify whom, the deterministic id of each (one event, one row,
 // however often its job runs), and what the notification centre shows for a stored row.
 
 const uuid = z.uuid();
 const submissionFacts = { submissionId: uuid, taskId: z.string().min(1), taskTitle: z.string() };
+const sessionFacts = { sessionId: uuid, title: z.string(), startsAt: z.iso.datetime(), endsAt: z.iso.datetime() };
 const certificateFacts = { certificateId: uuid, number: z.string().min(1), track: z.enum(trackIds), tier: z.enum(tierIds) };
 
 export const notificationPayloads = {
@@ -20,6 +22,12 @@ export const notificationPayloads = {
   "draft.files_expiring": z.object({ ...submissionFacts, days: z.number().int(), clearOn: z.iso.date() }),
   /** A coordinator's message to a cohort (the cohort view's "给本期学员发通知"). */
   "cohort.message": z.object({ messageId: uuid, cohortId: uuid, cohort: z.string(), title: z.string().min(1), body: z.string() }),
+  // ── session events (issue 17: sign-up, staff enrolment, waitlist promotion, cancellation) ──
+  "session.enrolled": z.object({ ...sessionFacts, by: z.enum(["self", "staff"]) }),
+  "session.waitlisted": z.object({ ...sessionFacts, by: z.enum(["self", "staff"]) }),
+  "session.promoted": z.object(sessionFacts),
+  "session.cancelled": z.object({ ...sessionFacts, by: z.enum(["self", "staff"]) }),
+  // ── end of session events ──
 } as const;
 
 export type NotificationKind = keyof typeof notificationPayloads;
@@ -48,6 +56,11 @@ export const notificationIds = {
   draftFilesExpiring: (submissionId: string, noticeAt: Date) => `draft-files-${submissionId}-${noticeAt.getTime()}`,
   /** One message, one notification per member: a repeated send writes nothing new. */
   cohortMessage: (messageId: string, userId: string) => `cohort-message-${messageId}-${userId}`,
+  // Session events hang on the enrolment row: a place is taken, promoted and given up once each
+  // (signing up again after cancelling is a new row, so a new notification).
+  sessionEnrolled: (enrolmentId: string) => `session-enrolled-${enrolmentId}`,
+  sessionPromoted: (enrolmentId: string) => `session-promoted-${enrolmentId}`,
+  sessionCancelled: (enrolmentId: string) => `session-cancelled-${enrolmentId}`,
 };
 
 const excerptLength = 120;
@@ -61,7 +74,7 @@ export function noteExcerpt(note: string | null | undefined, max = excerptLength
 }
 
 export type NotificationTitleKey = `notif.kind.${NotificationKind}`;
-export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade" | "notif.link.cohorts";
+export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade" | "notif.link.cohorts" | "notif.link.session";
 
 export interface NotificationView {
   kind: NotificationKind;
@@ -93,6 +106,12 @@ const certificateParams = (c: { number: string; track: string; tier: string }, n
   certificate: names.certificate(c.tier),
 });
 const taskLink = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}`;
+const sessionView = (s: { sessionId: string; title: string; startsAt: string; endsAt: string }) => ({
+  params: { title: s.title, when: formatSessionTime(s.startsAt, s.endsAt) },
+  quote: null,
+  href: `/sessions/${s.sessionId}`,
+  linkKey: "notif.link.session" as const,
+});
 
 const describers: { [K in NotificationKind]: Describe<K> } = {
   "submission.passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
@@ -110,6 +129,10 @@ const describers: { [K in NotificationKind]: Describe<K> } = {
   "submission.resubmitted": (r) => ({ params: { task: r.taskTitle, round: r.round }, quote: null, href: `/mentor/submissions/${r.submissionId}`, linkKey: "notif.link.grade" }),
   "draft.files_expiring": (d) => ({ params: { task: d.taskTitle, days: d.days, date: d.clearOn }, quote: null, href: taskLink(d.taskId), linkKey: "notif.link.task" }),
   "cohort.message": (m) => ({ params: { cohort: m.cohort, title: m.title }, quote: m.body || null, href: "/cohorts", linkKey: "notif.link.cohorts" }),
+  "session.enrolled": sessionView,
+  "session.waitlisted": sessionView,
+  "session.promoted": sessionView,
+  "session.cancelled": sessionView,
 };
 
 /**

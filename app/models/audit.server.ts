@@ -58,6 +58,7 @@ export type AuditAction =
   | "attendance.marked"
   | "attendance.checked_in"
   | "attendance.sheet_uploaded"
+  | "attendance.sheet_removed"
   | "delivery.resent"
   | "messages.unsubscribed";
 

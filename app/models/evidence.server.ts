@@ -165,7 +165,14 @@ export async function keysInUse(db: Db, keys: string[]): Promise<Set<string>> {
     .where("purged_at", "is", null)
     .where((eb) => eb.or([eb("storage_key", "in", keys), eb("thumbnail_key", "in", keys)]))
     .execute();
-  return new Set(rows.flatMap((r) => [r.storage_key, r.thumbnail_key].filter((k): k is string => k !== null)));
+  // Paper sign-in sheets of sessions are stored under the same keys (issue 17).
+  const sheets = await db
+    .selectFrom("session_sheets")
+    .select(["storage_key", "thumbnail_key"])
+    .where("purged_at", "is", null)
+    .where((eb) => eb.or([eb("storage_key", "in", keys), eb("thumbnail_key", "in", keys)]))
+    .execute();
+  return new Set([...rows, ...sheets].flatMap((r) => [r.storage_key, r.thumbnail_key].filter((k): k is string => k !== null)));
 }
 
 // The latest of: the draft saved, a file uploaded, a file removed.

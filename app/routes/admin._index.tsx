@@ -35,6 +35,7 @@ const sections: Array<{ to: string; title: MessageKey; lead: MessageKey; reloadD
   { to: "/admin/certificates", title: "admin.certificates", lead: "admin.certificates.lead" },
   { to: "/admin/assignments", title: "assignments.title", lead: "assignments.lead" },
   { to: "/admin/cohorts", title: "cohorts.title", lead: "cohorts.adminLead" },
+  { to: "/admin/sessions", title: "sessions.admin.title", lead: "sessions.admin.lead" },
   { to: "/admin/calibration", title: "calibration.admin.title", lead: "calibration.admin.lead" },
   { to: "/admin/queues", title: "queues.title", lead: "queues.lead", reloadDocument: true },
 ];

@@ -71,6 +71,7 @@ const sentenceOf = {
   "attendance.marked": "audit.e.attendance.marked",
   "attendance.checked_in": "audit.e.attendance.checked_in",
   "attendance.sheet_uploaded": "audit.e.attendance.sheet_uploaded",
+  "attendance.sheet_removed": "audit.e.attendance.sheet_removed",
   "delivery.resent": "audit.e.delivery.resent",
   "messages.unsubscribed": "audit.e.messages.unsubscribed",
 } as const satisfies Record<AuditAction, MessageKey>;

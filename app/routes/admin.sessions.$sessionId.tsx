@@ -1,11 +1,19 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  MaxPartSizeExceededError,
+  json,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
 import { FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { attendanceStatuses } from "~/domain/sessions";
 import { sessionAdminForm } from "~/form-schemas.server";
-import { fieldsOf, readForm } from "~/forms.server";
+import { assertCleanForm, fieldsOf, filesOf, readForm } from "~/forms.server";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { formatDateTime } from "~/i18n/dates";
@@ -13,6 +21,8 @@ import { formatSessionTime } from "~/i18n/session-format";
 import { enrolCandidates, liveEnrolments } from "~/models/training-sessions.server";
 import { sessionInReach } from "~/services/session-access.server";
 import { cancelPlace, markAttendance, signUp } from "~/services/training-sessions.server";
+import { removeSessionSheet, sheetLimits, sheetsOf, storeSessionSheet, type SheetProblem } from "~/services/session-sheets.server";
+import { evidenceProcessingLimits } from "~/services/evidence.server";
 
 export const meta: MetaFunction = () => [{ title: "活动 · 百城学堂" }];
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,7 +30,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   const session = await sessionInReach(me, context, params.sessionId, "session.view");
-  const [people, candidates] = await Promise.all([liveEnrolments(db(), session.id), enrolCandidates(db(), session, 50)]);
+  const [people, candidates, sheets] = await Promise.all([liveEnrolments(db(), session.id), enrolCandidates(db(), session, 50), sheetsOf(db(), session.id)]);
   return json({
     session: {
       id: session.id,
@@ -46,6 +56,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       markedAt: p.marked_at ? formatDateTime(p.marked_at) : "",
     })),
     candidates: candidates.map((c) => ({ id: c.id, name: c.name, unit: c.unit_name })),
+    sheets: sheets.map((sheet) => ({ ...sheet, uploadedAt: formatDateTime(sheet.uploadedAt), sizeKb: Math.max(1, Math.round(sheet.sizeBytes / 1024)) })),
+    sheetMaxMb: sheetLimits.maxFileBytes / (1024 * 1024),
   });
 }
 
@@ -54,21 +66,87 @@ interface ActionResult {
   message: MessageKey;
   params?: Record<string, string | number>;
   userId?: string;
+  /** Which part of the page answered: the roster (default) or the sign-in sheets. */
+  section?: "sheets";
+  /** A fresh value so the upload form clears after a success. */
+  doneAt?: string;
+}
+
+// A function, not a module constant: the browser bundle empties .server modules (sheetLimits is undefined there).
+const maxSheetMb = () => sheetLimits.maxFileBytes / (1024 * 1024);
+
+/** A session's form: urlencoded, or multipart for a sign-in sheet (one file, and the intent). */
+async function readSessionForm(request: Request): Promise<{ form: FormData; multipart: boolean } | { tooLarge: true }> {
+  if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) return { form: await readForm(request), multipart: false };
+  try {
+    const form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: sheetLimits.maxFileBytes, filter: ({ name, filename }) => name === "file" || (name === "intent" && filename === undefined) }),
+    );
+    assertCleanForm(form);
+    return { form, multipart: true };
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { tooLarge: true };
+    if (error instanceof Response) throw error;
+    throw new Response("提交的内容有误，请刷新页面后重新提交。", { status: 400 });
+  }
+}
+
+function sheetProblem(problem: SheetProblem, detected?: string): { message: MessageKey; params?: Record<string, string | number> } {
+  switch (problem) {
+    case "tooLarge":
+      return { message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb() } };
+    case "unsupportedType":
+      return { message: detected === "heic" ? "evidence.error.heic" : "evidence.error.unsupportedType" };
+    case "tooMuchData":
+      return { message: "evidence.error.tooMuchData", params: { maxMb: evidenceProcessingLimits().maxDecodedMb } };
+    case "processingTimeout":
+      return { message: "evidence.error.processingTimeout", params: { seconds: evidenceProcessingLimits().timeoutSeconds } };
+    case "imageTooLarge":
+      return { message: "evidence.error.imageTooLarge", params: { megapixels: evidenceProcessingLimits().maxMegapixels } };
+    case "tooManySheets":
+      return { message: "sessions.sheets.tooMany", params: { max: sheetLimits.maxSheetsPerSession } };
+    case "notFound":
+      return { message: "sessions.problem.notFound" };
+    default:
+      return { message: `evidence.error.${problem}` };
+  }
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   const session = await sessionInReach(me, context, params.sessionId, "session.change");
-  const input = fieldsOf(await readForm(request), sessionAdminForm);
-  if (!uuidPattern.test(input.userId)) throw new Response("未找到。", { status: 404 });
+  const read = await readSessionForm(request);
+  if ("tooLarge" in read) return json<ActionResult>({ ok: false, section: "sheets", message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb() } }, { status: 413 });
+  const input = fieldsOf(read.form, sessionAdminForm);
+  // A sheet arrives as multipart and nothing else does.
+  if ((input.intent === "sheet") !== read.multipart) throw new Response("提交的内容有误，请刷新页面后重新提交。", { status: 400 });
   const staff = { id: me.id, reach: me.reach, ip: context.ip };
   switch (input.intent) {
+    case "sheet": {
+      const file = filesOf(read.form, "file")[0];
+      if (!file) return json<ActionResult>({ ok: false, section: "sheets", message: "evidence.error.noFile" }, { status: 400 });
+      const result = await storeSessionSheet(db(), staff, session, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      if (!result.ok) {
+        const status = result.problem === "tooLarge" ? 413 : result.problem === "busy" ? 503 : 400;
+        return json<ActionResult>({ ok: false, section: "sheets", ...sheetProblem(result.problem, result.detected) }, { status });
+      }
+      return json<ActionResult>({ ok: true, section: "sheets", message: "sessions.sheets.uploaded", doneAt: new Date().toISOString() });
+    }
+    case "removeSheet": {
+      if (!uuidPattern.test(input.sheetId)) throw new Response("未找到。", { status: 404 });
+      const removed = await removeSessionSheet(db(), staff, session, input.sheetId);
+      if (!removed) return json<ActionResult>({ ok: false, section: "sheets", message: "sessions.sheets.notFound" }, { status: 404 });
+      return json<ActionResult>({ ok: true, section: "sheets", message: "sessions.sheets.removed" });
+    }
     case "mark": {
+      if (!uuidPattern.test(input.userId)) throw new Response("未找到。", { status: 404 });
       const note = input.note.trim().slice(0, 500) || null;
       const done = await markAttendance(db(), staff, session, { userId: input.userId, status: input.status, note });
       return json<ActionResult>(done ? { ok: true, message: "sessions.detail.marked", userId: input.userId } : { ok: false, message: "sessions.detail.notEnrolled", userId: input.userId }, { status: done ? 200 : 400 });
     }
     case "enrol": {
+      if (!uuidPattern.test(input.userId)) throw new Response("未找到。", { status: 404 });
       const person = await db().selectFrom("users as u").leftJoin("org_units as o", "o.id", "u.org_unit_id").select(["u.id", "o.path"]).where("u.id", "=", input.userId).executeTakeFirst();
       if (!person) throw new Response("未找到。", { status: 404 });
       const result = await signUp(db(), { sessionId: session.id, user: { id: person.id, orgPath: person.path }, by: { id: me.id, ip: context.ip } });
@@ -76,6 +154,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return json<ActionResult>({ ok: true, message: "sessions.detail.enrolled", params: { status: result.status === "enrolled" ? "已报名" : "候补" } });
     }
     case "cancelFor": {
+      if (!uuidPattern.test(input.userId)) throw new Response("未找到。", { status: 404 });
       const result = await cancelPlace(db(), { sessionId: session.id, userId: input.userId, by: { id: me.id, ip: context.ip }, asStaff: true });
       if (!result.ok) return json<ActionResult>({ ok: false, message: `sessions.problem.${result.problem}` as MessageKey }, { status: 400 });
       return json<ActionResult>({ ok: true, message: "sessions.cancelled" });
@@ -84,7 +163,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function AdminSession() {
-  const { session, people, candidates } = useLoaderData<typeof loader>();
+  const { session, people, candidates, sheets, sheetMaxMb } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const busy = useNavigation().state === "submitting";
@@ -115,7 +194,7 @@ export default function AdminSession() {
           {t("sessions.detail.export")} (Excel)
         </a>
       </p>
-      {result ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message, result.params)}</FormMessage> : null}
+      {result && result.section !== "sheets" ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message, result.params)}</FormMessage> : null}
       <section className="stack" aria-labelledby="roster-title">
         <h2 id="roster-title">
           {t("sessions.detail.roster")} <span className="muted">{t("sessions.checkin.count", { count: present })}</span>
@@ -153,7 +232,7 @@ export default function AdminSession() {
                   <label className="sr-only" htmlFor={`note-${p.userId}`}>
                     {t("sessions.detail.note")}
                   </label>
-                  <input id={`note-${p.userId}`} name="note" defaultValue={p.note} placeholder={t("sessions.detail.note")} maxLength={500} />
+                  <input id={`note-${p.userId}`} type="text" name="note" defaultValue={p.note} placeholder={t("sessions.detail.note")} maxLength={500} />
                   <button type="submit" className="button small" disabled={busy} aria-label={t("sessions.detail.saveLabel", { name: p.name })}>
                     {t("sessions.detail.save")}
                   </button>
@@ -177,6 +256,47 @@ export default function AdminSession() {
             },
           ]}
         />
+      </section>
+      <section className="card stack" aria-labelledby="sheets-title" id="sheets">
+        <h2 id="sheets-title" className="card-title">
+          {t("sessions.sheets.title")}
+        </h2>
+        <p className="hint">{t("sessions.sheets.hint", { maxMb: sheetMaxMb })}</p>
+        {result?.section === "sheets" ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message, result.params)}</FormMessage> : null}
+        {sheets.length === 0 ? (
+          <p className="empty">{t("sessions.sheets.empty")}</p>
+        ) : (
+          <ul className="plain-list sheet-list">
+            {sheets.map((sheet) => (
+              <li key={sheet.id} className="sheet-item">
+                <a href={`/admin/sessions/${session.id}/sheets/${sheet.id}`} target="_blank" rel="noopener" className="sheet-preview" aria-label={t("sessions.sheets.openLabel", { name: sheet.name })}>
+                  {sheet.hasThumbnail ? <img src={`/admin/sessions/${session.id}/sheets/${sheet.id}?thumb=1`} alt="" width={96} height={96} loading="lazy" /> : <span className="badge">{t("sessions.sheets.pdf")}</span>}
+                </a>
+                <div className="sheet-meta">
+                  <span className="sheet-name">{sheet.name}</span>
+                  <span className="muted">
+                    {t("sessions.sheets.by", { name: sheet.uploader, date: sheet.uploadedAt })} · {t("sessions.sheets.size", { size: sheet.sizeKb })}
+                  </span>
+                </div>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="removeSheet" />
+                  <input type="hidden" name="sheetId" value={sheet.id} />
+                  <button type="submit" className="button secondary small" disabled={busy} aria-label={t("sessions.sheets.removeLabel", { name: sheet.name })}>
+                    {t("sessions.sheets.remove")}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        )}
+        <Form method="post" encType="multipart/form-data" className="stack" key={result?.section === "sheets" && result.ok ? result.doneAt : "sheet-form"}>
+          <input type="hidden" name="intent" value="sheet" />
+          <label htmlFor="sheet-file">{t("sessions.sheets.file")}</label>
+          <input id="sheet-file" name="file" type="file" accept="image/jpeg,image/png,image/webp,application/pdf" required />
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? t("sessions.sheets.uploading") : t("sessions.sheets.upload")}
+          </button>
+        </Form>
       </section>
       <section className="card" aria-labelledby="enrol-title">
         <h2 id="enrol-title" className="card-title">

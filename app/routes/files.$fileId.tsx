@@ -8,23 +8,12 @@ import { isCalibrationEvidenceFor } from "~/models/calibration.server";
 import { evidenceAccess } from "~/domain/reach";
 import { submissionParties } from "~/models/submissions.server";
 import { storage } from "~/services/storage.server";
+import { contentDisposition } from "~/utils/content-disposition";
 
 // An evidence file (or its thumbnail), only for the owner, the mentors assigned to the submission
 // and admins of the trainee's region — and, for anyone, a photo of approved showcase work whose
 // trainee consented to showing the faces in it; and, for mentors, the evidence of calibration samples of their track. Everyone else signed in gets the same 404 as for a file that
 // does not exist (evidence often shows minors).
-
-/** RFC 5987 value: encodeURIComponent leaves ' ( ) * unescaped, which the header grammar forbids. */
-function encodeHeaderValue(value: string): string {
-  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function contentDisposition(type: "inline" | "attachment", name: string): string {
-  const dot = name.lastIndexOf(".");
-  // Older clients read the plain filename; it must stay ASCII, so it gets a neutral stand-in.
-  const asciiFallback = `evidence${dot > 0 ? name.slice(dot).replace(/[^A-Za-z0-9.]/g, "") : ""}`;
-  return `${type}; filename="${asciiFallback}"; filename*=UTF-8''${encodeHeaderValue(name)}`;
-}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const fileId = params.fileId ?? "";

@@ -95,7 +95,7 @@ export default function MySessions() {
         {sessions.map((s) => (
           <li key={s.id} className="card" aria-labelledby={`s-${s.id}`}>
             <h2 id={`s-${s.id}`} className="card-title">
-              {s.title} <span className="badge">{t(`sessions.kind.${s.kind}`)}</span>
+              <Link to={`/sessions/${s.id}`}>{s.title}</Link> <span className="badge">{t(`sessions.kind.${s.kind}`)}</span>
             </h2>
             <p>
               {s.when}
@@ -125,7 +125,7 @@ export default function MySessions() {
                     </button>
                   ) : (
                     <button type="submit" name="intent" value="signUp" className="button" disabled={busy} aria-label={t("sessions.signUpLabel", { title: s.title })}>
-                      {t("sessions.signUp")}
+                      {s.enrolled >= s.capacity ? t("sessions.page.joinWaitlist") : t("sessions.signUp")}
                     </button>
                   )}
                 </Form>

@@ -38,6 +38,8 @@ export const bodyLimits = {
   evidenceUpload: evidenceLimits.maxFilesPerSubmission * evidenceLimits.maxFileBytes + MiB,
   /** The roster import (.xlsx or CSV): the file's limit and room for the multipart envelope. */
   userImport: importLimits.maxBytes + 256 * KiB,
+  /** A session's admin page: one paper sign-in sheet (photo or PDF) and the envelope. */
+  sessionSheet: evidenceLimits.maxFileBytes + 256 * KiB,
 } as const;
 
 /** How long a request body may take to arrive, from the first byte of the request. */
@@ -52,10 +54,14 @@ type BodyClass = { limit: number; upload: boolean };
 const publicForm = /^\/(login|logout|invite\/[^/]+|verify(\/[^/]+)?)\/?$/;
 const evidenceUpload = /^\/tasks\/[^/]+\/evidence\/?$/;
 const userImport = /^\/admin\/users\/import\/?$/;
+const sessionPage = /^\/admin\/sessions\/[^/]+\/?$/;
+// A cohort's page takes a roster file (the same limit as the user import).
+const cohortPage = /^\/admin\/cohorts\/[^/]+\/?$/;
 
 export function bodyClassOf(path: string): BodyClass {
   if (evidenceUpload.test(path)) return { limit: bodyLimits.evidenceUpload, upload: true };
-  if (userImport.test(path)) return { limit: bodyLimits.userImport, upload: true };
+  if (userImport.test(path) || cohortPage.test(path)) return { limit: bodyLimits.userImport, upload: true };
+  if (sessionPage.test(path)) return { limit: bodyLimits.sessionSheet, upload: true };
   if (path === "/admin/queues" || path.startsWith("/admin/queues/")) return { limit: bodyLimits.queueBoard, upload: false };
   if (publicForm.test(path)) return { limit: bodyLimits.public, upload: false };
   return { limit: bodyLimits.form, upload: false };

@@ -15,6 +15,7 @@ import {
   withdrawDraftFilesNotice,
 } from "~/models/evidence.server";
 import { queueNotification } from "~/models/notifications.server";
+import { claimPurgeableSheets, markSheetsPurged } from "~/models/session-sheets.server";
 import type { OutboxJob } from "~/models/outbox.server";
 import { dispatchAfterCommit } from "./dispatch.server";
 import { isEvidenceObjectKey, storage, type FileStorage } from "./storage.server";
@@ -38,6 +39,7 @@ export interface RetentionReport {
   draftsNoticed: number;
   noticesWithdrawn: number;
   draftsCleared: number;
+  purgedSheets: number;
 }
 
 export interface RetentionRun {
@@ -63,6 +65,24 @@ async function purgeRemovedFiles(db: Kysely<Database>, run: RetentionRun, store:
     });
     report.purgedFiles += batch.length;
     report.purgedBytes += batch.reduce((sum, f) => sum + f.size_bytes + (f.thumbnail_size_bytes ?? 0), 0);
+    if (batch.length < batchSize) return;
+  }
+}
+
+/** Removed paper sign-in sheets of sessions past the grace period, the same way (issue 17). */
+async function purgeRemovedSheets(db: Kysely<Database>, run: RetentionRun, store: FileStorage, report: RetentionReport) {
+  const removedBefore = purgeCutoff(run.now, run.policy);
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const sheets = await claimPurgeableSheets(trx, { removedBefore, limit: batchSize });
+      for (const sheet of sheets) {
+        await store.delete(sheet.storage_key);
+        if (sheet.thumbnail_key) await store.delete(sheet.thumbnail_key);
+      }
+      await markSheetsPurged(trx, { ids: sheets.map((s) => s.id), at: run.now });
+      return sheets;
+    });
+    report.purgedSheets += batch.length;
     if (batch.length < batchSize) return;
   }
 }
@@ -143,9 +163,10 @@ async function applyDraftPolicy(db: Kysely<Database>, run: RetentionRun, report:
 /** One run of the retention job. Every step may run twice, or in two workers at once. */
 export async function applyRetention(db: Kysely<Database>, run: RetentionRun): Promise<RetentionReport> {
   const store = run.store ?? storage();
-  const report: RetentionReport = { purgedFiles: 0, purgedBytes: 0, orphansRemoved: 0, draftsNoticed: 0, noticesWithdrawn: 0, draftsCleared: 0 };
+  const report: RetentionReport = { purgedFiles: 0, purgedBytes: 0, orphansRemoved: 0, draftsNoticed: 0, noticesWithdrawn: 0, draftsCleared: 0, purgedSheets: 0 };
   await applyDraftPolicy(db, run, report);
   await purgeRemovedFiles(db, run, store, report);
+  await purgeRemovedSheets(db, run, store, report);
   await removeOrphans(db, run, store, report);
   return report;
 }

@@ -2,12 +2,14 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { verifyCheckinToken, checkinToken, type Sign } from "~/domain/checkin-token";
 import { inReach, type Reach } from "~/domain/reach";
-import { cancelProblem, checkInStatus, placeFor, promotions, signUpProblem, type AttendanceStatus, type CancelProblem, type CheckedSession, type SignUpProblem } from "~/domain/sessions";
+import { cancelProblem, checkInStatus, placeFor, promotions, signUpProblem, waitlistPosition, type AttendanceStatus, type CancelProblem, type CheckedSession, type SignUpProblem } from "~/domain/sessions";
+import { notificationIds, type NotificationKind } from "~/domain/notifications";
 import { recordAudit } from "~/models/audit.server";
 import { getCohort } from "~/models/cohorts.server";
 import { queueEligibilityAfterAttendance } from "~/models/eligibility.server";
 import type { OutboxJob } from "~/models/outbox.server";
-import { dispatchAfterCommit } from "~/services/dispatch.server";
+import { queueNotification } from "~/models/notifications.server";
+import type { Db as AnyDb } from "~/models/types";
 import {
   cancelEnrolment,
   checkinSecretOf,
@@ -22,6 +24,7 @@ import {
   type SessionRow,
 } from "~/models/training-sessions.server";
 import type { Database } from "../../db/schema";
+import { dispatchAfterCommit } from "./dispatch.server";
 
 // Session orchestration (docs/decisions/023-cohorts-sessions-attendance.md). Every sign-up,
 // cancellation and enrolment takes the session row's lock first (`select … for update`), then
@@ -33,6 +36,29 @@ export interface Staff {
   id: string;
   reach: Reach;
   ip: string | null;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One session as a trainee sees it: only when it is open to them or they hold a place in it
+ * (undefined otherwise, like an unknown id), with their own place and waitlist position.
+ */
+export async function sessionForPerson(db: Db, id: string | undefined, user: { id: string; orgPath: string | null }) {
+  const session = id && uuidPattern.test(id) ? await getSession(db, id) : undefined;
+  if (!session) return undefined;
+  const live = await liveEnrolments(db, session.id);
+  const mine = live.find((e) => e.user_id === user.id);
+  if (!mine && !(await mayJoinSession(db, session, user))) return undefined;
+  const rows = live.map((e) => ({ id: e.id, status: e.status as "enrolled" | "waitlisted", createdAt: new Date(e.created_at) }));
+  return {
+    session,
+    mine: (mine?.status ?? null) as "enrolled" | "waitlisted" | null,
+    attendance: mine?.attendance ?? null,
+    enrolled: rows.filter((r) => r.status === "enrolled").length,
+    waiting: rows.filter((r) => r.status === "waitlisted").length,
+    position: mine ? waitlistPosition(rows, mine.id) : null,
+  };
 }
 
 /** The HMAC of a session's check-in codes, keyed with its own secret. */
@@ -71,7 +97,8 @@ export type SignUpResult =
  */
 export async function signUp(db: Db, input: { sessionId: string; user: { id: string; orgPath: string | null }; by: { id: string; ip: string | null }; now?: Date }): Promise<SignUpResult> {
   const now = input.now ?? new Date();
-  return db.transaction().execute(async (trx): Promise<SignUpResult> => {
+  const jobs: OutboxJob[] = [];
+  const result = await db.transaction().execute(async (trx): Promise<SignUpResult> => {
     const session = await getSession(trx, input.sessionId, { forUpdate: true });
     if (!session) return { ok: false, problem: "notFound" };
     if (!(await mayJoinSession(trx, session, input.user))) return { ok: false, problem: "notOpen" };
@@ -88,9 +115,13 @@ export async function signUp(db: Db, input: { sessionId: string; user: { id: str
       ip: input.by.ip,
       details: { sessionId: session.id, session: session.title, status, enrolmentId: id },
     });
+    const by = input.by.id === input.user.id ? "self" : "staff";
+    jobs.push(await notifySession(trx, status === "enrolled" ? "session.enrolled" : "session.waitlisted", notificationIds.sessionEnrolled(id), input.user.id, session, { by }));
     const overlaps = await overlappingSessions(trx, input.user.id, session.id, new Date(session.starts_at), new Date(session.ends_at));
     return { ok: true, status, overlaps: overlaps.map((o) => ({ id: o.id, title: o.title })) };
   });
+  await dispatchAfterCommit(jobs);
+  return result;
 }
 
 export type CancelResult = { ok: true; promoted: string[] } | { ok: false; problem: CancelProblem | "notFound" };
@@ -101,7 +132,8 @@ export type CancelResult = { ok: true; promoted: string[] } | { ok: false; probl
  */
 export async function cancelPlace(db: Db, input: { sessionId: string; userId: string; by: { id: string; ip: string | null }; asStaff: boolean; now?: Date }): Promise<CancelResult> {
   const now = input.now ?? new Date();
-  return db.transaction().execute(async (trx): Promise<CancelResult> => {
+  const jobs: OutboxJob[] = [];
+  const result = await db.transaction().execute(async (trx): Promise<CancelResult> => {
     const session = await getSession(trx, input.sessionId, { forUpdate: true });
     if (!session) return { ok: false, problem: "notFound" };
     const live = await liveEnrolments(trx, session.id);
@@ -112,12 +144,28 @@ export async function cancelPlace(db: Db, input: { sessionId: string; userId: st
     const remaining = live.filter((e) => e.id !== mine!.id).map((e) => ({ id: e.id, status: e.status as "enrolled" | "waitlisted", createdAt: new Date(e.created_at) }));
     const promoted = await promoteEnrolments(trx, promotions(session.capacity, remaining));
     await recordAudit(trx, { actorId: input.by.id, action: "session.cancelled_place", targetType: "user", targetId: input.userId, ip: input.by.ip, details: { sessionId: session.id, session: session.title } });
+    jobs.push(await notifySession(trx, "session.cancelled", notificationIds.sessionCancelled(mine!.id), input.userId, session, { by: input.by.id === input.userId ? "self" : "staff" }));
     for (const p of promoted) {
       await recordAudit(trx, { actorId: null, action: "session.promoted", targetType: "user", targetId: p.user_id, ip: null, details: { sessionId: session.id, session: session.title } });
+      jobs.push(await notifySession(trx, "session.promoted", notificationIds.sessionPromoted(p.id), p.user_id, session, {}));
     }
     return { ok: true, promoted: promoted.map((p) => p.user_id) };
   });
+  await dispatchAfterCommit(jobs);
+  return result;
 }
+
+// ── session event notifications (issue 17): written through the outbox in the transaction that
+// made the change, enqueued after commit; the id comes from the enrolment row, so one row however
+// often the job runs. Scheduled reminders live apart from these. ──
+type SessionEventKind = Extract<NotificationKind, "session.enrolled" | "session.waitlisted" | "session.promoted" | "session.cancelled">;
+
+async function notifySession(trx: AnyDb, kind: SessionEventKind, id: string, userId: string, session: SessionRow, extra: { by?: "self" | "staff" }): Promise<OutboxJob> {
+  const facts = { sessionId: session.id, title: session.title, startsAt: new Date(session.starts_at).toISOString(), endsAt: new Date(session.ends_at).toISOString() };
+  // The payload's shape is checked per kind by notificationPayloads when the centre reads it.
+  return queueNotification(trx, { id, userId, kind, payload: { ...facts, ...extra } } as Parameters<typeof queueNotification>[1]);
+}
+// ── end of session event notifications ──
 
 /** Marks attendance by hand (出席/迟到/缺席/请假, with a note), audited. */
 export async function markAttendance(db: Db, staff: Staff, session: SessionRow, input: { userId: string; status: AttendanceStatus; note: string | null }): Promise<boolean> {

@@ -4,7 +4,7 @@ import { demo, expect, screenshot, seriousA11yViolations, signIn, test } from ".
 test("the phone header is one compact row and its menu reaches every place of the person's roles", async ({ page }, info) => {
   test.skip(info.project.name !== "phone", "the phone profile only");
   for (const [who, places] of [
-    [demo.campusTrainee, ["我的学习", "我的任务"]],
+    [demo.campusTrainee, ["我的学习", "我的任务", "线下活动"]],
     [demo.admin, ["管理后台"]],
   ] as const) {
     await signIn(page, who);

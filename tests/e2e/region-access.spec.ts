@@ -28,6 +28,7 @@ interface Data {
   /** A failed SMS to the 山东 trainee. */
   deliveryId: string;
   sessionId: string;
+  sheetId: string;
 }
 
 type Form = Record<string, string | string[]>;
@@ -198,6 +199,16 @@ const cases: RegionCase[] = [
   { file: "admin.sessions.$sessionId.tsx", intent: "mark", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "mark", userId: d.trainee.id, status: "absent", note: "" }), shanxi: [404] },
   { file: "admin.sessions.$sessionId.tsx", intent: "enrol", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "enrol", userId: d.trainee.id }), shanxi: [404] },
   { file: "admin.sessions.$sessionId.tsx", intent: "cancelFor", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "cancelFor", userId: d.trainee.id }), shanxi: [404] },
+  {
+    file: "admin.sessions.$sessionId.tsx",
+    intent: "sheet",
+    path: (d) => `/admin/sessions/${d.sessionId}`,
+    upload: () => ({ name: "签到表.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "latin1") }),
+    shanxi: [404],
+  },
+  { file: "admin.sessions.$sessionId.tsx", intent: "removeSheet", path: (d) => `/admin/sessions/${d.sessionId}`, form: (d) => ({ intent: "removeSheet", sheetId: d.sheetId }), shanxi: [404] },
+  // The sheet's bytes are not on this server's disk (the row is arranged): the national answer is not checked.
+  { file: "admin.sessions.$sessionId.sheets.$sheetId.tsx", path: (d) => `/admin/sessions/${d.sessionId}/sheets/${d.sheetId}`, shanxi: [404] },
   { file: "admin.sessions.$sessionId_.checkin.tsx", path: (d) => `/admin/sessions/${d.sessionId}/checkin`, shanxi: [404], national: 200 },
   { file: "admin.sessions.$sessionId.attendance[.]csv.tsx", path: (d) => `/admin/sessions/${d.sessionId}/attendance.csv`, shanxi: [404], national: 200 },
   { file: "admin.sessions.$sessionId.attendance[.]xlsx.tsx", path: (d) => `/admin/sessions/${d.sessionId}/attendance.xlsx`, shanxi: [404], national: 200 },
@@ -358,8 +369,15 @@ async function arrange(): Promise<Data> {
       )
     ).rows[0]!.id;
     await db.query("insert into session_enrolments (session_id, user_id, status) values ($1, $2, 'enrolled')", [sessionId, trainee.id]);
+    const sheetId = (
+      await db.query<{ id: string }>(
+        "insert into session_sheets (session_id, storage_key, mime_type, size_bytes, sha256, original_name) values ($1, $2, 'image/png', 100, $3, '鲁签到表.png') returning id",
+        [sessionId, `ev/2026/11/${randomBytes(16).toString("hex")}.png`, randomBytes(32).toString("hex")],
+      )
+    ).rows[0]!.id;
     return {
       sessionId,
+      sheetId,
       cohort: { id: cohortId, name: cohortName, codeId, requestId },
       deliveryId,
       suffix,

@@ -73,6 +73,8 @@ const cases: RouteCase[] = [
   { file: "admin.sessions.$sessionId.attendance[.]csv.tsx", path: "/admin/sessions/00000000-0000-0000-0000-000000000000/attendance.csv", expect: { ...adminOnly, admin: 404 } },
   { file: "admin.sessions.$sessionId.attendance[.]xlsx.tsx", path: "/admin/sessions/00000000-0000-0000-0000-000000000000/attendance.xlsx", expect: { ...adminOnly, admin: 404 } },
   { file: "sessions._index.tsx", path: "/sessions", expect: { anonymous: 302, ...signedIn } },
+  { file: "sessions.$sessionId.tsx", path: "/sessions/00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
+  { file: "admin.sessions.$sessionId.sheets.$sheetId.tsx", path: "/admin/sessions/00000000-0000-0000-0000-000000000000/sheets/00000000-0000-0000-0000-000000000000", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "sessions.$sessionId[.]ics.tsx", path: "/sessions/00000000-0000-0000-0000-000000000000.ics", expect: { anonymous: 302, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "calendar.$token[.]ics.tsx", path: "/calendar/not-a-real-calendar-token-xyz.ics", expect: { anonymous: 404, trainee: 404, otherTrainee: 404, mentor: 404, admin: 404 } },
   { file: "checkin.$sessionId.tsx", path: "/checkin/00000000-0000-0000-0000-000000000000?t=1.abc", expect: { anonymous: 302, trainee: 400, otherTrainee: 400, mentor: 400, admin: 400 } },

@@ -143,6 +143,9 @@ const legitimateWrites: Record<string, string[]> = {
   "admin.users.$userId.tsx": ["access_tokens"],
   // A choices or quiet-hours post with no boxes ticked is a valid form: it saves "none" and "off".
   "profile.tsx": ["message_choices", "message_settings"],
+  // A trainee's session page needs nothing but `intent=signUp` (the session is in the address): a
+  // place, and the notification's outbox job.
+  "sessions.$sessionId.tsx": ["session_enrolments", "job_outbox"],
 };
 
 /** Row counts of every table but the audit log (refusals are written there on purpose). */
@@ -199,6 +202,7 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "admin.sessions._index.tsx": { schema: schemas.sessionCreateForm, who: "admin" },
   "admin.sessions.$sessionId.tsx": { schema: schemas.sessionAdminForm, who: "admin" },
   "sessions._index.tsx": { schema: schemas.sessionSignUpForm, who: "trainee" },
+  "sessions.$sessionId.tsx": { schema: schemas.sessionPageForm, who: "trainee" },
   "admin.certificates.tsx": { schema: schemas.certificatesForm, who: "admin" },
   "admin.deliveries.tsx": { schema: schemas.deliveriesForm, who: "admin" },
   "admin.exports.tsx": { schema: schemas.exportForm, who: "admin" },

@@ -165,6 +165,14 @@ describe("request body limits", () => {
     expect((await sendBody("/tasks/abc/evidence", bodyLimits.evidenceUpload + 1, { headers: multipart })).status).toBe(413);
     expect((await sendBody("/admin/users/import", 2 * MB, { headers: multipart })).status).not.toBe(413);
     expect((await sendBody("/admin/users/import", bodyLimits.userImport + 1, { headers: multipart })).status).toBe(413);
+    // A cohort's roster import (2 MB like the user import) and a session's paper sign-in sheet (10 MB).
+    const id = "00000000-0000-0000-0000-000000000000";
+    expect((await sendBody(`/admin/cohorts/${id}`, 1.9 * MB, { headers: multipart })).status).not.toBe(413);
+    expect((await sendBody(`/admin/cohorts/${id}`, bodyLimits.userImport + 1, { headers: multipart })).status).toBe(413);
+    expect((await sendBody(`/admin/sessions/${id}`, 9 * MB, { headers: multipart })).status).not.toBe(413);
+    expect((await sendBody(`/admin/sessions/${id}`, bodyLimits.sessionSheet + 1, { headers: multipart })).status).toBe(413);
+    // Only the page itself: its exports and check-in screen keep the form limit.
+    expect((await sendBody(`/admin/sessions/${id}/checkin`, 2 * MB, { headers: multipart })).status).toBe(413);
   });
 
   it("times out a body that trickles in (slow loris) and closes the connection", async () => {

@@ -84,4 +84,5 @@ export const auditMessages = {
   "audit.e.attendance.marked": { zh: "{actor}将{target}在活动“{session}”的考勤记为 {status}", en: "{actor} marked {target} as {status} at “{session}”" },
   "audit.e.attendance.checked_in": { zh: "{actor}扫码签到了活动“{session}”（{status}）", en: "{actor} checked in at “{session}” by QR ({status})" },
   "audit.e.attendance.sheet_uploaded": { zh: "{actor}上传了活动“{session}”的纸质签到表", en: "{actor} uploaded a paper sign-in sheet of “{session}”" },
+  "audit.e.attendance.sheet_removed": { zh: "{actor}删除了活动“{session}”的一份纸质签到表", en: "{actor} removed a paper sign-in sheet of “{session}”" },
 } satisfies Messages;

@@ -24,6 +24,10 @@ export const channelMessages = {
   "channels.kind.assignment.new": { zh: "新的评阅任务", en: "New work to grade" },
   "channels.kind.submission.resubmitted": { zh: "作业重新提交", en: "Work resubmitted" },
   "channels.kind.draft.files_expiring": { zh: "草稿附件即将清理", en: "Draft files to be cleared" },
+  "channels.kind.session.enrolled": { zh: "活动报名成功", en: "Place at a session" },
+  "channels.kind.session.waitlisted": { zh: "活动进入候补", en: "On a session's waiting list" },
+  "channels.kind.session.promoted": { zh: "候补转为正式报名", en: "Place opened from the waiting list" },
+  "channels.kind.session.cancelled": { zh: "活动报名已取消", en: "Session place cancelled" },
   "messages.title": { zh: "消息提醒", en: "Messages" },
   "messages.lead": {
     zh: "站内通知总会显示在“通知”页。下面选择哪些消息同时通过短信或邮件发给你；手机号和邮箱需先验证才会收到消息。",
@@ -56,6 +60,7 @@ export const channelMessages = {
   "messages.group.decisions": { zh: "评阅结果", en: "Grading decisions" },
   "messages.group.certificates": { zh: "证书", en: "Certificates" },
   "messages.group.mentoring": { zh: "导师评阅", en: "Mentoring" },
+  "messages.group.sessions": { zh: "线下活动", en: "Sessions" },
   "messages.group.reminders": { zh: "提醒", en: "Reminders" },
   "messages.quiet": { zh: "免打扰时段", en: "Quiet hours" },
   "messages.quiet.hint": { zh: "此时段内的短信和邮件会推迟到结束后发送（北京时间）。验证码不受影响。", en: "SMS and e-mail in these hours wait until they end (Beijing time). Codes are not held back." },

@@ -4,8 +4,8 @@ import type { Messages } from "../types";
 export const notificationMessages = {
   "notif.title": { zh: "通知", en: "Notifications" },
   "notif.lead": {
-    zh: "评阅结果、退回修改、证书颁发与撤销等消息会在这里提醒你。",
-    en: "Grades, work returned for revision, and certificates issued or revoked are announced here.",
+    zh: "评阅结果、退回修改、证书颁发与撤销、活动报名与候补递补等消息会在这里提醒你。",
+    en: "Grades, work returned for revision, certificates issued or revoked, and session places and waitlist moves are announced here.",
   },
   // The bell's accessible name starts with its visible text ("通知" and the count), as WCAG 2.5.3 asks.
   "notif.nav.label": { zh: "通知：{count} 条未读", en: "Notifications: {count} unread" },
@@ -52,6 +52,17 @@ export const notificationMessages = {
     en: "Your draft “{task}” has not been touched for over {days} days; its uploaded files will be cleared on {date}. To keep them, open the draft and save it before then.",
   },
   "notif.kind.cohort.message": { zh: "期次“{cohort}”的通知：{title}", en: "From the cohort “{cohort}”: {title}" },
+  // Session events (issue 17).
+  "notif.kind.session.enrolled": { zh: "你已报名「{title}」（{when}），请准时参加。", en: "You have a place at “{title}” ({when}). Please be on time." },
+  "notif.kind.session.waitlisted": {
+    zh: "「{title}」（{when}）名额已满，你已进入候补名单；有人取消时会按先后顺序自动补上并通知你。",
+    en: "“{title}” ({when}) is full; you are on the waiting list. When someone cancels, places go in order and you will be told.",
+  },
+  "notif.kind.session.promoted": {
+    zh: "有人取消了报名，你已从候补转为正式报名：「{title}」（{when}）。如不能参加，请及时取消，把名额让给他人。",
+    en: "A place opened up: you are now enrolled in “{title}” ({when}). If you cannot come, please cancel so someone else can go.",
+  },
+  "notif.kind.session.cancelled": { zh: "你在「{title}」（{when}）的报名已取消。", en: "Your place at “{title}” ({when}) has been cancelled." },
   "notif.kind.unknown": { zh: "一条系统通知。", en: "A system notice." },
 
   "notif.quote.submission.returned": { zh: "导师意见：", en: "Mentor’s note: " },
@@ -63,4 +74,5 @@ export const notificationMessages = {
   "notif.link.verify": { zh: "查看验证页", en: "See the verification page" },
   "notif.link.grade": { zh: "去评阅", en: "Grade it" },
   "notif.link.cohorts": { zh: "查看我的期次", en: "See my cohorts" },
+  "notif.link.session": { zh: "查看活动", en: "View the session" },
 } satisfies Messages;
