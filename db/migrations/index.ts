@@ -25,6 +25,7 @@ import * as cohorts from "./2026-11-30-12-cohorts";
 import * as trainingSessions from "./2026-11-30-13-sessions";
 import * as channels from "./2026-11-30-14-channels";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
+import * as signInCodes from "./2026-11-30-17-sign-in-codes";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-13-sessions": trainingSessions,
   "2026-11-30-14-channels": channels,
   "2026-11-30-16-evidence-client-key": evidenceClientKey,
+  "2026-11-30-17-sign-in-codes": signInCodes,
 };
