@@ -10,7 +10,7 @@ export interface SmsSignInRule {
 export const smsSignInPolicy = {
   /** A new code for the same number no sooner than this: the page counts it down. */
   resendAfterSeconds: 60,
-  /** Codes sent to one number per hour (login and invitation together: SMS costs money and annoys). */
+  /** Codes sent to one number per hour, by /login and by its invitation each (SMS costs money and annoys). */
   codesPerPhonePerHour: 5,
   /** Code requests from one network address per 15 minutes: high, as a school's NAT holds a training day. */
   requestsPerNetwork: 100,
@@ -22,11 +22,15 @@ export const smsSignInPolicy = {
 
 const quarterHour = 15 * 60;
 
-/** The counters a code request is measured against: per number (a gap and an hourly cap) and per address. */
-export function codeRequestRules(phone: string, ip: string | null, policy = smsSignInPolicy): SmsSignInRule[] {
+/**
+ * The counters a code request is measured against: per number (a gap and an hourly cap) and per
+ * address. The number's counters are kept apart for /login and the invitation: someone who tried
+ * /login first (and got nothing, their account not yet open) is not kept waiting at their link.
+ */
+export function codeRequestRules(via: "login" | "invite", phone: string, ip: string | null, policy = smsSignInPolicy): SmsSignInRule[] {
   return [
-    { key: `sms-sign-in:gap:${phone}`, limit: 1, windowSeconds: policy.resendAfterSeconds },
-    { key: `sms-sign-in:phone:${phone}`, limit: policy.codesPerPhonePerHour, windowSeconds: 3600 },
+    { key: `sms-sign-in:gap:${via}:${phone}`, limit: 1, windowSeconds: policy.resendAfterSeconds },
+    { key: `sms-sign-in:phone:${via}:${phone}`, limit: policy.codesPerPhonePerHour, windowSeconds: 3600 },
     { key: `sms-sign-in:network:${ip ?? "unknown"}`, limit: policy.requestsPerNetwork, windowSeconds: quarterHour },
   ];
 }

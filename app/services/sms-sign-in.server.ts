@@ -60,7 +60,7 @@ export async function codeSendsSettled(): Promise<void> {
  */
 export async function requestLoginCode(db: Db, input: { phone: string; ip: string | null; now: Date }): Promise<CodeRequestAnswer> {
   if (!smsSignInOffered()) return { ok: false, problem: "off" };
-  const limited = await overLimits(db, codeRequestRules(input.phone, input.ip), { phone: input.phone, ip: input.ip, stage: "request", via: "login" });
+  const limited = await overLimits(db, codeRequestRules("login", input.phone, input.ip), { phone: input.phone, ip: input.ip, stage: "request", via: "login" });
   if (limited) return limited;
   afterAnswer(async () => {
     const account = await findPhoneAccount(db, input.phone, "login");
@@ -141,7 +141,7 @@ export async function requestInviteCode(db: Db, input: { token: string; ip: stri
   if (!smsSignInOffered()) return { ok: false, problem: "off" };
   const target = await inviteTarget(db, input.token);
   if ("problem" in target) return { ok: false, problem: target.problem };
-  const limited = await overLimits(db, codeRequestRules(target.phone, input.ip), { phone: target.phone, ip: input.ip, stage: "request", via: "invite", userId: target.userId });
+  const limited = await overLimits(db, codeRequestRules("invite", target.phone, input.ip), { phone: target.phone, ip: input.ip, stage: "request", via: "invite", userId: target.userId });
   if (limited) return limited;
   const code = newCode();
   await saveSignInCode(db, {
