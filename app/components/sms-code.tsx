@@ -56,14 +56,18 @@ export function CodeField({ error, defaultValue }: { error?: string; defaultValu
 export function ResendButton({ sentAt, seconds, busy }: { sentAt: number | null; seconds: number; busy: boolean }) {
   const t = useT();
   const [left, setLeft] = useState(0);
+  // When the wait ends; an answer without a new code (a wrong one) keeps counting to it.
+  const [end, setEnd] = useState<number | null>(null);
   useEffect(() => {
-    if (!sentAt) return;
-    const end = Date.now() + seconds * 1000;
+    if (sentAt) setEnd(Date.now() + seconds * 1000);
+  }, [sentAt, seconds]);
+  useEffect(() => {
+    if (!end) return;
     const tick = () => setLeft(Math.max(0, Math.ceil((end - Date.now()) / 1000)));
     tick();
     const timer = window.setInterval(tick, 1000);
     return () => window.clearInterval(timer);
-  }, [sentAt, seconds]);
+  }, [end]);
   const label: { key: MessageKey; params?: Record<string, number> } = left > 0 ? { key: "login.sms.resendIn", params: { seconds: left } } : { key: "login.sms.resend" };
   return (
     <button type="submit" name="intent" value="sendCode" className="button secondary wide" disabled={busy || left > 0}>

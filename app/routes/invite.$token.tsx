@@ -113,7 +113,7 @@ export default function SetPassword() {
   return (
     <section className="narrow card" aria-labelledby="invite-title" ref={section}>
       <h1 id="invite-title">{t(data.smsTo ? "invite.titleJoin" : "invite.title")}</h1>
-      <p>{t(data.purpose === "reset" ? "invite.resetGreeting" : "invite.greeting", { name: data.name ?? "" })}</p>
+      <p>{t(data.purpose === "reset" ? "invite.resetGreeting" : data.smsTo ? "invite.greetingJoin" : "invite.greeting", { name: data.name ?? "" })}</p>
       {data.smsTo ? (
         <MethodSwitch
           label={t("invite.methods")}

@@ -178,7 +178,7 @@ describe("sign-in by SMS code on /login", () => {
     await app.db.updateTable("users").set({ status: "deactivated" }).where("id", "=", deactivated.id).execute();
     const neverEntered = await person({ signedUp: false });
     const unknown = freshPhone();
-    const answers = [];
+    const answers: Array<{ status: number; step: Record<string, unknown> }> = [];
     for (const phone of [real.phone, unknown, deactivated.phone, neverEntered.phone]) {
       const res = await askCode(phone, ip);
       const { sms: step } = (await res.json()) as { sms: Record<string, unknown> };

@@ -96,6 +96,7 @@ export const authMessages = {
     zh: "此链接已被使用过，每个链接只能使用一次。如需重新设置密码，请联系管理员。",
     en: "This link has already been used; each link works once. Ask your administrator if you need a new one.",
   },
+  "invite.greetingJoin": { zh: "{name}，欢迎加入百城学堂。请设置登录密码，或用手机验证码完成开通。", en: "Welcome to Baicheng LMS, {name}. Set a password, or finish with a code sent to your phone." },
   "invite.titleJoin": { zh: "开通账号", en: "Open your account" },
   "invite.methods": { zh: "开通方式", en: "How to finish" },
   "invite.method.password": { zh: "设置密码", en: "Set a password" },
