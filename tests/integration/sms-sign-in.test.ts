@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "~/auth.server";
 import { smsSignInPolicy } from "~/domain/sign-in-codes";
+import { handoutStateOf, needsNewLink } from "~/domain/onboarding";
 import { issueAccessToken } from "~/models/access-tokens.server";
+import { mentorCandidates } from "~/models/assignments.server";
+import { listImportedPeople } from "~/models/onboarding.server";
+import { saveImportPreview } from "~/models/user-imports.server";
 import { keyPrefix, sharedRedis } from "~/queue.server";
 import { action as inviteAction, loader as inviteLoader } from "~/routes/invite.$token";
 import { action as loginAction, loader as loginLoader } from "~/routes/login";
@@ -297,6 +301,26 @@ describe("completing an invitation by SMS code", () => {
     await sharedRedis().del(`${keyPrefix()}:ratelimit:sms-sign-in:gap:login:${me.phone}`);
     await askCode(me.phone, freshIp());
     expect((await typeCode(me.phone, lastCode(me.phone), freshIp())).status).toBe(302);
+  });
+
+  it("someone who completed their invitation by code counts as signed up: their import makes them no new link, and as a mentor they can be assigned work", async () => {
+    const admin = await app.signIn(["admin"]);
+    const importId = await saveImportPreview(app.db, { createdBy: admin.id, fileName: "roster.csv", verdicts: [] });
+    const { id: mentorId } = await app.signIn(["mentor"], { signedUp: false });
+    const phone = freshPhone();
+    await app.db.updateTable("users").set({ phone, user_import_id: importId }).where("id", "=", mentorId).execute();
+    const { token } = await issueAccessToken(app.db, { userId: mentorId, purpose: "invite", createdBy: admin.id, validHours: 72, handoutFor: importId });
+    const ip = freshIp();
+    const signedUp = async () => ({
+      handout: handoutStateOf((await listImportedPeople(app.db, importId)).find((p) => p.id === mentorId)!, new Date()),
+      assignable: (await mentorCandidates(app.db)).find((m) => m.mentorId === mentorId)?.hasSignedUp,
+    });
+    expect(await signedUp()).toEqual({ handout: "active", assignable: false });
+    await postInvite(token, { intent: "sendCode" }, ip);
+    expect((await postInvite(token, { intent: "verifyCode", code: lastCode(phone) }, ip)).status).toBe(302);
+    const after = await signedUp();
+    expect(after).toEqual({ handout: "signedUp", assignable: true });
+    expect(needsNewLink(after.handout)).toBe(false);
   });
 
   it("a code from an earlier link does not complete a new one, and a reset link offers no code", async () => {
