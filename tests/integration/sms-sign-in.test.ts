@@ -134,6 +134,20 @@ describe("sign-in by SMS code on /login", () => {
     expect(succeeded.map((r) => r.details)).toEqual([{ method: "smsCode" }]);
   });
 
+  it("opens a new session id at every sign-in by code, as a password sign-in does", async () => {
+    const me = await person();
+    const sessions: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      await sharedRedis().del(`${keyPrefix()}:ratelimit:sms-sign-in:gap:login:${me.phone}`);
+      await askCode(me.phone, freshIp());
+      const res = await typeCode(me.phone, lastCode(me.phone), freshIp());
+      sessions.push(cookieOf(res, "bc_session")!);
+    }
+    expect(new Set(sessions).size).toBe(2);
+    for (const cookie of sessions) expect((await authenticate(cookie)).auth.user?.id).toBe(me.id);
+    expect(await app.db.selectFrom("sessions").select("id").where("user_id", "=", me.id).execute()).toHaveLength(2);
+  });
+
   it("answers a wrong, an expired and a replayed code with the one message, and audits each with its reason", async () => {
     const ip = freshIp();
     const wrong = await person();
