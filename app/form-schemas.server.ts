@@ -143,13 +143,24 @@ export const userImportForm = z.object({});
 export const importConfirmForm = z.object({ intent: z.enum(["import", "links"]) });
 
 // ── /invite/:token ──────────────────────────────────────────────────────────────────────────────
-export const inviteForm = z.object({ password: password(), confirm: password() });
+// The password form posts no intent (as before SMS sign-in); the code forms name theirs.
+export const inviteForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("password").default("password"), password: password(), confirm: password() }),
+  z.object({ intent: z.literal("sendCode") }),
+  z.object({ intent: z.literal("verifyCode"), code: line() }),
+]);
 
 // ── /learn/:track/:tier/:slug ───────────────────────────────────────────────────────────────────
 export const markReadForm = z.object({ intent: z.literal("read") });
 
 // ── /login ──────────────────────────────────────────────────────────────────────────────────────
-export const loginForm = z.object({ identifier: line(), password: password(), redirectTo: field.text(4_096) });
+// The password form posts no intent (as it always has); the SMS code forms name theirs.
+const redirectTo = () => field.text(4_096);
+export const loginForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("password").default("password"), identifier: line(), password: password(), redirectTo: redirectTo() }),
+  z.object({ intent: z.literal("sendCode"), phone: line(), redirectTo: redirectTo() }),
+  z.object({ intent: z.literal("verifyCode"), phone: line(), code: line(), redirectTo: redirectTo() }),
+]);
 
 // ── /logout (read leniently: signing out never fails on what came with it) ─────────────────────
 export const logoutForm = z.object({ scope: z.union([z.literal("all"), z.literal("")]).default("") });

@@ -384,6 +384,19 @@ export interface ContactVerificationTable {
   created_at: DefaultTimestamp;
 }
 
+/** A code sent by SMS to sign in or to complete an invitation (docs/decisions/028-sms-sign-in.md). */
+export interface SignInCodeTable {
+  user_id: string;
+  purpose: "login" | "invite";
+  phone: string;
+  access_token_id: string | null;
+  code_hash: string | null;
+  expires_at: Timestamp;
+  failed_attempts: Generated<number>;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface CriterionGrade {
   criterionId: string;
   level: string;
@@ -664,6 +677,7 @@ export interface Database {
   message_choices: MessageChoiceTable;
   message_settings: MessageSettingsTable;
   contact_verifications: ContactVerificationTable;
+  sign_in_codes: SignInCodeTable;
   exports: ExportTable;
   outcome_figures: OutcomeFigureTable;
   outcome_checks: OutcomeCheckTable;

@@ -35,19 +35,19 @@ export async function issueAccessToken(
   return { token, expiresAt };
 }
 
-export type TokenState = { state: "valid"; userId: string; purpose: TokenPurpose; userName: string } | { state: "expired" | "used" | "unknown" };
+export type TokenState = { state: "valid"; tokenId: string; userId: string; purpose: TokenPurpose; userName: string } | { state: "expired" | "used" | "unknown" };
 
 export async function inspectAccessToken(db: Db, token: string): Promise<TokenState> {
   const row = await db
     .selectFrom("access_tokens as t")
     .innerJoin("users as u", "u.id", "t.user_id")
-    .select(["t.user_id", "t.purpose", "t.expires_at", "t.used_at", "u.name", "u.status"])
+    .select(["t.id", "t.user_id", "t.purpose", "t.expires_at", "t.used_at", "u.name", "u.status"])
     .where("t.token_hash", "=", hashToken(token))
     .executeTakeFirst();
   if (!row || row.status !== "active") return { state: "unknown" };
   if (row.used_at) return { state: "used" };
   if (new Date(row.expires_at) <= new Date()) return { state: "expired" };
-  return { state: "valid", userId: row.user_id, purpose: row.purpose, userName: row.name };
+  return { state: "valid", tokenId: row.id, userId: row.user_id, purpose: row.purpose, userName: row.name };
 }
 
 /** Marks the token used, atomically: of two concurrent uses only one gets the user id. */

@@ -39,7 +39,8 @@ export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; re
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "mentor"))
-    .select(["u.id", "u.name", "u.track", "u.password_hash"])
+    // Signed up: a password set, or entered once (an invitation completed by SMS code leaves no password).
+    .select(["u.id", "u.name", "u.track", sql<boolean>`(u.password_hash is not null or u.last_sign_in_at is not null)`.as("signedUp")])
     .where("u.status", "=", "active")
     .$if(!!filter.track, (q) => q.where((eb) => eb.or([eb("u.track", "=", filter.track!), eb("u.track", "is", null)])))
     .$if(!!filter.regionPath, (q) => q.where(mentorServesUnder("u.id", filter.regionPath!)))
@@ -54,7 +55,7 @@ export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; re
     track: r.track,
     servedPaths: pools.get(r.id) ?? [],
     openLoad: loads.get(r.id) ?? 0,
-    hasSignedUp: r.password_hash !== null,
+    hasSignedUp: r.signedUp,
   }));
 }
 

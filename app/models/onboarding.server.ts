@@ -45,7 +45,8 @@ export async function listImportedPeople(db: Db, importId: string): Promise<Impo
       "u.status",
       "o.path",
       "o.name as orgName",
-      sql<boolean>`u.password_hash is not null`.as("hasPassword"),
+      // Signed up: a password set, or entered once (an invitation completed by SMS code leaves no password).
+      sql<boolean>`(u.password_hash is not null or u.last_sign_in_at is not null)`.as("hasPassword"),
       eb.fn<Role[]>("array", [eb.selectFrom("user_roles as r").select("r.role").whereRef("r.user_id", "=", "u.id")]).as("roles"),
       "t.expires_at",
       "t.used_at",

@@ -28,6 +28,7 @@ import * as unitSearch from "./2026-11-30-20-unit-search";
 import * as lastActive from "./2026-11-30-21-last-active";
 import * as mentorOpenLoads from "./2026-11-30-22-mentor-open-loads";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
+import * as signInCodes from "./2026-11-30-17-sign-in-codes";
 import * as attendanceRules from "./2026-11-30-18-attendance-rules";
 import * as sessionSheets from "./2026-11-30-19-session-sheets";
 
@@ -59,6 +60,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-13-sessions": trainingSessions,
   "2026-11-30-14-channels": channels,
   "2026-11-30-16-evidence-client-key": evidenceClientKey,
+  "2026-11-30-17-sign-in-codes": signInCodes,
   "2026-11-30-18-attendance-rules": attendanceRules,
   "2026-11-30-19-session-sheets": sessionSheets,
   "2026-11-30-20-unit-search": unitSearch,

@@ -139,7 +139,7 @@ test("an admin imports the Excel workbook, makes everyone's links, downloads the
   await ctx.close();
 
   await page.reload();
-  await expect(page.getByTestId("link-counts")).toContainText("已设置密码 1 人");
+  await expect(page.getByTestId("link-counts")).toContainText("已开通 1 人");
   expect(consoleErrors).toEqual([]);
 });
 

@@ -325,3 +325,61 @@ describe("every action parses its input with one schema", () => {
     }, 120_000);
   }
 });
+
+// ── Sign-in by SMS code, with SMS on (docs/decisions/028-sms-sign-in.md) ──────────────────────────
+
+describe("the SMS code intents of /login and /invite/:token with SMS configured", () => {
+  it("answer hostile numbers and codes with a 4xx, send no SMS and write nothing", async () => {
+    const { registerChannels } = await import("~/services/channels/registry.server");
+    const { codeSendsSettled } = await import("~/services/sms-sign-in.server");
+    const { issueAccessToken } = await import("~/models/access-tokens.server");
+    const { action: loginAction } = await import("~/routes/login");
+    const { action: inviteAction } = await import("~/routes/invite.$token");
+    const sent: string[] = [];
+    registerChannels({ sms: { name: "sms", send: async (m) => (sent.push(m.to), { ok: true, providerId: "x" }) } }, { linkSecret: "hostile-link-secret-0123456789abcdefghijkl", appUrl: "http://localhost" });
+    try {
+      const invited = await app.signIn(["trainee"], { signedUp: false });
+      const { token } = await issueAccessToken(app.db, { userId: invited.id, purpose: "invite", createdBy: null, validHours: 72 });
+      const phones = ["", "１３８００１３８０００", "13800138000' or '1'='1", "\u202e13900000000", "+86 136 0000 0000", "1".repeat(999), "字".repeat(1_001), "__proto__"];
+      const codes = ["", "000000", "１２３４５６", "' or '1'='1", "9".repeat(999), "12 34 56", "字".repeat(1_001)];
+      const before = await counts();
+      const failures: string[] = [];
+      const post = async (label: string, run: () => Promise<unknown>) => {
+        let status: number;
+        try {
+          const result = await run();
+          status = result instanceof Response ? result.status : 200;
+        } catch (thrown) {
+          status = thrown instanceof Response ? thrown.status : 500;
+        }
+        if (status < 400 || status >= 500) failures.push(`${label}: ${status}`);
+      };
+      const body = (fields: Record<string, string | string[]>) => {
+        const b = new URLSearchParams();
+        for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) b.append(k, item);
+        return b;
+      };
+      const login = (fields: Record<string, string | string[]>) => () =>
+        loginAction({ request: new Request("http://localhost/login", { method: "POST", body: body(fields) }), context: contexts.anonymous!, params: {} });
+      const invite = (t: string, fields: Record<string, string | string[]>) => () =>
+        inviteAction({ request: new Request(`http://localhost/invite/${t}`, { method: "POST", body: body(fields) }), context: contexts.anonymous!, params: { token: t } });
+      for (const phone of phones) {
+        // A well-formed number nobody has: the usual answer (200), nothing sent; the rest are refused.
+        if (phone !== "+86 136 0000 0000") await post(`sendCode ${JSON.stringify(phone.slice(0, 20))}`, login({ intent: "sendCode", phone }));
+        for (const code of codes) await post(`verifyCode ${JSON.stringify(phone.slice(0, 20))} ${JSON.stringify(code.slice(0, 20))}`, login({ intent: "verifyCode", phone, code }));
+      }
+      await post("sendCode with two numbers", login({ intent: "sendCode", phone: ["13600000000", "13600000001"] }));
+      for (const code of codes) {
+        await post(`invite verifyCode ${JSON.stringify(code.slice(0, 20))}`, invite(token, { intent: "verifyCode", code }));
+        await post(`unknown invite verifyCode ${JSON.stringify(code.slice(0, 20))}`, invite("not-a-token", { intent: "verifyCode", code }));
+      }
+      await post("unknown invite sendCode", invite("not-a-token", { intent: "sendCode" }));
+      await codeSendsSettled();
+      expect(failures).toEqual([]);
+      expect(sent).toEqual([]);
+      expect(await counts(), "no rows written").toEqual(before);
+    } finally {
+      registerChannels({}, { linkSecret: null, appUrl: "http://localhost" });
+    }
+  }, 120_000);
+});

@@ -76,7 +76,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Aliyun SendSms (2017-05-25) as documented: checks the signature, answers the documented bodies. */
-export async function startAliyunSmsStub(accessKeyId: string, accessKeySecret: string): Promise<AliyunSmsStub> {
+export async function startAliyunSmsStub(accessKeyId: string, accessKeySecret: string, options: { onAccepted?: (params: Record<string, string>) => void } = {}): Promise<AliyunSmsStub> {
   const stub: Omit<AliyunSmsStub, "endpoint" | "close"> = { accepted: [], refused: 0, behaviour: new Map() };
   const sockets = new Set<import("node:net").Socket>();
   let biz = 900619746936498;
@@ -110,6 +110,7 @@ export async function startAliyunSmsStub(accessKeyId: string, accessKeySecret: s
       return reply(400, { RequestId: requestId, Code: "MissingParameter", Message: "a required parameter is missing" });
     }
     stub.accepted.push(params);
+    options.onAccepted?.(params);
     const behaviour = stub.behaviour.get(params.PhoneNumbers) ?? "ok";
     if (behaviour === "hang") return; // never answers: the adapter's timeout fires
     if (behaviour === "throttled") return reply(200, { RequestId: requestId, Code: "isv.BUSINESS_LIMIT_CONTROL", Message: "触发分钟级流控Permits:1" });
