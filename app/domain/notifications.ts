@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { tierIds, trackIds } from "~/catalog/ids";
+// ── Scheduled reminders (decision 027): their payloads and texts live in ./reminder-notices ─
+import { reminderDescribers, reminderPayloads, type ReminderLinkKey } from "./reminder-notices";
 
 // In-app notifications: which events notify whom, the deterministic id of each (one event, one row,
 // however often its job runs), and what the notification centre shows for a stored row.
@@ -9,6 +11,7 @@ const submissionFacts = { submissionId: uuid, taskId: z.string().min(1), taskTit
 const certificateFacts = { certificateId: uuid, number: z.string().min(1), track: z.enum(trackIds), tier: z.enum(tierIds) };
 
 export const notificationPayloads = {
+  ...reminderPayloads, // scheduled reminders (decision 027)
   "submission.passed": z.object({ ...submissionFacts, score: z.number() }),
   "submission.not_passed": z.object({ ...submissionFacts, score: z.number() }),
   "submission.returned": z.object({ ...submissionFacts, note: z.string().nullable() }),
@@ -57,7 +60,7 @@ export function noteExcerpt(note: string | null | undefined, max = excerptLength
 }
 
 export type NotificationTitleKey = `notif.kind.${NotificationKind}`;
-export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade";
+export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade" | ReminderLinkKey;
 
 export interface NotificationView {
   kind: NotificationKind;
@@ -91,6 +94,7 @@ const certificateParams = (c: { number: string; track: string; tier: string }, n
 const taskLink = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}`;
 
 const describers: { [K in NotificationKind]: Describe<K> } = {
+  ...reminderDescribers, // scheduled reminders (decision 027)
   "submission.passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
   "submission.not_passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
   "submission.returned": (s) => ({ params: { task: s.taskTitle }, quote: s.note, href: taskLink(s.taskId), linkKey: "notif.link.task" }),

@@ -24,6 +24,7 @@ import * as outcomeFigures from "./2026-11-30-10-outcome-figures";
 import * as cohorts from "./2026-11-30-12-cohorts";
 import * as trainingSessions from "./2026-11-30-13-sessions";
 import * as channels from "./2026-11-30-14-channels";
+import * as reminders from "./2026-11-30-15-reminders";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 
 // Every migration, by name; names sort in the order they run. A test checks each file here is listed.
@@ -53,5 +54,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-12-cohorts": cohorts,
   "2026-11-30-13-sessions": trainingSessions,
   "2026-11-30-14-channels": channels,
+  "2026-11-30-15-reminders": reminders,
   "2026-11-30-16-evidence-client-key": evidenceClientKey,
 };
