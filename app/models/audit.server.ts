@@ -58,7 +58,9 @@ export type AuditAction =
   | "attendance.checked_in"
   | "attendance.sheet_uploaded"
   | "delivery.resent"
-  | "messages.unsubscribed";
+  | "messages.unsubscribed"
+  | "reminders.switched_off"
+  | "reminders.switched_on";
 
 export interface AuditEventInput {
   actorId: string | null;
