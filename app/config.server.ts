@@ -84,7 +84,7 @@ export const envSchema = z.object({
   ALIYUN_SMS_ACCESS_KEY_SECRET: z.string().min(1).optional(),
   /** The approved signature (签名), e.g. 百城学堂. */
   ALIYUN_SMS_SIGN_NAME: z.string().min(1).max(40).optional(),
-  /** The approved template codes, as JSON: {"decision":"SMS_123…","returned":"…","certificate":"…","mentoring":"…","reminder":"…","code":"…"}. */
+  /** The approved template codes, as JSON: {"decision":"SMS_123…","returned":"…","certificate":"…","mentoring":"…","reminder":"…","code":"…"}, and optionally the reminders' own ("reminderSession", …). */
   ALIYUN_SMS_TEMPLATES: z.string().optional(),
   /** The API endpoint; the default is Aliyun's. */
   ALIYUN_SMS_ENDPOINT: z.url().default("https://dysmsapi.aliyuncs.com/"),
@@ -94,12 +94,20 @@ export const envSchema = z.object({
 type ParsedEnv = z.infer<typeof envSchema>;
 
 const smsTemplateKeys = ["decision", "returned", "certificate", "mentoring", "reminder", "code"] as const;
-const aliyunTemplates = z.object(Object.fromEntries(smsTemplateKeys.map((k) => [k, z.string().regex(/^SMS_\w+$/, "an approved template code, SMS_…")])) as Record<(typeof smsTemplateKeys)[number], z.ZodString>);
+/** The scheduled reminders' own templates (decision 027): optional; a reminder without one goes by "reminder". */
+const optionalSmsTemplateKeys = ["reminderDraft", "reminderReturned", "reminderDue", "reminderSession", "reminderCertificate", "reminderDigest", "reminderWaiting", "reminderEscalation"] as const;
+const templateCode = z.string().regex(/^SMS_\w+$/, "an approved template code, SMS_…");
+const aliyunTemplates = z.object({
+  ...(Object.fromEntries(smsTemplateKeys.map((k) => [k, templateCode])) as Record<(typeof smsTemplateKeys)[number], z.ZodString>),
+  ...(Object.fromEntries(optionalSmsTemplateKeys.map((k) => [k, templateCode.optional()])) as Record<(typeof optionalSmsTemplateKeys)[number], z.ZodOptional<z.ZodString>>),
+});
+/** Template name → approved code: every required one, and those of the reminders that have one. */
+export type SmsTemplateCodes = Record<(typeof smsTemplateKeys)[number], string> & Partial<Record<(typeof optionalSmsTemplateKeys)[number], string>>;
 
 /** Which channels are on, and each one's settings; null: off. Secrets stay in here, never logged. */
 export interface ChannelConfig {
   email: { smtpUrl: string; from: string } | null;
-  sms: { provider: "aliyun"; accessKeyId: string; accessKeySecret: string; signName: string; templates: Record<(typeof smsTemplateKeys)[number], string>; endpoint: string } | null;
+  sms: { provider: "aliyun"; accessKeyId: string; accessKeySecret: string; signName: string; templates: SmsTemplateCodes; endpoint: string } | null;
   linkSecret: string | null;
 }
 
@@ -116,7 +124,7 @@ export function channelConfig(parsed: Pick<ParsedEnv, "SMTP_URL" | "MAIL_FROM" |
   if (parsed.SMS_PROVIDER === "aliyun") {
     const missing = (["ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME", "ALIYUN_SMS_TEMPLATES"] as const).filter((k) => !parsed[k]);
     for (const k of missing) problems.push(`${k}: required with SMS_PROVIDER=aliyun`);
-    let templates: Record<string, string> | null = null;
+    let templates: SmsTemplateCodes | null = null;
     if (parsed.ALIYUN_SMS_TEMPLATES) {
       let raw: unknown = null;
       try {
@@ -125,7 +133,7 @@ export function channelConfig(parsed: Pick<ParsedEnv, "SMTP_URL" | "MAIL_FROM" |
         problems.push("ALIYUN_SMS_TEMPLATES: must be JSON");
       }
       const result = aliyunTemplates.safeParse(raw);
-      if (raw !== null && !result.success) problems.push(`ALIYUN_SMS_TEMPLATES: needs a code for each of ${smsTemplateKeys.join(", ")}`);
+      if (raw !== null && !result.success) problems.push(`ALIYUN_SMS_TEMPLATES: needs a code for each of ${smsTemplateKeys.join(", ")} (optional: ${optionalSmsTemplateKeys.join(", ")})`);
       if (result.success) templates = result.data;
     }
     if (!missing.length && templates) {
@@ -134,7 +142,7 @@ export function channelConfig(parsed: Pick<ParsedEnv, "SMTP_URL" | "MAIL_FROM" |
         accessKeyId: parsed.ALIYUN_SMS_ACCESS_KEY_ID!,
         accessKeySecret: parsed.ALIYUN_SMS_ACCESS_KEY_SECRET!,
         signName: parsed.ALIYUN_SMS_SIGN_NAME!,
-        templates: templates as Record<(typeof smsTemplateKeys)[number], string>,
+        templates,
         endpoint: parsed.ALIYUN_SMS_ENDPOINT,
       };
     }

@@ -186,6 +186,9 @@ export const notificationsForm = z.discriminatedUnion("intent", [
 // ── /admin/deliveries ─────────────────────────────────────────────────────────────────────────────
 export const deliveriesForm = z.object({ intent: z.literal("resend"), id: field.ref() });
 
+// ── /admin/reminders (one kind switched off or on again for one unit) ────────────────────────────
+export const reminderSwitchForm = z.object({ intent: z.literal("set"), orgUnitId: field.ref(), kind: picked(), to: field.choice(["on", "off"]) });
+
 // ── /unsubscribe/:token (RFC 8058 one-click: mail clients post List-Unsubscribe=One-Click) ────────
 export const unsubscribeForm = z.object({ "List-Unsubscribe": field.text(100) });
 

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 
 // Producers: fail fast when Redis is away (the request must not hang), and rely on
 // Postgres + the reconciler to re-enqueue what was not delivered.
-export const queueNames = ["scoring", "routing", "eligibility", "certificates", "notifications", "maintenance", "exports", "deliveries"] as const;
+export const queueNames = ["scoring", "routing", "eligibility", "certificates", "notifications", "maintenance", "exports", "deliveries", "reminders"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface QueueSettings {

@@ -654,6 +654,26 @@ export interface CalendarFeedTable {
   created_at: DefaultTimestamp;
 }
 
+/** One reminder that went out: the key makes two workers sweeping at once write it once (decision 027). */
+export interface ReminderSentTable {
+  kind: string;
+  user_id: string;
+  /** What it is about: a submission, certificate, training session or task id; "assignments" for the digest. */
+  subject: string;
+  /** Which occurrence: the moment an idle stretch began, a Beijing date, a certificate's stage. */
+  period: string;
+  notification_id: string;
+  created_at: DefaultTimestamp;
+}
+
+/** A reminder kind switched off for a unit and its whole subtree (decision 027). No row: on. */
+export interface ReminderSwitchTable {
+  org_unit_id: string;
+  kind: string;
+  switched_off_by: string | null;
+  switched_off_at: DefaultTimestamp;
+}
+
 /** One row: every decision up to `checked_until` has an evaluation at least as new (decision 026). */
 export interface EligibilityCatchupTable {
   id: Generated<boolean>;
@@ -661,6 +681,8 @@ export interface EligibilityCatchupTable {
 }
 
 export interface Database {
+  reminders_sent: ReminderSentTable;
+  reminder_switches: ReminderSwitchTable;
   eligibility_catchup: EligibilityCatchupTable;
   training_sessions: TrainingSessionTable;
   session_enrolments: SessionEnrolmentTable;

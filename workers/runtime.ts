@@ -12,6 +12,7 @@ import { exportsProcessor } from "./processors/exports";
 import { maintenanceProcessor, maintenanceSchedules } from "./processors/maintenance";
 import { notificationsProcessor } from "./processors/notifications";
 import { deliveriesProcessor } from "./processors/deliveries";
+import { reminderSchedule, remindersProcessor } from "./processors/reminders";
 import type { Channels } from "../app/services/channels/types";
 import type { ChannelName } from "../app/domain/channels";
 import { routingProcessor } from "./processors/routing";
@@ -42,7 +43,9 @@ function processors(settings: WorkerSettings): Partial<Record<QueueName, Process
   const configured = Object.keys(channels) as ChannelName[];
   return {
     notifications: notificationsProcessor(db, { configured, now: settings.now }),
-    deliveries: deliveriesProcessor(db, { channels, appUrl: settings.appUrl ?? "http://localhost:3000", linkSecret: settings.linkSecret ?? null, now: settings.now }), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db), exports: exportsProcessor(db) };
+    deliveries: deliveriesProcessor(db, { channels, appUrl: settings.appUrl ?? "http://localhost:3000", linkSecret: settings.linkSecret ?? null, now: settings.now }), scoring: scoringProcessor(db), eligibility: eligibilityProcessor(db), certificates: certificatesProcessor(db), routing: routingProcessor(db), maintenance: maintenanceProcessor(db), exports: exportsProcessor(db),
+    reminders: remindersProcessor(db, { now: settings.now }),
+  };
 }
 
 /**
@@ -83,12 +86,16 @@ export async function startWorkers(settings: WorkerSettings): Promise<RunningWor
   for (const [name, every] of Object.entries(maintenanceSchedules)) {
     await maintenance.upsertJobScheduler(name, typeof every === "number" ? { every } : every, { name, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   }
+  // The same for the hourly reminder sweep (decision 027).
+  const reminders = new Queue("reminders", { connection, prefix: settings.prefix });
+  await reminders.upsertJobScheduler(reminderSchedule.id, reminderSchedule.repeat, { name: "send-reminders", opts: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   return {
     workers,
     async close() {
       // Finishes the jobs in hand, so they do not come back as stalled later.
       await Promise.all(workers.map((w) => w.close()));
       await maintenance.close();
+      await reminders.close();
       await closeCertificatePdfPool();
       connection.disconnect();
     },

@@ -21,9 +21,9 @@ export interface KindRoute {
 export const messageGroups = ["decisions", "certificates", "mentoring", "sessions", "reminders"] as const;
 export type MessageGroup = (typeof messageGroups)[number];
 
-const off = { email: false, sms: false };
 const smsAndEmail = { email: true, sms: true };
 const emailOnly = { email: true, sms: false };
+const off = { email: false, sms: false };
 
 /**
  * The routing table: notification and reminder kinds that may leave the app. A kind not listed here
@@ -36,7 +36,7 @@ export const channelRoutes: Record<string, KindRoute> = {
   "certificate.issued": { defaults: smsAndEmail, urgent: false, group: "certificates" },
   "certificate.reissued": { defaults: smsAndEmail, urgent: false, group: "certificates" },
   "certificate.revoked": { defaults: smsAndEmail, urgent: false, group: "certificates" },
-  "assignment.new": { defaults: off, urgent: false, group: "mentoring" },
+  // New work reaches a mentor in the app one by one; outside it, once a day as a digest (decision 027).
   "submission.resubmitted": { defaults: emailOnly, urgent: false, group: "mentoring" },
   "draft.files_expiring": { defaults: emailOnly, urgent: false, group: "reminders" },
   // ── session events (issue 17). A place that opens up from the waitlist is time-sensitive (the
@@ -48,6 +48,15 @@ export const channelRoutes: Record<string, KindRoute> = {
   "session.promoted": { defaults: smsAndEmail, urgent: false, group: "sessions" },
   "session.cancelled": { defaults: emailOnly, urgent: false, group: "sessions" },
   // ── end of session events ──
+  // Scheduled reminders (decision 027): never urgent, so quiet hours hold them until morning.
+  "reminder.draft_idle": { defaults: emailOnly, urgent: false, group: "reminders" },
+  "reminder.returned_idle": { defaults: smsAndEmail, urgent: false, group: "reminders" },
+  "reminder.cohort_due": { defaults: smsAndEmail, urgent: false, group: "reminders" },
+  "reminder.session_tomorrow": { defaults: smsAndEmail, urgent: false, group: "reminders" },
+  "reminder.certificate_expiring": { defaults: smsAndEmail, urgent: false, group: "certificates" },
+  "reminder.assignment_digest": { defaults: smsAndEmail, urgent: false, group: "mentoring" },
+  "reminder.mentor_waiting": { defaults: smsAndEmail, urgent: false, group: "mentoring" },
+  "reminder.coordinator_waiting": { defaults: emailOnly, urgent: false, group: "mentoring" },
 };
 
 /** The route of a kind, or null: an unknown kind is in-app only. */
@@ -133,9 +142,21 @@ export const smsTemplates = {
   mentoring: "您有待评阅的作业「${task}」，请登录百城学堂处理。回复TD退订",
   reminder: "${text}请登录百城学堂处理。回复TD退订",
   code: "您的验证码为 ${code}，5 分钟内有效。如非本人操作请忽略。回复TD退订",
+  // Scheduled reminders (decision 027). Optional in ALIYUN_SMS_TEMPLATES: without a code of its own, a
+  // reminder goes by the generic "reminder" template above with its text.
+  reminderDraft: "您在百城学堂的草稿「${task}」已${days}天未更新，请登录继续完成并提交。回复TD退订",
+  reminderReturned: "您退回修改的作业「${task}」已${days}天未重新提交，请登录百城学堂修改后提交。回复TD退订",
+  reminderDue: "您的任务「${task}」将于${date}截止，请登录百城学堂按时提交。回复TD退订",
+  reminderSession: "您报名的「${title}」将于明天${time}开始，请准时参加。回复TD退订",
+  reminderCertificate: "您的证书（编号 ${number}）将于${date}到期，请联系所在地区管理员办理续期。回复TD退订",
+  reminderDigest: "您${date}新增${count}份待评阅作业，请登录百城学堂处理。回复TD退订",
+  reminderWaiting: "作业「${task}」已等待您评阅${days}天，请登录百城学堂尽快处理。回复TD退订",
+  reminderEscalation: "${unit}的作业「${task}」已等待评阅${days}天，请登录百城学堂协调处理。回复TD退订",
 } as const;
 export type SmsTemplateName = keyof typeof smsTemplates;
 export const smsTemplateNames = Object.keys(smsTemplates) as SmsTemplateName[];
+/** Templates every SMS configuration must have a code for; the reminders' own are optional. */
+export const requiredSmsTemplates = ["decision", "returned", "certificate", "mentoring", "reminder", "code"] as const satisfies readonly SmsTemplateName[];
 
 /** The parameters a template names, in order. */
 export function templateParams(name: SmsTemplateName): string[] {

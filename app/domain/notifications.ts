@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { tierIds, trackIds } from "~/catalog/ids";
 import { formatSessionTime } from "~/i18n/session-format";
+// ── Scheduled reminders (decision 027): their payloads and texts live in ./reminder-notices ─
+import { reminderDescribers, reminderPayloads, type ReminderLinkKey } from "./reminder-notices";
 
 // In-app notifications: which events notify whom, the deterministic id of each (one event, one row,
 // however often its job runs), and what the notification centre shows for a stored row.
@@ -11,6 +13,7 @@ const sessionFacts = { sessionId: uuid, title: z.string(), startsAt: z.iso.datet
 const certificateFacts = { certificateId: uuid, number: z.string().min(1), track: z.enum(trackIds), tier: z.enum(tierIds) };
 
 export const notificationPayloads = {
+  ...reminderPayloads, // scheduled reminders (decision 027)
   "submission.passed": z.object({ ...submissionFacts, score: z.number() }),
   "submission.not_passed": z.object({ ...submissionFacts, score: z.number() }),
   "submission.returned": z.object({ ...submissionFacts, note: z.string().nullable() }),
@@ -74,7 +77,7 @@ export function noteExcerpt(note: string | null | undefined, max = excerptLength
 }
 
 export type NotificationTitleKey = `notif.kind.${NotificationKind}`;
-export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade" | "notif.link.cohorts" | "notif.link.session";
+export type NotificationLinkKey = "notif.link.task" | "notif.link.certificate" | "notif.link.verify" | "notif.link.grade" | "notif.link.cohorts" | "notif.link.session" | ReminderLinkKey;
 
 export interface NotificationView {
   kind: NotificationKind;
@@ -114,6 +117,7 @@ const sessionView = (s: { sessionId: string; title: string; startsAt: string; en
 });
 
 const describers: { [K in NotificationKind]: Describe<K> } = {
+  ...reminderDescribers, // scheduled reminders (decision 027)
   "submission.passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
   "submission.not_passed": (s) => ({ params: { task: s.taskTitle, score: s.score }, quote: null, href: taskLink(s.taskId), linkKey: "notif.link.task" }),
   "submission.returned": (s) => ({ params: { task: s.taskTitle }, quote: s.note, href: taskLink(s.taskId), linkKey: "notif.link.task" }),

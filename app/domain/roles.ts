@@ -13,6 +13,7 @@ export const permissions = {
   "outcomes.view": ["admin"],
   "assignments.manage": ["admin"],
   "deliveries.manage": ["admin"],
+  "reminders.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

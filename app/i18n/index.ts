@@ -26,6 +26,7 @@ import { shellMessages } from "./messages/shell";
 import { showcaseMessages } from "./messages/showcase";
 import { submissionMessages } from "./messages/submissions";
 import { channelMessages } from "./messages/channels";
+import { reminderMessages } from "./messages/reminders";
 
 // Each feature keeps its messages in its own file under messages/; add the file here.
 const messages = {
@@ -57,6 +58,7 @@ const messages = {
   ...securityMessages,
   ...coordinatorMessages,
   ...offlineMessages,
+  ...reminderMessages,
 };
 
 export type MessageKey = keyof typeof messages;

@@ -63,7 +63,9 @@ export type AuditAction =
   | "attendance.sheet_uploaded"
   | "attendance.sheet_removed"
   | "delivery.resent"
-  | "messages.unsubscribed";
+  | "messages.unsubscribed"
+  | "reminders.switched_off"
+  | "reminders.switched_on";
 
 export interface AuditEventInput {
   actorId: string | null;

@@ -32,6 +32,7 @@ const sections: Array<{ to: string; title: MessageKey; lead: MessageKey; reloadD
   { to: "/admin/showcase", title: "showcase.admin.title", lead: "showcase.admin.lead" },
   { to: "/admin/audit", title: "admin.audit", lead: "admin.audit.lead" },
   { to: "/admin/deliveries", title: "deliveries.title", lead: "deliveries.lead" },
+  { to: "/admin/reminders", title: "reminders.title", lead: "admin.reminders.lead" },
   { to: "/admin/certificates", title: "admin.certificates", lead: "admin.certificates.lead" },
   { to: "/admin/assignments", title: "assignments.title", lead: "assignments.lead" },
   { to: "/admin/cohorts", title: "cohorts.title", lead: "cohorts.adminLead" },

@@ -10,11 +10,12 @@ import { requireReach } from "~/guards.server";
 import { translate, useT, type MessageKey } from "~/i18n";
 import { auditListKey, auditTargetNames, listAuditEvents, type AuditAction, type AuditTargetNames } from "~/models/audit.server";
 import { isRole, type Role } from "~/domain/roles";
+import { isReminderKind, type ReminderKind } from "~/domain/reminders";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 百城学堂" }];
 const pageSize = 50;
 /** Filter groups: an event's action starts with the group's prefix. */
-const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance", "delivery"] as const;
+const groups = ["login", "password", "user", "users.imported", "org", "mentor_units", "certificate", "showcase", "assignments", "outcomes", "exports", "queue", "reach", "cohort", "session", "attendance", "delivery", "reminders"] as const;
 
 const sentenceOf = {
   "login.succeeded": "audit.e.login.succeeded",
@@ -77,6 +78,8 @@ const sentenceOf = {
   "attendance.sheet_removed": "audit.e.attendance.sheet_removed",
   "delivery.resent": "audit.e.delivery.resent",
   "messages.unsubscribed": "audit.e.messages.unsubscribed",
+  "reminders.switched_off": "audit.e.reminders.switched_off",
+  "reminders.switched_on": "audit.e.reminders.switched_on",
 } as const satisfies Record<AuditAction, MessageKey>;
 
 function isAuditAction(action: string): action is AuditAction {
@@ -120,6 +123,7 @@ function describe(
     session: text(d.session),
     status: text(d.status),
     format: d.format === "sheet" ? zh("audit.format.sheet") : zh("audit.format.csv"),
+    reminder: isReminderKind(text(d.kind)) ? zh(`channels.kind.${text(d.kind) as ReminderKind}`) : text(d.kind),
   };
   return { key: isAuditAction(event.action) ? sentenceOf[event.action] : null, params };
 }

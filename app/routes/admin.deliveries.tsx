@@ -6,6 +6,7 @@ import { FormMessage, useRevealError } from "~/components/form";
 import { getConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { isProgrammeWide } from "~/domain/reach";
+import { reminderKinds } from "~/domain/reminders";
 import { deliveriesForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
 import { refuseOutsideReach, requireReach } from "~/guards.server";
@@ -20,7 +21,7 @@ import { MoreLinks } from "~/components/pagination";
 export const meta: MetaFunction = () => [{ title: "短信与邮件发送记录 · 百城学堂" }];
 
 const pageSize = 50;
-const knownKinds = ["submission.passed", "submission.not_passed", "submission.returned", "certificate.issued", "certificate.reissued", "certificate.revoked", "assignment.new", "submission.resubmitted", "draft.files_expiring"] as const;
+const knownKinds = ["submission.passed", "submission.not_passed", "submission.returned", "certificate.issued", "certificate.reissued", "certificate.revoked", "assignment.new", "submission.resubmitted", "draft.files_expiring", ...reminderKinds] as const;
 function isKnownKind(kind: string): kind is (typeof knownKinds)[number] {
   return (knownKinds as readonly string[]).includes(kind);
 }

@@ -29,6 +29,7 @@ const descriptions: Record<QueueName, MessageKey> = {
   maintenance: "queues.description.maintenance",
   exports: "queues.description.exports",
   deliveries: "queues.description.deliveries",
+  reminders: "queues.description.reminders",
 };
 
 interface BoardAction {

@@ -120,6 +120,11 @@ const cases: RegionCase[] = [
   { file: "admin.orgs.tsx", intent: "move", path: () => "/admin/orgs", form: (d) => ({ intent: "move", id: d.units.yuncheng, newParentId: d.units.shandong }), shanxi: [400] },
   { file: "admin.deliveries.tsx", path: () => "/admin/deliveries?status=failed", shanxi: [200], leaks: (d) => [d.trainee.name, d.trainee.phone], national: 200 },
   { file: "admin.deliveries.tsx", intent: "resend", path: () => "/admin/deliveries", form: (d) => ({ intent: "resend", id: d.deliveryId }), shanxi: [404] },
+  // Reminder switches: their own region's page; 山东's unit and the national root are not theirs to see or switch.
+  { file: "admin.reminders.tsx", path: () => "/admin/reminders", shanxi: [200], leaks: () => ["山东省", "烟台市"], national: 200 },
+  { file: "admin.reminders.tsx", path: (d) => `/admin/reminders?unit=${d.units.shandong}`, shanxi: [404], national: 200 },
+  { file: "admin.reminders.tsx", intent: "set", path: () => "/admin/reminders", form: (d) => ({ intent: "set", orgUnitId: d.units.shandong, kind: "reminder.cohort_due", to: "off" }), shanxi: [404] },
+  { file: "admin.reminders.tsx", intent: "set", path: () => "/admin/reminders", form: (d) => ({ intent: "set", orgUnitId: d.units.root, kind: "reminder.session_tomorrow", to: "off" }), shanxi: [404] },
   { file: "admin.audit.tsx", path: () => "/admin/audit?action=user", shanxi: [200], leaks: (d) => [d.trainee.id.slice(0, 8)], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
   { file: "admin.assignments.tsx", path: () => "/admin/assignments?overdue=1", shanxi: [200], leaks: (d) => [d.trainee.name, d.mentorName], national: 200 },
@@ -430,6 +435,7 @@ async function snapshot(d: Data): Promise<string> {
       ["select count(*) from training_sessions where title = '越权活动'", []],
       ["select count(*) from cohort_messages where cohort_id = $1", [d.cohort.id]],
       ["select count(*) from notifications where user_id = $1 and kind = 'cohort.message'", [d.trainee.id]],
+      ["select org_unit_id, kind from reminder_switches where org_unit_id = $1 or org_unit_id in (select id from org_units where path like (select path from org_units where id = $2) || '%') order by 1, 2", [d.units.root, d.units.shandong]],
     ];
     const parts = [];
     // One client, one query at a time.

@@ -86,6 +86,8 @@ const cases: RouteCase[] = [
   { file: "admin._index.tsx", path: "/admin", expect: adminOnly },
   { file: "admin.audit.tsx", path: "/admin/audit", expect: adminOnly },
   { file: "admin.deliveries.tsx", path: "/admin/deliveries", expect: adminOnly },
+  { file: "admin.reminders.tsx", path: "/admin/reminders", expect: adminOnly },
+  { file: "admin.reminders.tsx", path: "/admin/reminders?unit=00000000-0000-0000-0000-000000000000", expect: { ...adminOnly, admin: 404 } },
   { file: "admin.outcomes._index.tsx", path: "/admin/outcomes", expect: adminOnly },
   { file: "admin.outcomes.$indicatorId.tsx", path: "/admin/outcomes/campus-y1-students", expect: adminOnly },
   { file: "admin.users._index.tsx", path: "/admin/users", expect: adminOnly },

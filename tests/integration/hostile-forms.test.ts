@@ -205,6 +205,7 @@ const formOf: Record<string, { schema: z.ZodType; who: string; multipart?: boole
   "sessions.$sessionId.tsx": { schema: schemas.sessionPageForm, who: "trainee" },
   "admin.certificates.tsx": { schema: schemas.certificatesForm, who: "admin" },
   "admin.deliveries.tsx": { schema: schemas.deliveriesForm, who: "admin" },
+  "admin.reminders.tsx": { schema: schemas.reminderSwitchForm, who: "admin" },
   "admin.exports.tsx": { schema: schemas.exportForm, who: "admin" },
   "admin.orgs.tsx": { schema: schemas.orgsForm, who: "admin" },
   "admin.outcomes._index.tsx": { schema: schemas.outcomesForm, who: "admin" },

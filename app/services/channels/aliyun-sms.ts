@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import type { SmsTemplateName } from "~/domain/channels";
+import type { SmsTemplateCodes } from "~/config.server";
 import type { MessageChannel, OutgoingMessage, SendResult } from "./types";
 
 // Aliyun SMS (短信服务) SendSms, API version 2017-05-25, over its RPC-style API with signature
@@ -16,7 +16,8 @@ export interface AliyunSmsSettings {
   accessKeyId: string;
   accessKeySecret: string;
   signName: string;
-  templates: Record<SmsTemplateName, string>;
+  /** Template name → approved code; a reminder's own template may have none (then its fallback is sent). */
+  templates: SmsTemplateCodes;
   endpoint: string;
   timeoutMs?: number;
   /** For tests: a fixed clock and nonce. */
@@ -56,6 +57,10 @@ export function aliyunSmsChannel(settings: AliyunSmsSettings): MessageChannel {
   return {
     name: "sms",
     async send(message: OutgoingMessage): Promise<SendResult> {
+      const codes: Partial<Record<string, string>> = settings.templates;
+      const sms = codes[message.sms.template] || !message.sms.fallback ? message.sms : message.sms.fallback;
+      const templateCode = codes[sms.template];
+      if (!templateCode) return { ok: false, retriable: false, error: `no approved template code for "${sms.template}"` };
       const params: Record<string, string> = {
         AccessKeyId: settings.accessKeyId,
         Action: "SendSms",
@@ -67,8 +72,8 @@ export function aliyunSmsChannel(settings: AliyunSmsSettings): MessageChannel {
         SignatureMethod: "HMAC-SHA1",
         SignatureNonce: settings.nonce?.() ?? randomUUID(),
         SignatureVersion: "1.0",
-        TemplateCode: settings.templates[message.sms.template],
-        TemplateParam: JSON.stringify(message.sms.params),
+        TemplateCode: templateCode,
+        TemplateParam: JSON.stringify(sms.params),
         Timestamp: timestamp(settings.now?.() ?? new Date()),
         Version: "2017-05-25",
       };

@@ -48,8 +48,36 @@ function smsFor(kind: string, params: Record<string, string | number>, fallbackT
     case "assignment.new":
     case "submission.resubmitted":
       return { template: "mentoring", params: { task } };
+    default: {
+      const generic: SmsContent = { template: "reminder", params: { text: smsParam(fallbackText, 35) } };
+      const own = reminderSms(kind, params);
+      return own ? { ...own, fallback: generic } : generic;
+    }
+  }
+}
+
+/** A scheduled reminder's own SMS template (decision 027), from the facts the notification shows. */
+function reminderSms(kind: string, params: Record<string, string | number>): Omit<SmsContent, "fallback"> | null {
+  const p = (name: string, max = 20) => smsParam(String(params[name] ?? ""), max);
+  switch (kind) {
+    case "reminder.draft_idle":
+      return { template: "reminderDraft", params: { task: p("task"), days: p("days") } };
+    case "reminder.returned_idle":
+      return { template: "reminderReturned", params: { task: p("task"), days: p("days") } };
+    case "reminder.cohort_due":
+      return { template: "reminderDue", params: { task: p("task"), date: p("date") } };
+    case "reminder.session_tomorrow":
+      return { template: "reminderSession", params: { title: p("title"), time: p("time") } };
+    case "reminder.certificate_expiring":
+      return { template: "reminderCertificate", params: { number: p("number"), date: p("date") } };
+    case "reminder.assignment_digest":
+      return { template: "reminderDigest", params: { date: p("date"), count: p("count") } };
+    case "reminder.mentor_waiting":
+      return { template: "reminderWaiting", params: { task: p("task"), days: p("days") } };
+    case "reminder.coordinator_waiting":
+      return { template: "reminderEscalation", params: { unit: p("unit"), task: p("task"), days: p("days") } };
     default:
-      return { template: "reminder", params: { text: smsParam(fallbackText, 35) } };
+      return null;
   }
 }
 

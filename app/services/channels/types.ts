@@ -13,6 +13,11 @@ export interface EmailContent {
 export interface SmsContent {
   template: SmsTemplateName;
   params: Record<string, string>;
+  /**
+   * What to send when the provider has no approved code for `template` (a reminder's own template
+   * is optional): the generic "reminder" template with the message's text (decision 027).
+   */
+  fallback?: { template: SmsTemplateName; params: Record<string, string> };
 }
 
 export interface OutgoingMessage {
