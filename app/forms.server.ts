@@ -1,3 +1,4 @@
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { z } from "zod";
 
 // Reading what a form posted. Every action reads its body here and declares its fields with one
@@ -21,6 +22,27 @@ export async function readForm(request: Request): Promise<FormData> {
   }
   assertCleanForm(form);
   return form;
+}
+
+/**
+ * A page's form that is urlencoded for most intents and multipart for one file upload (field "file",
+ * plus the intent): held in memory up to `maxFileBytes`, any other part refused. A larger file is
+ * `{ tooLarge: true }` for the page to say so in its own words.
+ */
+export async function readFormOrUpload(request: Request, maxFileBytes: number): Promise<{ form: FormData; multipart: boolean } | { tooLarge: true }> {
+  if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) return { form: await readForm(request), multipart: false };
+  try {
+    const form = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: maxFileBytes, filter: ({ name, filename }) => name === "file" || (name === "intent" && filename === undefined) }),
+    );
+    assertCleanForm(form);
+    return { form, multipart: true };
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { tooLarge: true };
+    if (error instanceof Response) throw error;
+    throw badRequest();
+  }
 }
 
 /** NUL bytes cannot be stored in PostgreSQL text and no keyboard types them: refuse the form. */

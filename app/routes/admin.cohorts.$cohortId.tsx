@@ -1,25 +1,18 @@
-import {
-  MaxPartSizeExceededError,
-  json,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { DownloadLinks } from "~/components/download-links";
 import { Field, FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import type { CohortFieldError } from "~/domain/cohorts";
 import { importLimits } from "~/domain/user-import";
 import { cohortForm } from "~/form-schemas.server";
-import { assertCleanForm, fieldsOf, filesOf, prefixed, readForm } from "~/forms.server";
+import { fieldsOf, filesOf, prefixed, readForm, readFormOrUpload } from "~/forms.server";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { formatDate, formatDateTime } from "~/i18n/dates";
 import { dueDatesOf, joinCodesOf, memberCandidates, membersOf, pendingRequestsOf } from "~/models/cohorts.server";
-import { cohortInReach } from "~/services/cohort-access.server";
+import { cohortHeading, cohortInReach } from "~/services/cohort-access.server";
 import { addMembers, createJoinCode, decideRequest, importMembers, removeMember, saveCohort, tasksOf, withdrawJoinCode, type CohortActor } from "~/services/cohorts.server";
 
 export const meta: MetaFunction = () => [{ title: "期次 · 百城学堂" }];
@@ -39,17 +32,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   ]);
   const dueOf = new Map(dues.map((d) => [d.task_id, d.due_on]));
   return json({
-    cohort: {
-      id: cohort.id,
-      name: cohort.name,
-      unit: cohort.unit_name,
-      track: cohort.track,
-      tier: cohort.tier,
-      year: cohort.programme_year,
-      startsOn: cohort.starts_on,
-      endsOn: cohort.ends_on,
-      lateWorkAccepted: cohort.late_work_accepted,
-    },
+    cohort: { ...cohortHeading(cohort), lateWorkAccepted: cohort.late_work_accepted },
     tasks: tasksOf(cohort.track, cohort.tier).map((t) => ({ ...t, dueOn: dueOf.get(t.id) ?? "" })),
     members: members.map((m) => ({
       id: m.id,
@@ -83,27 +66,11 @@ interface ActionResult {
 
 const answer = (result: ActionResult, status = result.ok ? 200 : 400) => json<ActionResult>(result.ok ? { ...result, doneAt: new Date().toISOString() } : result, { status });
 
-async function readCohortForm(request: Request): Promise<{ form: FormData; multipart: boolean } | { tooLarge: true }> {
-  if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) return { form: await readForm(request), multipart: false };
-  try {
-    const form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: importLimits.maxBytes, filter: ({ name, filename }) => name === "file" || (name === "intent" && filename === undefined) }),
-    );
-    assertCleanForm(form);
-    return { form, multipart: true };
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { tooLarge: true };
-    if (error instanceof Response) throw error;
-    throw new Response("提交的内容有误，请刷新页面后重新提交。", { status: 400 });
-  }
-}
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   const cohort = await cohortInReach(me, context, params.cohortId, "cohort.change");
   const actor: CohortActor = { id: me.id, reach: me.reach, ip: context.ip };
-  const read = await readCohortForm(request);
+  const read = await readFormOrUpload(request, importLimits.maxBytes);
   if ("tooLarge" in read) return answer({ section: "import", ok: false, message: "import.file.tooLarge", params: { maxMb: importLimits.maxBytes / 1_000_000 } }, 413);
   const input = fieldsOf(read.form, cohortForm);
   // A roster arrives as multipart and nothing else does.
@@ -219,12 +186,7 @@ export default function CohortPage() {
         <Link className="button" to={`/admin/cohorts/${cohort.id}/progress`}>
           {t("cview.open")}
         </Link>
-        <a className="button secondary" href={`/admin/cohorts/${cohort.id}/attendance.csv`} download>
-          {t("cview.export.attendance")} (CSV)
-        </a>
-        <a className="button secondary" href={`/admin/cohorts/${cohort.id}/attendance.xlsx`} download>
-          {t("cview.export.attendance")} (Excel)
-        </a>
+        <DownloadLinks base={`/admin/cohorts/${cohort.id}/attendance`} label={t("cview.export.attendance")} />
       </p>
       {search.get("created") === "1" && !result ? <FormMessage kind="success">{t("cohorts.created")}</FormMessage> : null}
 

@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { DownloadLinks } from "~/components/download-links";
 import { Field, FormMessage, TextAreaField, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { messageLimits, type MessageFieldError } from "~/domain/cohort-progress";
@@ -11,7 +12,7 @@ import { useT, type MessageKey } from "~/i18n";
 import { formatDate, formatDateTime } from "~/i18n/dates";
 import { messagesOfCohort } from "~/models/cohort-progress.server";
 import { describeMissing } from "~/models/eligibility.server";
-import { cohortInReach } from "~/services/cohort-access.server";
+import { cohortHeading, cohortInReach } from "~/services/cohort-access.server";
 import { cohortProgress, messageCohort, newMessageId } from "~/services/cohort-progress.server";
 
 export const meta: MetaFunction = () => [{ title: "学员进度 · 百城学堂" }];
@@ -30,16 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const rows = show === "behind" ? progress.rows.filter((r) => r.behind) : progress.rows;
   return json(
     {
-      cohort: {
-        id: cohort.id,
-        name: cohort.name,
-        unit: cohort.unit_name,
-        track: cohort.track,
-        tier: cohort.tier,
-        year: cohort.programme_year,
-        startsOn: cohort.starts_on,
-        endsOn: cohort.ends_on,
-      },
+      cohort: cohortHeading(cohort),
       show,
       total: progress.rows.length,
       behind: progress.behind,
@@ -156,18 +148,8 @@ export default function CohortProgressPage() {
           {t("cview.export.title")}
         </h2>
         <p className="toolbar">
-          <a className="button secondary" href={`/admin/cohorts/${cohort.id}/progress.csv${exportQuery}`} download>
-            {t("cview.export.table")} (CSV)
-          </a>
-          <a className="button secondary" href={`/admin/cohorts/${cohort.id}/progress.xlsx${exportQuery}`} download>
-            {t("cview.export.table")} (Excel)
-          </a>
-          <a className="button secondary" href={`/admin/cohorts/${cohort.id}/attendance.csv`} download>
-            {t("cview.export.attendance")} (CSV)
-          </a>
-          <a className="button secondary" href={`/admin/cohorts/${cohort.id}/attendance.xlsx`} download>
-            {t("cview.export.attendance")} (Excel)
-          </a>
+          <DownloadLinks base={`/admin/cohorts/${cohort.id}/progress`} label={t("cview.export.table")} query={exportQuery} />
+          <DownloadLinks base={`/admin/cohorts/${cohort.id}/attendance`} label={t("cview.export.attendance")} />
         </p>
       </section>
       <section className="card" aria-labelledby="message-title">

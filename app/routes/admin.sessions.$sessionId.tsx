@@ -1,19 +1,12 @@
-import {
-  MaxPartSizeExceededError,
-  json,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { DataTable } from "~/components/data-table";
+import { DownloadLinks } from "~/components/download-links";
 import { FormMessage, useRevealError } from "~/components/form";
 import { db } from "~/db.server";
 import { attendanceStatuses } from "~/domain/sessions";
 import { sessionAdminForm } from "~/form-schemas.server";
-import { assertCleanForm, fieldsOf, filesOf, readForm } from "~/forms.server";
+import { fieldsOf, filesOf, readForm, readFormOrUpload } from "~/forms.server";
 import { requireReach } from "~/guards.server";
 import { useT, type MessageKey } from "~/i18n";
 import { formatDateTime } from "~/i18n/dates";
@@ -75,23 +68,6 @@ interface ActionResult {
 // A function, not a module constant: the browser bundle empties .server modules (sheetLimits is undefined there).
 const maxSheetMb = () => sheetLimits.maxFileBytes / (1024 * 1024);
 
-/** A session's form: urlencoded, or multipart for a sign-in sheet (one file, and the intent). */
-async function readSessionForm(request: Request): Promise<{ form: FormData; multipart: boolean } | { tooLarge: true }> {
-  if (!(request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) return { form: await readForm(request), multipart: false };
-  try {
-    const form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: sheetLimits.maxFileBytes, filter: ({ name, filename }) => name === "file" || (name === "intent" && filename === undefined) }),
-    );
-    assertCleanForm(form);
-    return { form, multipart: true };
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { tooLarge: true };
-    if (error instanceof Response) throw error;
-    throw new Response("提交的内容有误，请刷新页面后重新提交。", { status: 400 });
-  }
-}
-
 function sheetProblem(problem: SheetProblem, detected?: string): { message: MessageKey; params?: Record<string, string | number> } {
   switch (problem) {
     case "tooLarge":
@@ -116,7 +92,7 @@ function sheetProblem(problem: SheetProblem, detected?: string): { message: Mess
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const me = requireReach(request, context, "users.manage");
   const session = await sessionInReach(me, context, params.sessionId, "session.change");
-  const read = await readSessionForm(request);
+  const read = await readFormOrUpload(request, sheetLimits.maxFileBytes);
   if ("tooLarge" in read) return json<ActionResult>({ ok: false, section: "sheets", message: "evidence.error.tooLarge", params: { maxMb: maxSheetMb() } }, { status: 413 });
   const input = fieldsOf(read.form, sessionAdminForm);
   // A sheet arrives as multipart and nothing else does.
@@ -187,12 +163,7 @@ export default function AdminSession() {
         <Link className="button" to={`/admin/sessions/${session.id}/checkin`}>
           {t("sessions.detail.openCheckin")}
         </Link>
-        <a className="button secondary" href={`/admin/sessions/${session.id}/attendance.csv`} download>
-          {t("sessions.detail.export")} (CSV)
-        </a>
-        <a className="button secondary" href={`/admin/sessions/${session.id}/attendance.xlsx`} download>
-          {t("sessions.detail.export")} (Excel)
-        </a>
+        <DownloadLinks base={`/admin/sessions/${session.id}/attendance`} label={t("sessions.detail.export")} />
       </p>
       {result && result.section !== "sheets" ? <FormMessage kind={result.ok ? "success" : "error"}>{t(result.message, result.params)}</FormMessage> : null}
       <section className="stack" aria-labelledby="roster-title">

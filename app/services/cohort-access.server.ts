@@ -13,3 +13,17 @@ export async function cohortInReach(me: Steward, context: AppLoadContext, id: st
   if (!inReach(me.reach, cohort.unit_path)) return refuseOutsideReach(context, { attempted, targetType: "cohort", targetId: cohort.id });
   return cohort;
 }
+
+/** What a cohort's pages show of it in their heading. */
+export function cohortHeading(cohort: CohortRow) {
+  return {
+    id: cohort.id,
+    name: cohort.name,
+    unit: cohort.unit_name,
+    track: cohort.track,
+    tier: cohort.tier,
+    year: cohort.programme_year,
+    startsOn: cohort.starts_on,
+    endsOn: cohort.ends_on,
+  };
+}

@@ -18,7 +18,7 @@ import type { Db } from "~/models/types";
 import { evidencePool } from "./evidence-pool.server";
 import { imageLimits } from "./evidence-processing";
 import { retentionPolicy } from "./retention.server";
-import { newEvidenceKey, storage, thumbnailKeyFor } from "./storage.server";
+import { storeUpload } from "./storage.server";
 
 export { evidenceLimits };
 
@@ -157,53 +157,41 @@ export async function storeEvidence(db: Kysely<Database>, input: StoreEvidenceIn
   const prepared = await evidencePool().process(bytes, input.kind);
   if (!prepared.ok) return fail(prepared.problem, "detected" in prepared ? prepared.detected : undefined);
 
-  const store = storage();
-  const key = newEvidenceKey(prepared.extension);
-  const thumbnailKey = prepared.thumbnail ? thumbnailKeyFor(key) : null;
-  const written: string[] = [];
-  const removeWritten = () => Promise.allSettled(written.map((k) => store.delete(k)));
-  try {
-    await store.put(key, prepared.data, prepared.mimeType);
-    written.push(key);
-    if (thumbnailKey && prepared.thumbnail) {
-      await store.put(thumbnailKey, prepared.thumbnail, "image/webp");
-      written.push(thumbnailKey);
-    }
-    const outcome = await db.transaction().execute(async (trx): Promise<StoreEvidenceResult> => {
-      // Owner first, then submission, in every upload: concurrent uploads take turns and never deadlock.
-      await lockOwnerForEvidence(trx, input.ownerId);
-      // Under the owner's lock: two sends of one queued file at once (page and service worker) store it once.
-      const raced = await stored(trx);
-      if (raced) return { ok: true, file: toView(raced), duplicate: true };
-      const problem = submissionProblem(await lockSubmissionForEvidence(trx, input.submissionId), input.ownerId);
-      if (problem) return fail(problem);
-      const overLimit =
-        usageProblem(await evidenceUsage(trx, input.submissionId), prepared.data.byteLength) ??
-        quotaProblem(await storedBytesOfOwner(trx, input.ownerId), prepared.data.byteLength + (prepared.thumbnail?.byteLength ?? 0));
-      if (overLimit) return fail(overLimit);
-      const row = await insertEvidenceFile(trx, {
-        submissionId: input.submissionId,
-        ownerId: input.ownerId,
-        kind: input.kind,
-        storageKey: key,
-        thumbnailKey,
-        mimeType: prepared.mimeType,
-        sizeBytes: prepared.data.byteLength,
-        sha256: createHash("sha256").update(prepared.data).digest("hex"),
-        originalName: displayFileName(input.fileName, prepared.extension, input.kind),
-        width: prepared.width,
-        height: prepared.height,
-        thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
-        clientKey,
-      });
-      return { ok: true, file: toView(row) };
-    });
-    if (!outcome.ok || ("duplicate" in outcome && outcome.duplicate)) await removeWritten();
-    return outcome;
-  } catch (error) {
-    await removeWritten();
-    throw error;
-  }
+  return storeUpload(
+    prepared,
+    ({ key, thumbnailKey }) =>
+      db.transaction().execute(async (trx): Promise<StoreEvidenceResult> => {
+        // Owner first, then submission, in every upload: concurrent uploads take turns and never deadlock.
+        await lockOwnerForEvidence(trx, input.ownerId);
+        // Under the owner's lock: two sends of one queued file at once (page and service worker) store it once.
+        const raced = await stored(trx);
+        if (raced) return { ok: true, file: toView(raced), duplicate: true };
+        const problem = submissionProblem(await lockSubmissionForEvidence(trx, input.submissionId), input.ownerId);
+        if (problem) return fail(problem);
+        const overLimit =
+          usageProblem(await evidenceUsage(trx, input.submissionId), prepared.data.byteLength) ??
+          quotaProblem(await storedBytesOfOwner(trx, input.ownerId), prepared.data.byteLength + (prepared.thumbnail?.byteLength ?? 0));
+        if (overLimit) return fail(overLimit);
+        const row = await insertEvidenceFile(trx, {
+          submissionId: input.submissionId,
+          ownerId: input.ownerId,
+          kind: input.kind,
+          storageKey: key,
+          thumbnailKey,
+          mimeType: prepared.mimeType,
+          sizeBytes: prepared.data.byteLength,
+          sha256: createHash("sha256").update(prepared.data).digest("hex"),
+          originalName: displayFileName(input.fileName, prepared.extension, input.kind),
+          width: prepared.width,
+          height: prepared.height,
+          thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
+          clientKey,
+        });
+        return { ok: true, file: toView(row) };
+      }),
+    // A refusal under the lock, or a repeat answered with the earlier file: the new bytes are not kept.
+    (outcome) => outcome.ok && !("duplicate" in outcome && outcome.duplicate),
+  );
 }
 
 export async function listEvidence(db: Db, submissionId: string): Promise<EvidenceFileView[]> {

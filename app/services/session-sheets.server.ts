@@ -8,7 +8,7 @@ import { getSession, type SessionRow } from "~/models/training-sessions.server";
 import type { Db } from "~/models/types";
 import { evidencePool } from "./evidence-pool.server";
 import type { EvidenceProblem } from "./evidence.server";
-import { newEvidenceKey, storage, thumbnailKeyFor } from "./storage.server";
+import { storeUpload } from "./storage.server";
 
 // Paper sign-in sheets (签到表) of a session: a photo or a PDF, uploaded by staff whose reach covers
 // the session (the route checks that), judged by the evidence pipeline in a worker thread (type from
@@ -42,53 +42,40 @@ export async function storeSessionSheet(db: Kysely<Database>, staff: SheetStaff,
     return { ok: false, problem, ...("detected" in prepared && prepared.detected ? { detected: prepared.detected } : {}) };
   }
 
-  const store = storage();
-  const key = newEvidenceKey(prepared.extension);
-  const thumbnailKey = prepared.thumbnail ? thumbnailKeyFor(key) : null;
-  const written: string[] = [];
-  const removeWritten = () => Promise.allSettled(written.map((k) => store.delete(k)));
-  try {
-    await store.put(key, prepared.data, prepared.mimeType);
-    written.push(key);
-    if (thumbnailKey && prepared.thumbnail) {
-      await store.put(thumbnailKey, prepared.thumbnail, "image/webp");
-      written.push(thumbnailKey);
-    }
-    const outcome = await db.transaction().execute(async (trx): Promise<StoreSheetResult> => {
-      // The session's row lock (as sign-ups take it): two uploads at once count one after the other.
-      const locked = await getSession(trx, session.id, { forUpdate: true });
-      if (!locked) return { ok: false, problem: "notFound" };
-      if ((await countLiveSheets(trx, session.id)) >= sheetLimits.maxSheetsPerSession) return { ok: false, problem: "tooManySheets" };
-      const name = displayFileName(file.name, prepared.extension, "签到表");
-      const id = await insertSheet(trx, {
-        sessionId: session.id,
-        storageKey: key,
-        thumbnailKey,
-        mimeType: prepared.mimeType,
-        sizeBytes: prepared.data.byteLength,
-        thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
-        width: prepared.width,
-        height: prepared.height,
-        sha256: createHash("sha256").update(prepared.data).digest("hex"),
-        originalName: name,
-        uploadedBy: staff.id,
-      });
-      await recordAudit(trx, {
-        actorId: staff.id,
-        action: "attendance.sheet_uploaded",
-        targetType: "training_session",
-        targetId: session.id,
-        ip: staff.ip,
-        details: { session: session.title, sheetId: id, name, mimeType: prepared.mimeType, sizeBytes: prepared.data.byteLength },
-      });
-      return { ok: true, id };
-    });
-    if (!outcome.ok) await removeWritten();
-    return outcome;
-  } catch (error) {
-    await removeWritten();
-    throw error;
-  }
+  return storeUpload(
+    prepared,
+    ({ key, thumbnailKey }) =>
+      db.transaction().execute(async (trx): Promise<StoreSheetResult> => {
+        // The session's row lock (as sign-ups take it): two uploads at once count one after the other.
+        const locked = await getSession(trx, session.id, { forUpdate: true });
+        if (!locked) return { ok: false, problem: "notFound" };
+        if ((await countLiveSheets(trx, session.id)) >= sheetLimits.maxSheetsPerSession) return { ok: false, problem: "tooManySheets" };
+        const name = displayFileName(file.name, prepared.extension, "签到表");
+        const id = await insertSheet(trx, {
+          sessionId: session.id,
+          storageKey: key,
+          thumbnailKey,
+          mimeType: prepared.mimeType,
+          sizeBytes: prepared.data.byteLength,
+          thumbnailSizeBytes: prepared.thumbnail?.byteLength ?? null,
+          width: prepared.width,
+          height: prepared.height,
+          sha256: createHash("sha256").update(prepared.data).digest("hex"),
+          originalName: name,
+          uploadedBy: staff.id,
+        });
+        await recordAudit(trx, {
+          actorId: staff.id,
+          action: "attendance.sheet_uploaded",
+          targetType: "training_session",
+          targetId: session.id,
+          ip: staff.ip,
+          details: { session: session.title, sheetId: id, name, mimeType: prepared.mimeType, sizeBytes: prepared.data.byteLength },
+        });
+        return { ok: true, id };
+      }),
+    (outcome) => outcome.ok,
+  );
 }
 
 /** Removes a sheet from the session (bytes purged after the grace period); audited. False when there was none. */

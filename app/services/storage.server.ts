@@ -134,3 +134,38 @@ export function storage(): FileStorage {
   store[storageKey] ??= new LocalDiskStorage(path.resolve(getConfig().DATA_DIR, "uploads"));
   return store[storageKey];
 }
+
+/** What a checked upload brings to be stored: the file's bytes and, for a photo, its thumbnail. */
+export interface PreparedUpload {
+  data: Uint8Array;
+  mimeType: string;
+  extension: string;
+  thumbnail: Uint8Array | null;
+}
+
+/**
+ * Stores a checked file (and its thumbnail) under new server-made keys, then lets `record` write its
+ * row. The bytes are removed again when `record` throws or its result says they are not kept (a
+ * refusal under the lock, a repeat of an earlier upload), so no failed upload leaves files behind.
+ */
+export async function storeUpload<T>(prepared: PreparedUpload, record: (keys: { key: string; thumbnailKey: string | null }) => Promise<T>, kept: (result: T) => boolean): Promise<T> {
+  const store = storage();
+  const key = newEvidenceKey(prepared.extension);
+  const thumbnailKey = prepared.thumbnail ? thumbnailKeyFor(key) : null;
+  const written: string[] = [];
+  const removeWritten = () => Promise.allSettled(written.map((k) => store.delete(k)));
+  try {
+    await store.put(key, prepared.data, prepared.mimeType);
+    written.push(key);
+    if (thumbnailKey && prepared.thumbnail) {
+      await store.put(thumbnailKey, prepared.thumbnail, "image/webp");
+      written.push(thumbnailKey);
+    }
+    const result = await record({ key, thumbnailKey });
+    if (!kept(result)) await removeWritten();
+    return result;
+  } catch (error) {
+    await removeWritten();
+    throw error;
+  }
+}
