@@ -14,6 +14,7 @@ import { generateIssuerKeyPem } from "../../app/runtime/issuer-key.server";
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from "../support/test-env";
 import { waitFor } from "../support/wait";
 import { demoTraineeCookie } from "./demo-session";
+import { startWebHeapFlags } from "./start-web-flags";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
@@ -28,10 +29,7 @@ const name = `baicheng_memory_${process.pid}`;
 const admin = new pg.Client({ connectionString: adminDatabaseUrl });
 await admin.connect();
 await admin.query(`create database "${name}"`);
-// The V8 heap flags of the production web start (`npm run start:web`), read from package.json so the
-// benchmark measures the server as it is run.
-const startWeb = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts["start:web"] ?? "";
-const heapFlags = startWeb.split(/\s+/).filter((arg) => /^--max-(semi|old)-space-size=\d+$/.test(arg));
+const heapFlags = startWebHeapFlags();
 console.log(`server flags (from npm run start:web): ${heapFlags.join(" ") || "(none)"}`);
 const server = spawn(process.execPath, [...heapFlags, "--expose-gc", "--import", "./tests/perf/gc-probe.mjs", "build/server/server.mjs", "--no-workers"], {
   env: {

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import autocannon from "autocannon";
 import { waitFor } from "../support/wait";
 import { demoTraineeCookie } from "./demo-session";
+import { startWebHeapFlags } from "./start-web-flags";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
@@ -27,7 +28,8 @@ async function measure(url: string, headers: Record<string, string>) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
-  env: { ...process.env, E2E_PORT: String(port), LOG_LEVEL: "error" },
+  // The server with the heap flags of `npm run start:web`; the bare server and autocannon run without them.
+  env: { ...process.env, E2E_PORT: String(port), LOG_LEVEL: "error", NODE_OPTIONS: [process.env.NODE_OPTIONS, ...startWebHeapFlags()].filter(Boolean).join(" ") },
   stdio: ["ignore", "ignore", "inherit"],
   detached: true,
 });
