@@ -4,17 +4,15 @@
 // autocannon over a mix of pages (home, showcase, /verify, a signed-in module page and /my-work),
 // reading RSS after each round and, after a forced garbage collection, the live heap. Target: RSS
 // < 300 MB after each round, and no growth from round to round. Needs `npm run build` first.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
-import { generateIssuerKeyPem } from "../../app/runtime/issuer-key.server";
-import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from "../support/test-env";
+import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
 import { waitFor } from "../support/wait";
 import { demoTraineeCookie } from "./demo-session";
-import { startWebHeapFlags } from "./start-web-flags";
+import { startProductionServer, startWebHeapFlags } from "./production-server";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
@@ -31,24 +29,13 @@ await admin.connect();
 await admin.query(`create database "${name}"`);
 const heapFlags = startWebHeapFlags();
 console.log(`server flags (from npm run start:web): ${heapFlags.join(" ") || "(none)"}`);
-const server = spawn(process.execPath, [...heapFlags, "--expose-gc", "--import", "./tests/perf/gc-probe.mjs", "build/server/server.mjs", "--no-workers"], {
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    APP_URL: base,
-    DATABASE_URL: databaseUrlFor(name),
-    REDIS_URL: testRedisUrl,
-    REDIS_AUTOSTART: "off",
-    QUEUE_PREFIX: `memory-${process.pid}`,
-    SEED_DEMO: "on",
-    ISSUER_SIGNING_KEY: generateIssuerKeyPem(),
-    DATA_DIR: probeDir,
-    LOG_LEVEL: "error",
-    PERF_MEMORY_PROBE: probe,
-  },
-  stdio: ["ignore", "ignore", "inherit"],
+const server = startProductionServer({
+  port,
+  databaseUrl: databaseUrlFor(name),
+  queuePrefix: `memory-${process.pid}`,
+  nodeArgs: [...heapFlags, "--expose-gc", "--import", "./tests/perf/gc-probe.mjs"],
+  dataDir: probeDir,
+  env: { SEED_DEMO: "on", PERF_MEMORY_PROBE: probe },
 });
 
 /** RSS of the server process now (kernel's figure), and heap after a forced GC (the probe's). */

@@ -8,21 +8,17 @@
 // drill-down. "Before" is the old loader's work, the same figures counted from the source rows
 // (indicatorFigure/indicatorTrend per indicator for the region and its first 20 sub-regions), timed in
 // the same run. A size whose database is missing is skipped with a line saying how to build it.
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { sql } from "kysely";
 import { buildCatalog } from "../../app/catalog/build-content";
 import { yearWindow } from "../../app/domain/outcomes";
-import { generateIssuerKeyPem } from "../../app/runtime/issuer-key.server";
+import { startProductionServer } from "./production-server";
 import { evidenceRows, indicatorFigure, indicatorTrend, lastOutcomeCheck, summaryFigures, targetsOf } from "../../app/models/outcomes.server";
 import { listActiveChildren } from "../../app/models/orgs.server";
 import { runOutcomeCheck } from "../../app/services/outcome-check.server";
 import { openDatabase } from "../../db/client";
-import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from "../support/test-env";
+import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
 
 const port = Number(process.env.PERF_OUTCOMES_PORT ?? 3221);
 const base = `http://127.0.0.1:${port}`;
@@ -137,25 +133,14 @@ for (const { size, db: name } of sizes) {
   };
   await db.destroy();
 
-  const server = spawn("node", ["build/server/server.mjs", "--no-workers"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: base,
-      DATABASE_URL: databaseUrlFor(name),
-      REDIS_URL: testRedisUrl,
-      REDIS_AUTOSTART: "off",
-      QUEUE_PREFIX: `perf-outcomes-${process.pid}`,
-      WORKERS_IN_PROCESS: "off",
-      LOG_LEVEL: "warn",
-      ISSUER_SIGNING_KEY: generateIssuerKeyPem(),
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), "baicheng-perf-outcomes-")),
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+  const server = startProductionServer({
+    port,
+    databaseUrl: databaseUrlFor(name),
+    queuePrefix: `perf-outcomes-${process.pid}`,
+    env: { WORKERS_IN_PROCESS: "off", LOG_LEVEL: "warn" },
     detached: true,
   });
+
   try {
     await waitForHealth(`${base}/healthz`);
     const cookie = await signIn();

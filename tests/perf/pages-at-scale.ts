@@ -12,18 +12,15 @@
 // Knobs: PERF_RUNS (20), PERF_SCALE_PORT (3210: small on it, full on the next), PERF_SCALE_SIZES ("small,full"),
 // PERF_PAGES (a comma-separated list of parts of page names, to measure only those), PERF_SKIP_MIGRATE=1 (measure
 // a build of an earlier commit against its own schema: the "before" figures).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
 import pg from "pg";
 import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
-import { generateIssuerKeyPem } from "../../app/runtime/issuer-key.server";
-import { testRedisUrl } from "../support/test-env";
+import { startProductionServer } from "./production-server";
 import { waitFor } from "../support/wait";
 import { buildScaleDatabase, scaleDatabaseReady, scaleDatabaseUrl, type ScaleSize } from "./scale-data";
 
@@ -104,25 +101,12 @@ function pagesFor(s: Awaited<ReturnType<typeof subjects>>): PageSpec[] {
 }
 
 function startApp(size: ScaleSize, port: number): ChildProcess {
-  return spawn(process.execPath, ["build/server/server.mjs", "--no-workers"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: scaleDatabaseUrl(size),
-      REDIS_URL: testRedisUrl,
-      REDIS_AUTOSTART: "off",
-      QUEUE_PREFIX: `perf-scale-${process.pid}-${size}`,
-      SEED_DEMO: "off",
-      LOG_LEVEL: "error",
-      ISSUER_SIGNING_KEY: generateIssuerKeyPem(),
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), "baicheng-scale-")),
-      // Each /verify look-up comes from its own address, so the per-address limit does not answer 429.
-      TRUST_PROXY: "loopback",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+  return startProductionServer({
+    port,
+    databaseUrl: scaleDatabaseUrl(size),
+    queuePrefix: `perf-scale-${process.pid}-${size}`,
+    // Each /verify look-up comes from its own address, so the per-address limit does not answer 429.
+    env: { SEED_DEMO: "off", TRUST_PROXY: "loopback" },
     detached: true,
   });
 }

@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import autocannon from "autocannon";
 import { waitFor } from "../support/wait";
 import { demoTraineeCookie } from "./demo-session";
-import { startWebHeapFlags } from "./start-web-flags";
+import { startWebHeapFlags } from "./production-server";
 
 const port = Number(process.env.PERF_PORT ?? 3200);
 const base = `http://127.0.0.1:${port}`;
