@@ -4,9 +4,7 @@ import { useEffect, type ReactNode } from "react";
 import { AppShell } from "./components/app-shell";
 import { ErrorPage } from "./components/error-page";
 import { useNonce } from "./components/nonce";
-import { db } from "./db.server";
-import { currentUser } from "./guards.server";
-import { countUnread } from "./models/notifications.server";
+import { shellData } from "./runtime/page-state.server";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -25,8 +23,8 @@ export const meta: MetaFunction = () => [
 
 // Public: tells the shell who is signed in (name and roles only) and how many notifications they have unread.
 export async function loader({ context }: LoaderFunctionArgs) {
-  const user = currentUser(context);
-  return json({ user, unreadNotifications: user ? await countUnread(db(), user.id) : 0 });
+  // The edge may have computed it already, for a page rendered once per state (decision 031).
+  return json(context.pageState?.root ?? (await shellData(context)));
 }
 
 export function useSignedInUser() {

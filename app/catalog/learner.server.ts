@@ -10,10 +10,11 @@ import type { CatalogModule } from "./types";
 
 // What one learner sees of the curriculum: access per tier, progress per module. A page that shows
 // nothing of the person (a module page) skips their summary: one query instead of two.
-export async function learnerState(userId: string, context: AppLoadContext, options: { summary?: boolean } = {}) {
-  const [user, { held, read, statuses }] = await Promise.all([
+/** A learner's progress and access; with `unreadUpTo`, also their unread notifications (up to the cap). */
+export async function learnerState(userId: string, context: AppLoadContext, options: { summary?: boolean; unreadUpTo?: number } = {}) {
+  const [user, { held, read, statuses, unread }] = await Promise.all([
     options.summary === false ? undefined : getUserSummary(db(), userId),
-    learnerProgress(db(), userId),
+    learnerProgress(db(), userId, { unreadUpTo: options.unreadUpTo }),
   ]);
   const preview = can(context.auth.user?.roles ?? [], "content.preview");
   const { program } = catalog();
@@ -26,7 +27,7 @@ export async function learnerState(userId: string, context: AppLoadContext, opti
       tasksPassed: m.tasks.filter((t) => statuses.get(t.id) === "passed").length,
       tierCertified: held.some((c) => c.track === m.track && c.tier === m.tier),
     });
-  return { user, held, read, statuses, preview, access, progressOf };
+  return { user, held, read, statuses, unread, preview, access, progressOf };
 }
 
 export function modulesOf(track: TrackId, tier: TierId): CatalogModule[] {

@@ -124,16 +124,24 @@ export interface LearnerProgress {
   statuses: Map<string, SubmissionStatus>;
 }
 
-/** What a learner page needs of one user's progress, in one round trip instead of three. */
-export async function learnerProgress(db: Db, userId: string): Promise<LearnerProgress> {
-  const { rows } = await sql<{ held: LearnerProgress["held"] | null; read: string[] | null; statuses: Array<[string, SubmissionStatus]> | null }>`
+/**
+ * What a learner page needs of one user's progress, in one round trip instead of three; with
+ * `unreadUpTo`, also their unread notifications counted up to that cap (as countUnread), in the same trip.
+ */
+export async function learnerProgress(db: Db, userId: string, options: { unreadUpTo?: number } = {}): Promise<LearnerProgress & { unread?: number }> {
+  const unread =
+    options.unreadUpTo === undefined
+      ? sql`null::int`
+      : sql`(select count(*)::int from (select 1 from notifications n where n.user_id = ${userId} and n.read_at is null limit ${options.unreadUpTo}) u)`;
+  const { rows } = await sql<{ held: LearnerProgress["held"] | null; read: string[] | null; statuses: Array<[string, SubmissionStatus]> | null; unread: number | null }>`
     select
       (select json_agg(json_build_object('track', c.track, 'tier', c.tier)) from certificates c
         where c.user_id = ${userId} and c.status = 'issued' and (c.valid_until is null or c.valid_until > ${new Date()})) as held,
       (select json_agg(p.module_id) from module_progress p where p.user_id = ${userId}) as read,
-      (select json_agg(json_build_array(s.task_id, s.status)) from submissions s where s.user_id = ${userId}) as statuses`.execute(db);
+      (select json_agg(json_build_array(s.task_id, s.status)) from submissions s where s.user_id = ${userId}) as statuses,
+      ${unread} as unread`.execute(db);
   const row = rows[0]!;
-  return { held: row.held ?? [], read: new Set(row.read ?? []), statuses: new Map(row.statuses ?? []) };
+  return { held: row.held ?? [], read: new Set(row.read ?? []), statuses: new Map(row.statuses ?? []), ...(row.unread === null ? {} : { unread: row.unread }) };
 }
 
 /** Tiers (per track) in which the user holds a live certificate. */

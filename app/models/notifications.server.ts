@@ -43,7 +43,10 @@ export async function listNotifications(db: Db, userId: string, page: { page: nu
 }
 
 /** Unread notifications, counted up to `cap` (the badge shows "99+" beyond): one cheap query per page view. */
-export async function countUnread(db: Db, userId: string, cap = 100): Promise<number> {
+/** Unread notifications are counted up to this many (shown as "99+"). */
+export const unreadCountCap = 100;
+
+export async function countUnread(db: Db, userId: string, cap = unreadCountCap): Promise<number> {
   const unread = db.selectFrom("notifications").select(sql<number>`1`.as("one")).where("user_id", "=", userId).where("read_at", "is", null).limit(cap);
   const row = await db
     .selectFrom(unread.as("u"))

@@ -2,52 +2,23 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ModuleBody } from "~/components/module-body";
 import { FormMessage } from "~/components/form";
-import { catalog } from "~/catalog/catalog.server";
-import { isTier, isTrack, learnerState, modulesOf } from "~/catalog/learner.server";
+import { modulePageData, resolveModule, type ModulePageData } from "~/catalog/module-page.server";
 import { db } from "~/db.server";
 import { markReadForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
-import { forbidden, notFound, requirePermission } from "~/guards.server";
 import { useT } from "~/i18n";
 import { markModuleRead } from "~/models/curriculum.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? ""} · 百城学堂` }];
 
-async function resolve(request: Request, context: LoaderFunctionArgs["context"], params: LoaderFunctionArgs["params"]) {
-  const me = requirePermission(request, context, "learn");
-  if (!isTrack(params.track) || !isTier(params.tier)) throw notFound();
-  const modules = modulesOf(params.track, params.tier);
-  const index = modules.findIndex((m) => m.slug === params.slug);
-  if (index < 0) throw notFound();
-  const state = await learnerState(me.id, context, { summary: false });
-  if (!state.access(params.track, params.tier).unlocked) throw forbidden("本模块所在级别尚未解锁。");
-  return { me, modules, index, module: modules[index]!, state, track: params.track, tier: params.tier };
-}
-
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { modules, index, module, state, track, tier } = await resolve(request, context, params);
-  const { program } = catalog();
-  const link = (m: (typeof modules)[number] | undefined) => (m ? { slug: m.slug, title: m.title } : null);
-  return json({
-    track: { id: track, title: program.tracks.find((t) => t.id === track)!.title.zh },
-    tier: { id: tier, title: program.tiers.find((t) => t.id === tier)!.title.zh },
-    module: {
-      id: module.id,
-      title: module.title,
-      summary: module.summary,
-      minutes: module.minutes,
-      html: module.html,
-    },
-    read: state.read.has(module.id),
-    progress: state.progressOf(module),
-    preview: state.preview,
-    prev: link(modules[index - 1]),
-    next: link(modules[index + 1]),
-  });
+  // The edge may have computed this page's data already (decision 031): the page is rendered from exactly it.
+  const ready = context.pageState?.route as ModulePageData | undefined;
+  return json(ready ?? (await modulePageData(request, context, params)));
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { me, module } = await resolve(request, context, params);
+  const { me, module } = await resolveModule(request, context, params);
   fieldsOf(await readForm(request), markReadForm);
   await markModuleRead(db(), me.id, module.id);
   return json({ marked: true });

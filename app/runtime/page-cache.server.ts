@@ -29,7 +29,7 @@ export function isPublicPage(pathname: string): boolean {
   return publicPages.some((p) => p.test(pathname));
 }
 
-export class AnonymousPageCache {
+export class PageCache {
   private readonly entries = new Map<string, KeptPage>();
   constructor(
     readonly freshForMs = 10_000,
@@ -64,7 +64,7 @@ export class AnonymousPageCache {
 
 // One per process, shared by server.ts and the Remix build (two bundles, one globalThis), so a
 // showcase decision in a route clears what the edge holds.
-export const anonymousPages = singleton("anonymous-pages", () => new AnonymousPageCache());
+export const anonymousPages = singleton("anonymous-pages", () => new PageCache());
 
 /** The cached page's body with this answer's nonce in place of the one it was rendered with. */
 export function withNonce(page: CachedPage, nonce: string): string {

@@ -4,7 +4,8 @@
 import compression from "compression";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
-import { bodyWithNonce, isPublicPage, type AnonymousPageCache } from "./page-cache.server";
+import { bodyWithNonce, isPublicPage, type CachedPage, type PageCache } from "./page-cache.server";
+import type { PageState } from "./page-state.server";
 import type { Server } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable, type AppLoadContext } from "@remix-run/node";
@@ -211,6 +212,14 @@ function isStorable(response: Response): boolean {
   );
 }
 
+/** A kept page, with this answer's nonce in its body. */
+function sendKept(res: ExpressResponse, page: CachedPage, nonce: string, how: "hit" | "miss"): void {
+  res.status(page.status);
+  for (const [name, value] of page.headers) res.append(name, value);
+  res.setHeader("X-Page-Cache", how);
+  res.end(how === "miss" ? page.body : bodyWithNonce(page, nonce));
+}
+
 /** Remix reads bodies with request.formData(), which throws (a 500) on anything but a form. */
 function formProblem(req: ExpressRequest): { status: number; key: MessageKey } | null {
   if (!hasBody(req)) return null;
@@ -268,7 +277,14 @@ export interface WebAppOptions {
   deadlines?: BodyDeadlines;
   publicDir?: string;
   /** Public pages for anonymous visitors (decision 019); none when absent. */
-  pageCache?: AnonymousPageCache;
+  pageCache?: PageCache;
+  /** Signed-in pages rendered once per state (decision 031); none when absent. */
+  statePages?: {
+    cache: PageCache;
+    /** The data the page's loaders would return, or null when the page is not one of them or would not answer 200. */
+    stateOf: (request: Request, pathname: string, context: AppLoadContext) => Promise<PageState | null>;
+    keyOf: (url: string, userId: string, state: PageState) => string;
+  };
 }
 
 export function createWebApp(options: WebAppOptions): express.Express {
@@ -317,10 +333,7 @@ export function createWebApp(options: WebAppOptions): express.Express {
       const key = cacheKeyOf(req);
       const cached = key ? pageCache.get(key) : undefined;
       if (!cached) return next();
-      res.statusCode = cached.status;
-      for (const [name, value] of cached.headers) res.append(name, value);
-      res.setHeader("X-Page-Cache", "hit");
-      res.end(bodyWithNonce(cached, String(res.locals.cspNonce)));
+      sendKept(res, cached, String(res.locals.cspNonce), "hit");
     });
   }
   app.use(bodyGuard(options.deadlines ?? defaultBodyDeadlines, logger));
@@ -378,19 +391,31 @@ export function createWebApp(options: WebAppOptions): express.Express {
         req.socket.destroySoon();
       });
       const context: AppLoadContext = { auth, ip: req.ip ?? null, cspNonce: nonce };
+      // A signed-in page rendered once per state (decision 031): its data first, then maybe no render at all.
+      const statePages = options.statePages;
+      let stateKey: string | null = null;
+      if (statePages && auth.user && !setCookie && req.method === "GET" && !req.originalUrl.includes("?") && !/json/i.test(req.get("accept") ?? "")) {
+        const state = await statePages.stateOf(request, req.path, context);
+        if (state) {
+          stateKey = statePages.keyOf(req.originalUrl, auth.user.id, state);
+          const kept = statePages.cache.get(stateKey);
+          if (kept) return sendKept(res, kept, nonce, "hit");
+          context.pageState = state;
+        }
+      }
       const response = await options.handleRequest(request, context);
       // The edge already answered (too large, too slow): what Remix made of the cut body is moot.
       if (res.headersSent) return;
       if (!keepOffline) response.headers.delete("X-Offline-Cache");
+      if (stateKey && response.status === 200 && (response.headers.get("Content-Type") ?? "").startsWith("text/html") && !response.headers.has("Set-Cookie")) {
+        const page: CachedPage = { status: 200, headers: [...response.headers.entries()], body: await response.text(), nonce, storedAt: Date.now() };
+        statePages!.cache.set(stateKey, page);
+        return sendKept(res, page, nonce, "miss");
+      }
       if (cacheKey && !setCookie && isStorable(response)) {
-        const body = await response.text();
-        const headers = [...response.headers.entries()];
-        pageCache!.set(cacheKey, { status: response.status, headers, body, nonce, storedAt: Date.now() });
-        res.status(response.status);
-        for (const [name, value] of headers) res.append(name, value);
-        res.setHeader("X-Page-Cache", "miss");
-        res.end(body);
-        return;
+        const page: CachedPage = { status: response.status, headers: [...response.headers.entries()], body: await response.text(), nonce, storedAt: Date.now() };
+        pageCache!.set(cacheKey, page);
+        return sendKept(res, page, nonce, "miss");
       }
       await sendRemixResponse(res, response);
     } catch (error) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth.server";
-import { AnonymousPageCache, isPublicPage } from "~/runtime/page-cache.server";
+import { PageCache, isPublicPage } from "~/runtime/page-cache.server";
 import { createWebApp } from "~/runtime/web-app.server";
 import { createTestApp } from "../support/app";
 
@@ -12,7 +12,7 @@ import { createTestApp } from "../support/app";
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let server: Server;
 let base: string;
-const cache = new AnonymousPageCache(60_000);
+const cache = new PageCache(60_000);
 const renders: string[] = [];
 
 beforeAll(async () => {
@@ -108,7 +108,7 @@ describe("the anonymous page cache", () => {
   });
 
   it("holds at most maxEntries pages, the oldest going first", () => {
-    const small = new AnonymousPageCache(60_000, 3);
+    const small = new PageCache(60_000, 3);
     for (let i = 0; i < 10; i++) small.set(`/showcase?page=${i}`, { status: 200, headers: [], body: `p${i}`, nonce: "n", storedAt: Date.now() });
     expect(small.size).toBe(3);
     expect(small.get("/showcase?page=0")).toBeUndefined();
@@ -118,7 +118,7 @@ describe("the anonymous page cache", () => {
   });
 
   it("forgets a page when it is older than its freshness", () => {
-    const short = new AnonymousPageCache(1_000);
+    const short = new PageCache(1_000);
     short.set("/", { status: 200, headers: [], body: "x", nonce: "n", storedAt: 0 });
     expect(short.get("/", 500)).toBeDefined();
     expect(short.get("/", 1_500)).toBeUndefined();

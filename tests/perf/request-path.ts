@@ -18,6 +18,8 @@ const connections = 64;
 const bareFloor = 5_000;
 // Only for looking at figures on a machine already busy with other work: report instead of stopping.
 const allowSlowBare = process.env.PERF_ALLOW_SLOW_BARE === "1";
+// PERF_PAGES: a comma-separated list of parts of page names, to measure only those.
+const onlyPages = process.env.PERF_PAGES?.split(",").filter(Boolean);
 
 async function measure(url: string, headers: Record<string, string>) {
   const result = await autocannon({ url, connections, duration: seconds, headers });
@@ -36,12 +38,13 @@ const server = spawn("npx", ["tsx", "tests/e2e/serve.ts"], {
 try {
   await waitFor("the app's /healthz", () => fetch(`${base}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), { timeoutMs: 60_000, everyMs: 250 });
   const cookie = await demoTraineeCookie(base);
-  const pages: Array<{ name: string; path: string; headers: Record<string, string>; target: number }> = [
+  const allPages: Array<{ name: string; path: string; headers: Record<string, string>; target: number }> = [
     { name: "home page", path: "/", headers: {}, target: 0.25 },
     { name: "showcase", path: "/showcase", headers: {}, target: 0.25 },
     { name: "/verify", path: "/verify", headers: {}, target: 0.25 },
     { name: "signed-in module page", path: "/learn/campus/foundation/student-development", headers: { Cookie: cookie }, target: 0.15 },
   ];
+  const pages = allPages.filter((page) => !onlyPages || onlyPages.some((part) => page.name.includes(part)));
   console.log(`request path: autocannon, ${connections} connections, ${seconds} s per measurement, median of ${rounds} rounds`);
   for (const page of pages) {
     const response = await fetch(`${base}${page.path}`, { headers: page.headers });
