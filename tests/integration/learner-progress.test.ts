@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "~/catalog/catalog.server";
+import { countUnread } from "~/models/notifications.server";
 import { heldCertificates, learnerProgress, markModuleRead, readModuleIds, syncCatalog, taskStatuses } from "~/models/curriculum.server";
 import { createTestApp } from "../support/app";
 import { insertSubmission } from "../support/arrange";
@@ -42,5 +43,23 @@ describe("learnerProgress", () => {
     expect(together.held).toEqual([{ track: "campus", tier: "foundation" }]);
     expect(together.read.size).toBe(2);
     expect(together.statuses.get(first!.tasks[0]!.id)).toBe("passed");
+  });
+
+  it("counts unread notifications in the same trip, exactly as countUnread does, up to its cap (decision 031)", async () => {
+    const trainee = await app.signIn(["trainee"], { track: "campus" });
+    expect((await learnerProgress(app.db, trainee.id, { unreadUpTo: 5 })).unread).toBe(0);
+    expect(await learnerProgress(app.db, trainee.id)).not.toHaveProperty("unread");
+    const notify = (n: number, read: boolean) =>
+      app.db
+        .insertInto("notifications")
+        .values({ id: `lp-${trainee.id}-${n}`, user_id: trainee.id, kind: "certificate.issued", payload: JSON.stringify({}), read_at: read ? new Date() : null })
+        .execute();
+    for (let n = 0; n < 7; n++) await notify(n, n === 0);
+    const other = await app.signIn(["trainee"], { track: "campus" });
+    await app.db.insertInto("notifications").values({ id: `lp-${other.id}`, user_id: other.id, kind: "certificate.issued", payload: JSON.stringify({}) }).execute();
+    expect((await learnerProgress(app.db, trainee.id, { unreadUpTo: 100 })).unread).toBe(6);
+    expect(await countUnread(app.db, trainee.id)).toBe(6);
+    expect((await learnerProgress(app.db, trainee.id, { unreadUpTo: 4 })).unread).toBe(await countUnread(app.db, trainee.id, 4));
+    expect(await countUnread(app.db, trainee.id, 4)).toBe(4);
   });
 });
