@@ -33,11 +33,6 @@ export async function recordQuizScore(db: Db, input: { id: string; score: number
   return Number(updated.numUpdatedRows) === 1;
 }
 
-/** A retake after the content changed answers the new version, so it must be scored against it. */
-export async function setAnsweredTaskVersion(db: Db, submissionId: string, taskVersion: number): Promise<void> {
-  await db.updateTable("submissions").set({ task_version: taskVersion }).where("id", "=", submissionId).where("task_version", "<>", taskVersion).execute();
-}
-
 /** The task as it was declared at one version (not necessarily the current one). */
 export async function taskDefinitionAt(db: Db, taskId: string, version: number) {
   return db.selectFrom("tasks").select(["id", "version", "type", "definition"]).where("id", "=", taskId).where("version", "=", version).executeTakeFirst();

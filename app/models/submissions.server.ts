@@ -23,6 +23,19 @@ export async function getSubmission(db: Db, id: string) {
 }
 
 /** The trainee's submission for the task, created as a draft the first time (safe under double clicks). */
+/**
+ * The person's submission of this task, created as a draft if there is none, locked until the
+ * transaction ends: two round trips (a quiz submit makes this its first step).
+ */
+export async function lockOrCreateDraft(db: Db, key: SubmissionKey) {
+  await db
+    .insertInto("submissions")
+    .values({ user_id: key.userId, task_id: key.taskId, task_version: key.taskVersion, module_id: key.moduleId, track: key.track, tier: key.tier, type: key.type })
+    .onConflict((oc) => oc.columns(["user_id", "task_id"]).doNothing())
+    .execute();
+  return db.selectFrom("submissions").selectAll().where("user_id", "=", key.userId).where("task_id", "=", key.taskId).forUpdate().executeTakeFirst();
+}
+
 export async function getOrCreateDraft(db: Db, key: SubmissionKey) {
   await db
     .insertInto("submissions")
@@ -88,7 +101,16 @@ export async function saveDraft(db: Db, submissionId: string, fields: DraftField
  */
 export async function moveSubmission(
   db: Db,
-  input: { submissionId: string; from: SubmissionStatus; to: SubmissionStatus; actorId: string | null; note?: string | null; score?: number | null },
+  input: {
+    submissionId: string;
+    from: SubmissionStatus;
+    to: SubmissionStatus;
+    actorId: string | null;
+    note?: string | null;
+    score?: number | null;
+    /** A quiz attempt submitted with this move: count it and keep the task version answered (a retake after the content changed answers the new version and is scored against it), in the same update. */
+    countAttempt?: { taskVersion: number };
+  },
 ): Promise<boolean> {
   const now = new Date();
   const moved = await db
@@ -96,6 +118,7 @@ export async function moveSubmission(
     .set({
       status: input.to,
       updated_at: now,
+      ...(input.countAttempt ? { attempts_used: sql<number>`attempts_used + 1`, task_version: input.countAttempt.taskVersion } : {}),
       ...(input.to === "submitted" || input.to === "resubmitted" ? { submitted_at: now } : {}),
       ...(input.to === "passed" || input.to === "not_passed" ? { decided_at: now } : {}),
       ...(input.score !== undefined ? { score: input.score } : {}),

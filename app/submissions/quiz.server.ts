@@ -15,8 +15,8 @@ import {
 } from "~/domain/quiz-scoring";
 import { checkTransition, submitMove } from "~/domain/submission-lifecycle";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
-import { insertQuizAttempt, listQuizAttempts, setAnsweredTaskVersion } from "~/models/quiz-attempts.server";
-import { bumpAttempts, getOrCreateDraft, lockSubmission, moveSubmission } from "~/models/submissions.server";
+import { insertQuizAttempt, listQuizAttempts } from "~/models/quiz-attempts.server";
+import { lockOrCreateDraft, moveSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 import type { Database, SubmissionStatus, TierColumn, TrackColumn } from "../../db/schema";
@@ -75,7 +75,9 @@ export async function submitQuizAttempt(db: Kysely<Database>, input: QuizAttempt
   const jobs: OutboxJob[] = [];
   try {
     const outcome = await db.transaction().execute(async (trx): Promise<QuizSubmitOutcome> => {
-      const draft = await getOrCreateDraft(trx, {
+      // Round trips are what a submit costs on a busy day (issue #16): the draft is made and locked in two,
+      // and the attempt counted and the task version kept in the move's own update.
+      const current = await lockOrCreateDraft(trx, {
         userId: input.user.id,
         taskId: input.task.id,
         taskVersion: input.taskVersion,
@@ -84,15 +86,19 @@ export async function submitQuizAttempt(db: Kysely<Database>, input: QuizAttempt
         tier: input.tier,
         type: "quiz",
       });
-      const current = await lockSubmission(trx, draft.id);
       if (!current || current.type !== "quiz") return { ok: false, problem: "notAllowed" };
       const decision = decideSubmit(current.status, current.attempts_used, input.task.attemptLimit);
       if ("problem" in decision) return { ok: false, problem: decision.problem };
+      // The row is locked: attempts_used + 1 is this attempt's number until commit.
       const attempt = current.attempts_used + 1;
-      await setAnsweredTaskVersion(trx, current.id, input.taskVersion);
       if (!(await insertQuizAttempt(trx, { submissionId: current.id, attempt, answers }))) throw new AttemptAlreadyTaken();
-      if ((await bumpAttempts(trx, current.id)) !== attempt) throw new AttemptAlreadyTaken();
-      const moved = await moveSubmission(trx, { submissionId: current.id, from: current.status, to: decision.to, actorId: input.user.id });
+      const moved = await moveSubmission(trx, {
+        submissionId: current.id,
+        from: current.status,
+        to: decision.to,
+        actorId: input.user.id,
+        countAttempt: { taskVersion: input.taskVersion },
+      });
       if (!moved) throw new AttemptAlreadyTaken();
       const job: OutboxJob = {
         jobId: quizScoringJobId(current.id, attempt),
