@@ -116,6 +116,18 @@ export async function authenticate(cookieHeader: string | undefined): Promise<{ 
   if (recent && !(recent.createdAt !== null && Date.now() - recent.createdAt > sessionAbsoluteDays * 86400_000)) {
     return { auth: { user: recent.user, sessionId } };
   }
+  // When a remembered session runs out, every request of that person in flight would look it up at
+  // once (a phone's page and its assets, a reload): one look-up answers them all.
+  const pending = validating.get(sessionId);
+  if (pending) return pending;
+  const lookUp = validateSessionCookie(sessionId).finally(() => validating.delete(sessionId));
+  validating.set(sessionId, lookUp);
+  return lookUp;
+}
+
+const validating = new Map<string, Promise<{ auth: AuthState; setCookie?: string }>>();
+
+async function validateSessionCookie(sessionId: string): Promise<{ auth: AuthState; setCookie?: string }> {
   const { session, user } = await auth().validateSession(sessionId);
   const blank = auth().createBlankSessionCookie().serialize();
   if (!session || !user) return { auth: { user: null, sessionId: null }, setCookie: blank };

@@ -57,6 +57,19 @@ describe("recently validated sessions", () => {
     expect((await authenticate(cookie)).auth.user).toBeNull();
   });
 
+  it("are looked up once for all the requests in flight when the remembered one has run out", async () => {
+    const { user, cookie, sessionId } = await signedIn("并发会话学员");
+    recentSessions.forget(sessionId);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => authenticate(cookie)));
+    expect(answers.every((a) => a.auth.user?.id === user.id)).toBe(true);
+    // One look-up answered them all: the very same answer, not twenty equal ones.
+    expect(new Set(answers).size).toBe(1);
+    // And the next one after it is not held: a session ended since is seen.
+    recentSessions.forget(sessionId);
+    await deleteRow(sessionId);
+    expect((await authenticate(cookie)).auth.user).toBeNull();
+  });
+
   it("end at once on sign-out", async () => {
     const { cookie, sessionId } = await signedIn("退出学员");
     await authenticate(cookie);
