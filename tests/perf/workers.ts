@@ -6,6 +6,10 @@
 //   8 at once, one transaction each), as the render worker did before decision 021
 // PERF_SUBMISSIONS (default 10000), PERF_CERTIFICATES (default 10000), PERF_BASELINE_CERTIFICATES
 // (default 100), WORKER_CONCURRENCY (default 8). A quick run: PERF_SUBMISSIONS=1000 PERF_CERTIFICATES=500
+// PERF_WORKER_PROCESSES=N: the workers run in N processes of their own (`npm run start:workers`, the compiled
+// build: `npm run build` first) instead of in this one, as a deployment with a web process and a worker process
+// would; this process then only submits and issues, as the web process would.
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,6 +44,7 @@ const targets = { scoring: 20_000 / 10_000, certificates: 180_000 / 10_000 };
 const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 8);
 /** Parallel submitting requests, as a busy web process would have. */
 const submitters = Number(process.env.PERF_SUBMITTERS ?? 8);
+const workerProcesses = Number(process.env.PERF_WORKER_PROCESSES ?? 0);
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -57,6 +62,54 @@ async function admin(query: string) {
   } finally {
     await client.end();
   }
+}
+
+const issuerPem = generateIssuerKeyPem();
+
+/** N worker processes as `npm run start:workers` starts them, on this run's database, Redis prefix and key; ready when each says so. */
+async function startWorkerProcesses(n: number, databaseUrl: string, pem: string): Promise<ChildProcess[]> {
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, ["build/server/workers/index.mjs"], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl,
+        REDIS_AUTOSTART: "off",
+        QUEUE_PREFIX: prefix,
+        ISSUER_SIGNING_KEY: pem,
+        DATA_DIR: dataDir,
+        WORKER_CONCURRENCY: String(concurrency),
+        APP_URL: "http://127.0.0.1:3999",
+        MESSAGE_LINK_SECRET: `perf-message-link-secret-${prefix}-0123456789abcdef`,
+        LOG_LEVEL: "info",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  );
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve, reject) => {
+          // Read to the end (a full pipe would stop the process), remembering only until it has started.
+          let seen: string | null = "";
+          child.stdout!.on("data", (chunk: Buffer) => {
+            if (seen === null) return;
+            seen += chunk.toString();
+            if (seen.includes("workers started")) {
+              seen = null;
+              resolve();
+            }
+          });
+          child.once("exit", (code) => reject(new Error(`a worker process exited (${code}) before it started`)));
+        }),
+    ),
+  );
+  return children;
+}
+
+async function stopProcesses(children: ChildProcess[]) {
+  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once("exit", resolve), child.kill("SIGTERM"))))));
 }
 
 async function inParallel<T>(items: T[], width: number, fn: (item: T, index: number) => Promise<void>) {
@@ -90,10 +143,15 @@ try {
   await migrateToLatest(db);
   registerDatabase(handle);
   registerQueues({ redisUrl, prefix });
-  registerIssuerKey(issuerKeyFrom(generateIssuerKeyPem(), "benchmark key"));
+  registerIssuerKey(issuerKeyFrom(issuerPem, "benchmark key"));
   await syncCatalog(db, catalog());
-  const workers = await startWorkers({ db, redisUrl, prefix, concurrency });
-  stopWorkers = () => workers.close();
+  if (workerProcesses > 0) {
+    const children = await startWorkerProcesses(workerProcesses, dbUrl.toString(), issuerPem);
+    stopWorkers = () => stopProcesses(children);
+  } else {
+    const workers = await startWorkers({ db, redisUrl, prefix, concurrency });
+    stopWorkers = () => workers.close();
+  }
 
   async function trainees(count: number, tag: string): Promise<string[]> {
     const ids: string[] = [];
@@ -116,7 +174,9 @@ try {
       ).n,
     );
 
-  console.log(`workers in-process, concurrency ${concurrency} per queue; PostgreSQL and Redis on this machine`);
+  console.log(
+    `${workerProcesses > 0 ? `workers in ${workerProcesses} process(es) of their own (npm run start:workers)` : "workers in-process"}, concurrency ${concurrency} per queue; PostgreSQL and Redis on this machine`,
+  );
 
   // Quiz scoring, end to end: submit (transaction + outbox + enqueue) → scored by the worker.
   if (submissions > 0) {
