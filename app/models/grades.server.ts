@@ -207,14 +207,14 @@ export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilte
   const submissionFilters = !!(filters.track || filters.tier || filters.taskId || filters.olderThanDays !== undefined);
   const [rows, total, counts] = await Promise.all([
     keysetPage(
+      // The task and the trainee are read for the page's rows only (after the sort and limit), not for
+      // every open piece of work a mentor holds; the foreign keys make each one exist.
       filtered
-        .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
-        .innerJoin("users as u", "u.id", "s.user_id")
         .select((eb) => [
           "s.id",
           "s.task_id",
           "s.task_version",
-          "t.title as task_title",
+          sql<string>`(select t.title from tasks t where t.id = s.task_id and t.version = s.task_version)`.as("task_title"),
           "s.track",
           "s.tier",
           "s.type",
@@ -222,8 +222,8 @@ export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilte
           "s.score",
           "s.submitted_at",
           "s.attempts_used",
-          "u.name as trainee_name",
-          sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
+          sql<string>`(select u.name from users u where u.id = s.user_id)`.as("trainee_name"),
+          sql<boolean>`coalesce((select (t.definition->>'doubleMarking')::boolean from tasks t where t.id = s.task_id and t.version = s.task_version), false)`.as("double_marking"),
           provisionalCount(eb).as("provisional_grades"),
           eb
             .selectFrom("submission_assignments as a")
