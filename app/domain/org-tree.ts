@@ -94,9 +94,13 @@ export function checkChildTrack(kind: OrgKind, track: OrgTrack | null, parentTra
 /** A unit placed in a tree-ordered list: `depth` counts from the shallowest unit listed (0). */
 export type InTreeOrder<T> = T & { depth: number };
 
-// One collator for every comparison: localeCompare(…, "zh-CN") looks the locale up on each call
-// (8 ms a request for the 626 regions of the exports page at full size). Same order as localeCompare.
+// One collator for every comparison: localeCompare(…, "zh-CN") looks the locale up on each call.
 const pinyinOrder = new Intl.Collator("zh-CN");
+
+interface PathNode<T> {
+  units: T[];
+  children: Map<string, PathNode<T>>;
+}
 
 /**
  * Units in tree order: each child right under its parent, siblings by name (pinyin order, then id
@@ -104,21 +108,30 @@ const pinyinOrder = new Intl.Collator("zh-CN");
  */
 export function treeOrder<T extends { id: string; name: string; path: string }>(units: readonly T[]): Array<InTreeOrder<T>> {
   const byId = new Map(units.map((u) => [u.id, u]));
-  // Split once per unit, not twice per comparison: a list of 600 units makes ~6,000 comparisons.
-  const segmentsOf = new Map(units.map((u) => [u, u.path.split("/").filter(Boolean)]));
-  const segments = (u: T) => segmentsOf.get(u)!;
-  const shallowest = Math.min(...units.map((u) => segments(u).length));
-  const compare = (a: T, b: T) => {
-    const pa = segments(a);
-    const pb = segments(b);
-    for (let i = 0; i < Math.min(pa.length, pb.length); i += 1) {
-      if (pa[i] === pb[i]) continue;
-      const byName = pinyinOrder.compare(byId.get(pa[i]!)?.name ?? "", byId.get(pb[i]!)?.name ?? "");
-      return byName !== 0 ? byName : pa[i]! < pb[i]! ? -1 : 1;
+  const nameOf = (id: string) => byId.get(id)?.name ?? "";
+  // The paths as a tree, each unit on its own path's node: only siblings are compared, not every pair a
+  // sort of the whole list meets (~1,000 name comparisons instead of ~6,000 for 626 regions).
+  const top: PathNode<T> = { units: [], children: new Map() };
+  let shallowest = Infinity;
+  for (const unit of units) {
+    const segments = unit.path.split("/").filter(Boolean);
+    shallowest = Math.min(shallowest, segments.length);
+    let node = top;
+    for (const id of segments) {
+      let next = node.children.get(id);
+      if (!next) node.children.set(id, (next = { units: [], children: new Map() }));
+      node = next;
     }
-    return pa.length - pb.length;
+    node.units.push(unit);
+  }
+  const ordered: Array<InTreeOrder<T>> = [];
+  const visit = (node: PathNode<T>, depth: number) => {
+    for (const unit of node.units) ordered.push({ ...unit, depth: depth - shallowest });
+    const ids = [...node.children.keys()].sort((a, b) => pinyinOrder.compare(nameOf(a), nameOf(b)) || (a < b ? -1 : 1));
+    for (const id of ids) visit(node.children.get(id)!, depth + 1);
   };
-  return [...units].sort(compare).map((u) => ({ ...u, depth: segments(u).length - shallowest }));
+  visit(top, 0);
+  return ordered;
 }
 
 /** A name indented by its depth (full-width spaces), for a <select> or an exported column. */
