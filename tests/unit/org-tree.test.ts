@@ -186,7 +186,13 @@ describe("treeOrder", () => {
     });
     const shuffled = [...units].sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(treeOrder(shuffled).map((x) => x.id)).toEqual(pairwise.map((x) => x.id));
+    // Asked again (an ordering kept from before), and after a rename (not the kept one).
     expect(treeOrder(shuffled).map((x) => x.depth)).toEqual(pairwise.map((x) => segments(x).length - Math.min(...units.map((y) => segments(y).length))));
+    const renamed = shuffled.map((x) => (x.id === pairwise[0]!.id ? { ...x, name: "齐齐哈尔市" } : x));
+    const renamedById = new Map(renamed.map((x) => [x.id, x]));
+    const first = renamed.filter((x) => segments(x).length === segments(pairwise[0]!).length).sort((a, b) => a.name.localeCompare(b.name, "zh-CN") || (a.id < b.id ? -1 : 1))[0]!;
+    expect(treeOrder(renamed)[0]!.id).toBe(first.id);
+    expect(renamedById.get(treeOrder(renamed)[0]!.id)!.name).toBe(first.name);
   });
 });
 
