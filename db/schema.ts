@@ -310,6 +310,10 @@ export interface SubmissionAssignmentTable {
   assigned_at: DefaultTimestamp;
   assigned_by: string | null;
   released_at: Timestamp | null;
+  /** The submission's status for work products and field work (null otherwise); kept by triggers (migration 2026-11-30-24). */
+  queue_status: ColumnType<SubmissionStatus | null, never, never>;
+  /** The submission's submitted_at; kept by triggers (migration 2026-11-30-24). */
+  submitted_at: ColumnType<Date | null, never, never>;
 }
 
 /** Each mentor's open load, kept by triggers (migration 2026-11-30-22); never written by the app. */
@@ -417,6 +421,10 @@ export interface GradeTable {
   seen_version: string;
   round: Generated<number>;
   created_at: DefaultTimestamp;
+  /** The submission's current submitted_at; kept by triggers (migration 2026-11-30-24). */
+  submitted_at: ColumnType<Date | null, never, never>;
+  /** Another mentor marked the same round (kept by a trigger, migration 2026-11-30-24). */
+  co_marked: ColumnType<boolean, never, never>;
 }
 
 export interface ShowcaseItemTable {

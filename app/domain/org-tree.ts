@@ -94,25 +94,66 @@ export function checkChildTrack(kind: OrgKind, track: OrgTrack | null, parentTra
 /** A unit placed in a tree-ordered list: `depth` counts from the shallowest unit listed (0). */
 export type InTreeOrder<T> = T & { depth: number };
 
+// One collator for every comparison: localeCompare(…, "zh-CN") looks the locale up on each call.
+const pinyinOrder = new Intl.Collator("zh-CN");
+
+/** A path's place in the tree: the positions of the units listed at it, and the paths below it. */
+interface PathNode {
+  units: number[];
+  children: Map<string, PathNode>;
+}
+
 /**
  * Units in tree order: each child right under its parent, siblings by name (pinyin order, then id
  * so namesakes never interleave their children). Ancestors missing from the list sort as equals.
  */
 export function treeOrder<T extends { id: string; name: string; path: string }>(units: readonly T[]): Array<InTreeOrder<T>> {
+  // The same list (ids, names and paths, in the same order) is ordered once: the tree rarely changes and
+  // the exports page asks for its 626 regions on every view. The positions are kept, not the units.
+  const key = units.map((u) => `${u.id}\u0000${u.name}\u0000${u.path}`).join("\u0001");
+  let order = orderedBefore.get(key);
+  if (order) {
+    orderedBefore.delete(key);
+  } else {
+    order = placeInTree(units);
+    if (orderedBefore.size >= orderedBeforeCap) orderedBefore.delete(orderedBefore.keys().next().value!);
+  }
+  if (key.length <= orderedBeforeMaxKey) orderedBefore.set(key, order);
+  return order.map(([at, depth]) => ({ ...units[at]!, depth }));
+}
+
+/** Recently ordered lists (their positions and depths), least recently used first. */
+const orderedBefore = new Map<string, ReadonlyArray<readonly [number, number]>>();
+const orderedBeforeCap = 16;
+/** Lists of up to a few thousand units are kept; a whole large tree is ordered each time. */
+const orderedBeforeMaxKey = 1_000_000;
+
+function placeInTree<T extends { id: string; name: string; path: string }>(units: readonly T[]): Array<readonly [number, number]> {
   const byId = new Map(units.map((u) => [u.id, u]));
-  const segments = (u: T) => u.path.split("/").filter(Boolean);
-  const shallowest = Math.min(...units.map((u) => segments(u).length));
-  const compare = (a: T, b: T) => {
-    const pa = segments(a);
-    const pb = segments(b);
-    for (let i = 0; i < Math.min(pa.length, pb.length); i += 1) {
-      if (pa[i] === pb[i]) continue;
-      const byName = (byId.get(pa[i]!)?.name ?? "").localeCompare(byId.get(pb[i]!)?.name ?? "", "zh-CN");
-      return byName !== 0 ? byName : pa[i]! < pb[i]! ? -1 : 1;
+  const nameOf = (id: string) => byId.get(id)?.name ?? "";
+  // The paths as a tree, each unit on its own path's node: only siblings are compared, not every pair a
+  // sort of the whole list meets (~1,000 name comparisons instead of ~6,000 for 626 regions).
+  const top: PathNode = { units: [], children: new Map() };
+  let shallowest = Infinity;
+  for (const [at, unit] of units.entries()) {
+    const segments = unit.path.split("/").filter(Boolean);
+    shallowest = Math.min(shallowest, segments.length);
+    let node: PathNode = top;
+    for (const id of segments) {
+      let next = node.children.get(id);
+      if (!next) node.children.set(id, (next = { units: [], children: new Map() }));
+      node = next;
     }
-    return pa.length - pb.length;
+    node.units.push(at);
+  }
+  const ordered: Array<readonly [number, number]> = [];
+  const visit = (node: PathNode, depth: number) => {
+    for (const at of node.units) ordered.push([at, depth - shallowest]);
+    const ids = [...node.children.keys()].sort((a, b) => pinyinOrder.compare(nameOf(a), nameOf(b)) || (a < b ? -1 : 1));
+    for (const id of ids) visit(node.children.get(id)!, depth + 1);
   };
-  return [...units].sort(compare).map((u) => ({ ...u, depth: segments(u).length - shallowest }));
+  visit(top, 0);
+  return ordered;
 }
 
 /** A name indented by its depth (full-width spaces), for a <select> or an exported column. */

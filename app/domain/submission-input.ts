@@ -325,7 +325,10 @@ export function completenessProblems(
   return problems;
 }
 
+// Made once: building a DateTimeFormat with a time zone costs about 0.4 ms, once per page that asks.
+const chinaDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+
 /** Today's date in China (the programme's calendar), YYYY-MM-DD. */
 export function todayInChina(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return chinaDate.format(now);
 }

@@ -2,7 +2,6 @@ import { sql, type Kysely } from "kysely";
 import { taskSchema } from "~/catalog/schema";
 import { gradeFromSelections, type SelectionProblem, type Selections } from "~/domain/grading";
 import type { CriterionGrade, Database } from "../../db/schema";
-import { openStatuses } from "./grades.server";
 import { mentorServesUnder, userUnder } from "./placement.server";
 import type { Db } from "./types";
 
@@ -191,27 +190,26 @@ export async function mentorFigureInputs(db: Db, mentorId?: string, regionPath?:
       .selectFrom("grades as g")
       .innerJoin("grades as o", (j) => j.onRef("o.submission_id", "=", "g.submission_id").onRef("o.round", "=", "g.round").onRef("o.mentor_id", "!=", "g.mentor_id"))
       .select(["g.mentor_id", "g.total as mine", "o.total as other"])
+      // Kept true on every grade that has another mentor's mark in its round: only those are paired.
+      .where("g.co_marked", "=", true)
       .where("g.role", "in", ["marker", "second_marker"])
       .where("o.role", "in", ["marker", "second_marker"])
       .$if(!!mentorId, (q) => q.where("g.mentor_id", "=", mentorId!))
       .execute(),
+    // Kept by triggers from the assignments and their submissions (decision 029).
     db
-      .selectFrom("submission_assignments as a")
-      .innerJoin("submissions as s", "s.id", "a.submission_id")
-      .select(["a.mentor_id", sql<number>`count(*)::int`.as("n")])
-      .where("a.released_at", "is", null)
-      .where("s.status", "in", [...openStatuses])
-      .$if(!!mentorId, (q) => q.where("a.mentor_id", "=", mentorId!))
-      .groupBy("a.mentor_id")
+      .selectFrom("mentor_open_loads as l")
+      .select(["l.mentor_id", "l.open_count as n"])
+      .$if(!!mentorId, (q) => q.where("l.mentor_id", "=", mentorId!))
       .execute(),
+    // The grade keeps its submission's current submitted_at (migration 2026-11-30-24): no join per grade.
     db
       .selectFrom("grades as g")
-      .innerJoin("submissions as s", "s.id", "g.submission_id")
-      .select(["g.mentor_id", sql<number>`extract(epoch from (g.created_at - s.submitted_at)) / 3600.0`.as("hours")])
+      .select(["g.mentor_id", sql<number>`extract(epoch from (g.created_at - g.submitted_at)) / 3600.0`.as("hours")])
       .where("g.created_at", ">=", since)
-      .where("s.submitted_at", "is not", null)
+      .where("g.submitted_at", "is not", null)
       // A grade of an earlier round predates a resubmission's submitted_at: it has no turnaround here.
-      .whereRef("g.created_at", ">=", "s.submitted_at")
+      .whereRef("g.created_at", ">=", "g.submitted_at")
       .$if(!!mentorId, (q) => q.where("g.mentor_id", "=", mentorId!))
       .execute(),
   ]);

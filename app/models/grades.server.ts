@@ -139,7 +139,21 @@ function provisionalCount(eb: QueueEb) {
     .where("g.role", "in", ["marker", "second_marker"]);
 }
 
-function scoped(db: Db, scope: QueueScope, filters: Omit<QueueFilters, "status">) {
+/** The queue statuses a status filter keeps; undefined for every status. */
+function statusesOf(status: QueueStatusFilter | undefined): readonly QueueStatus[] | undefined {
+  if (status === undefined || status === "all") return undefined;
+  if (status === "open") return openStatuses;
+  if (status === "moderation") return ["in_review"];
+  return [status];
+}
+
+/**
+ * The queue under the filters. A mentor's own assignments are matched on the status their assignment
+ * keeps (migration 2026-11-30-24), so only the assignments of the statuses asked for reach the
+ * submissions, not every decided one of the mentor's history.
+ */
+function scoped(db: Db, scope: QueueScope, filters: Omit<QueueFilters, "status">, status?: QueueStatusFilter) {
+  const statuses = statusesOf(status);
   return db
     .selectFrom("submissions as s")
     .where("s.type", "in", ["work_product", "field_work"])
@@ -152,7 +166,8 @@ function scoped(db: Db, scope: QueueScope, filters: Omit<QueueFilters, "status">
             .select("a.mentor_id")
             .whereRef("a.submission_id", "=", "s.id")
             .where("a.mentor_id", "=", scope.viewerId)
-            .where("a.released_at", "is", null),
+            .where("a.released_at", "is", null)
+            .$if(statuses !== undefined, (a) => a.where("a.queue_status", "in", [...statuses!])),
         ),
       ),
     )
@@ -183,23 +198,23 @@ export { queueCountedStatuses };
  * and how many of each status under the same filters, each counted up to `cap` + 1 ("99+").
  */
 export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilters, page: PageRequest, cap = figureCap) {
-  const base = scoped(db, scope, filters);
-  const filtered = withStatus(base, filters.status);
+  const filtered = withStatus(scoped(db, scope, filters, filters.status), filters.status);
   const countOf = (status: QueueStatus) =>
     db
-      .selectFrom(withStatus(base, status).select("s.id").limit(cap + 1).as("c"))
+      .selectFrom(withStatus(scoped(db, scope, filters, status), status).select("s.id").limit(cap + 1).as("c"))
       .select([sql.lit(status).as("status"), sql<number>`count(*)::int`.as("n")]);
   const [first, ...rest] = queueCountedStatuses.map(countOf);
+  const submissionFilters = !!(filters.track || filters.tier || filters.taskId || filters.olderThanDays !== undefined);
   const [rows, total, counts] = await Promise.all([
     keysetPage(
+      // The task and the trainee are read for the page's rows only (after the sort and limit), not for
+      // every open piece of work a mentor holds; the foreign keys make each one exist.
       filtered
-        .innerJoin("tasks as t", (j) => j.onRef("t.id", "=", "s.task_id").onRef("t.version", "=", "s.task_version"))
-        .innerJoin("users as u", "u.id", "s.user_id")
         .select((eb) => [
           "s.id",
           "s.task_id",
           "s.task_version",
-          "t.title as task_title",
+          sql<string>`(select t.title from tasks t where t.id = s.task_id and t.version = s.task_version)`.as("task_title"),
           "s.track",
           "s.tier",
           "s.type",
@@ -207,8 +222,8 @@ export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilte
           "s.score",
           "s.submitted_at",
           "s.attempts_used",
-          "u.name as trainee_name",
-          sql<boolean>`coalesce((t.definition->>'doubleMarking')::boolean, false)`.as("double_marking"),
+          sql<string>`(select u.name from users u where u.id = s.user_id)`.as("trainee_name"),
+          sql<boolean>`coalesce((select (t.definition->>'doubleMarking')::boolean from tasks t where t.id = s.task_id and t.version = s.task_version), false)`.as("double_marking"),
           provisionalCount(eb).as("provisional_grades"),
           eb
             .selectFrom("submission_assignments as a")
@@ -234,10 +249,10 @@ export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilte
       page,
     ).execute(),
     countUpTo(db, filtered.select("s.id"), cap),
-    // A mentor's queue is their own assignments: one pass groups them. A whole region's is counted
-    // per status, each up to the cap, rather than grouping every decision the region ever had.
-    scope.assignedOnly
-      ? base.select(["s.status", sql<number>`least(count(*), ${cap + 1})::int`.as("n")]).groupBy("s.status").execute()
+    // Each status counted up to the cap. A mentor's, without filters on the work, from the statuses
+    // their assignments keep; otherwise from the submissions.
+    scope.assignedOnly && !submissionFilters
+      ? assignedStatusCounts(db, scope.viewerId, cap)
       : rest.reduce((q, next) => q.unionAll(next), first!).execute(),
   ]);
   return {
@@ -248,11 +263,32 @@ export async function mentorQueue(db: Db, scope: QueueScope, filters: QueueFilte
 }
 export type QueueRow = Awaited<ReturnType<typeof mentorQueue>>["rows"][number];
 
+/** How many of a mentor's current assignments are in each queue status (up to cap + 1), from the kept statuses. */
+async function assignedStatusCounts(db: Db, mentorId: string, cap: number) {
+  const countOf = (status: QueueStatus) =>
+    db
+      .selectFrom(
+        db
+          .selectFrom("submission_assignments as a")
+          .select("a.submission_id")
+          .where("a.mentor_id", "=", mentorId)
+          .where("a.released_at", "is", null)
+          .where("a.queue_status", "=", status)
+          .limit(cap + 1)
+          .as("c"),
+      )
+      .select([sql.lit(status).as("status"), sql<number>`count(*)::int`.as("n")]);
+  const [first, ...rest] = queueCountedStatuses.map(countOf);
+  const rows = await rest.reduce((q, next) => q.unionAll(next), first!).execute();
+  // Only the statuses present, as grouping the submissions gave.
+  return rows.filter((r) => r.n > 0);
+}
+
 /** The open submissions just before and after this one in the viewer's queue order (oldest first). */
 export async function queueNeighbours(db: Db, scope: QueueScope, current: { id: string; submittedAt: Date | null }) {
   if (!current.submittedAt) return { previous: null, next: null };
   const at = current.submittedAt;
-  const open = withStatus(scoped(db, scope, {}), "open").where("s.id", "!=", current.id);
+  const open = withStatus(scoped(db, scope, {}, "open"), "open").where("s.id", "!=", current.id);
   const [previous, next] = await Promise.all([
     open
       .select("s.id")

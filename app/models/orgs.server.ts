@@ -13,6 +13,17 @@ export async function listOrgUnits(db: Db, options: { includeArchived?: boolean;
   return q.orderBy("level").orderBy("name").execute();
 }
 
+/** A subtree's units to a level, only what a tree-ordered list of names needs (no dates to parse per unit). */
+export async function listOrgUnitNames(db: Db, options: { maxLevel: number; under: string }) {
+  return db
+    .selectFrom("org_units")
+    .select(["id", "name", "path"])
+    .where("archived_at", "is", null)
+    .where("path", "like", `${options.under}%`)
+    .where("level", "<=", options.maxLevel)
+    .execute();
+}
+
 export async function getOrgUnit(db: Db, id: string): Promise<OrgUnit | undefined> {
   return db.selectFrom("org_units").selectAll().where("id", "=", id).executeTakeFirst();
 }

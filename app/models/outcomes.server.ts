@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Indicator, TrackId } from "~/catalog/schema";
 import type { MonthFigure, YearWindow } from "~/domain/outcomes";
 import type { Db } from "./types";
+import type { OrgMilestoneTable } from "../../db/schema";
 
 // Every figure is derived from approved rows. The figure and its drill-down list come from the same
 // query (`evidenceRows`), so they always agree.
@@ -215,6 +216,9 @@ export interface FigureRow {
  * The kept figures of these regions for a track in a programme year (and milestones of earlier months:
  * they count from the month marked). A few hundred rows per region, read by primary key.
  */
+/** Every milestone measure (org_milestones.milestone allows these two). */
+const milestoneMeasures = (["standardised", "distinctive"] as const satisfies readonly OrgMilestoneTable["milestone"][]).map((kind) => `milestone:${kind}`);
+
 export async function summaryFigures(db: Db, input: { unitIds: string[]; track: TrackId; from: string; before: string }): Promise<Map<string, MonthFigure[]>> {
   const byUnit = new Map<string, MonthFigure[]>(input.unitIds.map((id) => [id, []]));
   if (input.unitIds.length === 0) return byUnit;
@@ -224,8 +228,9 @@ export async function summaryFigures(db: Db, input: { unitIds: string[]; track: 
     .where("org_unit_id", "in", input.unitIds)
     .where("track", "=", input.track)
     .where("month", "<", input.before)
-    // Only milestones count before the year (they are a state kept); the rest only within it.
-    .where((eb) => eb.or([eb("month", ">=", input.from), eb("measure", "like", "milestone:%")]))
+    // Only milestones count before the year (they are a state kept); the rest only within it. Each
+    // milestone measure named, so both halves are ranges of the key, not a filter of every earlier month.
+    .where((eb) => eb.or([eb("month", ">=", input.from), eb.and([eb("measure", "in", milestoneMeasures), eb("month", "<", input.from)])]))
     .where("value", "<>", 0)
     .execute();
   for (const r of rows) byUnit.get(r.org_unit_id)?.push({ measure: r.measure, month: r.month, value: Number(r.value) });

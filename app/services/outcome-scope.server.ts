@@ -5,7 +5,7 @@ import { programmeYearOf, yearWindow } from "~/domain/outcomes";
 import { todayInChina } from "~/domain/submission-input";
 import type { AppLoadContext } from "@remix-run/node";
 import { auditRefusal, forbidden, notFound } from "~/guards.server";
-import { getOrgUnit, listActiveChildren, listOrgUnits } from "~/models/orgs.server";
+import { getOrgUnit, listActiveChildren, listOrgUnitNames } from "~/models/orgs.server";
 import { inReach, type Reach } from "~/domain/reach";
 import { treeOrder } from "~/domain/org-tree";
 import type { OrgUnit } from "../../db/schema";
@@ -43,7 +43,7 @@ export async function outcomeScope(reach: Reach, url: URL, context: AppLoadConte
   if (!region || region.archived_at) throw notFound("地区不存在。");
   await refuseOutside(reach, region, context);
   // In tree order: each child right under its parent, siblings by name.
-  const regions = treeOrder(await listOrgUnits(db(), { under: root.path, maxLevel: 4 }));
+  const regions = treeOrder(await listOrgUnitNames(db(), { under: root.path, maxLevel: 4 }));
   return { root, region, regions, ...trackAndYear(url) };
 }
 

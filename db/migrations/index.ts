@@ -28,6 +28,9 @@ import * as unitSearch from "./2026-11-30-20-unit-search";
 import * as lastActive from "./2026-11-30-21-last-active";
 import * as mentorOpenLoads from "./2026-11-30-22-mentor-open-loads";
 import * as reminders from "./2026-11-30-23-reminders";
+import * as mentorQueueCopies from "./2026-11-30-24-mentor-queue-copies";
+import * as outcomeFiguresHot from "./2026-11-30-25-outcome-figures-hot";
+import * as searchPendingLists from "./2026-11-30-26-search-pending-lists";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 import * as signInCodes from "./2026-11-30-17-sign-in-codes";
 import * as attendanceRules from "./2026-11-30-18-attendance-rules";
@@ -68,4 +71,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-21-last-active": lastActive,
   "2026-11-30-22-mentor-open-loads": mentorOpenLoads,
   "2026-11-30-23-reminders": reminders,
+  "2026-11-30-24-mentor-queue-copies": mentorQueueCopies,
+  "2026-11-30-25-outcome-figures-hot": outcomeFiguresHot,
+  "2026-11-30-26-search-pending-lists": searchPendingLists,
 };

@@ -58,7 +58,7 @@ async function loadPage(query = "") {
   const res = await responseOf(() => loader({ request: makeRequest(`/admin/certificates${query}`), context: admin.context, params: {} }));
   expect(res.status).toBe(200);
   return (await res.json()) as {
-    eligible: { total: number; rows: Array<{ key: string; name: string }> };
+    eligible: { total: number; rows: Array<{ key: string; name: string; previouslyRevoked: boolean }> };
     certificates: { rows: Array<{ id: string; number: string; status: string; name: string }> };
     batch: { total: number; rendered: number; done: boolean } | null;
   };
@@ -222,6 +222,19 @@ describe("the admin certificates page", () => {
     const panel = await eligibilityFor(app.db, userId, "campus");
     expect(panel[0]?.certificate).toMatchObject({ status: "revoked", revokedReason: "材料造假", pdfUrl: null });
     expect((await post({ intent: "revoke", certificateId: "00000000-0000-4000-8000-000000000000", reason: "x" })).status).toBe(404);
+  });
+
+  it("marks a trainee listed again after a revocation as previously revoked, and no one else", async () => {
+    const revokedOnce = await trainee({ name: "曾撤销" });
+    const neverIssued = await trainee({ name: "未发证" });
+    await pass(revokedOnce, "campus", "foundation");
+    await pass(neverIssued, "campus", "foundation");
+    await post({ intent: "issue", candidate: [key(revokedOnce)] });
+    const [cert] = await certificatesOf(revokedOnce);
+    expect((await post({ intent: "revoke", certificateId: cert!.id, reason: "材料造假" })).status).toBe(200);
+    const rows = (await loadPage("?track=campus&tier=foundation")).eligible.rows;
+    expect(rows.find((r) => r.key === key(revokedOnce))?.previouslyRevoked).toBe(true);
+    expect(rows.find((r) => r.key === key(neverIssued))?.previouslyRevoked).toBe(false);
   });
 
   it("warns of a name the certificate cannot print and holds that person back until an admin confirms", async () => {

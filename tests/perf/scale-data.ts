@@ -40,6 +40,7 @@ import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { backfillLastActiveSql } from "../../db/migrations/2026-11-30-21-last-active";
 import { recountMentorOpenLoadsSql } from "../../db/migrations/2026-11-30-22-mentor-open-loads";
+import { backfillMentorQueueCopiesSql } from "../../db/migrations/2026-11-30-24-mentor-queue-copies";
 import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
 
 export type ScaleSize = "full" | "small";
@@ -532,6 +533,7 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     // Generated rows went in with triggers off: each person's last activity is computed as the migration does.
     await q(backfillLastActiveSql);
     await q(recountMentorOpenLoadsSql);
+    await q(backfillMentorQueueCopiesSql);
     await q("analyze");
     step(`recreated ${dropped.length} indexes, last activity, open loads, analyzed`);
 

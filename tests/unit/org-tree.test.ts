@@ -157,6 +157,43 @@ describe("treeOrder", () => {
     const twins = treeOrder([u("b", "新区", "/n/b/"), u("a", "新区", "/n/a/"), u("bk", "甲校", "/n/b/bk/"), u("ak", "乙校", "/n/a/ak/")]);
     expect(twins.map((x) => x.id)).toEqual(["a", "ak", "b", "bk"]);
   });
+
+  it("orders a large tree, with namesakes and missing ancestors, as comparing every pair of paths does", () => {
+    const names = ["山西省", "山东省", "运城市", "济南市", "新区", "新区", "甲校", "乙校", "安徽省", "重庆市", "长沙市", "厦门市"];
+    const units: Array<{ id: string; name: string; path: string }> = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const grow = (path: string, depth: number) => {
+      for (let i = 0; i < (depth === 0 ? 6 : 3); i += 1) {
+        const id = `u${next().toString(36)}`;
+        const unit = { id, name: names[next() % names.length]!, path: `${path}${id}/` };
+        // A unit outside the reach is missing from the list; its children are still listed.
+        if (next() % 7 !== 0) units.push(unit);
+        if (depth < 3) grow(unit.path, depth + 1);
+      }
+    };
+    grow("/n/", 0);
+    const byId = new Map(units.map((x) => [x.id, x]));
+    const segments = (x: { path: string }) => x.path.split("/").filter(Boolean);
+    const pairwise = [...units].sort((a, b) => {
+      const [pa, pb] = [segments(a), segments(b)];
+      for (let i = 0; i < Math.min(pa.length, pb.length); i += 1) {
+        if (pa[i] === pb[i]) continue;
+        const byName = (byId.get(pa[i]!)?.name ?? "").localeCompare(byId.get(pb[i]!)?.name ?? "", "zh-CN");
+        return byName !== 0 ? byName : pa[i]! < pb[i]! ? -1 : 1;
+      }
+      return pa.length - pb.length;
+    });
+    const shuffled = [...units].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(treeOrder(shuffled).map((x) => x.id)).toEqual(pairwise.map((x) => x.id));
+    // Asked again (an ordering kept from before), and after a rename (not the kept one).
+    expect(treeOrder(shuffled).map((x) => x.depth)).toEqual(pairwise.map((x) => segments(x).length - Math.min(...units.map((y) => segments(y).length))));
+    const renamed = shuffled.map((x) => (x.id === pairwise[0]!.id ? { ...x, name: "齐齐哈尔市" } : x));
+    const renamedById = new Map(renamed.map((x) => [x.id, x]));
+    const first = renamed.filter((x) => segments(x).length === segments(pairwise[0]!).length).sort((a, b) => a.name.localeCompare(b.name, "zh-CN") || (a.id < b.id ? -1 : 1))[0]!;
+    expect(treeOrder(renamed)[0]!.id).toBe(first.id);
+    expect(renamedById.get(treeOrder(renamed)[0]!.id)!.name).toBe(first.name);
+  });
 });
 
 describe("regionTarget", () => {
