@@ -11,17 +11,21 @@ import { sql, type Kysely } from "kysely";
 //   grade alone), and whether another mentor marked the same round (a superset of the co-marker pairs:
 //   the pairs query still checks the pair).
 
-/** The copies recomputed from the rows (the migration, and generated data loaded with triggers off). */
-export const backfillMentorQueueCopiesSql = `
-  update submission_assignments a
+/**
+ * The copies recomputed from the rows (the migration, and generated data loaded with triggers off): one
+ * statement each, since the embedded PGlite runs one command per prepared statement.
+ */
+export const backfillMentorQueueCopiesSql = [
+  `update submission_assignments a
   set queue_status = case when s.type in ('work_product', 'field_work') then s.status end, submitted_at = s.submitted_at
   from submissions s
   where s.id = a.submission_id
-    and (a.queue_status is distinct from (case when s.type in ('work_product', 'field_work') then s.status end) or a.submitted_at is distinct from s.submitted_at);
-  update grades g set submitted_at = s.submitted_at from submissions s where s.id = g.submission_id and g.submitted_at is distinct from s.submitted_at;
-  update grades g set co_marked = true
+    and (a.queue_status is distinct from (case when s.type in ('work_product', 'field_work') then s.status end) or a.submitted_at is distinct from s.submitted_at)`,
+  `update grades g set submitted_at = s.submitted_at from submissions s where s.id = g.submission_id and g.submitted_at is distinct from s.submitted_at`,
+  `update grades g set co_marked = true
   where not g.co_marked and g.role in ('marker', 'second_marker')
-    and exists (select 1 from grades o where o.submission_id = g.submission_id and o.round = g.round and o.mentor_id <> g.mentor_id and o.role in ('marker', 'second_marker'))`;
+    and exists (select 1 from grades o where o.submission_id = g.submission_id and o.round = g.round and o.mentor_id <> g.mentor_id and o.role in ('marker', 'second_marker'))`,
+] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type
 export async function up(db: Kysely<any>): Promise<void> {
@@ -72,7 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The open load moves only with a release, a mentor or a submission change (decision 029), not with these copies.
   await sql`drop trigger mentor_load_assignment on submission_assignments`.execute(db);
   await sql`create trigger mentor_load_assignment after insert or update of released_at, mentor_id, submission_id or delete on submission_assignments for each row execute function mentor_load_from_assignment()`.execute(db);
-  await sql.raw(backfillMentorQueueCopiesSql).execute(db);
+  for (const statement of backfillMentorQueueCopiesSql) await sql.raw(statement).execute(db);
   await sql`create index submission_assignments_queue_idx on submission_assignments (mentor_id, queue_status, submitted_at) where released_at is null`.execute(db);
   await sql`create index grades_co_marked_idx on grades (mentor_id) where co_marked`.execute(db);
 }

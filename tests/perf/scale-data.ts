@@ -533,7 +533,7 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     // Generated rows went in with triggers off: each person's last activity is computed as the migration does.
     await q(backfillLastActiveSql);
     await q(recountMentorOpenLoadsSql);
-    await q(backfillMentorQueueCopiesSql);
+    for (const statement of backfillMentorQueueCopiesSql) await q(statement);
     await q("analyze");
     step(`recreated ${dropped.length} indexes, last activity, open loads, analyzed`);
 
