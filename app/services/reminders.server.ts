@@ -36,6 +36,8 @@ import {
   switchOff,
   switchOn,
   waitingForMentors,
+  type DueWindow,
+  type IdleWorkRow,
   type ReminderCandidate,
   type StoredSwitch,
   type SweepCursor,
@@ -91,58 +93,35 @@ async function paged<R extends { subject: string; user_id: string }>(
   }
 }
 
+/** A kind about one piece of work idle for `days` (a draft, returned work, work waiting for its mentor): one reminder per row. */
+function idleWorkSweep(
+  kind: "reminder.draft_idle" | "reminder.returned_idle" | "reminder.mentor_waiting",
+  query: (db: Db, input: { window: DueWindow; after: SweepCursor | null; limit: number }) => Promise<IdleWorkRow[]>,
+  days: number,
+) {
+  return (db: Db, sweep: Sweep) =>
+    paged(
+      (after) => query(db, { window: idleWindow(sweep.now, days), after, limit: pageSize }),
+      (rows) =>
+        write(
+          db,
+          sweep,
+          rows.map((r) => ({
+            kind,
+            userId: r.user_id,
+            subject: r.subject,
+            period: r.period,
+            recipientPath: r.path,
+            payload: { submissionId: r.subject, taskId: r.task_id, taskTitle: r.task_title, days: calendarDaysSince(r.since, sweep.now) },
+          })),
+        ),
+    );
+}
+
 const sweeps: Record<ReminderKind, (db: Db, sweep: Sweep) => Promise<void>> = {
-  "reminder.draft_idle": (db, sweep) =>
-    paged(
-      (after) => idleDrafts(db, { window: idleWindow(sweep.now, reminderTiming.draftIdleDays), after, limit: pageSize }),
-      (rows) =>
-        write(
-          db,
-          sweep,
-          rows.map((r) => ({
-            kind: "reminder.draft_idle",
-            userId: r.user_id,
-            subject: r.subject,
-            period: r.period,
-            recipientPath: r.path,
-            payload: { submissionId: r.subject, taskId: r.task_id, taskTitle: r.task_title, days: calendarDaysSince(r.since, sweep.now) },
-          })),
-        ),
-    ),
-  "reminder.returned_idle": (db, sweep) =>
-    paged(
-      (after) => idleReturns(db, { window: idleWindow(sweep.now, reminderTiming.returnedIdleDays), after, limit: pageSize }),
-      (rows) =>
-        write(
-          db,
-          sweep,
-          rows.map((r) => ({
-            kind: "reminder.returned_idle",
-            userId: r.user_id,
-            subject: r.subject,
-            period: r.period,
-            recipientPath: r.path,
-            payload: { submissionId: r.subject, taskId: r.task_id, taskTitle: r.task_title, days: calendarDaysSince(r.since, sweep.now) },
-          })),
-        ),
-    ),
-  "reminder.mentor_waiting": (db, sweep) =>
-    paged(
-      (after) => waitingForMentors(db, { window: idleWindow(sweep.now, reminderTiming.mentorWaitingDays), after, limit: pageSize }),
-      (rows) =>
-        write(
-          db,
-          sweep,
-          rows.map((r) => ({
-            kind: "reminder.mentor_waiting",
-            userId: r.user_id,
-            subject: r.subject,
-            period: r.period,
-            recipientPath: r.path,
-            payload: { submissionId: r.subject, taskId: r.task_id, taskTitle: r.task_title, days: calendarDaysSince(r.since, sweep.now) },
-          })),
-        ),
-    ),
+  "reminder.draft_idle": idleWorkSweep("reminder.draft_idle", idleDrafts, reminderTiming.draftIdleDays),
+  "reminder.returned_idle": idleWorkSweep("reminder.returned_idle", idleReturns, reminderTiming.returnedIdleDays),
+  "reminder.mentor_waiting": idleWorkSweep("reminder.mentor_waiting", waitingForMentors, reminderTiming.mentorWaitingDays),
   "reminder.coordinator_waiting": async (db, sweep) => {
     const admins = await coordinators(db);
     const window = idleWindow(sweep.now, reminderTiming.coordinatorWaitingDays);
