@@ -13,7 +13,7 @@ import { closeQueues, pingRedis, registerQueues } from "./app/queue.server";
 import type { QueueBoard } from "./app/runtime/queue-board.server";
 import { IssuerKeyError, loadIssuerKey, registerIssuerKey, type LoadedIssuerKey } from "./app/runtime/issuer-key.server";
 import { anonymousPages } from "./app/runtime/page-cache.server";
-import { pageStateKey, pageStateOf, renderedPages } from "./app/runtime/page-state.server";
+import { pageStateOf, renderedPages } from "./app/runtime/page-state.server";
 import { ensureRedis, RedisUnavailableError } from "./app/runtime/redis.server";
 import { applyServerTimeouts, createWebApp } from "./app/runtime/web-app.server";
 import { publishIssuerKey } from "./app/services/credentials.server";
@@ -135,7 +135,7 @@ async function main() {
     logger,
     trustProxy: config.TRUST_PROXY,
     pageCache: anonymousPages,
-    statePages: { cache: renderedPages, stateOf: pageStateOf, keyOf: pageStateKey },
+    statePages: { cache: renderedPages, stateOf: pageStateOf },
   });
 
   const server: Server = app.listen(config.PORT, config.HOST, () => {

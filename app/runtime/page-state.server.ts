@@ -25,8 +25,6 @@ export interface ShellData {
 export interface PageState {
   root: ShellData;
   route: unknown;
-  /** What of the route's data the key needs, when not all of it. */
-  keyed?: (route: unknown) => unknown;
 }
 
 declare module "@remix-run/node" {
@@ -67,28 +65,28 @@ const statePages: StatePage[] = [
 ];
 
 /**
- * The data a signed-in page's loaders would return, or null: not such a page, nobody signed in, or a
- * page that would not answer 200 (a 403, a 404, an error), which Remix then answers as always.
+ * The data a signed-in page's loaders would return and the key of the page rendered from it, or null: not
+ * such a page, nobody signed in, or a page that would not answer 200 (a 403, a 404, an error), which Remix
+ * then answers as always. The key: the URL, whose page it is, and all the data it is rendered from (but
+ * what of it follows from the URL and the build).
  */
-export async function pageStateOf(request: Request, pathname: string, context: AppLoadContext): Promise<PageState | null> {
-  if (!context.auth?.user) return null;
+export async function pageStateOf(request: Request, url: string, pathname: string, context: AppLoadContext): Promise<{ state: PageState; key: string } | null> {
+  const user = context.auth?.user;
+  if (!user) return null;
   for (const page of statePages) {
     const match = page.pattern.exec(pathname);
     if (!match) continue;
+    let state: PageState;
     try {
-      const params = match.slice(1).map((part) => decodeURIComponent(part));
-      return { ...(await page.state(request, context, params)), keyed: page.keyed };
+      state = await page.state(request, context, match.slice(1).map((part) => decodeURIComponent(part)));
     } catch {
       return null;
     }
+    const route = page.keyed ? page.keyed(state.route) : state.route;
+    const key = createHash("sha256").update(url).update("\0").update(user.id).update("\0").update(JSON.stringify([state.root, route])).digest("base64url");
+    return { state, key };
   }
   return null;
-}
-
-/** The key of a rendered page: its URL, whose it is, and all the data it was rendered from. */
-export function pageStateKey(url: string, userId: string, state: PageState): string {
-  const route = state.keyed ? state.keyed(state.route) : state.route;
-  return createHash("sha256").update(url).update("\0").update(userId).update("\0").update(JSON.stringify([state.root, route])).digest("base64url");
 }
 
 /**

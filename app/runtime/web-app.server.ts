@@ -281,9 +281,8 @@ export interface WebAppOptions {
   /** Signed-in pages rendered once per state (decision 031); none when absent. */
   statePages?: {
     cache: PageCache;
-    /** The data the page's loaders would return, or null when the page is not one of them or would not answer 200. */
-    stateOf: (request: Request, pathname: string, context: AppLoadContext) => Promise<PageState | null>;
-    keyOf: (url: string, userId: string, state: PageState) => string;
+    /** The data the page's loaders would return and its page's key, or null when the page is not one of them or would not answer 200. */
+    stateOf: (request: Request, url: string, pathname: string, context: AppLoadContext) => Promise<{ state: PageState; key: string } | null>;
   };
 }
 
@@ -395,12 +394,12 @@ export function createWebApp(options: WebAppOptions): express.Express {
       const statePages = options.statePages;
       let stateKey: string | null = null;
       if (statePages && auth.user && !setCookie && req.method === "GET" && !req.originalUrl.includes("?") && !/json/i.test(req.get("accept") ?? "")) {
-        const state = await statePages.stateOf(request, req.path, context);
-        if (state) {
-          stateKey = statePages.keyOf(req.originalUrl, auth.user.id, state);
-          const kept = statePages.cache.get(stateKey);
+        const found = await statePages.stateOf(request, req.originalUrl, req.path, context);
+        if (found) {
+          const kept = statePages.cache.get(found.key);
           if (kept) return sendKept(res, kept, nonce, "hit");
-          context.pageState = state;
+          stateKey = found.key;
+          context.pageState = found.state;
         }
       }
       const response = await options.handleRequest(request, context);
