@@ -22,34 +22,27 @@ export async function getSubmission(db: Db, id: string) {
   return db.selectFrom("submissions").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** The trainee's submission for the task, created as a draft the first time (safe under double clicks). */
-/**
- * The person's submission of this task, created as a draft if there is none, locked until the
- * transaction ends: two round trips (a quiz submit makes this its first step).
- */
-export async function lockOrCreateDraft(db: Db, key: SubmissionKey) {
+/** The person's draft of this task, unless they have a submission of it already (safe under double clicks). */
+async function insertDraftIfMissing(db: Db, key: SubmissionKey): Promise<void> {
   await db
     .insertInto("submissions")
     .values({ user_id: key.userId, task_id: key.taskId, task_version: key.taskVersion, module_id: key.moduleId, track: key.track, tier: key.tier, type: key.type })
     .onConflict((oc) => oc.columns(["user_id", "task_id"]).doNothing())
     .execute();
+}
+
+/**
+ * The person's submission of this task, created as a draft if there is none, locked until the
+ * transaction ends: two round trips (a quiz submit makes this its first step).
+ */
+export async function lockOrCreateDraft(db: Db, key: SubmissionKey) {
+  await insertDraftIfMissing(db, key);
   return db.selectFrom("submissions").selectAll().where("user_id", "=", key.userId).where("task_id", "=", key.taskId).forUpdate().executeTakeFirst();
 }
 
+/** The trainee's submission for the task, created as a draft the first time. */
 export async function getOrCreateDraft(db: Db, key: SubmissionKey) {
-  await db
-    .insertInto("submissions")
-    .values({
-      user_id: key.userId,
-      task_id: key.taskId,
-      task_version: key.taskVersion,
-      module_id: key.moduleId,
-      track: key.track,
-      tier: key.tier,
-      type: key.type,
-    })
-    .onConflict((oc) => oc.columns(["user_id", "task_id"]).doNothing())
-    .execute();
+  await insertDraftIfMissing(db, key);
   return (await findSubmission(db, key.userId, key.taskId))!;
 }
 
