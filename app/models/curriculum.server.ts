@@ -4,6 +4,7 @@ import type { Database, SubmissionStatus } from "../../db/schema";
 import type { Catalog } from "~/catalog/types";
 import type { TierId, TrackId } from "~/catalog/schema";
 import type { Db } from "./types";
+import { unreadCountQuery } from "./notifications.server";
 import { canonicalJson } from "~/utils/canonical-json";
 
 export interface SyncReport {
@@ -132,7 +133,7 @@ export async function learnerProgress(db: Db, userId: string, options: { unreadU
   const unread =
     options.unreadUpTo === undefined
       ? sql`null::int`
-      : sql`(select count(*)::int from (select 1 from notifications n where n.user_id = ${userId} and n.read_at is null limit ${options.unreadUpTo}) u)`;
+      : sql`(${unreadCountQuery(db, userId, options.unreadUpTo)})::int`;
   const { rows } = await sql<{ held: LearnerProgress["held"] | null; read: string[] | null; statuses: Array<[string, SubmissionStatus]> | null; unread: number | null }>`
     select
       (select json_agg(json_build_object('track', c.track, 'tier', c.tier)) from certificates c

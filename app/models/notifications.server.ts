@@ -46,13 +46,14 @@ export async function listNotifications(db: Db, userId: string, page: { page: nu
 /** Unread notifications are counted up to this many (shown as "99+"). */
 export const unreadCountCap = 100;
 
-export async function countUnread(db: Db, userId: string, cap = unreadCountCap): Promise<number> {
+/** The count of a person's unread notifications, up to `cap`: a query of its own or a subquery of another. */
+export function unreadCountQuery(db: Db, userId: string, cap = unreadCountCap) {
   const unread = db.selectFrom("notifications").select(sql<number>`1`.as("one")).where("user_id", "=", userId).where("read_at", "is", null).limit(cap);
-  const row = await db
-    .selectFrom(unread.as("u"))
-    .select((eb) => eb.fn.countAll<string>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return db.selectFrom(unread.as("u")).select((eb) => eb.fn.countAll<string>().as("n"));
+}
+
+export async function countUnread(db: Db, userId: string, cap = unreadCountCap): Promise<number> {
+  return Number((await unreadCountQuery(db, userId, cap).executeTakeFirstOrThrow()).n);
 }
 
 /** Marks one of the user's own notifications read. False when it is not theirs (or does not exist). */
