@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { catalog } from "~/catalog/catalog.server";
 import { mentorCandidates } from "~/models/assignments.server";
-import { syncCatalog } from "~/models/curriculum.server";
 import { createTestApp } from "../support/app";
-import { insertSubmission } from "../support/arrange";
+import { insertSubmission, twoMentorsAndATrainee } from "../support/arrange";
 
 // Each mentor's open load is kept by triggers (migration 2026-11-30-22). Through assignment, release,
 // reassignment, decisions, returns, resubmissions and a deleted assignment, the kept figure must equal
@@ -36,10 +35,7 @@ async function expectKeptEqualsRecount(step: string, expected: number[]) {
 
 beforeAll(async () => {
   app = await createTestApp();
-  await syncCatalog(app.db, catalog());
-  const root = await app.programmeRoot();
-  mentors = [(await app.signIn(["mentor"], { name: "导师甲", orgUnitId: root })).id, (await app.signIn(["mentor"], { name: "导师乙", orgUnitId: root })).id];
-  trainee = (await app.signIn(["trainee"], { name: "学员", orgUnitId: root, track: "campus" })).id;
+  ({ mentors, trainee } = await twoMentorsAndATrainee(app));
 });
 afterAll(async () => app?.close());
 

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { catalog } from "~/catalog/catalog.server";
 import { mentorFigureInputs } from "~/models/calibration.server";
-import { syncCatalog } from "~/models/curriculum.server";
 import { insertGrade, mentorQueue, queueKey, type GradeRole } from "~/models/grades.server";
 import { requirePageRequest } from "~/models/keyset.server";
 import { createTestApp } from "../support/app";
-import { insertSubmission } from "../support/arrange";
+import { insertSubmission, twoMentorsAndATrainee } from "../support/arrange";
 
 // One mentor's /mentor reads copies kept by triggers (migration 2026-11-30-24): the submission's queue
 // status and submitted_at on each assignment, its submitted_at on each grade, and whether another mentor
@@ -77,10 +76,7 @@ async function expectCopiesHold(step: string) {
 
 beforeAll(async () => {
   app = await createTestApp();
-  await syncCatalog(app.db, catalog());
-  const root = await app.programmeRoot();
-  mentors = [(await app.signIn(["mentor"], { name: "导师甲", orgUnitId: root })).id, (await app.signIn(["mentor"], { name: "导师乙", orgUnitId: root })).id];
-  trainee = (await app.signIn(["trainee"], { name: "学员", orgUnitId: root, track: "campus" })).id;
+  ({ mentors, trainee } = await twoMentorsAndATrainee(app));
 });
 afterAll(async () => app?.close());
 

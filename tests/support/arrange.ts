@@ -2,9 +2,11 @@ import type { Insertable } from "kysely";
 import type { CatalogModule } from "~/catalog/types";
 import type { TaskDefinition } from "~/catalog/schema";
 import type { QuizAnswers, QuizTask } from "~/domain/quiz-scoring";
-import { currentTaskVersion } from "~/models/curriculum.server";
+import { catalog } from "~/catalog/catalog.server";
+import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
 import type { Db } from "~/models/types";
 import type { SubmissionTable } from "../../db/schema";
+import type { createTestApp } from "./app";
 
 // Arranging data the UI would take many steps to reach, written directly the way our code leaves it.
 
@@ -68,4 +70,16 @@ export function wrongAnswers(task: QuizTask): QuizAnswers {
       return [q.id, others.length ? others : q.answer.slice(1)];
     }),
   );
+}
+
+/** Two mentors (甲, 乙) and a campus trainee at the programme's root, the catalogue synced: a mentor-load test's cast. */
+export async function twoMentorsAndATrainee(app: Awaited<ReturnType<typeof createTestApp>>): Promise<{ mentors: [string, string]; trainee: string }> {
+  await syncCatalog(app.db, catalog());
+  const root = await app.programmeRoot();
+  const mentors: [string, string] = [
+    (await app.signIn(["mentor"], { name: "导师甲", orgUnitId: root })).id,
+    (await app.signIn(["mentor"], { name: "导师乙", orgUnitId: root })).id,
+  ];
+  const trainee = (await app.signIn(["trainee"], { name: "学员", orgUnitId: root, track: "campus" })).id;
+  return { mentors, trainee };
 }
