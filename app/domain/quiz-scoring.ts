@@ -48,9 +48,12 @@ export function quizFieldName(questionId: string): string {
   return `q.${questionId}`;
 }
 
+/** What every scoring job's id starts with (the hand-in statement writes the id in SQL from it). */
+export const quizScoringJobIdPrefix = "score-quiz-";
+
 /** The outbox / BullMQ id of the job that scores one attempt. */
 export function quizScoringJobId(submissionId: string, attempt: number): string {
-  return `score-quiz-${submissionId}-${attempt}`;
+  return `${quizScoringJobIdPrefix}${submissionId}-${attempt}`;
 }
 
 export function publicQuestions(task: Pick<QuizTask, "questions">): PublicQuestion[] {

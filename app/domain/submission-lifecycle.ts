@@ -56,6 +56,11 @@ export function isEditable(status: SubmissionStatus): boolean {
   return status === "draft" || status === "returned";
 }
 
+/** Every move a trainee's "submit" can make on this type of task, from the table above. */
+export function submitMovesOf(type: TaskType): Array<{ from: SubmissionStatus; to: SubmissionStatus }> {
+  return moves.filter((m) => m.by === "trainee" && (!m.types || m.types.includes(type))).map(({ from, to }) => ({ from, to }));
+}
+
 /** The move a trainee's "submit" makes from this status, if any. */
 export function submitMove(status: SubmissionStatus): SubmissionStatus | null {
   if (status === "draft") return "submitted";

@@ -22,27 +22,13 @@ export async function getSubmission(db: Db, id: string) {
   return db.selectFrom("submissions").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** The person's draft of this task, unless they have a submission of it already (safe under double clicks). */
-async function insertDraftIfMissing(db: Db, key: SubmissionKey): Promise<void> {
+/** The trainee's submission for the task, created as a draft the first time (safe under double clicks). */
+export async function getOrCreateDraft(db: Db, key: SubmissionKey) {
   await db
     .insertInto("submissions")
     .values({ user_id: key.userId, task_id: key.taskId, task_version: key.taskVersion, module_id: key.moduleId, track: key.track, tier: key.tier, type: key.type })
     .onConflict((oc) => oc.columns(["user_id", "task_id"]).doNothing())
     .execute();
-}
-
-/**
- * The person's submission of this task, created as a draft if there is none, locked until the
- * transaction ends: two round trips (a quiz submit makes this its first step).
- */
-export async function lockOrCreateDraft(db: Db, key: SubmissionKey) {
-  await insertDraftIfMissing(db, key);
-  return db.selectFrom("submissions").selectAll().where("user_id", "=", key.userId).where("task_id", "=", key.taskId).forUpdate().executeTakeFirst();
-}
-
-/** The trainee's submission for the task, created as a draft the first time. */
-export async function getOrCreateDraft(db: Db, key: SubmissionKey) {
-  await insertDraftIfMissing(db, key);
   return (await findSubmission(db, key.userId, key.taskId))!;
 }
 
@@ -101,8 +87,6 @@ export async function moveSubmission(
     actorId: string | null;
     note?: string | null;
     score?: number | null;
-    /** A quiz attempt submitted with this move: count it and keep the task version answered (a retake after the content changed answers the new version and is scored against it), in the same update. */
-    countAttempt?: { taskVersion: number };
   },
 ): Promise<boolean> {
   const now = new Date();
@@ -111,7 +95,6 @@ export async function moveSubmission(
     .set({
       status: input.to,
       updated_at: now,
-      ...(input.countAttempt ? { attempts_used: sql<number>`attempts_used + 1`, task_version: input.countAttempt.taskVersion } : {}),
       ...(input.to === "submitted" || input.to === "resubmitted" ? { submitted_at: now } : {}),
       ...(input.to === "passed" || input.to === "not_passed" ? { decided_at: now } : {}),
       ...(input.score !== undefined ? { score: input.score } : {}),

@@ -4,6 +4,7 @@ import {
   parseQuizAnswers,
   publicQuestions,
   quizScoringJobId,
+  quizScoringJobIdPrefix,
   readQuizResult,
   reviewOf,
   type ReviewedQuestion,
@@ -13,15 +14,14 @@ import {
   type QuizErrorKey,
   type QuizTask,
 } from "~/domain/quiz-scoring";
-import { checkTransition, submitMove } from "~/domain/submission-lifecycle";
-import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
-import { insertQuizAttempt, listQuizAttempts } from "~/models/quiz-attempts.server";
-import { lockOrCreateDraft, moveSubmission } from "~/models/submissions.server";
+import { checkTransition, submitMove, submitMovesOf } from "~/domain/submission-lifecycle";
+import { handInQuizAttempt, listQuizAttempts } from "~/models/quiz-attempts.server";
+import { findSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
 import type { Database, SubmissionStatus, TierColumn, TrackColumn } from "../../db/schema";
 
-// Quizzes: a trainee's attempt is stored and queued for the scoring worker in one transaction.
+// Quizzes: a trainee's attempt is stored and queued for the scoring worker in one statement.
 
 export type QuizSubmitProblem = "invalid" | "notAllowed" | "scoring" | "passed" | "noAttemptsLeft";
 export type QuizSubmitOutcome =
@@ -41,9 +41,6 @@ interface QuizAttemptBase {
 /** Either answers parsed with parseQuizAnswers, or the posted form (`q.<questionId>` fields) to parse here. */
 export type QuizAttemptInput = QuizAttemptBase & ({ answers: QuizAnswers; form?: never } | { form: Iterable<readonly [string, unknown]>; answers?: never });
 
-/** Thrown inside the transaction to roll back an attempt that lost a race. */
-class AttemptAlreadyTaken extends Error {}
-
 /** The move a submit makes from this status, or why there is none. */
 function decideSubmit(status: SubmissionStatus, attemptsUsed: number, attemptLimit: number): { to: SubmissionStatus } | { problem: QuizSubmitProblem } {
   if (status === "submitted" || status === "resubmitted") return { problem: "scoring" };
@@ -55,10 +52,13 @@ function decideSubmit(status: SubmissionStatus, attemptsUsed: number, attemptLim
   return { to };
 }
 
+const quizSubmitMoves = submitMovesOf("quiz");
+
 /**
  * Stores one attempt: the submission (created on the first try), the attempt, the status event and
- * the scoring job in the outbox, in one transaction; the job is enqueued after commit. The row lock
- * makes concurrent submits take turns, so a double-clicked submit finds the first attempt being scored.
+ * the scoring job in the outbox, in one statement (handInQuizAttempt); the job is enqueued after
+ * commit. When the submission is in no state to take it, the trainee is told why: being scored,
+ * passed, no attempts left. A double-clicked submit waits for the first and then finds it being scored.
  */
 export async function submitQuizAttempt(db: Kysely<Database>, input: QuizAttemptInput): Promise<QuizSubmitOutcome> {
   let given: QuizAnswers;
@@ -72,50 +72,29 @@ export async function submitQuizAttempt(db: Kysely<Database>, input: QuizAttempt
     given = input.answers;
   }
   const answers = Object.fromEntries(input.task.questions.map((q) => [q.id, given[q.id]]));
-  const jobs: OutboxJob[] = [];
-  try {
-    const outcome = await db.transaction().execute(async (trx): Promise<QuizSubmitOutcome> => {
-      // Round trips are what a submit costs on a busy day (issue #16): the draft is made and locked in two,
-      // and the attempt counted and the task version kept in the move's own update.
-      const current = await lockOrCreateDraft(trx, {
-        userId: input.user.id,
-        taskId: input.task.id,
-        taskVersion: input.taskVersion,
-        moduleId: input.moduleId,
-        track: input.track,
-        tier: input.tier,
-        type: "quiz",
-      });
-      if (!current || current.type !== "quiz") return { ok: false, problem: "notAllowed" };
-      const decision = decideSubmit(current.status, current.attempts_used, input.task.attemptLimit);
-      if ("problem" in decision) return { ok: false, problem: decision.problem };
-      // The row is locked: attempts_used + 1 is this attempt's number until commit.
-      const attempt = current.attempts_used + 1;
-      if (!(await insertQuizAttempt(trx, { submissionId: current.id, attempt, answers }))) throw new AttemptAlreadyTaken();
-      const moved = await moveSubmission(trx, {
-        submissionId: current.id,
-        from: current.status,
-        to: decision.to,
-        actorId: input.user.id,
-        countAttempt: { taskVersion: input.taskVersion },
-      });
-      if (!moved) throw new AttemptAlreadyTaken();
-      const job: OutboxJob = {
-        jobId: quizScoringJobId(current.id, attempt),
-        queue: "scoring",
-        name: "score-quiz",
-        payload: { submissionId: current.id, attempt },
-      };
-      await addToOutbox(trx, job);
-      jobs.push(job);
-      return { ok: true, submissionId: current.id, attempt };
+  const key = { userId: input.user.id, taskId: input.task.id, taskVersion: input.taskVersion, moduleId: input.moduleId, track: input.track, tier: input.tier };
+  // Twice at most: the submission may become able to take an attempt between the hand-in and the look at why not (its score landed).
+  for (let tries = 0; tries < 2; tries++) {
+    const handedIn = await handInQuizAttempt(db, {
+      key,
+      moves: quizSubmitMoves,
+      attemptLimit: input.task.attemptLimit,
+      answers,
+      actorId: input.user.id,
+      job: { queue: "scoring", name: "score-quiz", idPrefix: quizScoringJobIdPrefix },
     });
-    if (jobs.length) await dispatchAfterCommit(jobs);
-    return outcome;
-  } catch (error) {
-    if (error instanceof AttemptAlreadyTaken) return { ok: false, problem: "scoring" };
-    throw error;
+    if (handedIn === "taken") return { ok: false, problem: "scoring" };
+    if (handedIn) {
+      const { submissionId, attempt } = handedIn;
+      await dispatchAfterCommit([{ jobId: quizScoringJobId(submissionId, attempt), queue: "scoring", name: "score-quiz", payload: { submissionId, attempt } }]);
+      return { ok: true, submissionId, attempt };
+    }
+    const current = await findSubmission(db, input.user.id, input.task.id);
+    if (!current || current.type !== "quiz") return { ok: false, problem: "notAllowed" };
+    const decision = decideSubmit(current.status, current.attempts_used, input.task.attemptLimit);
+    if ("problem" in decision) return { ok: false, problem: decision.problem };
   }
+  return { ok: false, problem: "scoring" };
 }
 
 export interface ScoredAttemptView {
