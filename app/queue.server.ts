@@ -63,7 +63,7 @@ export async function enqueue<T extends object>(name: QueueName, jobName: string
 /** Enqueue many jobs of one queue in one round trip (addBulk), with the same ids and options as enqueue(). */
 export async function enqueueMany(name: QueueName, jobs: Array<{ name: string; data: object; jobId: string }>) {
   for (const job of jobs) if (job.jobId.includes(":") || /^\d+$/.test(job.jobId)) throw new Error(`invalid job id ${job.jobId}`);
-  return queue(name).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: { ...defaultJobOptions, jobId: job.jobId } })));
+  return queue(name).addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: { ...jobOptionsFor(name), jobId: job.jobId } })));
 }
 
 /** The fail-fast producer connection, shared with other short Redis uses (rate limits). */

@@ -7,7 +7,7 @@ import { renderAndStoreCertificates, type BatchRenderOutcome } from "../../app/s
 import { publicOrigin, renderAndStoreCertificate } from "../../app/services/certificate-document.server";
 import type { CertificatePdfInput } from "../../app/services/certificate-pdf";
 import type { Database } from "../../db/schema";
-import { JobBatcher, type JobBatcherOptions } from "../batching";
+import { JobBatcher, type JobBatcherOptions } from "../../app/runtime/job-batcher";
 
 export const renderCertificateJob = z.object({ certificateId: z.uuid() });
 export type RenderCertificateJob = z.infer<typeof renderCertificateJob>;

@@ -8,7 +8,7 @@ import { markCompleted, markCompletedMany } from "../../app/models/outbox.server
 import { findQuizAttempt, findQuizAttemptsOf, recordQuizScore, recordQuizScores, taskDefinitionAt, taskDefinitionsAt } from "../../app/models/quiz-attempts.server";
 import { decideSubmissions, lockSubmission, lockSubmissions, moveSubmission } from "../../app/models/submissions.server";
 import type { Database, SubmissionStatus } from "../../db/schema";
-import { JobBatcher, type JobBatcherOptions } from "../batching";
+import { JobBatcher, type JobBatcherOptions } from "../../app/runtime/job-batcher";
 
 export const scoreQuizJob = z.object({
   submissionId: z.uuid(),
