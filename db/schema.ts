@@ -35,8 +35,6 @@ export interface UserTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   last_sign_in_at: Timestamp | null;
-  /** The last module read, submission change or quiz attempt; kept by triggers (migration 2026-11-30-21). */
-  last_active_at: Timestamp | null;
   /** The bulk import that created this person, if one did. */
   user_import_id: Generated<string | null>;
 }
@@ -317,6 +315,12 @@ export interface SubmissionAssignmentTable {
 }
 
 /** Each mentor's open load, kept by triggers (migration 2026-11-30-22); never written by the app. */
+/** One row per person: their last module read, submission change or quiz attempt (their account's creation before any), moved by triggers at most once an hour (migration 2026-11-30-28). */
+export interface UserActivityTable {
+  user_id: string;
+  last_active_at: Timestamp;
+}
+
 export interface MentorOpenLoadTable {
   mentor_id: string;
   open_count: number;
@@ -725,6 +729,7 @@ export interface Database {
   submission_events: SubmissionEventTable;
   quiz_attempts: QuizAttemptTable;
   mentor_open_loads: MentorOpenLoadTable;
+  user_activity: UserActivityTable;
   evidence_files: EvidenceFileTable;
   submission_assignments: SubmissionAssignmentTable;
   job_outbox: JobOutboxTable;

@@ -116,11 +116,11 @@ function invitedNeverSignedIn() {
 /**
  * Stalled: an active trainee who has signed in at least once, whose account is older than the
  * window, and who since `since` has read no module, saved or handed in no work and tried no quiz
- * (their last activity, kept on the row by triggers: users_last_active_idx).
+ * (their last activity, kept by triggers in user_activity: one range of user_activity_last_active_idx).
  */
 function stalledTrainee(since: Date) {
   return sql<boolean>`(u.status = 'active' and u.last_sign_in_at is not null and u.created_at < ${since}
-    and coalesce(u.last_active_at, u.created_at) < ${since}
+    and exists (select 1 from user_activity ua where ua.user_id = u.id and ua.last_active_at < ${since})
     and exists (select 1 from user_roles sr where sr.user_id = u.id and sr.role = 'trainee'))`;
 }
 

@@ -32,6 +32,7 @@ import * as mentorQueueCopies from "./2026-11-30-24-mentor-queue-copies";
 import * as outcomeFiguresHot from "./2026-11-30-25-outcome-figures-hot";
 import * as searchPendingLists from "./2026-11-30-26-search-pending-lists";
 import * as lastActiveHourly from "./2026-11-30-27-last-active-hourly";
+import * as userActivity from "./2026-11-30-28-user-activity";
 import * as evidenceClientKey from "./2026-11-30-16-evidence-client-key";
 import * as signInCodes from "./2026-11-30-17-sign-in-codes";
 import * as attendanceRules from "./2026-11-30-18-attendance-rules";
@@ -76,4 +77,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-25-outcome-figures-hot": outcomeFiguresHot,
   "2026-11-30-26-search-pending-lists": searchPendingLists,
   "2026-11-30-27-last-active-hourly": lastActiveHourly,
+  "2026-11-30-28-user-activity": userActivity,
 };

@@ -145,8 +145,8 @@ describe("a coordinator's home", () => {
     const old = await insertSubmission(app.db, { userId: who, module, task: quiz, status: "draft", created_at: ago(50), updated_at: ago(50) });
     expect((await figuresOf(national)).stalled).toBe(2);
     await app.db.insertInto("quiz_attempts").values({ submission_id: old.id, attempt: 1, answers: JSON.stringify({}) }).execute();
-    const row = await app.db.selectFrom("users").select("last_active_at").where("id", "=", who).executeTakeFirstOrThrow();
-    expect(Date.now() - row.last_active_at!.getTime()).toBeLessThan(60_000);
+    const row = await app.db.selectFrom("user_activity").select("last_active_at").where("user_id", "=", who).executeTakeFirstOrThrow();
+    expect(Date.now() - row.last_active_at.getTime()).toBeLessThan(60_000);
     expect(await userIdsAt("/admin/users?attention=stalled", national)).toEqual([expected.shanxi.stalled]);
   });
 

@@ -5,8 +5,8 @@ import { syncCatalog } from "~/models/curriculum.server";
 import { createTestApp } from "../support/app";
 import { insertSubmission } from "../support/arrange";
 
-// A person's last activity (decision 029) moves at most once an hour (migration 2026-11-30-27): each move
-// rewrites their users row with all its indexes, and a quiz submit moved it two or three times.
+// A person's last activity (decision 029) moves at most once an hour (migration 2026-11-30-27), in a narrow
+// table of its own (2026-11-30-28): a move on the users row rewrote it with all nine of its indexes.
 let app: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
   app = await createTestApp();
@@ -15,14 +15,19 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const rowOf = async (id: string) =>
-  (await sql<{ xmin: string; last_active_at: Date | null }>`select xmin::text, last_active_at from users where id = ${id}`.execute(app.db)).rows[0]!;
+  (await sql<{ xmin: string; last_active_at: Date }>`select xmin::text, last_active_at from user_activity where user_id = ${id}`.execute(app.db)).rows[0]!;
+const userRowVersion = async (id: string) => (await sql<{ xmin: string }>`select xmin::text from users where id = ${id}`.execute(app.db)).rows[0]!.xmin;
 
 describe("last activity", () => {
-  it("moves on the first activity, not again within the hour, and again after it", async () => {
+  it("moves on the first activity, not again within the hour, and again after it, never touching the users row", async () => {
     const trainee = await app.signIn(["trainee"], { track: "campus" });
     const [first, second, third] = catalog().modules.filter((m) => m.track === "campus" && m.tier === "foundation" && m.tasks.length > 0);
     const start = new Date(Date.now() - 3 * 3600_000);
     const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
+    // Before any activity: the account's creation, also when that is rewritten (an account made five hours ago).
+    await app.db.updateTable("users").set({ created_at: at(-120) }).where("id", "=", trainee.id).execute();
+    expect((await rowOf(trainee.id)).last_active_at.getTime()).toBe(at(-120).getTime());
+    const userRow = await userRowVersion(trainee.id);
 
     await insertSubmission(app.db, { userId: trainee.id, module: first!, task: first!.tasks[0]!, status: "draft", created_at: at(0), updated_at: at(0) });
     const moved = await rowOf(trainee.id);
@@ -40,5 +45,7 @@ describe("last activity", () => {
     expect((await rowOf(trainee.id)).last_active_at?.getTime()).toBe(at(90).getTime());
     await app.db.updateTable("submissions").set({ updated_at: at(5) }).where("user_id", "=", trainee.id).where("task_id", "=", first!.tasks[0]!.id).execute();
     expect((await rowOf(trainee.id)).last_active_at?.getTime()).toBe(at(90).getTime());
+    // None of it rewrote the person's users row.
+    expect(await userRowVersion(trainee.id)).toBe(userRow);
   });
 });

@@ -2,9 +2,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp } from "../support/app";
 
-// A person's every activity moves their last_active_at (an indexed column), so the row is written anew
-// and its grams go to the people search index's pending list. A search must not read through a long
-// list (migration 2026-11-30-26): after a thousand activities, finding the person reads a few index pages.
+// A person's row written anew (a sign-in moves an indexed column) sends its grams to the people search
+// index's pending list. A search must not read through a long
+// list (migration 2026-11-30-26): after a thousand sign-ins, finding the person reads a few index pages.
 
 let app: Awaited<ReturnType<typeof createTestApp>>;
 
@@ -19,7 +19,7 @@ describe("the people search after much activity", () => {
     await sql`
       do $$ begin
         for i in 1..1000 loop
-          update users set last_active_at = now() + make_interval(secs => i) where id = ${sql.lit(person.id)}::uuid;
+          update users set last_sign_in_at = now() + make_interval(secs => i) where id = ${sql.lit(person.id)}::uuid;
         end loop;
       end $$`.execute(app.db);
     // One connection for the plan: the index is asked for, as it is for a table of programme size.

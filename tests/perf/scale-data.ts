@@ -38,7 +38,7 @@ import { syncCatalog } from "../../app/models/curriculum.server";
 import { hashPassword } from "../../app/passwords.server";
 import { openDatabase } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
-import { backfillLastActiveSql } from "../../db/migrations/2026-11-30-21-last-active";
+import { backfillUserActivitySql } from "../../db/migrations/2026-11-30-28-user-activity";
 import { recountMentorOpenLoadsSql } from "../../db/migrations/2026-11-30-22-mentor-open-loads";
 import { backfillMentorQueueCopiesSql } from "../../db/migrations/2026-11-30-24-mentor-queue-copies";
 import { adminDatabaseUrl, databaseUrlFor } from "../support/test-env";
@@ -531,7 +531,7 @@ export async function buildScaleDatabase(size: ScaleSize, log: (line: string) =>
     await q("set session_replication_role = origin");
     for (const i of dropped) await q(i.indexdef);
     // Generated rows went in with triggers off: each person's last activity is computed as the migration does.
-    await q(backfillLastActiveSql);
+    await q(backfillUserActivitySql);
     await q(recountMentorOpenLoadsSql);
     for (const statement of backfillMentorQueueCopiesSql) await q(statement);
     await q("analyze");
