@@ -76,19 +76,22 @@ function isCorrect(question: QuizQuestion, given: QuizAnswer | undefined): boole
 }
 
 /** Scores answers against the key: every question weighs the same; the score is rounded to a whole number. */
+/** A question's own part of its result: as declared, with the key in canonical form. */
+function asDeclared(q: QuizQuestion): Omit<QuestionResult, "correct" | "given"> {
+  return {
+    questionId: q.id,
+    kind: q.kind,
+    prompt: q.prompt,
+    options: q.kind === "truefalse" ? null : [...q.options],
+    answer: Array.isArray(q.answer) ? sortedUnique(q.answer) : q.answer,
+    explanation: q.explanation,
+  };
+}
+
 export function scoreQuiz(task: Pick<QuizTask, "questions" | "passMark">, answers: Partial<Record<string, QuizAnswer>>): QuizScore {
   const results = task.questions.map((q): QuestionResult => {
     const given = answers[q.id];
-    return {
-      questionId: q.id,
-      kind: q.kind,
-      prompt: q.prompt,
-      options: q.kind === "truefalse" ? null : [...q.options],
-      correct: isCorrect(q, given),
-      given: given ?? null,
-      answer: Array.isArray(q.answer) ? sortedUnique(q.answer) : q.answer,
-      explanation: q.explanation,
-    };
+    return { ...asDeclared(q), correct: isCorrect(q, given), given: given ?? null };
   });
   const right = results.filter((r) => r.correct).length;
   const score = results.length ? Math.round((right / results.length) * 100) : 0;
@@ -175,8 +178,28 @@ export function readStoredAnswers(stored: unknown): Partial<QuizAnswers> {
   return out;
 }
 
-/** What the scorer stores in quiz_attempts.result. */
+/** One question of a scored attempt as stored: what was given and whether it was right. */
+export interface StoredQuestionResult {
+  questionId: string;
+  correct: boolean;
+  given: QuizAnswer | null;
+}
+
+/**
+ * What the scorer stores in quiz_attempts.result. The questions themselves (prompt, options, key,
+ * explanation) are read from the task as declared at `taskVersion`, kept for good in `tasks`, not
+ * copied into every attempt (6 KB each, compressed out of line: issue 16). Results stored before
+ * carry each question copied in, and read as they are.
+ */
 export interface StoredQuizResult {
+  taskVersion: number;
+  passMark: number;
+  passed: boolean;
+  results: Array<StoredQuestionResult & Partial<Omit<QuestionResult, "correct" | "given">>>;
+}
+
+/** A stored result read against its version: every question as it was answered. */
+export interface ReadQuizResult {
   taskVersion: number;
   passMark: number;
   passed: boolean;
@@ -194,13 +217,14 @@ function buildStoredResultSchema() {
     results: z.array(
       z.object({
         questionId: z.string(),
-        kind: z.enum(["single", "multiple", "truefalse"]),
-        prompt: z.string(),
-        options: z.array(z.string()).nullable(),
         correct: z.boolean(),
         given: answerShape.nullable(),
-        answer: answerShape,
-        explanation: z.string(),
+        // Results stored before the questions were left to the task's version carry them.
+        kind: z.enum(["single", "multiple", "truefalse"]).optional(),
+        prompt: z.string().optional(),
+        options: z.array(z.string()).nullable().optional(),
+        answer: answerShape.optional(),
+        explanation: z.string().optional(),
       }),
     ),
   });
@@ -208,13 +232,37 @@ function buildStoredResultSchema() {
 let storedResultSchema: ReturnType<typeof buildStoredResultSchema> | undefined;
 
 export function storedQuizResult(scored: QuizScore, task: Pick<QuizTask, "passMark">, taskVersion: number): StoredQuizResult {
-  return { taskVersion, passMark: task.passMark, passed: scored.passed, results: scored.results };
+  return { taskVersion, passMark: task.passMark, passed: scored.passed, results: scored.results.map(({ questionId, correct, given }) => ({ questionId, correct, given })) };
 }
 
 /** The stored result, or null when the row holds something else (never trust a jsonb column blindly). */
-export function readQuizResult(stored: unknown): StoredQuizResult | null {
+export function readStoredQuizResult(stored: unknown): StoredQuizResult | null {
   const parsed = (storedResultSchema ??= buildStoredResultSchema()).safeParse(stored);
   return parsed.success ? parsed.data : null;
+}
+
+/** Whether reading this result needs the quiz as declared at its version (it was stored without its questions). */
+export function needsDeclaration(stored: StoredQuizResult): boolean {
+  return stored.results.some((r) => r.prompt === undefined);
+}
+
+/**
+ * The result with every question as it was answered: from the quiz as declared at the result's
+ * version, or from the result itself when it carries its questions. Null when a question cannot be
+ * found (the row does not belong to this quiz).
+ */
+export function readQuizResult(stored: StoredQuizResult, declared: Pick<QuizTask, "questions"> | null): ReadQuizResult | null {
+  const results: QuestionResult[] = [];
+  for (const r of stored.results) {
+    if (r.kind !== undefined && r.prompt !== undefined && r.options !== undefined && r.answer !== undefined && r.explanation !== undefined) {
+      results.push({ questionId: r.questionId, kind: r.kind, prompt: r.prompt, options: r.options, answer: r.answer, explanation: r.explanation, correct: r.correct, given: r.given });
+      continue;
+    }
+    const question = declared?.questions.find((q) => q.id === r.questionId);
+    if (!question) return null;
+    results.push({ ...asDeclared(question), correct: r.correct, given: r.given });
+  }
+  return { taskVersion: stored.taskVersion, passMark: stored.passMark, passed: stored.passed, results };
 }
 
 /** A scored question as the trainee may see it: the key and explanation only once the quiz is settled. */

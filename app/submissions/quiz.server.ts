@@ -1,11 +1,14 @@
 import type { Kysely } from "kysely";
+import { quizTaskSchema } from "~/catalog/schema";
 import {
   answerErrors,
   parseQuizAnswers,
   publicQuestions,
   quizScoringJobId,
   quizScoringJobIdPrefix,
+  needsDeclaration,
   readQuizResult,
+  readStoredQuizResult,
   reviewOf,
   type ReviewedQuestion,
   type PublicQuestion,
@@ -15,7 +18,7 @@ import {
   type QuizTask,
 } from "~/domain/quiz-scoring";
 import { checkTransition, submitMove, submitMovesOf } from "~/domain/submission-lifecycle";
-import { handInQuizAttempt, listQuizAttempts } from "~/models/quiz-attempts.server";
+import { handInQuizAttempt, listQuizAttempts, taskDefinitionsAt } from "~/models/quiz-attempts.server";
 import { findSubmission } from "~/models/submissions.server";
 import type { Db } from "~/models/types";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
@@ -137,9 +140,15 @@ export async function quizView(
   const attemptsUsed = submission?.attempts_used ?? 0;
   const canAttempt = status === null || status === "draft" || (status === "not_passed" && attemptsUsed < input.task.attemptLimit);
   const settled = status === "passed" || (status === "not_passed" && !canAttempt);
+  const stored = rows.map((row) => ({ row, result: row.scored_at && row.score !== null ? readStoredQuizResult(row.result) : null }));
+  // The questions of each attempt as declared at the version answered (usually one version, often the current one).
+  const versions = [...new Set(stored.flatMap((s) => (s.result && needsDeclaration(s.result) ? [s.result.taskVersion] : [])))];
+  const declared = new Map(
+    (await taskDefinitionsAt(db, versions.map((version) => ({ taskId: input.task.id, version })))).map((t) => [t.version, quizTaskSchema.safeParse(t.definition).data ?? null]),
+  );
   const attempts: ScoredAttemptView[] = [];
-  for (const row of rows) {
-    const result = row.scored_at && row.score !== null ? readQuizResult(row.result) : null;
+  for (const { row, result: storedResult } of stored) {
+    const result = storedResult ? readQuizResult(storedResult, declared.get(storedResult.taskVersion) ?? null) : null;
     if (!result || !row.scored_at || row.score === null) continue;
     attempts.push({ attempt: row.attempt, score: row.score, passed: result.passed, scoredAt: new Date(row.scored_at).toISOString(), results: reviewOf(result.results, settled) });
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "~/catalog/catalog.server";
 import { quizTaskSchema } from "~/catalog/schema";
 import type { CatalogModule } from "~/catalog/types";
-import { quizScoringJobId, readQuizResult, type QuizAnswers, type QuizTask } from "~/domain/quiz-scoring";
+import { quizScoringJobId, readStoredQuizResult, type QuizAnswers, type QuizTask } from "~/domain/quiz-scoring";
 import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
 import { getOrCreateDraft, getSubmission } from "~/models/submissions.server";
 import { enqueue, queue } from "~/queue.server";
@@ -95,7 +95,7 @@ describe("taking a quiz", () => {
     expect(decided.decided_at).not.toBeNull();
     const [attempt] = await attemptsOf(outcome.submissionId);
     expect(attempt).toMatchObject({ score: 100 });
-    expect(readQuizResult(attempt!.result)?.results.every((r) => r.correct)).toBe(true);
+    expect(readStoredQuizResult(attempt!.result)?.results.every((r) => r.correct)).toBe(true);
     expect((await outboxOf(outcome.submissionId))[0]!.completed_at).not.toBeNull();
     const events = await eventsOf(outcome.submissionId);
     expect(events.map((e) => [e.from_status, e.to_status, e.actor_id])).toEqual([
@@ -319,7 +319,7 @@ describe("the scoring job", () => {
     scoringWorker().resume();
     expect(await scored(right.submissionId, 1)).toMatchObject({ status: "passed", score: 100, task_version: v1.version });
     expect(await scored(wrong.submissionId, 1)).toMatchObject({ status: "not_passed", score: 0 });
-    expect(readQuizResult((await attemptsOf(right.submissionId))[0]!.result)?.taskVersion).toBe(v1.version);
+    expect(readStoredQuizResult((await attemptsOf(right.submissionId))[0]!.result)?.taskVersion).toBe(v1.version);
 
     // A retake answers the new version, so it is scored against the new key.
     const retake = await submitQuizAttempt(app.db, {
@@ -333,5 +333,15 @@ describe("the scoring job", () => {
     });
     expect(retake).toMatchObject({ ok: true, attempt: 2 });
     expect(await scored(wrong.submissionId, 2)).toMatchObject({ status: "passed", score: 100, task_version: v1.version + 1 });
+
+    // The page reviews each attempt against the version it answered: the first trainee's passed attempt
+    // shows the key they were marked by, not the changed one; the retake shows the new key.
+    const keyOf = (task: QuizTask) => Object.fromEntries(task.questions.map((q) => [q.id, q.answer]));
+    const keptView = await quizView(app.db, { userId: keptKey, task: changed, submission: await getSubmission(app.db, right.submissionId) });
+    expect(Object.fromEntries(keptView.attempts[0]!.results.map((r) => [r.questionId, r.answer]))).toEqual(keyOf(versioned.task));
+    const retakeView = await quizView(app.db, { userId: failing, task: changed, submission: await getSubmission(app.db, wrong.submissionId) });
+    expect(retakeView.attempts.map((a) => a.passed)).toEqual([false, true]);
+    expect(Object.fromEntries(retakeView.attempts[1]!.results.map((r) => [r.questionId, r.answer]))).toEqual(keyOf(changed));
+    expect(Object.fromEntries(retakeView.attempts[0]!.results.map((r) => [r.questionId, r.answer]))).toEqual(keyOf(versioned.task));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { quizTaskSchema } from "~/catalog/schema";
-import { answerErrors, parseQuizAnswers, publicQuestions, readQuizResult, reviewOf, scoreQuiz, storedQuizResult, type QuizTask } from "~/domain/quiz-scoring";
+import { answerErrors, needsDeclaration, parseQuizAnswers, publicQuestions, readQuizResult, readStoredQuizResult, reviewOf, scoreQuiz, storedQuizResult, type QuizTask } from "~/domain/quiz-scoring";
 
 // Four questions of every kind, so one question is 25 points.
 function quiz(passMark = 75): QuizTask {
@@ -76,10 +76,23 @@ describe("scoreQuiz", () => {
     expect(scoreQuiz(three, { "q-single": 1, "q-multi": [0, 1, 3], "q-tf": false }).score).toBe(67);
   });
 
-  it("the stored result reads back, and anything else reads as null", () => {
-    const stored = storedQuizResult(scoreQuiz(quiz(), allRight), quiz(), 2);
-    expect(readQuizResult(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
-    expect(readQuizResult({ passed: "yes" })).toBeNull();
+  it("stores what was given without copying the questions, reads back against the quiz as declared, and anything else reads as null", () => {
+    const scored = scoreQuiz(quiz(), allRight);
+    const stored = storedQuizResult(scored, quiz(), 2);
+    const back = readStoredQuizResult(JSON.parse(JSON.stringify(stored)));
+    expect(back).toEqual(stored);
+    // No prompt, option or explanation in the row: they are the version's, kept once in tasks.
+    for (const text of ["哪一项是情绪", "焦虑", "热线、班主任和校医都可以求助"]) expect(JSON.stringify(stored)).not.toContain(text);
+    expect(needsDeclaration(back!)).toBe(true);
+    expect(readQuizResult(back!, quiz())).toEqual({ taskVersion: 2, passMark: 75, passed: true, results: scored.results });
+    expect(readQuizResult(back!, { questions: quiz().questions.slice(1) })).toBeNull();
+    expect(readQuizResult(back!, null)).toBeNull();
+    // A result stored with its questions copied in (as before) reads as it is, with no quiz at hand.
+    const before = { taskVersion: 1, passMark: 75, passed: true, results: scored.results };
+    const old = readStoredQuizResult(JSON.parse(JSON.stringify(before)))!;
+    expect(needsDeclaration(old)).toBe(false);
+    expect(readQuizResult(old, null)).toEqual(before);
+    expect(readStoredQuizResult({ passed: "yes" })).toBeNull();
   });
 });
 
