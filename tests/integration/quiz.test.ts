@@ -9,7 +9,7 @@ import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
 import { getOrCreateDraft, getSubmission } from "~/models/submissions.server";
 import { enqueue, queue } from "~/queue.server";
 import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
-import { scoreQuizAttempts, scoringProcessor } from "../../workers/processors/scoring";
+import { scoreQuizAttempts, scoringProcessor, type DeclaredQuizzes } from "../../workers/processors/scoring";
 import { startWorkers, type RunningWorkers } from "../../workers/runtime";
 import type { Database } from "../../db/schema";
 import { createTestApp } from "../support/app";
@@ -241,6 +241,31 @@ describe("the scoring job", () => {
     const direct = await scoringProcessor(app.db)({ name: "score-quiz", data: { submissionId: outcome.submissionId, attempt: 1 } } as Job);
     expect(direct).toMatchObject({ scored: false, reason: "alreadyScored" });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("a scorer reads a quiz version once and keeps it for later batches (a version never changes)", async () => {
+    await scoringWorker().pause();
+    try {
+      const outcomes = [];
+      for (let i = 0; i < 2; i += 1) {
+        const outcome = await submit(await trainee(main.module), main, rightAnswers(main.task));
+        if (!outcome.ok) throw new Error(outcome.problem);
+        outcomes.push(outcome);
+      }
+      const tasksRead: string[] = [];
+      const watched = app.db.withPlugin({
+        transformQuery: ({ node }) => (node.kind === "SelectQueryNode" && JSON.stringify(node.from).includes('"tasks"') && tasksRead.push("tasks"), node),
+        transformResult: async ({ result }) => result,
+      });
+      const declared: DeclaredQuizzes = new Map();
+      for (const outcome of outcomes) {
+        const [scoredOne] = await scoreQuizAttempts(watched, [{ submissionId: outcome.submissionId, attempt: 1 }], declared);
+        expect(scoredOne).toMatchObject({ scored: true, passed: true });
+      }
+      expect(tasksRead).toEqual(["tasks"]);
+    } finally {
+      scoringWorker().resume();
+    }
   });
 
   it("two copies of the job running at once score the attempt once", async () => {

@@ -58,19 +58,30 @@ export async function scoreQuizAttempt(db: Kysely<Database>, data: ScoreQuizJob)
 }
 
 /**
+ * Quizzes as declared at a version, parsed, by "taskId/version". A version never changes once written,
+ * so a scoring worker keeps the ones it has read instead of reading and parsing one per batch.
+ */
+export type DeclaredQuizzes = Map<string, ReturnType<typeof quizTaskSchema.safeParse>>;
+const declaredQuizzesKept = 500;
+
+/**
  * Scores a batch of attempts in one transaction (decision 021): one statement locks the submissions,
- * one reads the attempts, one the task versions; one writes the scores, one the decisions, one the
+ * one reads the attempts, one the task versions not kept from before; one writes the scores, one the decisions, one the
  * status events and one marks the jobs done. Each job keeps its own outcome, as scoreQuizAttempt
  * gives it: an attempt is scored once, against the version answered, and a job that cannot succeed
  * fails alone (the others are still scored).
  */
-export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob[]): Promise<Array<ScoreQuizOutcome | Error>> {
+export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob[], declared: DeclaredQuizzes = new Map()): Promise<Array<ScoreQuizOutcome | Error>> {
   return db.transaction().execute(async (trx) => {
     const outcomes: Array<ScoreQuizOutcome | Error | undefined> = new Array(jobs.length);
     const submissions = new Map((await lockSubmissions(trx, [...new Set(jobs.map((j) => j.submissionId))])).map((s) => [s.id, s]));
     const attempts = new Map((await findQuizAttemptsOf(trx, [...submissions.keys()])).map((a) => [`${a.submission_id}/${a.attempt}`, a]));
     const wanted = new Map([...submissions.values()].map((s) => [`${s.task_id}/${s.task_version}`, { taskId: s.task_id, version: s.task_version }]));
-    const definitions = new Map((await taskDefinitionsAt(trx, [...wanted.values()])).map((t) => [`${t.id}/${t.version}`, t.definition]));
+    const missing = [...wanted].filter(([key]) => !declared.has(key)).map(([, v]) => v);
+    for (const t of await taskDefinitionsAt(trx, missing)) {
+      if (declared.size >= declaredQuizzesKept) declared.delete(declared.keys().next().value!);
+      declared.set(`${t.id}/${t.version}`, quizTaskSchema.safeParse(t.definition));
+    }
 
     const scores: Array<{ index: number; attemptId: string; submissionId: string; from: SubmissionStatus; to: "passed" | "not_passed"; score: number; passed: boolean; result: Record<string, unknown> }> = [];
     const deciding = new Set<string>();
@@ -88,7 +99,7 @@ export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob
       }
       // Two unscored attempts of one submission cannot both be awaiting scoring: the later one waits for a retry.
       if (decidingSubmissions.has(data.submissionId)) return void (outcomes[index] = new Error(`submission ${data.submissionId} is being scored`));
-      const task = quizTaskSchema.safeParse(definitions.get(`${submission.task_id}/${submission.task_version}`));
+      const task = declared.get(`${submission.task_id}/${submission.task_version}`) ?? quizTaskSchema.safeParse(undefined);
       if (!task.success) return void (outcomes[index] = new UnrecoverableError(`task ${submission.task_id} v${submission.task_version} is not a valid quiz`));
       const scored = scoreQuiz(task.data, readStoredAnswers(attempt.answers));
       const to = scored.passed ? "passed" : "not_passed";
@@ -118,11 +129,12 @@ export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob
 }
 
 /** Scoring jobs gathered per batch. */
-export const scoringBatching: JobBatcherOptions = { maxSize: 64, lingerMs: 10 };
+export const scoringBatching: JobBatcherOptions = { maxSize: 64, lingerMs: 40 };
 
 /** The "scoring" queue: job "score-quiz" with { submissionId, attempt }, scored in batches. */
 export function scoringProcessor(db: Kysely<Database>, batching: JobBatcherOptions = scoringBatching) {
-  const batcher = new JobBatcher<ScoreQuizJob, ScoreQuizOutcome>((jobs) => scoreQuizAttempts(db, jobs), batching);
+  const declared: DeclaredQuizzes = new Map();
+  const batcher = new JobBatcher<ScoreQuizJob, ScoreQuizOutcome>((jobs) => scoreQuizAttempts(db, jobs, declared), batching);
   return async (job: Job) => {
     if (job.name !== "score-quiz") throw new UnrecoverableError(`unknown scoring job "${job.name}"`);
     const data = scoreQuizJob.safeParse(job.data);
