@@ -160,3 +160,6 @@ function placeInTree<T extends { id: string; name: string; path: string }>(units
 export function indentedName(unit: { name: string; depth: number }): string {
   return `${"\u3000".repeat(unit.depth)}${unit.name}`;
 }
+
+/** Sub-regions listed per page when choosing a region a level at a time: a city may have hundreds of schools under it. */
+export const childrenPerPage = 30;
