@@ -18,7 +18,8 @@ export function ScopeFields({
   const t = useT();
   return (
     <>
-      <SelectField name="region" label={t("outcomes.region")} value={region} options={regions.map((r) => ({ value: r.id, label: r.name }))} />
+      {/* Keyed by the region: following a region link keeps the same <select>, whose default alone would not move. */}
+      <SelectField key={region} name="region" label={t("outcomes.region")} value={region} options={regions.map((r) => ({ value: r.id, label: r.name }))} />
       <SelectField
         name="track"
         label={t("outcomes.track")}

@@ -109,7 +109,7 @@ interface PathNode {
  */
 export function treeOrder<T extends { id: string; name: string; path: string }>(units: readonly T[]): Array<InTreeOrder<T>> {
   // The same list (ids, names and paths, in the same order) is ordered once: the tree rarely changes and
-  // the exports page asks for its 626 regions on every view. The positions are kept, not the units.
+  // pages offering it as options (orgOptions) ask for it on every view. The positions are kept, not the units.
   const key = units.map((u) => `${u.id}\u0000${u.name}\u0000${u.path}`).join("\u0001");
   let order = orderedBefore.get(key);
   if (order) {
@@ -160,3 +160,6 @@ function placeInTree<T extends { id: string; name: string; path: string }>(units
 export function indentedName(unit: { name: string; depth: number }): string {
   return `${"\u3000".repeat(unit.depth)}${unit.name}`;
 }
+
+/** Sub-regions listed per page when choosing a region a level at a time: a city may have hundreds of schools under it. */
+export const childrenPerPage = 30;

@@ -8,15 +8,15 @@ import { db } from "~/db.server";
 import { exportForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
 import { requireReach } from "~/guards.server";
-import { indentedName } from "~/domain/org-tree";
+import { childrenPerPage, levelOf } from "~/domain/org-tree";
 import { useT } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { createExport, exportListKey, listExports } from "~/models/exports.server";
 import { requirePageRequest } from "~/models/keyset.server";
-import { KeysetPagination } from "~/components/pagination";
+import { KeysetPagination, Pagination, pageFromUrl } from "~/components/pagination";
 import { addToOutbox, type OutboxJob } from "~/models/outbox.server";
 import { dispatchAfterCommit } from "~/services/dispatch.server";
-import { outcomeScope } from "~/services/outcome-scope.server";
+import { outcomeRegionScope, outcomeScope, regionChoices, regionsToDistricts } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "数据导出 · 百城学堂" }];
 
@@ -24,10 +24,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
   const url = new URL(request.url);
   const page = requirePageRequest(url, exportListKey, { size: 20 });
-  const [scope, { rows, next, prev }] = await Promise.all([outcomeScope(me.reach, url, context), listExports(db(), me.id, page)]);
+  const childPage = pageFromUrl(url);
+  const [scope, { rows, next, prev }] = await Promise.all([outcomeRegionScope(me.reach, url, context), listExports(db(), me.id, page)]);
+  // Exports go down to districts, as the indicators export does; schools are reached through their district.
+  const children = scope.children.filter((c) => c.level <= levelOf("district"));
+  const { shown, regions } = regionChoices({ ...scope, children }, childPage);
   return json({
-    regions: scope.regions.map((r) => ({ id: r.id, name: indentedName(r) })),
-    region: scope.region.id,
+    region: { id: scope.region.id, name: scope.region.name },
+    ancestors: scope.ancestors.map((a) => ({ id: a.id, name: a.name })),
+    children: shown.map((c) => ({ id: c.id, name: c.name })),
+    childrenTotal: children.length,
+    childPage,
+    regions,
     exports: rows.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -58,8 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
           regionPath: scope.region.path,
           track: scope.track,
           year: scope.year,
-          // The region and every region below it down to districts, in tree order, each indented under its parent.
-          regions: scope.regions.filter((r) => r.path.startsWith(scope.region.path)).map((r) => ({ id: r.id, name: indentedName({ name: r.name, depth: r.depth - regionDepth(scope) }), path: r.path })),
+          regions: await regionsToDistricts(scope.region),
           label: `${scope.region.name} · ${scope.track === "campus" ? "校园行" : "社区行"} · 第 ${scope.year} 年指标`,
         };
   const jobs: OutboxJob[] = [];
@@ -71,16 +78,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     jobs.push(job);
   });
   await dispatchAfterCommit(jobs);
-  return redirect("/admin/exports");
-}
-
-/** How deep the chosen region lies in the admin's own tree-ordered list (its children are one deeper). */
-function regionDepth(scope: { region: { id: string }; regions: ReadonlyArray<{ id: string; depth: number }> }): number {
-  return scope.regions.find((r) => r.id === scope.region.id)?.depth ?? 0;
+  // Back to the region the export was made for, with the new export at the top of the list.
+  return redirect(`/admin/exports?region=${scope.region.id}`);
 }
 
 export default function Exports() {
-  const { regions, region, exports, next, prev } = useLoaderData<typeof loader>();
+  const { regions, region, ancestors, children, childrenTotal, childPage, exports, next, prev } = useLoaderData<typeof loader>();
   const t = useT();
   const busy = useNavigation().state !== "idle";
   const revalidator = useRevalidator();
@@ -94,6 +97,37 @@ export default function Exports() {
     <div className="stack">
       <h1>{t("exports.title")}</h1>
       <p className="muted">{t("exports.lead")}</p>
+      <section className="card stack" aria-labelledby="region-title">
+        <h2 id="region-title" className="card-title">
+          {t("exports.region.title")}
+        </h2>
+        <p className="hint">{t("exports.region.hint")}</p>
+        <nav aria-label={t("exports.region.path")} className="breadcrumbs">
+          {ancestors.map((a) => (
+            <span key={a.id}>
+              <Link to={`?region=${a.id}`}>{a.name}</Link>
+              {" › "}
+            </span>
+          ))}
+          <span aria-current="page">{region.name}</span>
+        </nav>
+        {children.length === 0 ? (
+          <p className="muted">{t("exports.region.none", { name: region.name })}</p>
+        ) : (
+          <nav aria-label={t("exports.region.children", { name: region.name })}>
+            <ul className="chips">
+              {children.map((c) => (
+                <li key={c.id}>
+                  <Link className="chip" to={`?region=${c.id}`}>
+                    {c.name}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        <Pagination page={childPage} pageSize={childrenPerPage} total={childrenTotal} label={t("exports.region.pages", { name: region.name })} />
+      </section>
       <Form method="post" className="card">
         <div className="form-grid">
           <SelectField
@@ -104,7 +138,7 @@ export default function Exports() {
               { value: "indicators", label: t("exports.kind.indicators") },
             ]}
           />
-          <ScopeFields regions={regions} region={region} />
+          <ScopeFields regions={regions} region={region.id} />
         </div>
         <button type="submit" className="button" disabled={busy}>
           {t("exports.start")}

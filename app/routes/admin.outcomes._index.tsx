@@ -8,7 +8,7 @@ import { db } from "~/db.server";
 import { outcomesForm } from "~/form-schemas.server";
 import { fieldsOf, readForm } from "~/forms.server";
 import { Pagination, pageFromUrl } from "~/components/pagination";
-import { indentedName } from "~/domain/org-tree";
+import { childrenPerPage } from "~/domain/org-tree";
 import { figureFromMonths, parseTarget, progressPercent, regionBarPercent, regionTarget, yearWindow } from "~/domain/outcomes";
 import { formatDateTime } from "~/i18n/dates";
 import { depthOf } from "~/domain/reach";
@@ -17,19 +17,16 @@ import { useT, type MessageKey } from "~/i18n";
 import { recordAudit } from "~/models/audit.server";
 import { getOrgUnit } from "~/models/orgs.server";
 import { lastOutcomeCheck, markMilestone, setRegionTarget, summaryFigures, targetsOf } from "~/models/outcomes.server";
-import { outcomeRegionScope } from "~/services/outcome-scope.server";
+import { outcomeRegionScope, regionChoices } from "~/services/outcome-scope.server";
 
 export const meta: MetaFunction = () => [{ title: "百千万成果看板 · 百城学堂" }];
-
-/** Sub-regions compared per page: a city may have hundreds of schools under it. */
-export const childrenPerPage = 30;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "outcomes.view");
   const url = new URL(request.url);
   const scope = await outcomeRegionScope(me.reach, url, context);
   const page = pageFromUrl(url);
-  const shown = scope.children.slice((page - 1) * childrenPerPage, page * childrenPerPage);
+  const { shown, regions } = regionChoices(scope, page);
   // Every figure on the page comes from the kept summaries: one read for the region and the page's sub-regions.
   const [figures, targets, check] = await Promise.all([
     summaryFigures(db(), { unitIds: [scope.region.id, ...shown.map((c) => c.id)], track: scope.track, from: scope.window.from, before: scope.window.to }),
@@ -53,11 +50,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }));
   // Schools and centres to mark: the region itself, or its sub-regions on this page (drill down to reach the rest).
   const sites = [scope.region, ...shown].filter((u) => u.kind === "site" && u.track === scope.track);
-  const base = depthOf(scope.root.path);
   return json({
     region: { id: scope.region.id, name: scope.region.name },
     ancestors: scope.ancestors.map((a) => ({ id: a.id, name: a.name })),
-    regions: [...scope.ancestors, scope.region, ...shown].map((r) => ({ id: r.id, name: indentedName({ name: r.name, depth: depthOf(r.path) - base }) })),
+    regions,
     track: scope.track,
     year: scope.year,
     years: [1, 2, 3].map((y) => ({ year: y, from: yearWindow(scope.programStart, y).from })),

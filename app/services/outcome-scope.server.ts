@@ -6,8 +6,8 @@ import { todayInChina } from "~/domain/submission-input";
 import type { AppLoadContext } from "@remix-run/node";
 import { auditRefusal, forbidden, notFound } from "~/guards.server";
 import { getOrgUnit, listActiveChildren, listOrgUnitNames } from "~/models/orgs.server";
-import { inReach, type Reach } from "~/domain/reach";
-import { treeOrder } from "~/domain/org-tree";
+import { depthOf, inReach, type Reach } from "~/domain/reach";
+import { childrenPerPage, indentedName, treeOrder } from "~/domain/org-tree";
 import type { OrgUnit } from "../../db/schema";
 
 const isUuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
@@ -32,8 +32,7 @@ async function refuseOutside(reach: Reach, region: OrgUnit, context: AppLoadCont
 
 /**
  * The region, track and year an admin asks about, checked against their reach: a region outside
- * it is refused, and with no region asked for they see their own unit. With the admin's part of the
- * tree to level 4 (the exports page offers it as one list); the levels below are never read.
+ * it is refused, and with no region asked for they see their own unit. Reads no other region.
  */
 export async function outcomeScope(reach: Reach, url: URL, context: AppLoadContext) {
   const root = await getOrgUnit(db(), reach.unitId);
@@ -42,27 +41,41 @@ export async function outcomeScope(reach: Reach, url: URL, context: AppLoadConte
   const region = isUuid(regionId) ? await getOrgUnit(db(), regionId) : undefined;
   if (!region || region.archived_at) throw notFound("地区不存在。");
   await refuseOutside(reach, region, context);
-  // In tree order: each child right under its parent, siblings by name.
-  const regions = treeOrder(await listOrgUnitNames(db(), { under: root.path, maxLevel: 4 }));
-  return { root, region, regions, ...trackAndYear(url) };
+  return { root, region, ...trackAndYear(url) };
 }
 
 /**
- * The same scope for the outcomes pages, a level at a time: the region, its ancestors within the
- * admin's reach (the way back up) and its active children (the way down), never the whole tree.
+ * The same scope a level at a time: the region, its ancestors within the admin's reach (the way
+ * back up) and its active children (the way down), never the whole tree.
  */
 export async function outcomeRegionScope(reach: Reach, url: URL, context: AppLoadContext) {
-  const root = await getOrgUnit(db(), reach.unitId);
-  if (!root || root.archived_at) throw notFound("还没有组织架构。");
-  const regionId = url.searchParams.get("region") || root.id;
-  const region = isUuid(regionId) ? await getOrgUnit(db(), regionId) : undefined;
-  if (!region || region.archived_at) throw notFound("地区不存在。");
-  await refuseOutside(reach, region, context);
+  const scope = await outcomeScope(reach, url, context);
+  const { root, region } = scope;
   const upIds = region.path.split("/").filter(Boolean).slice(root.path.split("/").filter(Boolean).length - 1, -1);
   const [up, children] = await Promise.all([
     upIds.length ? db().selectFrom("org_units").select(["id", "name", "path"]).where("id", "in", upIds).execute() : Promise.resolve([]),
     listActiveChildren(db(), region.id),
   ]);
   const ancestors = upIds.map((id) => up.find((u) => u.id === id)).filter((u): u is NonNullable<typeof u> => u !== undefined);
-  return { root, region, ancestors, children: treeOrder(children), ...trackAndYear(url) };
+  return { ...scope, ancestors, children: treeOrder(children) };
+}
+
+/**
+ * One page of a region's children and the regions a picker offers with them: the way up, the
+ * region and those children, each indented by its depth below the admin's own unit.
+ */
+export function regionChoices<C extends { id: string; name: string; path: string }>(
+  scope: { root: Pick<OrgUnit, "path">; region: Pick<OrgUnit, "id" | "name" | "path">; ancestors: ReadonlyArray<{ id: string; name: string; path: string }>; children: readonly C[] },
+  page: number,
+) {
+  const shown = scope.children.slice((page - 1) * childrenPerPage, page * childrenPerPage);
+  const base = depthOf(scope.root.path);
+  const regions = [...scope.ancestors, scope.region, ...shown].map((r) => ({ id: r.id, name: indentedName({ name: r.name, depth: depthOf(r.path) - base }) }));
+  return { shown, regions };
+}
+
+/** The region and every region below it down to districts (level 4), in tree order, each indented under its parent. */
+export async function regionsToDistricts(region: Pick<OrgUnit, "path">) {
+  const units = treeOrder(await listOrgUnitNames(db(), { under: region.path, maxLevel: 4 }));
+  return units.map((u) => ({ id: u.id, name: indentedName(u), path: u.path }));
 }

@@ -177,6 +177,39 @@ test("the outcomes dashboard, a drill-down and the showcase pages render and pas
   await screenshot(page, "showcase", testInfo.project.name);
 });
 
+test("an admin finds the region to export a level at a time, never sent the whole tree", async ({ page }, testInfo) => {
+  await signIn(page, demo.admin);
+  const response = await page.goto("/admin/exports");
+  // The provinces are offered; a city or district two and three levels down is not even in the HTML.
+  const html = await response!.text();
+  expect(html).toContain("山西省");
+  expect(html).toContain("山东省");
+  expect(html).not.toContain("运城市");
+  expect(html).not.toContain("盐湖区");
+  const regions = page.getByRole("navigation", { name: "全国工作组的下级地区" });
+  await expect(regions.getByRole("link", { name: "山西省" })).toBeVisible();
+  await expect(page.getByLabel("地区", { exact: true })).toHaveValue(/.+/);
+
+  await regions.getByRole("link", { name: "山西省" }).focus();
+  await page.keyboard.press("Enter");
+  const path = page.getByRole("navigation", { name: "当前地区" });
+  await expect(path.getByRole("link", { name: "全国工作组" })).toBeVisible();
+  await expect(path.locator('[aria-current="page"]')).toHaveText("山西省");
+  await expect(page.getByRole("navigation", { name: "山西省的下级地区" }).getByRole("link", { name: "运城市" })).toBeVisible();
+  await expect(page.getByLabel("地区", { exact: true }).locator("option")).toHaveText(["全国工作组", "\u3000山西省", "\u3000\u3000运城市"]);
+  await expect(page.getByLabel("地区", { exact: true }).locator("option:checked")).toHaveText("\u3000山西省");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "exports-region", testInfo.project.name);
+
+  await page.getByRole("link", { name: "运城市" }).click();
+  await page.getByRole("link", { name: "盐湖区" }).click();
+  await expect(page.getByText("盐湖区没有可选的下级地区，可直接导出本地区。")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "当前地区" }).getByRole("link")).toHaveText(["全国工作组", "山西省", "运城市"]);
+  await screenshot(page, "exports-district", testInfo.project.name);
+  await page.getByRole("navigation", { name: "当前地区" }).getByRole("link", { name: "全国工作组" }).click();
+  await expect(page.getByRole("navigation", { name: "当前地区" }).locator('[aria-current="page"]')).toHaveText("全国工作组");
+});
+
 test("an admin starts a CSV export, watches it finish in the background and downloads it", async ({ page }, testInfo) => {
   await signIn(page, demo.admin);
   await page.goto("/admin/exports");
