@@ -5,6 +5,7 @@ import { sql, type Kysely } from "kysely";
 // included: most of what a trainee's first quiz of the hour cost PostgreSQL (0.9 of 2 ms). Here a move
 // touches two small b-trees. Every person has a row from the moment their account exists (created then,
 // as before when they had no activity), so "stalled" stays one index range, now on this table.
+// The backfill below reads every source as before; from now on the triggers note only the trainee's own writes.
 
 /** Recomputes every person's last activity from the source rows (the migration, and generated data). */
 export const backfillUserActivitySql = `
@@ -44,6 +45,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       update user_activity set last_active_at = at where user_id = uid and at is not null and last_active_at < at - interval '1 hour';
     end $$`.execute(db);
+  // What counts is the trainee's own doing, as "stalled" is defined: a quiz attempt is always handed in with
+  // its submission row (one statement), so the attempt's own trigger noted the same moment twice; and a
+  // decision (a score, a mentor's review) is not the trainee's activity. A trainee's writes leave the row a
+  // draft, handed in, or returned and being corrected. The WHEN clauses cost no function call.
+  await sql`drop trigger user_active_attempt on quiz_attempts`.execute(db);
+  await sql`drop function user_active_from_attempt()`.execute(db);
+  await sql`drop trigger user_active_submission on submissions`.execute(db);
+  await sql`create trigger user_active_submission_added after insert on submissions for each row execute function user_active_from_submission()`.execute(db);
+  await sql`
+    create trigger user_active_submission_changed after update on submissions for each row
+    when (new.status in ('draft', 'submitted', 'resubmitted') or (old.status = 'returned' and new.status = 'returned'))
+    execute function user_active_from_submission()`.execute(db);
   await sql`drop index users_last_active_idx`.execute(db);
   await sql`alter table users drop column last_active_at`.execute(db);
 }
@@ -57,6 +70,13 @@ export async function down(db: Kysely<any>): Promise<void> {
     create or replace function note_user_active(uid uuid, at timestamptz) returns void language sql as $$
       update users set last_active_at = at where id = uid and at is not null and (last_active_at is null or last_active_at < at - interval '1 hour')
     $$`.execute(db);
+  await sql`drop trigger user_active_submission_added on submissions`.execute(db);
+  await sql`drop trigger user_active_submission_changed on submissions`.execute(db);
+  await sql`create trigger user_active_submission after insert or update on submissions for each row execute function user_active_from_submission()`.execute(db);
+  await sql`
+    create function user_active_from_attempt() returns trigger language plpgsql as $$
+    begin perform note_user_active((select user_id from submissions where id = new.submission_id), new.submitted_at); return null; end $$`.execute(db);
+  await sql`create trigger user_active_attempt after insert or update of submitted_at on quiz_attempts for each row execute function user_active_from_attempt()`.execute(db);
   await sql`drop trigger user_activity_account on users`.execute(db);
   await sql`drop function user_activity_of_account()`.execute(db);
   await sql`drop table user_activity`.execute(db);

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth.server";
 import { catalog } from "~/catalog/catalog.server";
-import { syncCatalog } from "~/models/curriculum.server";
+import type { QuizTask } from "~/domain/quiz-scoring";
+import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
 import { createOrgUnit } from "~/models/orgs.server";
 import { loader as homeLoader } from "~/routes/admin._index";
 import { loader as assignmentsLoader } from "~/routes/admin.assignments";
 import { loader as certificatesLoader } from "~/routes/admin.certificates";
 import { loader as usersLoader } from "~/routes/admin.users._index";
 import { createTestApp, makeRequest, responseOf } from "../support/app";
-import { insertSubmission } from "../support/arrange";
+import { submitQuizAttempt } from "~/submissions/quiz.server";
+import { insertSubmission, rightAnswers } from "../support/arrange";
 
 // A coordinator of 山西 opens /admin: five figures of what needs doing, counted in 山西 only, each
 // linking to a list that shows exactly what the figure counted. 山东 has the same situations.
@@ -144,7 +146,10 @@ describe("a coordinator's home", () => {
     const who = expected.shandong.stalled;
     const old = await insertSubmission(app.db, { userId: who, module, task: quiz, status: "draft", created_at: ago(50), updated_at: ago(50) });
     expect((await figuresOf(national)).stalled).toBe(2);
-    await app.db.insertInto("quiz_attempts").values({ submission_id: old.id, attempt: 1, answers: JSON.stringify({}) }).execute();
+    // Tried today: the attempt is handed in with its submission, as the quiz page does.
+    const version = (await currentTaskVersion(app.db, quiz.id))!.version;
+    const tried = await submitQuizAttempt(app.db, { user: { id: who }, task: quiz as QuizTask, taskVersion: version, moduleId: module.id, track: module.track, tier: module.tier, answers: rightAnswers(quiz as QuizTask) });
+    expect(tried).toMatchObject({ ok: true, submissionId: old.id });
     const row = await app.db.selectFrom("user_activity").select("last_active_at").where("user_id", "=", who).executeTakeFirstOrThrow();
     expect(Date.now() - row.last_active_at.getTime()).toBeLessThan(60_000);
     expect(await userIdsAt("/admin/users?attention=stalled", national)).toEqual([expected.shanxi.stalled]);

@@ -19,7 +19,7 @@ const rowOf = async (id: string) =>
 const userRowVersion = async (id: string) => (await sql<{ xmin: string }>`select xmin::text from users where id = ${id}`.execute(app.db)).rows[0]!.xmin;
 
 describe("last activity", () => {
-  it("moves on the first activity, not again within the hour, and again after it, never touching the users row", async () => {
+  it("moves on the trainee's own activity, not again within the hour, and again after it, never on a decision, never touching the users row", async () => {
     const trainee = await app.signIn(["trainee"], { track: "campus" });
     const [first, second, third] = catalog().modules.filter((m) => m.track === "campus" && m.tier === "foundation" && m.tasks.length > 0);
     const start = new Date(Date.now() - 3 * 3600_000);
@@ -45,6 +45,14 @@ describe("last activity", () => {
     expect((await rowOf(trainee.id)).last_active_at?.getTime()).toBe(at(90).getTime());
     await app.db.updateTable("submissions").set({ updated_at: at(5) }).where("user_id", "=", trainee.id).where("task_id", "=", first!.tasks[0]!.id).execute();
     expect((await rowOf(trainee.id)).last_active_at?.getTime()).toBe(at(90).getTime());
+    // A decision is not the trainee's doing: a score or a mentor's return leaves it; correcting returned work moves it.
+    const task = (m: typeof first) => m!.tasks[0]!.id;
+    await app.db.updateTable("submissions").set({ status: "passed", updated_at: at(200) }).where("user_id", "=", trainee.id).where("task_id", "=", task(second)).execute();
+    await app.db.updateTable("submissions").set({ status: "in_review", updated_at: at(210) }).where("user_id", "=", trainee.id).where("task_id", "=", task(third)).execute();
+    await app.db.updateTable("submissions").set({ status: "returned", updated_at: at(220) }).where("user_id", "=", trainee.id).where("task_id", "=", task(third)).execute();
+    expect((await rowOf(trainee.id)).last_active_at.getTime()).toBe(at(90).getTime());
+    await app.db.updateTable("submissions").set({ body: JSON.stringify({ text: "改好了" }), updated_at: at(300) }).where("user_id", "=", trainee.id).where("task_id", "=", task(third)).execute();
+    expect((await rowOf(trainee.id)).last_active_at.getTime()).toBe(at(300).getTime());
     // None of it rewrote the person's users row.
     expect(await userRowVersion(trainee.id)).toBe(userRow);
   });
