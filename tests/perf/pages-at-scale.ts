@@ -1,9 +1,10 @@
 // Benchmark (issue #16, goal 1): every page of the issue's table, and the lists that can grow, at the
 // generated small (10,000 submissions) and full (1,000,000 submissions, 100,000 trainees) sizes.
-// For each size: the built app (`npm run build` first) is started against that database, a session
-// is made for an admin, a mentor and a trainee (a row in `sessions`, as signing in would write), and
-// each page is asked for once to warm up and then 20 times in a row. Prints p50 and p95 per page at
-// both sizes, the ratio full/small of the p95, and the target: p95 < 50 ms and at most 1.5× small.
+// For each size the built app (`npm run build` first) is started against that database, and a session
+// is made for an admin, a mentor and a trainee (a row in `sessions`, as signing in would write). Both
+// apps run at once: each page is asked of each size once to warm up, then of the sizes in turn, 20
+// times each. Prints p50 and p95 per page at both sizes, the ratio full/small of the p95, and the
+// target: p95 < 50 ms and at most 1.5× small.
 //
 //   npx tsx tests/perf/pages-at-scale.ts            # builds both databases (a few minutes), then measures
 //   npx tsx tests/perf/pages-at-scale.ts --reuse    # measures against databases built before, if finished
@@ -129,57 +130,79 @@ async function migrated(size: ScaleSize) {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)]!;
 
-async function measure(base: string, page: PageSpec, cookie: string) {
-  let n = 0;
-  const ask = async () => {
-    n += 1;
-    const headers: Record<string, string> = { "X-Forwarded-For": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
-    if (cookie) headers.Cookie = cookie;
-    const started = performance.now();
-    const res = await fetch(`${base}${page.path}`, { headers, redirect: "manual" });
-    const body = await res.arrayBuffer();
-    const ms = performance.now() - started;
-    if (res.status !== 200) throw new Error(`${page.path} answered ${res.status}`);
-    return { ms, bytes: body.byteLength };
-  };
-  await ask(); // warm-up
-  const samples: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < runs; i++) {
-    const r = await ask();
-    samples.push(r.ms);
-    bytes = r.bytes;
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: pct(samples, 0.5), p95: pct(samples, 0.95), bytes };
+interface Target {
+  base: string;
+  page: PageSpec;
+  cookie: string;
 }
 
-type Result = Awaited<ReturnType<typeof measure>>;
+/** One request: its time to the last byte and the body's size; anything but 200 stops the run. */
+async function ask(target: Target, n: number) {
+  const headers: Record<string, string> = { "X-Forwarded-For": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+  if (target.cookie) headers.Cookie = target.cookie;
+  const started = performance.now();
+  const res = await fetch(`${target.base}${target.page.path}`, { headers, redirect: "manual" });
+  const body = await res.arrayBuffer();
+  const ms = performance.now() - started;
+  if (res.status !== 200) throw new Error(`${target.page.path} answered ${res.status}`);
+  return { ms, bytes: body.byteLength };
+}
+
+/**
+ * One page at every size, asked of the sizes in turn (small, full, small, full, …) after a warm-up each:
+ * a busier moment of the machine falls on both sizes alike, so the ratio compares like with like.
+ */
+async function measure(targets: Target[]) {
+  let n = 0;
+  for (const t of targets) await ask(t, ++n); // warm-up
+  const samples = targets.map(() => [] as number[]);
+  const bytes = targets.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, t] of targets.entries()) {
+      const r = await ask(t, ++n);
+      samples[k]!.push(r.ms);
+      bytes[k] = r.bytes;
+    }
+  }
+  return samples.map((list, k) => {
+    list.sort((x, y) => x - y);
+    return { p50: pct(list, 0.5), p95: pct(list, 0.95), bytes: bytes[k]! };
+  });
+}
+
+type Result = Awaited<ReturnType<typeof measure>>[number];
 
 if (!existsSync("build/server/server.mjs")) throw new Error("no build: run `npm run build` first");
 const results = new Map<ScaleSize, Map<string, Result>>();
 const names: PageSpec[] = [];
-for (const [i, size] of sizes.entries()) {
-  if (!(reuse && (await scaleDatabaseReady(size)))) await buildScaleDatabase(size);
-  if (process.env.PERF_SKIP_MIGRATE !== "1") await migrated(size);
-  const s = await subjects(scaleDatabaseUrl(size));
-  const port = firstPort + i;
-  const base = `http://127.0.0.1:${port}`;
-  const app = startApp(size, port);
-  try {
-    await waitFor("the app's /healthz", () => fetch(`${base}/healthz`).then((r) => (r.ok ? true : undefined), () => undefined), { timeoutMs: 120_000, everyMs: 250 });
-    const bySize = new Map<string, Result>();
-    const only = process.env.PERF_PAGES?.split(",");
-    for (const page of pagesFor(s).filter((p) => !only || only.some((o) => p.name.includes(o)))) {
-      if (!names.some((p) => p.name === page.name)) names.push(page);
-      const r = await measure(base, page, s.cookies[page.as]);
-      bySize.set(page.name, r);
-      console.log(`  ${size.padEnd(5)} ${page.name.padEnd(36)} p50 ${r.p50.toFixed(1).padStart(8)} ms  p95 ${r.p95.toFixed(1).padStart(8)} ms`);
-    }
-    results.set(size, bySize);
-  } finally {
-    process.kill(-app.pid!, "SIGTERM");
+const running: Array<{ size: ScaleSize; base: string; app: ChildProcess; pages: PageSpec[]; cookies: Record<PageSpec["as"], string> }> = [];
+try {
+  for (const [i, size] of sizes.entries()) {
+    if (!(reuse && (await scaleDatabaseReady(size)))) await buildScaleDatabase(size);
+    if (process.env.PERF_SKIP_MIGRATE !== "1") await migrated(size);
+    const s = await subjects(scaleDatabaseUrl(size));
+    const port = firstPort + i;
+    running.push({ size, base: `http://127.0.0.1:${port}`, app: startApp(size, port), pages: pagesFor(s), cookies: s.cookies });
   }
+  for (const r of running) {
+    await waitFor("the app's /healthz", () => fetch(`${r.base}/healthz`).then((res) => (res.ok ? true : undefined), () => undefined), { timeoutMs: 120_000, everyMs: 250 });
+    results.set(r.size, new Map());
+  }
+  const only = process.env.PERF_PAGES?.split(",");
+  for (const page of running[0]!.pages.filter((p) => !only || only.some((o) => p.name.includes(o)))) {
+    names.push(page);
+    const targets = running.map((r) => {
+      const own = r.pages.find((p) => p.name === page.name)!;
+      return { base: r.base, page: own, cookie: r.cookies[own.as] };
+    });
+    const measured = await measure(targets);
+    for (const [k, r] of running.entries()) {
+      results.get(r.size)!.set(page.name, measured[k]!);
+      console.log(`  ${r.size.padEnd(5)} ${page.name.padEnd(36)} p50 ${measured[k]!.p50.toFixed(1).padStart(8)} ms  p95 ${measured[k]!.p95.toFixed(1).padStart(8)} ms`);
+    }
+  }
+} finally {
+  for (const r of running) process.kill(-r.app.pid!, "SIGTERM");
 }
 
 const fmt = (r: Result | undefined) => (r ? `${r.p50.toFixed(1)} (${r.p95.toFixed(1)})` : "–");
