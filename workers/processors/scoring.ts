@@ -129,7 +129,7 @@ export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob
 }
 
 /** Scoring jobs gathered per batch. */
-export const scoringBatching: JobBatcherOptions = { maxSize: 64, lingerMs: 10 };
+export const scoringBatching: JobBatcherOptions = { maxSize: 64, lingerMs: 40 };
 
 /** The "scoring" queue: job "score-quiz" with { submissionId, attempt }, scored in batches. */
 export function scoringProcessor(db: Kysely<Database>, batching: JobBatcherOptions = scoringBatching) {
