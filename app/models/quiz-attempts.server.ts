@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { QueueName } from "~/queue.server";
 import type { SubmissionStatus } from "../../db/schema";
 import type { SubmissionKey } from "./submissions.server";
+import { preparedMarker } from "../../db/client";
 import type { Db } from "./types";
 
 // Quiz attempts: one row per try, scored once by the scoring worker.
@@ -33,7 +34,7 @@ export async function handInQuizAttempt(db: Db, input: QuizHandIn): Promise<{ su
   const now = new Date();
   const cases = (pairs: Array<[SubmissionStatus, SubmissionStatus]>) => sql.join(pairs.map(([when, then]) => sql`when ${when}::text then ${then}::text`), sql` `);
   try {
-    const { rows } = await sql<{ id: string; attempt: number }>`
+    const { rows } = await sql<{ id: string; attempt: number }>`${sql.raw(preparedMarker)}
       with moved as (
         insert into submissions as s (user_id, task_id, task_version, module_id, track, tier, type, status, attempts_used, submitted_at, updated_at)
         values (${key.userId}, ${key.taskId}, ${key.taskVersion}, ${key.moduleId}, ${key.track}, ${key.tier}, 'quiz', ${first.to}, 1, ${now}, ${now})

@@ -1,11 +1,13 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "~/catalog/catalog.server";
 import { quizTaskSchema } from "~/catalog/schema";
 import type { CatalogModule } from "~/catalog/types";
-import { quizScoringJobId, readStoredQuizResult, type QuizAnswers, type QuizTask } from "~/domain/quiz-scoring";
+import { quizScoringJobId, quizScoringJobIdPrefix, readStoredQuizResult, type QuizAnswers, type QuizTask } from "~/domain/quiz-scoring";
 import { currentTaskVersion, syncCatalog } from "~/models/curriculum.server";
+import { submitMovesOf } from "~/domain/submission-lifecycle";
+import { handInQuizAttempt } from "~/models/quiz-attempts.server";
 import { getOrCreateDraft, getSubmission } from "~/models/submissions.server";
 import { enqueue, queue } from "~/queue.server";
 import { quizView, submitQuizAttempt } from "~/submissions/quiz.server";
@@ -154,6 +156,27 @@ describe("taking a quiz", () => {
     expect(statements).toBe(1);
     expect((await eventsOf(draft.id)).map((e) => [e.from_status, e.to_status])).toEqual([["draft", "submitted"]]);
     expect(await scored(draft.id, 1)).toMatchObject({ status: "passed", attempts_used: 1 });
+  });
+
+  it("the hand-in is a statement PostgreSQL parses and plans once per connection, not on every submit", async () => {
+    const userIds = [await trainee(main.module), await trainee(main.module)];
+    const version = (await currentTaskVersion(app.db, main.task.id))!.version;
+    const prepared = await app.db.transaction().execute(async (trx) => {
+      for (const userId of userIds) {
+        const outcome = await handInQuizAttempt(trx, {
+          key: { userId, taskId: main.task.id, taskVersion: version, moduleId: main.module.id, track: main.module.track, tier: main.module.tier },
+          moves: submitMovesOf("quiz"),
+          attemptLimit: main.task.attemptLimit,
+          answers: rightAnswers(main.task),
+          actorId: userId,
+          job: { queue: "scoring", name: "score-quiz", idPrefix: quizScoringJobIdPrefix },
+        });
+        expect(outcome).toMatchObject({ attempt: 1 });
+      }
+      // This connection's prepared statements: the hand-in once, for both submits.
+      return (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)).rows.filter((r) => r.statement.includes("insert into quiz_attempts"));
+    });
+    expect(prepared).toHaveLength(1);
   });
 
   it("refuses answers that do not answer every question", async () => {
