@@ -7,7 +7,7 @@
 export interface JobBatcherOptions {
   /** A batch runs as soon as it holds this many items. */
   maxSize: number;
-  /** …or this long after its first item arrived. */
+  /** …or this long after its first item arrived; 0: once the work already under way this turn is done (setImmediate). */
   lingerMs: number;
 }
 
@@ -15,7 +15,8 @@ type RunBatch<T, R> = (items: T[]) => Promise<Array<R | Error>>;
 
 export class JobBatcher<T, R> {
   private pending: Array<{ item: T; resolve: (result: R) => void; reject: (error: Error) => void }> = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the scheduled flush of the pending batch, when one is scheduled. */
+  private cancel: (() => void) | null = null;
 
   constructor(
     private readonly run: RunBatch<T, R>,
@@ -27,13 +28,22 @@ export class JobBatcher<T, R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.options.maxSize) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
+      else this.cancel ??= this.schedule();
     });
   }
 
+  private schedule(): () => void {
+    if (this.options.lingerMs > 0) {
+      const timer = setTimeout(() => this.flush(), this.options.lingerMs);
+      return () => clearTimeout(timer);
+    }
+    const immediate = setImmediate(() => this.flush());
+    return () => clearImmediate(immediate);
+  }
+
   private flush() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     this.run(batch.map((b) => b.item)).then(

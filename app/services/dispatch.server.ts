@@ -34,7 +34,7 @@ async function handOver(jobs: OutboxJob[]): Promise<void> {
 /**
  * The jobs of requests that commit at about the same time (a quiz rush: one each) are handed over
  * together, instead of a Redis round trip and an UPDATE per request (issue 16, goal 3). A batch
- * starts a millisecond after its first job (a timer's turn), so a request waits about that much longer.
+ * starts as soon as the work already under way in this turn of the event loop is done (setImmediate).
  */
 const gathered = new JobBatcher<OutboxJob, true>(
   async (jobs) => {
