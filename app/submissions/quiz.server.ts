@@ -76,28 +76,27 @@ export async function submitQuizAttempt(db: Kysely<Database>, input: QuizAttempt
   }
   const answers = Object.fromEntries(input.task.questions.map((q) => [q.id, given[q.id]]));
   const key = { userId: input.user.id, taskId: input.task.id, taskVersion: input.taskVersion, moduleId: input.moduleId, track: input.track, tier: input.tier };
-  // Twice at most: the submission may become able to take an attempt between the hand-in and the look at why not (its score landed).
-  for (let tries = 0; tries < 2; tries++) {
-    const handedIn = await handInQuizAttempt(db, {
-      key,
-      moves: quizSubmitMoves,
-      attemptLimit: input.task.attemptLimit,
-      answers,
-      actorId: input.user.id,
-      job: { queue: "scoring", name: "score-quiz", idPrefix: quizScoringJobIdPrefix },
-    });
-    if (handedIn === "taken") return { ok: false, problem: "scoring" };
-    if (handedIn) {
-      const { submissionId, attempt } = handedIn;
-      await dispatchAfterCommit([{ jobId: quizScoringJobId(submissionId, attempt), queue: "scoring", name: "score-quiz", payload: { submissionId, attempt } }]);
-      return { ok: true, submissionId, attempt };
-    }
-    const current = await findSubmission(db, input.user.id, input.task.id);
-    if (!current || current.type !== "quiz") return { ok: false, problem: "notAllowed" };
-    const decision = decideSubmit(current.status, current.attempts_used, input.task.attemptLimit);
-    if ("problem" in decision) return { ok: false, problem: decision.problem };
+  const handedIn = await handInQuizAttempt(db, {
+    key,
+    moves: quizSubmitMoves,
+    attemptLimit: input.task.attemptLimit,
+    answers,
+    actorId: input.user.id,
+    job: { queue: "scoring", name: "score-quiz", idPrefix: quizScoringJobIdPrefix },
+  });
+  if (handedIn === "taken") return { ok: false, problem: "scoring" };
+  if (handedIn) {
+    const { submissionId, attempt } = handedIn;
+    await dispatchAfterCommit([{ jobId: quizScoringJobId(submissionId, attempt), queue: "scoring", name: "score-quiz", payload: { submissionId, attempt } }]);
+    return { ok: true, submissionId, attempt };
   }
-  return { ok: false, problem: "scoring" };
+  const current = await findSubmission(db, input.user.id, input.task.id);
+  if (!current || current.type !== "quiz") return { ok: false, problem: "notAllowed" };
+  const decision = decideSubmit(current.status, current.attempts_used, input.task.attemptLimit);
+  // Able to take one now, not a moment ago: the attempt before was being scored and its score has just
+  // landed. These answers are not taken as the next attempt (a double click would spend one); the page
+  // shows the score, and the trainee decides.
+  return { ok: false, problem: "problem" in decision ? decision.problem : "scoring" };
 }
 
 export interface ScoredAttemptView {
