@@ -243,6 +243,8 @@ export async function outdatedEligibilityKeys(db: Db, catalog: Catalog, limit: n
 export const catchUpBatch = 2000;
 /** A decision committed late carries an earlier decided_at: the watermark stays this far behind now. */
 const catchUpMarginMs = 5 * 60_000;
+/** The watermark is written when it would move at least this far. */
+const watermarkStepMs = 60_000;
 
 /**
  * Re-evaluates stale keys (a bounded number per call); returns how many were refreshed.
@@ -277,7 +279,9 @@ export async function refreshStaleEligibility(db: Kysely<Database>, catalog: Cat
   // Decisions after the horizon are looked at too (a fresh quiz pass shows at once); the mark stops at it.
   const keys = await staleEligibilityKeys(db, catalog, { decidedAfter: since, decidedUntil: edge?.decided_at ?? undefined, limit });
   for (const key of keys) await refreshEligibility(db, catalog, key);
-  if (keys.length < limit && until > since) {
+  // Moved only a minute or more at a time: a write and its commit on every page load bought nothing (the
+  // next load reads the last minute's decisions again, an index range) and put an fsync before every list.
+  if (keys.length < limit && until.getTime() - since.getTime() >= watermarkStepMs) {
     await db
       .insertInto("eligibility_catchup")
       .values({ id: true, checked_until: until })
