@@ -80,8 +80,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
   const { filters, orgs, query } = await readFilters(me.reach, param);
   const program = catalog();
-  // Quiz passes queue no evaluation: catch up on what changed since the last one before listing.
-  const refreshed = await refreshStaleEligibility(db(), program, { ...filters, limit: 200 });
 
   const status = param("status");
   const now = new Date();
@@ -98,9 +96,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const eligiblePage = requirePageRequest(url, eligibleListKey, { size: pageSize });
   const certificatePage = requirePageRequest(url, certificateListKey, { prefix: "c", size: certificatePageSize });
   const batchId = param("batch");
-  const [eligible, eligibleTotal, certificates, certificatesTotal, batch] = await Promise.all([
-    listEligibleTrainees(db(), { ...filters, page: eligiblePage }),
-    countEligible(db(), filters),
+  const [{ refreshed, eligible, eligibleTotal }, certificates, certificatesTotal, batch] = await Promise.all([
+    // Quiz passes queue no evaluation: catch up on what changed since the last one before listing who is
+    // eligible. The certificates list does not wait for it.
+    refreshStaleEligibility(db(), program, { ...filters, limit: 200 }).then(async (refreshed) => {
+      const [eligible, eligibleTotal] = await Promise.all([listEligibleTrainees(db(), { ...filters, page: eligiblePage }), countEligible(db(), filters)]);
+      return { refreshed, eligible, eligibleTotal };
+    }),
     listCertificates(db(), { ...certificateFilter, page: certificatePage }),
     countCertificates(db(), certificateFilter),
     uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
