@@ -13,14 +13,16 @@ export async function listOrgUnits(db: Db, options: { includeArchived?: boolean;
   return q.orderBy("level").orderBy("name").execute();
 }
 
-/** A subtree's units to a level, only what a tree-ordered list of names needs (no dates to parse per unit). */
-export async function listOrgUnitNames(db: Db, options: { maxLevel: number; under: string }) {
+/** Active units, only what a tree-ordered list of names needs (no dates to parse per unit): a subtree, to a level. */
+export async function listOrgUnitNames(db: Db, options: { maxLevel?: number; under?: string; ids?: readonly string[] }) {
+  if (options.ids?.length === 0) return [];
   return db
     .selectFrom("org_units")
     .select(["id", "name", "path"])
     .where("archived_at", "is", null)
-    .where("path", "like", `${options.under}%`)
-    .where("level", "<=", options.maxLevel)
+    .$if(options.under !== undefined, (q) => q.where("path", "like", `${options.under}%`))
+    .$if(options.maxLevel !== undefined, (q) => q.where("level", "<=", options.maxLevel!))
+    .$if(options.ids !== undefined, (q) => q.where("id", "in", [...options.ids!]))
     .execute();
 }
 
