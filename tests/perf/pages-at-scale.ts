@@ -89,6 +89,8 @@ function pagesFor(s: Awaited<ReturnType<typeof subjects>>): PageSpec[] {
     { name: "/mentor, one mentor's queue", path: "/mentor", as: "mentor" },
     { name: "outcomes drill-down", path: "/admin/outcomes/campus-y1-students", as: "admin", outcomes: true },
     { name: "module page", path: "/learn/campus/foundation/student-development", as: "trainee" },
+    // A field-work task offers the places under the trainee's own unit.
+    { name: "field-work task page", path: "/tasks/campus-foundation-emotion-friendly-classroom-field", as: "trainee" },
     { name: "/verify/<number>", path: `/verify/${s.certificateNumber}`, as: "anonymous" },
     // The other lists that grow with the programme, and the coordinator's home.
     { name: "/admin (coordinator home)", path: "/admin", as: "admin" },
