@@ -53,7 +53,7 @@ export async function outcomeRegionScope(reach: Reach, url: URL, context: AppLoa
   const { root, region } = scope;
   const upIds = region.path.split("/").filter(Boolean).slice(root.path.split("/").filter(Boolean).length - 1, -1);
   const [up, children] = await Promise.all([
-    upIds.length ? db().selectFrom("org_units").select(["id", "name", "path"]).where("id", "in", upIds).execute() : Promise.resolve([]),
+    listOrgUnitNames(db(), { ids: upIds }),
     listActiveChildren(db(), region.id),
   ]);
   const ancestors = upIds.map((id) => up.find((u) => u.id === id)).filter((u): u is NonNullable<typeof u> => u !== undefined);
