@@ -44,18 +44,20 @@ interface QuizAttemptBase {
 /** Either answers parsed with parseQuizAnswers, or the posted form (`q.<questionId>` fields) to parse here. */
 export type QuizAttemptInput = QuizAttemptBase & ({ answers: QuizAnswers; form?: never } | { form: Iterable<readonly [string, unknown]>; answers?: never });
 
-/** The move a submit makes from this status, or why there is none. */
-function decideSubmit(status: SubmissionStatus, attemptsUsed: number, attemptLimit: number): { to: SubmissionStatus } | { problem: QuizSubmitProblem } {
-  if (status === "submitted" || status === "resubmitted") return { problem: "scoring" };
-  if (status === "passed") return { problem: "passed" };
+/** Why a submit from this status cannot be taken, or null when it can. */
+function submitProblem(status: SubmissionStatus, attemptsUsed: number, attemptLimit: number): QuizSubmitProblem | null {
+  if (status === "submitted" || status === "resubmitted") return "scoring";
+  if (status === "passed") return "passed";
   const to = submitMove(status);
-  if (!to) return { problem: "notAllowed" };
+  if (!to) return "notAllowed";
   const problem = checkTransition({ type: "quiz", from: status, to, by: "trainee", attemptsUsed, attemptLimit });
-  if (problem) return { problem: problem === "noAttemptsLeft" ? "noAttemptsLeft" : "notAllowed" };
-  return { to };
+  if (problem) return problem === "noAttemptsLeft" ? "noAttemptsLeft" : "notAllowed";
+  return null;
 }
 
 const quizSubmitMoves = submitMovesOf("quiz");
+/** The scoring job of an attempt: written with the hand-in, enqueued after it. */
+const scoringJob = { queue: "scoring", name: "score-quiz", idPrefix: quizScoringJobIdPrefix } as const;
 
 /**
  * Stores one attempt: the submission (created on the first try), the attempt, the status event and
@@ -82,21 +84,21 @@ export async function submitQuizAttempt(db: Kysely<Database>, input: QuizAttempt
     attemptLimit: input.task.attemptLimit,
     answers,
     actorId: input.user.id,
-    job: { queue: "scoring", name: "score-quiz", idPrefix: quizScoringJobIdPrefix },
+    job: scoringJob,
   });
   if (handedIn === "taken") return { ok: false, problem: "scoring" };
   if (handedIn) {
     const { submissionId, attempt } = handedIn;
-    await dispatchAfterCommit([{ jobId: quizScoringJobId(submissionId, attempt), queue: "scoring", name: "score-quiz", payload: { submissionId, attempt } }]);
+    await dispatchAfterCommit([{ jobId: quizScoringJobId(submissionId, attempt), queue: scoringJob.queue, name: scoringJob.name, payload: { submissionId, attempt } }]);
     return { ok: true, submissionId, attempt };
   }
   const current = await findSubmission(db, input.user.id, input.task.id);
   if (!current || current.type !== "quiz") return { ok: false, problem: "notAllowed" };
-  const decision = decideSubmit(current.status, current.attempts_used, input.task.attemptLimit);
+  const problem = submitProblem(current.status, current.attempts_used, input.task.attemptLimit);
   // Able to take one now, not a moment ago: the attempt before was being scored and its score has just
   // landed. These answers are not taken as the next attempt (a double click would spend one); the page
   // shows the score, and the trainee decides.
-  return { ok: false, problem: "problem" in decision ? decision.problem : "scoring" };
+  return { ok: false, problem: problem ?? "scoring" };
 }
 
 export interface ScoredAttemptView {
