@@ -99,8 +99,8 @@ export async function scoreQuizAttempts(db: Kysely<Database>, jobs: ScoreQuizJob
       }
       // Two unscored attempts of one submission cannot both be awaiting scoring: the later one waits for a retry.
       if (decidingSubmissions.has(data.submissionId)) return void (outcomes[index] = new Error(`submission ${data.submissionId} is being scored`));
-      const task = declared.get(`${submission.task_id}/${submission.task_version}`) ?? quizTaskSchema.safeParse(undefined);
-      if (!task.success) return void (outcomes[index] = new UnrecoverableError(`task ${submission.task_id} v${submission.task_version} is not a valid quiz`));
+      const task = declared.get(`${submission.task_id}/${submission.task_version}`);
+      if (!task?.success) return void (outcomes[index] = new UnrecoverableError(`task ${submission.task_id} v${submission.task_version} is not a valid quiz`));
       const scored = scoreQuiz(task.data, readStoredAnswers(attempt.answers));
       const to = scored.passed ? "passed" : "not_passed";
       if (checkTransition({ type: "quiz", from: submission.status, to, by: "system" })) {
