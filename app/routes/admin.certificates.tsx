@@ -1,12 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { catalog } from "~/catalog/catalog.server";
 import { isTier, isTrack } from "~/catalog/learner.server";
 import { tierIds, type TierId } from "~/catalog/ids";
 import { DataTable } from "~/components/data-table";
 import { FilterSelect } from "~/components/filter-select";
-import { FormMessage } from "~/components/form";
+import { FormMessage, useRevealError } from "~/components/form";
 import { KeysetPagination } from "~/components/pagination";
 import { ProgressBar } from "~/components/progress-bar";
 import { renewalWindowDays } from "~/domain/eligibility";
@@ -58,12 +58,18 @@ function formatDate(value: Date | string | null): string | null {
   return value ? formatBeijingDate(value) : null;
 }
 
-/** The eligible-list filters from a query string or a form, inside the admin's reach; unknown values mean "all". */
-async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier") => string) {
-  // Regions to filter by: provinces and cities (levels 1–3), not every school.
-  const orgs = await orgOptions(db(), { within: reach.path, maxLevel: 3 });
+/** Regions to filter by: provinces and cities (levels 1–3) inside the admin's reach, not every school. */
+function regionOptions(reach: Reach) {
+  return orgOptions(db(), { within: reach.path, maxLevel: 3 });
+}
+
+/**
+ * The eligible-list filters from a query string or a form, inside the admin's reach; unknown values mean "all".
+ * The region options are read only when a region is asked for: without one, the lists need not wait for them.
+ */
+async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier") => string, regions: () => ReturnType<typeof regionOptions> = () => regionOptions(reach)) {
   const regionId = get("region");
-  const region = orgs.find((o) => o.id === regionId);
+  const region = regionId ? (await regions()).find((o) => o.id === regionId) : undefined;
   const track = get("track");
   const tier = get("tier");
   const filters: EligibilityFilters = {
@@ -71,41 +77,51 @@ async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier"
     track: isTrack(track) ? track : undefined,
     tier: isTier(tier) ? tier : undefined,
   };
-  return { filters, orgs, query: { region: region ? regionId : "", track: filters.track ?? "", tier: filters.tier ?? "" } };
+  return { filters, query: { region: region ? regionId : "", track: filters.track ?? "", tier: filters.tier ?? "" } };
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "certificates.manage");
   const url = new URL(request.url);
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
-  const { filters, orgs, query } = await readFilters(me.reach, param);
   const program = catalog();
-
-  const status = param("status");
-  const now = new Date();
-  const certificateFilter = {
-    q: param("q").slice(0, 100) || undefined,
-    status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
-    renewalBefore: new Date(now.getTime() + renewalWindowDays * 24 * 3600 * 1000),
-    // The home page's "expiring soon" figure counts this same filter.
-    now,
-    expiringBefore: expiringFilter(now).expiringBefore,
-    orgPath: filters.orgPath,
-  };
-  // Two lists, two cursors: the eligible list's after/before, the certificates' cafter/cbefore.
-  const eligiblePage = requirePageRequest(url, eligibleListKey, { size: pageSize });
-  const certificatePage = requirePageRequest(url, certificateListKey, { prefix: "c", size: certificatePageSize });
-  const batchId = param("batch");
-  const [{ refreshed, eligible, eligibleTotal }, certificates, certificatesTotal, batch] = await Promise.all([
-    // Quiz passes queue no evaluation: catch up on what changed since the last one before listing who is
-    // eligible. The certificates list does not wait for it.
-    refreshStaleEligibility(db(), program, { ...filters, limit: 200 }).then(async (refreshed) => {
-      const [eligible, eligibleTotal] = await Promise.all([listEligibleTrainees(db(), { ...filters, page: eligiblePage }), countEligible(db(), filters)]);
-      return { refreshed, eligible, eligibleTotal };
-    }),
-    listCertificates(db(), { ...certificateFilter, page: certificatePage }),
-    countCertificates(db(), certificateFilter),
-    uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
+  const regionsLoading = regionOptions(me.reach);
+  async function loadLists() {
+    const { filters, query } = await readFilters(me.reach, param, () => regionsLoading);
+    const status = param("status");
+    const now = new Date();
+    const certificateFilter = {
+      q: param("q").slice(0, 100) || undefined,
+      status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
+      renewalBefore: new Date(now.getTime() + renewalWindowDays * 24 * 3600 * 1000),
+      // The home page's "expiring soon" figure counts this same filter.
+      now,
+      expiringBefore: expiringFilter(now).expiringBefore,
+      orgPath: filters.orgPath,
+    };
+    // Two lists, two cursors: the eligible list's after/before, the certificates' cafter/cbefore.
+    const eligiblePage = requirePageRequest(url, eligibleListKey, { size: pageSize });
+    const certificatePage = requirePageRequest(url, certificateListKey, { prefix: "c", size: certificatePageSize });
+    const batchId = param("batch");
+    const eligibleNow = () => Promise.all([listEligibleTrainees(db(), { ...filters, page: eligiblePage }), countEligible(db(), filters)]);
+    const [refreshed, firstLook, certificates, certificatesTotal, batch] = await Promise.all([
+      // Quiz passes queue no evaluation: the page catches up on what changed since the last look. The lists are
+      // read alongside it and the eligible list read again only when the catch-up changed something, which most
+      // loads it does not (decision 026).
+      refreshStaleEligibility(db(), program, { ...filters, limit: 200 }),
+      eligibleNow(),
+      listCertificates(db(), { ...certificateFilter, page: certificatePage }),
+      countCertificates(db(), certificateFilter),
+      uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
+    ]);
+    const [eligible, eligibleTotal] = refreshed ? await eligibleNow() : firstLook;
+    return { query, refreshed, eligible, eligibleTotal, certificates, certificatesTotal, batch, certificateFilter };
+  }
+  // The region options are awaited with the lists (so a failure is never left unhandled); the lists wait for
+  // them only when a region is chosen.
+  const [orgs, { query, refreshed, eligible, eligibleTotal, certificates, certificatesTotal, batch, certificateFilter }] = await Promise.all([
+    regionsLoading,
+    loadLists(),
   ]);
   const tierTitle = (tier: TierId) => program.program.tiers.find((t) => t.id === tier)?.title.zh ?? tier;
   const count = (k: string) => Math.max(0, Number.parseInt(param(k), 10) || 0);
@@ -147,7 +163,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       })),
     },
     batch: batch ? { ...batch, notEligible: count("notEligible"), alreadyIssued: count("alreadyIssued"), unprintable: count("unprintable") } : null,
-    batchMissing: Boolean(batchId) && !batch,
+    batchMissing: Boolean(param("batch")) && !batch,
     regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
     tiers: tierIds.map((id) => ({ id, title: tierTitle(id) })),
     query: { ...query, q: param("q"), status: certificateFilter.status ?? "" },
@@ -284,9 +300,21 @@ export default function AdminCertificates() {
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const { batch, query } = data;
   useBatchPolling(Boolean(batch && !batch.done));
+  const [searchParams] = useSearchParams();
+  // `?revoke=<id>` opens that certificate's revoke form; the rest of the query (search, cursors) stays.
+  const revoking = searchParams.get("revoke");
+  // A refused issue or revoke: its message is brought into view and focused (on a phone it is off screen).
+  const page = useRevealError<HTMLDivElement>(result?.error ? result : null);
+  const withRevoke = (id: string | null) => {
+    const next = new URLSearchParams(searchParams);
+    if (id) next.set("revoke", id);
+    else next.delete("revoke");
+    const text = next.toString();
+    return text ? `?${text}` : "?";
+  };
 
   return (
-    <div className="stack">
+    <div className="stack" ref={page}>
       <div className="page-header">
         <h1>{t("certs.title")}</h1>
       </div>
@@ -500,39 +528,55 @@ export default function AdminCertificates() {
                         {t("certs.reissue")}
                       </button>
                     </Form>
-                    <details open={Boolean(revokeError)}>
-                      <summary>{t("certs.revoke")}</summary>
-                      <Form method="post" noValidate>
-                        <input type="hidden" name="certificateId" value={c.id} />
-                        <div className={`field${revokeError ? " has-error" : ""}`}>
-                          <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.publicReason")}</label>
-                          <p id={`reason-${c.id}-hint`} className="hint">
-                            {t("certs.revoke.publicHint")}
-                          </p>
-                          <textarea
-                            id={`reason-${c.id}`}
-                            name="reason"
-                            required
-                            maxLength={maxReasonLength}
-                            defaultValue={revokeError?.reason ?? ""}
-                            aria-invalid={revokeError ? true : undefined}
-                            aria-describedby={revokeError ? `reason-${c.id}-hint reason-${c.id}-error` : `reason-${c.id}-hint`}
-                          />
-                          {revokeError?.error ? (
-                            <p id={`reason-${c.id}-error`} className="field-error" role="alert">
-                              {t(revokeError.error, revokeError.params)}
+                    {/* One revoke form, for the certificate asked for: not fifty hidden in the page (a third of its weight). */}
+                    {revokeError || revoking === c.id ? (
+                      <div id={`revoke-${c.id}`} className="revoke-box" role="group" aria-labelledby={`revoke-${c.id}-title`}>
+                        <p id={`revoke-${c.id}-title`} className="strong">
+                          {t("certs.revoke.title", { number: c.number })}
+                        </p>
+                        <Form method="post" noValidate>
+                          <input type="hidden" name="certificateId" value={c.id} />
+                          <div className={`field${revokeError ? " has-error" : ""}`}>
+                            <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.publicReason")}</label>
+                            <p id={`reason-${c.id}-hint`} className="hint">
+                              {t("certs.revoke.publicHint")}
                             </p>
-                          ) : null}
-                        </div>
-                        <div className="field">
-                          <label htmlFor={`note-${c.id}`}>{t("certs.revoke.internalNote")}</label>
-                          <textarea id={`note-${c.id}`} name="note" maxLength={maxNoteLength} defaultValue={revokeError?.note ?? ""} />
-                        </div>
-                        <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
-                          {t("certs.revoke.submit")}
-                        </button>
-                      </Form>
-                    </details>
+                            <textarea
+                              id={`reason-${c.id}`}
+                              name="reason"
+                              required
+                              maxLength={maxReasonLength}
+                              defaultValue={revokeError?.reason ?? ""}
+                              // Opened by its link: the reason is what comes next (the page keeps its place otherwise).
+                              autoFocus={!revokeError}
+                              aria-invalid={revokeError ? true : undefined}
+                              aria-describedby={revokeError ? `reason-${c.id}-hint reason-${c.id}-error` : `reason-${c.id}-hint`}
+                            />
+                            {revokeError?.error ? (
+                              <p id={`reason-${c.id}-error`} className="field-error" role="alert">
+                                {t(revokeError.error, revokeError.params)}
+                              </p>
+                            ) : null}
+                          </div>
+                          <div className="field">
+                            <label htmlFor={`note-${c.id}`}>{t("certs.revoke.internalNote")}</label>
+                            <textarea id={`note-${c.id}`} name="note" maxLength={maxNoteLength} defaultValue={revokeError?.note ?? ""} />
+                          </div>
+                          <div className="actions">
+                            <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
+                              {t("certs.revoke.submit")}
+                            </button>
+                            <Link to={withRevoke(null)} className="button secondary" preventScrollReset>
+                              {t("certs.revoke.cancel")}
+                            </Link>
+                          </div>
+                        </Form>
+                      </div>
+                    ) : (
+                      <Link to={`${withRevoke(c.id)}#revoke-${c.id}`} className="button danger-outline" aria-label={t("certs.revoke.open", { number: c.number })}>
+                        {t("certs.revoke")}
+                      </Link>
+                    )}
                   </div>
                 ) : (
                   "—"

@@ -99,7 +99,18 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   // Revoke with a reason; the public page says when and why.
   const number = verifyHref!.split("/").pop()!;
   await page.goto(`/admin/certificates?q=${number}`);
-  await page.getByText("撤销", { exact: true }).first().click();
+  // The list carries no revoke forms; the link opens the one asked for, its reason field focused.
+  await expect(page.getByLabel("公开原因（将显示在公开查验页）")).toHaveCount(0);
+  await page.getByRole("link", { name: `撤销证书 ${number}` }).click();
+  await expect(page).toHaveURL(/[?&]revoke=[0-9a-f-]{36}/);
+  await expect(page.getByLabel("公开原因（将显示在公开查验页）")).toHaveCount(1);
+  await expect(page.getByLabel("公开原因（将显示在公开查验页）")).toBeFocused();
+  await screenshot(page, "admin-certificates-revoke", testInfo.project.name);
+  // No reason: refused, the field says why, and it is focused and in view (on a phone too).
+  await page.getByRole("button", { name: "确认撤销" }).click();
+  await expect(page.getByRole("alert").getByText("请填写撤销原因")).toBeVisible();
+  await expect(page.getByLabel("公开原因（将显示在公开查验页）")).toBeFocused();
+  await expect(page.getByLabel("公开原因（将显示在公开查验页）")).toBeInViewport();
   await page.getByLabel("公开原因（将显示在公开查验页）").first().fill("学员申请材料存在重大不实。");
   await page.getByLabel("内部备注（仅管理员可见，可不填）").first().fill("举报人电话 13911112222，内部核查记录见档案。");
   await page.getByRole("button", { name: "确认撤销" }).first().click();
