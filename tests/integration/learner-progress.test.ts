@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "~/catalog/catalog.server";
 import { countUnread } from "~/models/notifications.server";
@@ -61,5 +62,20 @@ describe("learnerProgress", () => {
     expect(await countUnread(app.db, trainee.id)).toBe(6);
     expect((await learnerProgress(app.db, trainee.id, { unreadUpTo: 4 })).unread).toBe(await countUnread(app.db, trainee.id, 4));
     expect(await countUnread(app.db, trainee.id, 4)).toBe(4);
+  });
+
+  it("is a statement PostgreSQL parses and plans once per connection, not on every page", async () => {
+    const trainees = [await app.signIn(["trainee"], { track: "campus" }), await app.signIn(["trainee"], { track: "community" })];
+    const prepared = await app.db.transaction().execute(async (trx) => {
+      for (const trainee of trainees) {
+        expect(await learnerProgress(trx, trainee.id, { unreadUpTo: 99 })).toEqual({ held: [], read: new Set(), statuses: new Map(), unread: 0 });
+      }
+      // This connection's prepared statements: the look-up with the unread count once, for both trainees (the
+      // connection may hold the one without it too, from the tests above).
+      return (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(trx)).rows.filter(
+        (r) => r.statement.includes("from module_progress") && r.statement.includes('from "notifications"'),
+      );
+    });
+    expect(prepared).toHaveLength(1);
   });
 });
