@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth.server";
-import { applyServerTimeouts, bodyLimits, createWebApp } from "~/runtime/web-app.server";
+import { applyServerTimeouts, bodyLimits, createWebApp, newNonce } from "~/runtime/web-app.server";
 import { createTestApp } from "../support/app";
 
 // The edge as server.ts assembles it, over real sessions in PostgreSQL, with a stand-in for the
@@ -309,6 +309,15 @@ describe("security headers", () => {
     expect(second.headers.get("content-security-policy")).not.toBe(csp);
     const nonce = /'nonce-([^']+)'/.exec(scriptSrc)![1];
     expect(reached.some((r) => r.nonce === nonce)).toBe(true);
+  });
+
+  it("cut each nonce from fresh random bytes: 16 of them, never the same twice across refills of the pool", () => {
+    const nonces = Array.from({ length: 2000 }, () => newNonce());
+    expect(new Set(nonces).size).toBe(nonces.length);
+    for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+    // Not a counter or a pattern: the bytes spread over every value.
+    const bytes = Buffer.concat(nonces.map((n) => Buffer.from(n, "base64")));
+    expect(new Set(bytes).size).toBe(256);
   });
 
   it("keep /verify pages out of search engines and shared caches", async () => {
