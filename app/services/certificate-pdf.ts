@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { create as createFont, type Font } from "fontkit";
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
+import { PDFDocument, fill, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, type PDFFont, type PDFPage } from "pdf-lib";
 import QRCode from "qrcode";
 import type { CertificateArt } from "../catalog/schema";
 import { translate, type Locale } from "../i18n";
@@ -38,11 +38,29 @@ export interface CertificatePdfInput {
   contentDir?: string;
 }
 
+/** Shaped lines kept per font (a certificate has about twenty). */
+const maxKeptRuns = 2000;
+
 /**
  * Upstream fontkit in the shape pdf-lib calls: pdf-lib reads a subset through the fontkit 1
  * `encodeStream()` API, which fontkit 2 replaced with `encode()`.
  */
 function withEncodeStream(font: Font): Font {
+  // Shaping a line of CJK text (OpenType lookups) was a seventh of drawing a certificate, and most lines are
+  // the same on every certificate; pdf-lib shapes each line again for its width and for its glyphs. A run
+  // is only read (pdf-lib takes its glyphs), so one is kept per text, a bounded number of them.
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, ReturnType<Font["layout"]>>();
+  font.layout = ((text: string, ...rest: unknown[]) => {
+    if (rest.some((arg) => arg !== undefined)) return (layout as (...args: unknown[]) => ReturnType<Font["layout"]>)(text, ...rest);
+    let run = runs.get(text);
+    if (!run) {
+      if (runs.size >= maxKeptRuns) runs.clear();
+      run = layout(text);
+      runs.set(text, run);
+    }
+    return run;
+  }) as Font["layout"];
   const createSubset = font.createSubset.bind(font);
   font.createSubset = () => {
     const subset = createSubset();
@@ -122,12 +140,20 @@ async function embedContentImage(pdf: PDFDocument, contentDir: string, file: str
   return bytes[0] === 0x89 && bytes[1] === 0x50 ? pdf.embedPng(bytes) : pdf.embedJpg(bytes);
 }
 
-/** The QR code as vector squares: sharp at any zoom, and no image library needed. */
+/** Coordinates to a thousandth of a point (0.0004 mm): short numbers in the content stream. */
+const pt = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * The QR code as vector squares: sharp at any zoom, and no image library needed. One path of `re`
+ * operators filled once: drawn a rectangle at a time (pdf-lib's drawRectangle, a dozen operators and
+ * thirty numbers each), the code was a third of a certificate's drawing time and most of its content stream.
+ */
 function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: number) {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
   const quiet = 2;
   const cell = size / (modules.size + quiet * 2);
   page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
+  const operators = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
   for (let row = 0; row < modules.size; row += 1) {
     let run = 0;
     for (let col = 0; col <= modules.size; col += 1) {
@@ -135,17 +161,13 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
       if (dark) run += 1;
       else if (run > 0) {
         // One rectangle per run of dark cells; a hair wider so neighbours leave no seams.
-        page.drawRectangle({
-          x: x + (quiet + col - run) * cell,
-          y: y + size - (quiet + row + 1) * cell,
-          width: run * cell + 0.05,
-          height: cell + 0.05,
-          color: rgb(0, 0, 0),
-        });
+        operators.push(rectangle(pt(x + (quiet + col - run) * cell), pt(y + size - (quiet + row + 1) * cell), pt(run * cell + 0.05), pt(cell + 0.05)));
         run = 0;
       }
     }
   }
+  operators.push(fill(), popGraphicsState());
+  page.pushOperators(...operators);
 }
 
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {

@@ -137,6 +137,14 @@ describe("certificate PDF", () => {
       const png = readdirSync(dir).find((f) => f.endsWith(".png"));
       expect(png).toBeDefined();
       expect(statSync(path.join(dir, png!)).size).toBeGreaterThan(5_000);
+
+      // The QR code, as a phone would read it off the printed page: the certificate's verification address.
+      await run("pdftoppm", ["-png", "-r", "150", "-singlefile", file, path.join(dir, "scan")]);
+      const { default: sharp } = await import("sharp");
+      const { data, info: raster } = await sharp(path.join(dir, "scan.png")).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { default: jsQR } = await import("jsqr");
+      const code = jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), raster.width, raster.height);
+      expect(code?.data).toBe(verificationUrl(`${siteOrigin}`, number));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
