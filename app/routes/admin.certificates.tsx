@@ -80,93 +80,123 @@ async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier"
   return { filters, query: { region: region ? regionId : "", track: filters.track ?? "", tier: filters.tier ?? "" } };
 }
 
+/**
+ * The page's two views: trainees to issue to (the default), and the certificates issued, found by number,
+ * name or status. A search, a status or the issued list's own cursor open the issued view, so every link made
+ * before the split (the home page's "expiring soon", the admin search) still lands on its list.
+ */
+type CertificatesView = "eligible" | "issued";
+function certificatesView(search: URLSearchParams): CertificatesView {
+  return search.get("view") === "issued" || ["q", "status", "cafter", "cbefore"].some((k) => search.get(k)?.trim()) ? "issued" : "eligible";
+}
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "certificates.manage");
   const url = new URL(request.url);
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
   const program = catalog();
+  const view = certificatesView(url.searchParams);
+  const tierTitle = (tier: TierId) => program.program.tiers.find((t) => t.id === tier)?.title.zh ?? tier;
   const regionsLoading = regionOptions(me.reach);
-  async function loadLists() {
-    const { filters, query } = await readFilters(me.reach, param, () => regionsLoading);
-    const status = param("status");
+
+  /** Who may be issued a certificate, after catching up on evaluations; with the batch just issued, if any. */
+  async function eligibleView(filters: EligibilityFilters) {
+    const eligiblePage = requirePageRequest(url, eligibleListKey, { size: pageSize });
+    const batchId = param("batch");
+    const eligibleNow = () => Promise.all([listEligibleTrainees(db(), { ...filters, page: eligiblePage }), countEligible(db(), filters)]);
+    const [refreshed, firstLook, batch] = await Promise.all([
+      // Quiz passes queue no evaluation: the page catches up on what changed since the last look. The list is
+      // read alongside it and read again only when the catch-up changed something, which most loads it does not
+      // (decision 026).
+      refreshStaleEligibility(db(), program, { ...filters, limit: 200 }),
+      eligibleNow(),
+      uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
+    ]);
+    const [eligible, total] = refreshed ? await eligibleNow() : firstLook;
+    const count = (k: string) => Math.max(0, Number.parseInt(param(k), 10) || 0);
+    return {
+      refreshed,
+      eligible: {
+        total,
+        next: eligible.next,
+        prev: eligible.prev,
+        rows: await Promise.all(
+          eligible.rows.map(async (r) => ({
+            key: `${r.user_id}|${r.track}|${r.tier}`,
+            name: r.name,
+            unprintable: (await unprintableCharacters(r.name)).join(""),
+            org: r.org_name,
+            track: r.track,
+            tier: tierTitle(r.tier),
+            evaluatedAt: formatDate(r.evaluated_at),
+            previouslyRevoked: Boolean(r.previously_revoked),
+          })),
+        ),
+      },
+      batch: batch ? { ...batch, notEligible: count("notEligible"), alreadyIssued: count("alreadyIssued"), unprintable: count("unprintable") } : null,
+      batchMissing: Boolean(batchId) && !batch,
+    };
+  }
+
+  /** The certificates issued in reach, searched by number or name and filtered by status. */
+  async function issuedView(filters: EligibilityFilters, status: CertificateStatusFilter | undefined) {
     const now = new Date();
     const certificateFilter = {
       q: param("q").slice(0, 100) || undefined,
-      status: (certificateStatuses as readonly string[]).includes(status) ? (status as CertificateStatusFilter) : undefined,
+      status,
       renewalBefore: new Date(now.getTime() + renewalWindowDays * 24 * 3600 * 1000),
       // The home page's "expiring soon" figure counts this same filter.
       now,
       expiringBefore: expiringFilter(now).expiringBefore,
       orgPath: filters.orgPath,
     };
-    // Two lists, two cursors: the eligible list's after/before, the certificates' cafter/cbefore.
-    const eligiblePage = requirePageRequest(url, eligibleListKey, { size: pageSize });
+    // Its own cursor (`cafter`/`cbefore`), as before the split: links kept from then still page.
     const certificatePage = requirePageRequest(url, certificateListKey, { prefix: "c", size: certificatePageSize });
-    const batchId = param("batch");
-    const eligibleNow = () => Promise.all([listEligibleTrainees(db(), { ...filters, page: eligiblePage }), countEligible(db(), filters)]);
-    const [refreshed, firstLook, certificates, certificatesTotal, batch] = await Promise.all([
-      // Quiz passes queue no evaluation: the page catches up on what changed since the last look. The lists are
-      // read alongside it and the eligible list read again only when the catch-up changed something, which most
-      // loads it does not (decision 026).
-      refreshStaleEligibility(db(), program, { ...filters, limit: 200 }),
-      eligibleNow(),
-      listCertificates(db(), { ...certificateFilter, page: certificatePage }),
-      countCertificates(db(), certificateFilter),
-      uuid.test(batchId) ? batchProgress(db(), batchId, me.id) : Promise.resolve(undefined),
-    ]);
-    const [eligible, eligibleTotal] = refreshed ? await eligibleNow() : firstLook;
-    return { query, refreshed, eligible, eligibleTotal, certificates, certificatesTotal, batch, certificateFilter };
+    const [certificates, total] = await Promise.all([listCertificates(db(), { ...certificateFilter, page: certificatePage }), countCertificates(db(), certificateFilter)]);
+    return {
+      certificates: {
+        total,
+        next: certificates.next,
+        prev: certificates.prev,
+        rows: certificates.rows.map((c) => ({
+          id: c.id,
+          number: c.number,
+          name: c.name_on_certificate,
+          currentName: c.current_name !== c.name_on_certificate ? c.current_name : null,
+          track: c.track,
+          tier: tierTitle(c.tier),
+          status: c.status,
+          issuedAt: formatDate(c.issued_at),
+          validUntil: formatDate(c.valid_until),
+          revokedAt: formatDate(c.revoked_at),
+          revokedReason: c.revoked_reason,
+          revokedNote: c.revoked_note,
+          file: c.rendered_at ? ("ready" as const) : c.render_error ? ("failed" as const) : ("pending" as const),
+        })),
+      },
+    };
   }
-  // The region options are awaited with the lists (so a failure is never left unhandled); the lists wait for
+
+  const statusParam = param("status");
+  const status = (certificateStatuses as readonly string[]).includes(statusParam) ? (statusParam as CertificateStatusFilter) : undefined;
+  // The region options are awaited with the list (so a failure is never left unhandled); the list waits for
   // them only when a region is chosen.
-  const [orgs, { query, refreshed, eligible, eligibleTotal, certificates, certificatesTotal, batch, certificateFilter }] = await Promise.all([
+  const [orgs, shown] = await Promise.all([
     regionsLoading,
-    loadLists(),
+    readFilters(me.reach, param, () => regionsLoading).then(async ({ filters, query }) => ({
+      query,
+      ...(view === "eligible"
+        ? { ...(await eligibleView(filters)), certificates: null }
+        : { ...(await issuedView(filters, status)), eligible: null, refreshed: 0, batch: null, batchMissing: false }),
+    })),
   ]);
-  const tierTitle = (tier: TierId) => program.program.tiers.find((t) => t.id === tier)?.title.zh ?? tier;
-  const count = (k: string) => Math.max(0, Number.parseInt(param(k), 10) || 0);
+  const { query, ...lists } = shown;
   return json({
-    refreshed,
-    eligible: {
-      total: eligibleTotal,
-      next: eligible.next,
-      prev: eligible.prev,
-      rows: await Promise.all(eligible.rows.map(async (r) => ({
-        key: `${r.user_id}|${r.track}|${r.tier}`,
-        name: r.name,
-        unprintable: (await unprintableCharacters(r.name)).join(""),
-        org: r.org_name,
-        track: r.track,
-        tier: tierTitle(r.tier),
-        evaluatedAt: formatDate(r.evaluated_at),
-        previouslyRevoked: Boolean(r.previously_revoked),
-      }))),
-    },
-    certificates: {
-      total: certificatesTotal,
-      next: certificates.next,
-      prev: certificates.prev,
-      rows: certificates.rows.map((c) => ({
-        id: c.id,
-        number: c.number,
-        name: c.name_on_certificate,
-        currentName: c.current_name !== c.name_on_certificate ? c.current_name : null,
-        track: c.track,
-        tier: tierTitle(c.tier),
-        status: c.status,
-        issuedAt: formatDate(c.issued_at),
-        validUntil: formatDate(c.valid_until),
-        revokedAt: formatDate(c.revoked_at),
-        revokedReason: c.revoked_reason,
-        revokedNote: c.revoked_note,
-        file: c.rendered_at ? ("ready" as const) : c.render_error ? ("failed" as const) : ("pending" as const),
-      })),
-    },
-    batch: batch ? { ...batch, notEligible: count("notEligible"), alreadyIssued: count("alreadyIssued"), unprintable: count("unprintable") } : null,
-    batchMissing: Boolean(param("batch")) && !batch,
+    view,
+    ...lists,
     regions: orgs.filter((o) => o.path.split("/").length <= 5).map(({ id, label }) => ({ id, label })),
     tiers: tierIds.map((id) => ({ id, title: tierTitle(id) })),
-    query: { ...query, q: param("q"), status: certificateFilter.status ?? "" },
+    query: { ...query, q: param("q"), status: status ?? "" },
   });
 }
 
@@ -298,7 +328,13 @@ export default function AdminCertificates() {
   const navigation = useNavigation();
   const t = useT();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
-  const { batch, query } = data;
+  const { batch, query, eligible, certificates } = data;
+  // Each view keeps the region chosen; the eligible view its track and tier too.
+  const viewHref = (view: "eligible" | "issued") => {
+    const kept = view === "eligible" ? { region: query.region, track: query.track, tier: query.tier } : { view, region: query.region };
+    const text = new URLSearchParams(Object.entries(kept).filter(([, v]) => v)).toString();
+    return text ? `?${text}` : "?";
+  };
   useBatchPolling(Boolean(batch && !batch.done));
   const [searchParams] = useSearchParams();
   // `?revoke=<id>` opens that certificate's revoke form; the rest of the query (search, cursors) stays.
@@ -319,6 +355,15 @@ export default function AdminCertificates() {
         <h1>{t("certs.title")}</h1>
       </div>
 
+      <nav className="view-switch" aria-label={t("certs.views")}>
+        <Link to={viewHref("eligible")} aria-current={data.view === "eligible" ? "page" : undefined}>
+          {t("certs.eligible.title")}
+        </Link>
+        <Link to={viewHref("issued")} aria-current={data.view === "issued" ? "page" : undefined}>
+          {t("certs.list.title")}
+        </Link>
+      </nav>
+
       {batch ? (
         <section className="card" aria-labelledby="batch-title">
           <h2 id="batch-title">{t("certs.batch.title")}</h2>
@@ -336,258 +381,261 @@ export default function AdminCertificates() {
       ) : null}
       {data.batchMissing ? <FormMessage kind="error">{t("certs.batch.notFound")}</FormMessage> : null}
 
-      <section aria-labelledby="eligible-title">
-        <h2 id="eligible-title">{t("certs.eligible.title")}</h2>
-        <Form method="get" className="toolbar card" aria-label={t("certs.filter.apply")}>
-          <FilterSelect name="region" label={t("certs.filter.region")} value={query.region} options={data.regions.map((r) => ({ value: r.id, label: r.label }))} />
-          <FilterSelect
-            name="track"
-            label={t("certs.filter.track")}
-            value={query.track}
-            options={[
-              { value: "campus", label: t("track.campus") },
-              { value: "community", label: t("track.community") },
+      {eligible ? (
+        <section aria-labelledby="eligible-title">
+          <h2 id="eligible-title">{t("certs.eligible.title")}</h2>
+          <Form method="get" className="toolbar card" aria-label={t("certs.filter.apply")}>
+            <FilterSelect name="region" label={t("certs.filter.region")} value={query.region} options={data.regions.map((r) => ({ value: r.id, label: r.label }))} />
+            <FilterSelect
+              name="track"
+              label={t("certs.filter.track")}
+              value={query.track}
+              options={[
+                { value: "campus", label: t("track.campus") },
+                { value: "community", label: t("track.community") },
+              ]}
+            />
+            <FilterSelect name="tier" label={t("certs.filter.tier")} value={query.tier} options={data.tiers.map((tier) => ({ value: tier.id, label: tier.title }))} />
+            <button type="submit" className="button">
+              {t("certs.filter.apply")}
+            </button>
+          </Form>
+
+          {result?.intent === "issue" && result.error ? (
+            <FormMessage kind="error">
+              {t(result.error)}
+              {result.notEligible ? ` ${t("certs.skipped.notEligible", { count: result.notEligible })}` : ""}
+              {result.alreadyIssued ? ` ${t("certs.skipped.alreadyIssued", { count: result.alreadyIssued })}` : ""}
+              {result.heldBack?.length ? (
+                <ul>
+                  {result.heldBack.map((h) => (
+                    <li key={h.name}>{t("certs.glyph.refusedRow", { name: h.name, chars: h.chars })}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </FormMessage>
+          ) : null}
+
+          <p className="muted" aria-live="polite">
+            {t("certs.eligible.count", { total: figureText(eligible.total) })}
+            {data.refreshed ? ` · ${t("certs.eligible.refreshed", { count: data.refreshed })}` : ""}
+          </p>
+          {eligible.rows.length === 0 ? (
+            <p className="empty card">{t("certs.eligible.empty")}</p>
+          ) : (
+            <Form method="post">
+              <input type="hidden" name="region" value={query.region} />
+              <input type="hidden" name="track" value={query.track} />
+              <input type="hidden" name="tier" value={query.tier} />
+              <div className="table-wrap">
+                <table className="data responsive">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("certs.col.select")}</th>
+                      <th scope="col">{t("certs.col.name")}</th>
+                      <th scope="col">{t("certs.col.org")}</th>
+                      <th scope="col">{t("certs.col.tier")}</th>
+                      <th scope="col">{t("certs.col.evaluatedAt")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {eligible.rows.map((row) => (
+                      <tr key={row.key}>
+                        <td data-label={t("certs.col.select")}>
+                          <label className="check">
+                            <input type="checkbox" name="candidate" value={row.key} />
+                            <span className="sr-only">{t("certs.selectRow", { name: row.name, tier: row.tier })}</span>
+                          </label>
+                        </td>
+                        <td data-label={t("certs.col.name")}>
+                          {row.name}
+                          {row.previouslyRevoked ? <span className="badge warn">{t("certs.previouslyRevoked")}</span> : null}
+                          {row.unprintable ? (
+                            <>
+                              <p className="field-error">
+                                {t("certs.glyph.missing", { chars: row.unprintable })}
+                                {/* The browser may lack the glyph too: the code point names it either way. */}
+                                <span className="hint">
+                                  {" "}
+                                  {[...row.unprintable].map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase()}`).join(" ")}
+                                </span>
+                              </p>
+                              <label className="check">
+                                <input type="checkbox" name="confirmName" value={row.key} />
+                                {t("certs.glyph.confirm")}
+                              </label>
+                            </>
+                          ) : null}
+                        </td>
+                        <td data-label={t("certs.col.org")}>{row.org ?? "—"}</td>
+                        <td data-label={t("certs.col.tier")}>
+                          <span className="badge">{t(`track.${row.track}`)}</span>
+                          {row.tier}
+                        </td>
+                        <td data-label={t("certs.col.evaluatedAt")}>{row.evaluatedAt}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <IssueButtons busyIntent={typeof busyIntent === "string" ? busyIntent : null} total={eligible.total} />
+              <p id="issue-all-help" className="hint">
+                {t("certs.issueAll.help", { max: maxBatch })}
+              </p>
+              {eligible.rows.some((row) => row.unprintable) ? <p className="hint">{t("certs.glyph.help")}</p> : null}
+            </Form>
+          )}
+          <KeysetPagination next={eligible.next} prev={eligible.prev} />
+        </section>
+      ) : null}
+
+      {certificates ? (
+        <section aria-labelledby="issued-title">
+          <h2 id="issued-title">{t("certs.list.title")}</h2>
+          {query.status === "expiring" ? (
+            <ActiveFilter
+              label={t("certs.status.expiring", { days: attentionThresholds.expiringDays })}
+              clearTo={`?${new URLSearchParams(Object.entries({ view: "issued", region: query.region, q: query.q }).filter(([, v]) => v))}#issued-title`}
+            />
+          ) : null}
+          <Form method="get" className="toolbar card" role="search">
+            <input type="hidden" name="view" value="issued" />
+            <FilterSelect name="region" label={t("certs.filter.region")} value={query.region} options={data.regions.map((r) => ({ value: r.id, label: r.label }))} />
+            <div className="field">
+              <label htmlFor="q">{t("certs.search")}</label>
+              <input id="q" type="search" name="q" defaultValue={query.q} />
+            </div>
+            <FilterSelect name="status" label={t("certs.filter.status")} value={query.status} options={certificateStatuses.map((s) => ({ value: s, label: t(`certs.status.${s}`, { days: attentionThresholds.expiringDays }) }))} />
+            <button type="submit" className="button">
+              {t("certs.filter.apply")}
+            </button>
+          </Form>
+
+          {(result?.intent === "revoke" || result?.intent === "reissue") && result.success ? (
+            <FormMessage kind="success">{t(result.success, result.params)}</FormMessage>
+          ) : null}
+          {result?.intent === "reissue" && result.error ? <FormMessage kind="error">{t(result.error)}</FormMessage> : null}
+          {result?.intent === "revoke" && result.error && !certificates.rows.some((c) => c.id === result.certificateId) ? (
+            <FormMessage kind="error">{t(result.error, result.params)}</FormMessage>
+          ) : null}
+
+          <p className="muted">{t("certs.list.count", { total: figureText(certificates.total) })}</p>
+          <DataTable
+            rows={certificates.rows}
+            rowKey={(c) => c.id}
+            empty={t("certs.list.empty")}
+            columns={[
+              { label: t("certs.col.number"), cell: (c) => <Link to={`/verify/${c.number}`}>{c.number}</Link> },
+              {
+                label: t("certs.col.name"),
+                cell: (c) => (
+                  <>
+                    {c.name}
+                    {c.currentName ? <p className="hint">{t("certs.currentName", { name: c.currentName })}</p> : null}
+                  </>
+                ),
+              },
+              {
+                label: t("certs.col.tier"),
+                cell: (c) => (
+                  <>
+                    <span className="badge">{t(`track.${c.track}`)}</span>
+                    {c.tier}
+                  </>
+                ),
+              },
+              {
+                label: t("certs.col.status"),
+                cell: (c) => (
+                  <>
+                    <span className={`badge${c.status === "issued" ? "" : " warn"}`}>{t(`certs.status.${c.status}`)}</span>
+                    {c.status === "revoked" ? (
+                      <p className="hint">
+                        {t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? t("verify.status.revoked.neutral") })}
+                        {c.revokedNote ? ` ${t("certs.revokedNote", { note: c.revokedNote })}` : null}
+                      </p>
+                    ) : null}
+                    {c.status === "issued" && c.file !== "ready" ? (
+                      <p className="hint">{c.file === "failed" ? t("certs.renderFailed") : t("certs.rendering")}</p>
+                    ) : null}
+                  </>
+                ),
+              },
+              { label: t("certs.col.issuedAt"), cell: (c) => c.issuedAt },
+              { label: t("certs.col.validUntil"), cell: (c) => c.validUntil ?? "—" },
+              {
+                label: t("certs.col.actions"),
+                cell: (c) => {
+                  const revokeError = result?.intent === "revoke" && result.error && result.certificateId === c.id ? result : null;
+                  return c.status === "issued" ? (
+                    <div className="stack">
+                      <Form method="post">
+                        <input type="hidden" name="certificateId" value={c.id} />
+                        <button type="submit" name="intent" value="reissue" className="button secondary" disabled={Boolean(busyIntent)}>
+                          {t("certs.reissue")}
+                        </button>
+                      </Form>
+                      {/* One revoke form, for the certificate asked for: not fifty hidden in the page (a third of its weight). */}
+                      {revokeError || revoking === c.id ? (
+                        <div id={`revoke-${c.id}`} className="revoke-box" role="group" aria-labelledby={`revoke-${c.id}-title`}>
+                          <p id={`revoke-${c.id}-title`} className="strong">
+                            {t("certs.revoke.title", { number: c.number })}
+                          </p>
+                          <Form method="post" noValidate>
+                            <input type="hidden" name="certificateId" value={c.id} />
+                            <div className={`field${revokeError ? " has-error" : ""}`}>
+                              <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.publicReason")}</label>
+                              <p id={`reason-${c.id}-hint`} className="hint">
+                                {t("certs.revoke.publicHint")}
+                              </p>
+                              <textarea
+                                id={`reason-${c.id}`}
+                                name="reason"
+                                required
+                                maxLength={maxReasonLength}
+                                defaultValue={revokeError?.reason ?? ""}
+                                // Opened by its link: the reason is what comes next (the page keeps its place otherwise).
+                                autoFocus={!revokeError}
+                                aria-invalid={revokeError ? true : undefined}
+                                aria-describedby={revokeError ? `reason-${c.id}-hint reason-${c.id}-error` : `reason-${c.id}-hint`}
+                              />
+                              {revokeError?.error ? (
+                                <p id={`reason-${c.id}-error`} className="field-error" role="alert">
+                                  {t(revokeError.error, revokeError.params)}
+                                </p>
+                              ) : null}
+                            </div>
+                            <div className="field">
+                              <label htmlFor={`note-${c.id}`}>{t("certs.revoke.internalNote")}</label>
+                              <textarea id={`note-${c.id}`} name="note" maxLength={maxNoteLength} defaultValue={revokeError?.note ?? ""} />
+                            </div>
+                            <div className="actions">
+                              <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
+                                {t("certs.revoke.submit")}
+                              </button>
+                              <Link to={withRevoke(null)} className="button secondary" preventScrollReset>
+                                {t("certs.revoke.cancel")}
+                              </Link>
+                            </div>
+                          </Form>
+                        </div>
+                      ) : (
+                        <Link to={`${withRevoke(c.id)}#revoke-${c.id}`} className="button danger-outline" aria-label={t("certs.revoke.open", { number: c.number })}>
+                          {t("certs.revoke")}
+                        </Link>
+                      )}
+                    </div>
+                  ) : (
+                    "—"
+                  );
+                },
+              },
             ]}
           />
-          <FilterSelect name="tier" label={t("certs.filter.tier")} value={query.tier} options={data.tiers.map((tier) => ({ value: tier.id, label: tier.title }))} />
-          <button type="submit" className="button">
-            {t("certs.filter.apply")}
-          </button>
-        </Form>
-
-        {result?.intent === "issue" && result.error ? (
-          <FormMessage kind="error">
-            {t(result.error)}
-            {result.notEligible ? ` ${t("certs.skipped.notEligible", { count: result.notEligible })}` : ""}
-            {result.alreadyIssued ? ` ${t("certs.skipped.alreadyIssued", { count: result.alreadyIssued })}` : ""}
-            {result.heldBack?.length ? (
-              <ul>
-                {result.heldBack.map((h) => (
-                  <li key={h.name}>{t("certs.glyph.refusedRow", { name: h.name, chars: h.chars })}</li>
-                ))}
-              </ul>
-            ) : null}
-          </FormMessage>
-        ) : null}
-
-        <p className="muted" aria-live="polite">
-          {t("certs.eligible.count", { total: figureText(data.eligible.total) })}
-          {data.refreshed ? ` · ${t("certs.eligible.refreshed", { count: data.refreshed })}` : ""}
-        </p>
-        {data.eligible.rows.length === 0 ? (
-          <p className="empty card">{t("certs.eligible.empty")}</p>
-        ) : (
-          <Form method="post">
-            <input type="hidden" name="region" value={query.region} />
-            <input type="hidden" name="track" value={query.track} />
-            <input type="hidden" name="tier" value={query.tier} />
-            <div className="table-wrap">
-              <table className="data responsive">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("certs.col.select")}</th>
-                    <th scope="col">{t("certs.col.name")}</th>
-                    <th scope="col">{t("certs.col.org")}</th>
-                    <th scope="col">{t("certs.col.tier")}</th>
-                    <th scope="col">{t("certs.col.evaluatedAt")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.eligible.rows.map((row) => (
-                    <tr key={row.key}>
-                      <td data-label={t("certs.col.select")}>
-                        <label className="check">
-                          <input type="checkbox" name="candidate" value={row.key} />
-                          <span className="sr-only">{t("certs.selectRow", { name: row.name, tier: row.tier })}</span>
-                        </label>
-                      </td>
-                      <td data-label={t("certs.col.name")}>
-                        {row.name}
-                        {row.previouslyRevoked ? <span className="badge warn">{t("certs.previouslyRevoked")}</span> : null}
-                        {row.unprintable ? (
-                          <>
-                            <p className="field-error">
-                              {t("certs.glyph.missing", { chars: row.unprintable })}
-                              {/* The browser may lack the glyph too: the code point names it either way. */}
-                              <span className="hint">
-                                {" "}
-                                {[...row.unprintable].map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase()}`).join(" ")}
-                              </span>
-                            </p>
-                            <label className="check">
-                              <input type="checkbox" name="confirmName" value={row.key} />
-                              {t("certs.glyph.confirm")}
-                            </label>
-                          </>
-                        ) : null}
-                      </td>
-                      <td data-label={t("certs.col.org")}>{row.org ?? "—"}</td>
-                      <td data-label={t("certs.col.tier")}>
-                        <span className="badge">{t(`track.${row.track}`)}</span>
-                        {row.tier}
-                      </td>
-                      <td data-label={t("certs.col.evaluatedAt")}>{row.evaluatedAt}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <IssueButtons busyIntent={typeof busyIntent === "string" ? busyIntent : null} total={data.eligible.total} />
-            <p id="issue-all-help" className="hint">
-              {t("certs.issueAll.help", { max: maxBatch })}
-            </p>
-            {data.eligible.rows.some((row) => row.unprintable) ? <p className="hint">{t("certs.glyph.help")}</p> : null}
-          </Form>
-        )}
-        <KeysetPagination next={data.eligible.next} prev={data.eligible.prev} />
-      </section>
-
-      <section aria-labelledby="issued-title">
-        <h2 id="issued-title">{t("certs.list.title")}</h2>
-        {query.status === "expiring" ? (
-          <ActiveFilter
-            label={t("certs.status.expiring", { days: attentionThresholds.expiringDays })}
-            clearTo={`?${new URLSearchParams(Object.entries({ region: query.region, track: query.track, tier: query.tier, q: query.q }).filter(([, v]) => v))}#issued-title`}
-          />
-        ) : null}
-        <Form method="get" className="toolbar card" role="search">
-          <input type="hidden" name="region" value={query.region} />
-          <input type="hidden" name="track" value={query.track} />
-          <input type="hidden" name="tier" value={query.tier} />
-          <div className="field">
-            <label htmlFor="q">{t("certs.search")}</label>
-            <input id="q" type="search" name="q" defaultValue={query.q} />
-          </div>
-          <FilterSelect name="status" label={t("certs.filter.status")} value={query.status} options={certificateStatuses.map((s) => ({ value: s, label: t(`certs.status.${s}`, { days: attentionThresholds.expiringDays }) }))} />
-          <button type="submit" className="button">
-            {t("certs.filter.apply")}
-          </button>
-        </Form>
-
-        {(result?.intent === "revoke" || result?.intent === "reissue") && result.success ? (
-          <FormMessage kind="success">{t(result.success, result.params)}</FormMessage>
-        ) : null}
-        {result?.intent === "reissue" && result.error ? <FormMessage kind="error">{t(result.error)}</FormMessage> : null}
-        {result?.intent === "revoke" && result.error && !data.certificates.rows.some((c) => c.id === result.certificateId) ? (
-          <FormMessage kind="error">{t(result.error, result.params)}</FormMessage>
-        ) : null}
-
-        <p className="muted">{t("certs.list.count", { total: figureText(data.certificates.total) })}</p>
-        <DataTable
-          rows={data.certificates.rows}
-          rowKey={(c) => c.id}
-          empty={t("certs.list.empty")}
-          columns={[
-            { label: t("certs.col.number"), cell: (c) => <Link to={`/verify/${c.number}`}>{c.number}</Link> },
-            {
-              label: t("certs.col.name"),
-              cell: (c) => (
-                <>
-                  {c.name}
-                  {c.currentName ? <p className="hint">{t("certs.currentName", { name: c.currentName })}</p> : null}
-                </>
-              ),
-            },
-            {
-              label: t("certs.col.tier"),
-              cell: (c) => (
-                <>
-                  <span className="badge">{t(`track.${c.track}`)}</span>
-                  {c.tier}
-                </>
-              ),
-            },
-            {
-              label: t("certs.col.status"),
-              cell: (c) => (
-                <>
-                  <span className={`badge${c.status === "issued" ? "" : " warn"}`}>{t(`certs.status.${c.status}`)}</span>
-                  {c.status === "revoked" ? (
-                    <p className="hint">
-                      {t("certs.revokedOn", { date: c.revokedAt ?? "", reason: c.revokedReason ?? t("verify.status.revoked.neutral") })}
-                      {c.revokedNote ? ` ${t("certs.revokedNote", { note: c.revokedNote })}` : null}
-                    </p>
-                  ) : null}
-                  {c.status === "issued" && c.file !== "ready" ? (
-                    <p className="hint">{c.file === "failed" ? t("certs.renderFailed") : t("certs.rendering")}</p>
-                  ) : null}
-                </>
-              ),
-            },
-            { label: t("certs.col.issuedAt"), cell: (c) => c.issuedAt },
-            { label: t("certs.col.validUntil"), cell: (c) => c.validUntil ?? "—" },
-            {
-              label: t("certs.col.actions"),
-              cell: (c) => {
-                const revokeError = result?.intent === "revoke" && result.error && result.certificateId === c.id ? result : null;
-                return c.status === "issued" ? (
-                  <div className="stack">
-                    <Form method="post">
-                      <input type="hidden" name="certificateId" value={c.id} />
-                      <button type="submit" name="intent" value="reissue" className="button secondary" disabled={Boolean(busyIntent)}>
-                        {t("certs.reissue")}
-                      </button>
-                    </Form>
-                    {/* One revoke form, for the certificate asked for: not fifty hidden in the page (a third of its weight). */}
-                    {revokeError || revoking === c.id ? (
-                      <div id={`revoke-${c.id}`} className="revoke-box" role="group" aria-labelledby={`revoke-${c.id}-title`}>
-                        <p id={`revoke-${c.id}-title`} className="strong">
-                          {t("certs.revoke.title", { number: c.number })}
-                        </p>
-                        <Form method="post" noValidate>
-                          <input type="hidden" name="certificateId" value={c.id} />
-                          <div className={`field${revokeError ? " has-error" : ""}`}>
-                            <label htmlFor={`reason-${c.id}`}>{t("certs.revoke.publicReason")}</label>
-                            <p id={`reason-${c.id}-hint`} className="hint">
-                              {t("certs.revoke.publicHint")}
-                            </p>
-                            <textarea
-                              id={`reason-${c.id}`}
-                              name="reason"
-                              required
-                              maxLength={maxReasonLength}
-                              defaultValue={revokeError?.reason ?? ""}
-                              // Opened by its link: the reason is what comes next (the page keeps its place otherwise).
-                              autoFocus={!revokeError}
-                              aria-invalid={revokeError ? true : undefined}
-                              aria-describedby={revokeError ? `reason-${c.id}-hint reason-${c.id}-error` : `reason-${c.id}-hint`}
-                            />
-                            {revokeError?.error ? (
-                              <p id={`reason-${c.id}-error`} className="field-error" role="alert">
-                                {t(revokeError.error, revokeError.params)}
-                              </p>
-                            ) : null}
-                          </div>
-                          <div className="field">
-                            <label htmlFor={`note-${c.id}`}>{t("certs.revoke.internalNote")}</label>
-                            <textarea id={`note-${c.id}`} name="note" maxLength={maxNoteLength} defaultValue={revokeError?.note ?? ""} />
-                          </div>
-                          <div className="actions">
-                            <button type="submit" name="intent" value="revoke" className="button danger" disabled={Boolean(busyIntent)}>
-                              {t("certs.revoke.submit")}
-                            </button>
-                            <Link to={withRevoke(null)} className="button secondary" preventScrollReset>
-                              {t("certs.revoke.cancel")}
-                            </Link>
-                          </div>
-                        </Form>
-                      </div>
-                    ) : (
-                      <Link to={`${withRevoke(c.id)}#revoke-${c.id}`} className="button danger-outline" aria-label={t("certs.revoke.open", { number: c.number })}>
-                        {t("certs.revoke")}
-                      </Link>
-                    )}
-                  </div>
-                ) : (
-                  "—"
-                );
-              },
-            },
-          ]}
-        />
-        {/* Its own cursor (`cafter`/`cbefore`), so the eligible list above keeps its page. */}
-        <KeysetPagination next={data.certificates.next} prev={data.certificates.prev} prefix="c" label={t("certs.list.title")} />
-      </section>
+          {/* Its own cursor (`cafter`/`cbefore`), so the eligible list above keeps its page. */}
+          <KeysetPagination next={certificates.next} prev={certificates.prev} prefix="c" label={t("certs.list.title")} />
+        </section>
+      ) : null}
     </div>
   );
 }

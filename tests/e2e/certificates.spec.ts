@@ -55,6 +55,14 @@ test("an admin issues a batch, the trainee downloads the PDF, its verification U
   await page.getByRole("button", { name: "确认颁发" }).click();
   await expect(page.getByText(/已颁发 1 份证书/)).toBeVisible();
   await expect(page.getByText("本批证书已全部生成。")).toBeVisible({ timeout: 30_000 });
+  // The issued certificates are the page's other view, one tap away; the eligible list is not carried along.
+  await page.getByRole("navigation", { name: "待颁发与已颁发" }).getByRole("link", { name: "已颁发的证书" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "已颁发的证书" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "已颁发的证书" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("heading", { name: "符合颁证条件的学员" })).toHaveCount(0);
+  await expect(page.getByText(name, { exact: true }).first()).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, "admin-certificates-issued", testInfo.project.name);
 
   const trainee = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL, acceptDownloads: true })).newPage();
   await signIn(trainee, phone, "证书测试的密码很长");

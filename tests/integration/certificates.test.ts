@@ -361,6 +361,33 @@ describe("the admin certificates page", () => {
   });
 });
 
+describe("the page's two views", () => {
+  it("lists who may be issued by default, the issued certificates when asked or searched, never both at once", async () => {
+    const userId = await trainee({ name: "分页视图" });
+    await pass(userId, "campus", "foundation");
+    const byDefault = (await loadPage("?track=campus&tier=foundation")) as unknown as { view: string; eligible: { rows: Array<{ key: string }> } | null; certificates: unknown };
+    expect(byDefault.view).toBe("eligible");
+    expect(byDefault.eligible?.rows.map((r) => r.key)).toContain(key(userId));
+    expect(byDefault.certificates).toBeNull();
+    await post({ intent: "issue", candidate: [key(userId)] });
+    const [cert] = await certificatesOf(userId);
+    // Asked for, or opened by a search, a status or the list's own cursor: links made before the split still land.
+    for (const query of ["?view=issued", `?q=${cert!.number}`, "?status=issued", `?cafter=${encodeURIComponent("x")}`]) {
+      const res = await responseOf(() => loader({ request: makeRequest(`/admin/certificates${query}`), context: admin.context, params: {} }));
+      if (query.startsWith("?cafter")) {
+        // A cursor that is not one is refused, by the issued list that reads it.
+        expect(res.status).toBe(400);
+        continue;
+      }
+      const page = (await res.json()) as { view: string; eligible: unknown; certificates: { rows: Array<{ number: string }> } | null };
+      expect(page.view, query).toBe("issued");
+      expect(page.eligible, query).toBeNull();
+      expect(page.certificates, query).not.toBeNull();
+    }
+    expect(((await loadPage(`?q=${cert!.number}`)) as unknown as { certificates: { rows: Array<{ number: string }> } }).certificates.rows.map((c) => c.number)).toEqual([cert!.number]);
+  });
+});
+
 describe("admin certificates guard", () => {
   it("sends anonymous visitors to the login page and refuses trainees and mentors", async () => {
     const anon = await responseOf(() => loader({ request: makeRequest("/admin/certificates"), context: app.anonymous(), params: {} }));

@@ -81,6 +81,8 @@ async function subjects(url: string) {
 function pagesFor(s: Awaited<ReturnType<typeof subjects>>): PageSpec[] {
   return [
     { name: "/admin/certificates", path: "/admin/certificates", as: "admin" },
+    // The page's other view since the split: the certificates issued (each view was half of the one page).
+    { name: "/admin/certificates, issued", path: "/admin/certificates?view=issued", as: "admin" },
     { name: "/admin/outcomes, whole programme", path: "/admin/outcomes", as: "admin", outcomes: true },
     { name: "/admin/outcomes, one province", path: `/admin/outcomes?region=${s.provinceId}`, as: "admin", outcomes: true },
     { name: "/mentor, queue as admin", path: "/mentor", as: "admin" },

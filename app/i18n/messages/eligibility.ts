@@ -33,6 +33,7 @@ export const eligibilityMessages = {
   "admin.certificates.lead": { zh: "查看符合颁证条件的学员，批量颁发、撤销或重新颁发证书。", en: "See who is eligible; issue certificates in batches, revoke or reissue them." },
 
   "certs.title": { zh: "证书管理", en: "Certificates" },
+  "certs.views": { zh: "待颁发与已颁发", en: "To issue and issued" },
   "certs.eligible.title": { zh: "符合颁证条件的学员", en: "Eligible trainees" },
   "certs.eligible.count": { zh: "共 {total} 条待颁发", en: "{total} waiting" },
   "certs.eligible.empty": { zh: "没有待颁发证书的学员。", en: "Nobody is waiting for a certificate." },
