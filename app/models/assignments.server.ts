@@ -35,7 +35,10 @@ export interface MentorOption extends MentorCandidate {
  * Active mentors with their open load and pools; with `track`, only those who may take that track;
  * with `regionPath`, only those who serve a unit in that region.
  */
-export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; regionPath?: string } = {}): Promise<MentorOption[]> {
+export async function mentorCandidates(
+  db: Db,
+  filter: { track?: TrackColumn; regionPath?: string; /** false: without pools (a page listing names and loads; empty lists). */ pools?: boolean } = {},
+): Promise<MentorOption[]> {
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "mentor"))
@@ -48,7 +51,7 @@ export async function mentorCandidates(db: Db, filter: { track?: TrackColumn; re
     .orderBy("u.id")
     .execute();
   const ids = rows.map((r) => r.id);
-  const [pools, loads] = await Promise.all([servedPaths(db, ids), openLoads(db, ids)]);
+  const [pools, loads] = await Promise.all([filter.pools === false ? new Map<string, string[]>() : servedPaths(db, ids), openLoads(db, ids)]);
   return rows.map((r) => ({
     mentorId: r.id,
     name: r.name,

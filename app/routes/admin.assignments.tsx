@@ -43,11 +43,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = requireReach(request, context, "assignments.manage");
   const url = new URL(request.url);
   const param = (k: string) => url.searchParams.get(k)?.trim() ?? "";
+  // Read before any query starts: a bad cursor is refused with nothing left running.
+  const page = requirePageRequest(url, openWorkKey, { size: pageSize });
   // The region's work and the mentors whose pools reach into it; nothing of other regions.
   const regionPath = listingPrefix(me.reach);
-  const mentors = await mentorCandidates(db(), { regionPath });
+  // The page names mentors and their loads, not their pools. The work list waits for them only to check a
+  // chosen mentor filter; otherwise both are read at once.
+  const mentorsLoading = mentorCandidates(db(), { regionPath, pools: false });
+  const mentors = param("mentor") ? await mentorsLoading : null;
   const track = param("track");
-  const mentor = mentors.find((m) => m.mentorId === param("mentor"));
+  const mentor = mentors?.find((m) => m.mentorId === param("mentor"));
   const overdue = param("overdue") === "1";
   const filters = {
     track: track === "campus" || track === "community" ? track : undefined,
@@ -57,9 +62,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The home page's "waiting too long" figure: the same filter, so the list shows what it counted.
     submittedBefore: overdue ? overdueWorkFilter(me.reach, new Date()).submittedBefore : undefined,
   } as const;
-  const page = requirePageRequest(url, openWorkKey, { size: pageSize });
   // Queue jobs carry every region's work: only programme admins see the stuck ones.
-  const [{ rows, next, prev }, total, jobs] = await Promise.all([
+  const [options, { rows, next, prev }, total, jobs] = await Promise.all([
+    mentorsLoading,
     listAssignments(db(), filters, page),
     countOpenWork(db(), filters),
     isProgrammeWide(me.reach) ? troubledOutboxJobs(db(), stuckAfterMinutes) : Promise.resolve([]),
@@ -78,7 +83,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     total,
     next,
     prev,
-    mentors: mentors.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad, signedUp: m.hasSignedUp })),
+    mentors: options.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad, signedUp: m.hasSignedUp })),
     jobs: jobs.map((j) => ({
       jobId: j.job_id,
       queue: j.queue,
