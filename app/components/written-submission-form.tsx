@@ -84,6 +84,15 @@ export function WrittenSubmissionForm({
   // Visit rows to fill once they are rendered (a restored draft may hold more rows than the page).
   const pendingRestore = useRef<Array<[string, string]> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  // An autosave is scheduled (typing since the last one): the device's draft will go with it, so the
+  // page-open and connection-back syncs leave it to that timer.
+  const autosavePending = useRef(false);
+  // The work is being handed in: an autosave now would reach the server after the submit and earn a 409.
+  const handingIn = useRef(false);
+  const cancelAutosave = () => {
+    clearTimeout(timer.current);
+    autosavePending.current = false;
+  };
   const [text, setText] = useState(values.text);
   const [reflection, setReflection] = useState(values.reflection);
   const blankVisit: RawVisit = { date: "", place: "", audienceType: "", peopleReached: "", durationMinutes: "" };
@@ -100,18 +109,23 @@ export function WrittenSubmissionForm({
   const busy = navigation.state === "submitting";
   const taskId = task.id;
   useEffect(() => () => clearTimeout(timer.current), []);
+  // A submit that came back refused leaves the work editable: autosaving resumes. Handed in, it stays off
+  // (a sync started from the page's first render would still think the work editable).
+  useEffect(() => {
+    if (navigation.state === "idle" && editable) handingIn.current = false;
+  }, [navigation.state, editable]);
   // Once the work is submitted (or no longer editable) a pending autosave would only earn a 409, and
   // the device has nothing left to keep.
   useEffect(() => {
     if (editable) return;
-    clearTimeout(timer.current);
+    cancelAutosave();
     void deviceStore().then((store) => store.deleteDraft(userId, taskId));
   }, [editable, userId, taskId]);
 
   /** Sends the device's draft to the server. A plain fetch: a lost connection must not break the page. */
   const syncDraft = useCallback(async () => {
     const form = formRef.current;
-    if (!form || !editable) return;
+    if (!form || !editable || handingIn.current) return;
     const entries = formEntries(form);
     const body = new URLSearchParams(entries);
     body.set("intent", "autosave");
@@ -136,7 +150,7 @@ export function WrittenSubmissionForm({
   /** Keeps what the form holds on the device, then (online) schedules the autosave. */
   const scheduleAutosave = () => {
     if (!editable) return;
-    clearTimeout(timer.current);
+    cancelAutosave();
     const form = formRef.current;
     if (form) {
       const entries = formEntries(form);
@@ -146,7 +160,11 @@ export function WrittenSubmissionForm({
       setDraftState({ kind: "savedHere" });
       return;
     }
-    timer.current = setTimeout(() => void syncDraft(), 1500);
+    autosavePending.current = true;
+    timer.current = setTimeout(() => {
+      autosavePending.current = false;
+      void syncDraft();
+    }, 1500);
   };
 
   // On open: a draft kept on the device replaces an older page (one read offline from the cache)
@@ -169,7 +187,7 @@ export function WrittenSubmissionForm({
       setReflection(entry("reflection"));
       setText(entry("text"));
       setDraftState({ kind: kept.synced ? "restored" : navigator.onLine ? "restored" : "savedHere" });
-      if (!kept.synced && navigator.onLine) void syncDraft();
+      if (!kept.synced && navigator.onLine && !autosavePending.current) void syncDraft();
     });
     return () => {
       cancelled = true;
@@ -190,7 +208,7 @@ export function WrittenSubmissionForm({
     setBlocked((b) => (b === "offline" ? null : b));
     void deviceStore().then(async (store) => {
       const kept = await store.readDraft(userId, taskId);
-      if (kept && !kept.synced) void syncDraft();
+      if (kept && !kept.synced && !autosavePending.current) void syncDraft();
     });
   }, [online, editable, userId, taskId, syncDraft]);
   useEffect(() => {
@@ -209,7 +227,7 @@ export function WrittenSubmissionForm({
 
   /** Offline, neither button posts (the page would fail): save keeps the draft here, submit explains. */
   const guard = (intent: "submit" | "save") => (event: MouseEvent<HTMLButtonElement>) => {
-    clearTimeout(timer.current);
+    cancelAutosave();
     if (navigator.onLine && !(intent === "submit" && uploadsWaiting > 0)) return setBlocked(null);
     event.preventDefault();
     if (intent === "save" && !navigator.onLine) {
@@ -247,7 +265,12 @@ export function WrittenSubmissionForm({
 
   return (
     <>
-    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} onSubmit={() => clearTimeout(timer.current)} className="stack" noValidate>
+    <Form method="post" id="submission-form" ref={formRef} onChange={scheduleAutosave} onSubmit={(event) => {
+        cancelAutosave();
+        // Only handing in stops autosaving; saving a draft is what an autosave would have done.
+        const submitter = (event.nativeEvent as SubmitEvent).submitter;
+        if (submitter instanceof HTMLButtonElement && submitter.value === "submit") handingIn.current = true;
+      }} className="stack" noValidate>
       {task.type === "field_work" ? (
         <>
           <div className="form-grid">
