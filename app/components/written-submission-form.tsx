@@ -83,15 +83,14 @@ export function WrittenSubmissionForm({
   const [blocked, setBlocked] = useState<"offline" | "uploads" | null>(null);
   // Visit rows to fill once they are rendered (a restored draft may hold more rows than the page).
   const pendingRestore = useRef<Array<[string, string]> | null>(null);
+  // Set while an autosave is scheduled (typing since the last one): the device's draft will go with it, so
+  // the page-open and connection-back syncs leave it to that timer.
   const timer = useRef<ReturnType<typeof setTimeout>>();
-  // An autosave is scheduled (typing since the last one): the device's draft will go with it, so the
-  // page-open and connection-back syncs leave it to that timer.
-  const autosavePending = useRef(false);
   // The work is being handed in: an autosave now would reach the server after the submit and earn a 409.
   const handingIn = useRef(false);
   const cancelAutosave = () => {
     clearTimeout(timer.current);
-    autosavePending.current = false;
+    timer.current = undefined;
   };
   const [text, setText] = useState(values.text);
   const [reflection, setReflection] = useState(values.reflection);
@@ -160,9 +159,8 @@ export function WrittenSubmissionForm({
       setDraftState({ kind: "savedHere" });
       return;
     }
-    autosavePending.current = true;
     timer.current = setTimeout(() => {
-      autosavePending.current = false;
+      timer.current = undefined;
       void syncDraft();
     }, 1500);
   };
@@ -187,7 +185,7 @@ export function WrittenSubmissionForm({
       setReflection(entry("reflection"));
       setText(entry("text"));
       setDraftState({ kind: kept.synced ? "restored" : navigator.onLine ? "restored" : "savedHere" });
-      if (!kept.synced && navigator.onLine && !autosavePending.current) void syncDraft();
+      if (!kept.synced && navigator.onLine && !timer.current) void syncDraft();
     });
     return () => {
       cancelled = true;
@@ -208,7 +206,7 @@ export function WrittenSubmissionForm({
     setBlocked((b) => (b === "offline" ? null : b));
     void deviceStore().then(async (store) => {
       const kept = await store.readDraft(userId, taskId);
-      if (kept && !kept.synced && !autosavePending.current) void syncDraft();
+      if (kept && !kept.synced && !timer.current) void syncDraft();
     });
   }, [online, editable, userId, taskId, syncDraft]);
   useEffect(() => {

@@ -50,9 +50,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // The page names mentors and their loads, not their pools. The work list waits for them only to check a
   // chosen mentor filter; otherwise both are read at once.
   const mentorsLoading = mentorCandidates(db(), { regionPath, pools: false });
-  const mentors = param("mentor") ? await mentorsLoading : null;
   const track = param("track");
-  const mentor = mentors?.find((m) => m.mentorId === param("mentor"));
+  const mentor = param("mentor") ? (await mentorsLoading).find((m) => m.mentorId === param("mentor")) : undefined;
   const overdue = param("overdue") === "1";
   const filters = {
     track: track === "campus" || track === "community" ? track : undefined,
@@ -63,7 +62,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     submittedBefore: overdue ? overdueWorkFilter(me.reach, new Date()).submittedBefore : undefined,
   } as const;
   // Queue jobs carry every region's work: only programme admins see the stuck ones.
-  const [options, { rows, next, prev }, total, jobs] = await Promise.all([
+  const [mentors, { rows, next, prev }, total, jobs] = await Promise.all([
     mentorsLoading,
     listAssignments(db(), filters, page),
     countOpenWork(db(), filters),
@@ -83,7 +82,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     total,
     next,
     prev,
-    mentors: options.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad, signedUp: m.hasSignedUp })),
+    mentors: mentors.map((m) => ({ id: m.mentorId, name: m.name, track: m.track, load: m.openLoad, signedUp: m.hasSignedUp })),
     jobs: jobs.map((j) => ({
       jobId: j.job_id,
       queue: j.queue,

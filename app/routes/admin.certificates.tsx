@@ -86,6 +86,12 @@ async function readFilters(reach: Reach, get: (name: "region" | "track" | "tier"
  * before the split (the home page's "expiring soon", the admin search) still lands on its list.
  */
 type CertificatesView = "eligible" | "issued";
+
+/** A link to this page with these parameters (empty ones left out); "?" for none, which clears the query. */
+function pageHref(params: URLSearchParams | Record<string, string>): string {
+  const text = new URLSearchParams(params instanceof URLSearchParams ? params : Object.entries(params).filter(([, v]) => v)).toString();
+  return text ? `?${text}` : "?";
+}
 function certificatesView(search: URLSearchParams): CertificatesView {
   return search.get("view") === "issued" || ["q", "status", "cafter", "cbefore"].some((k) => search.get(k)?.trim()) ? "issued" : "eligible";
 }
@@ -179,18 +185,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
   const statusParam = param("status");
   const status = (certificateStatuses as readonly string[]).includes(statusParam) ? (statusParam as CertificateStatusFilter) : undefined;
+  async function shownView() {
+    const { filters, query } = await readFilters(me.reach, param, () => regionsLoading);
+    const lists =
+      view === "eligible"
+        ? { ...(await eligibleView(filters)), certificates: null }
+        : { ...(await issuedView(filters, status)), eligible: null, refreshed: 0, batch: null, batchMissing: false };
+    return { query, ...lists };
+  }
   // The region options are awaited with the list (so a failure is never left unhandled); the list waits for
   // them only when a region is chosen.
-  const [orgs, shown] = await Promise.all([
-    regionsLoading,
-    readFilters(me.reach, param, () => regionsLoading).then(async ({ filters, query }) => ({
-      query,
-      ...(view === "eligible"
-        ? { ...(await eligibleView(filters)), certificates: null }
-        : { ...(await issuedView(filters, status)), eligible: null, refreshed: 0, batch: null, batchMissing: false }),
-    })),
-  ]);
-  const { query, ...lists } = shown;
+  const [orgs, { query, ...lists }] = await Promise.all([regionsLoading, shownView()]);
   return json({
     view,
     ...lists,
@@ -330,11 +335,7 @@ export default function AdminCertificates() {
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const { batch, query, eligible, certificates } = data;
   // Each view keeps the region chosen; the eligible view its track and tier too.
-  const viewHref = (view: "eligible" | "issued") => {
-    const kept = view === "eligible" ? { region: query.region, track: query.track, tier: query.tier } : { view, region: query.region };
-    const text = new URLSearchParams(Object.entries(kept).filter(([, v]) => v)).toString();
-    return text ? `?${text}` : "?";
-  };
+  const viewHref = (view: CertificatesView) => pageHref(view === "eligible" ? { region: query.region, track: query.track, tier: query.tier } : { view, region: query.region });
   useBatchPolling(Boolean(batch && !batch.done));
   const [searchParams] = useSearchParams();
   // `?revoke=<id>` opens that certificate's revoke form; the rest of the query (search, cursors) stays.
@@ -345,8 +346,7 @@ export default function AdminCertificates() {
     const next = new URLSearchParams(searchParams);
     if (id) next.set("revoke", id);
     else next.delete("revoke");
-    const text = next.toString();
-    return text ? `?${text}` : "?";
+    return pageHref(next);
   };
 
   return (
@@ -495,7 +495,7 @@ export default function AdminCertificates() {
           {query.status === "expiring" ? (
             <ActiveFilter
               label={t("certs.status.expiring", { days: attentionThresholds.expiringDays })}
-              clearTo={`?${new URLSearchParams(Object.entries({ view: "issued", region: query.region, q: query.q }).filter(([, v]) => v))}#issued-title`}
+              clearTo={`${pageHref({ view: "issued", region: query.region, q: query.q })}#issued-title`}
             />
           ) : null}
           <Form method="get" className="toolbar card" role="search">

@@ -43,9 +43,9 @@ const maxKeptRuns = 2000;
 
 /**
  * Upstream fontkit in the shape pdf-lib calls: pdf-lib reads a subset through the fontkit 1
- * `encodeStream()` API, which fontkit 2 replaced with `encode()`.
+ * `encodeStream()` API, which fontkit 2 replaced with `encode()`. And shaped lines kept (below).
  */
-function withEncodeStream(font: Font): Font {
+function adaptForPdfLib(font: Font): Font {
   // Shaping a line of CJK text (OpenType lookups) was a seventh of drawing a certificate, and most lines are
   // the same on every certificate; pdf-lib shapes each line again for its width and for its glyphs. A run
   // is only read (pdf-lib takes its glyphs), so one is kept per text, a bounded number of them.
@@ -92,14 +92,14 @@ const parsedFonts = new WeakMap<Uint8Array, Font>();
 
 /** Registers an already parsed font for its bytes (certificateFonts() parses them for coverage anyway). */
 export function rememberParsedFont(bytes: Uint8Array, font: Font): void {
-  if (!parsedFonts.has(bytes)) parsedFonts.set(bytes, withEncodeStream(font));
+  if (!parsedFonts.has(bytes)) parsedFonts.set(bytes, adaptForPdfLib(font));
 }
 
 /** The parsed font for these bytes: parsed on first use, the same object after. */
 export function parsedFont(bytes: Uint8Array): Font {
   let font = parsedFonts.get(bytes);
   if (!font) {
-    font = withEncodeStream(createFont(Buffer.from(bytes)) as Font);
+    font = adaptForPdfLib(createFont(Buffer.from(bytes)) as Font);
     parsedFonts.set(bytes, font);
   }
   return font;
